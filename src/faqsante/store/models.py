@@ -1,0 +1,207 @@
+"""SQLAlchemy models. Every schema change goes through an Alembic migration in ``migrations/``.
+
+Tables, grouped by what they serve:
+- content:   sources, entries, entry_sources (which files list which entry), entry_revisions
+- derived:   embeddings (cache of vectors per entry and model), meta (data_version for index refresh)
+- audience:  feedback (« utile ? » votes), query_log, submitted_questions
+- taxonomy:  entry_facets (automatic or editor tags)
+- editors:   users
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+ENTRY_STATUSES = ("published", "archived")
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Source(Base):
+    """One imported file (or URL). Re-importing the same name updates this row."""
+
+    __tablename__ = "sources"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(255), unique=True)
+    origin: Mapped[str] = mapped_column(Text)
+    parser: Mapped[str] = mapped_column(String(40))
+    checksum: Mapped[str] = mapped_column(String(64))
+    imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Entry(Base):
+    """One FAQ entry: the unit users search, read and vote on.
+
+    ``ingested_hash`` is the hash of the content as the source gave it; re-ingest compares against it,
+    so an editor's change (listed in ``locked_fields``) survives the next import of the same dump.
+    """
+
+    __tablename__ = "entries"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    question: Mapped[str | None] = mapped_column(Text, nullable=True)
+    answer: Mapped[str] = mapped_column(Text)
+    section: Mapped[str | None] = mapped_column(String(255), nullable=True, index=True)
+    status: Mapped[str] = mapped_column(String(16), default="published", index=True)
+    content_hash: Mapped[str] = mapped_column(String(64), index=True)
+    ingested_hash: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
+    locked_fields: Mapped[list[str]] = mapped_column(JSON, default=list)
+    merged_into: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    links: Mapped[list["EntrySource"]] = relationship(
+        back_populates="entry", cascade="all, delete-orphan", order_by="EntrySource.source_id"
+    )
+    revisions: Mapped[list["EntryRevision"]] = relationship(
+        back_populates="entry", cascade="all, delete-orphan", order_by="EntryRevision.number"
+    )
+
+    @property
+    def source_names(self) -> list[str]:
+        return [link.source.name for link in self.links]
+
+
+class EntrySource(Base):
+    """An entry as listed in one source, at a position (the same answer may sit in two dumps)."""
+
+    __tablename__ = "entry_sources"
+
+    entry_id: Mapped[str] = mapped_column(ForeignKey("entries.id", ondelete="CASCADE"), primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer)
+
+    entry: Mapped[Entry] = relationship(back_populates="links")
+    source: Mapped[Source] = relationship(lazy="joined")
+
+
+class EntryRevision(Base):
+    """A snapshot after every change, by an import or an editor: the entry's full history."""
+
+    __tablename__ = "entry_revisions"
+    __table_args__ = (UniqueConstraint("entry_id", "number"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    entry_id: Mapped[str] = mapped_column(ForeignKey("entries.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    question: Mapped[str | None] = mapped_column(Text, nullable=True)
+    answer: Mapped[str] = mapped_column(Text)
+    section: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    status: Mapped[str] = mapped_column(String(16))
+    author: Mapped[str] = mapped_column(String(120))
+    note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    entry: Mapped[Entry] = relationship(back_populates="revisions")
+
+
+class Embedding(Base):
+    """Cached passage vector of an entry for one model; recomputed only when ``text_hash`` changes."""
+
+    __tablename__ = "embeddings"
+
+    entry_id: Mapped[str] = mapped_column(ForeignKey("entries.id", ondelete="CASCADE"), primary_key=True)
+    model: Mapped[str] = mapped_column(String(120), primary_key=True)
+    text_hash: Mapped[str] = mapped_column(String(64))
+    dim: Mapped[int] = mapped_column(Integer)
+    vector: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class Meta(Base):
+    """Key/value settings of the database itself, e.g. ``data_version`` bumped on every content change."""
+
+    __tablename__ = "meta"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class Feedback(Base):
+    """« Cette réponse vous a-t-elle été utile ? » One row per visitor and entry; a new vote replaces it."""
+
+    __tablename__ = "feedback"
+    __table_args__ = (UniqueConstraint("entry_id", "visitor"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    entry_id: Mapped[str] = mapped_column(ForeignKey("entries.id", ondelete="CASCADE"), index=True)
+    visitor: Mapped[str] = mapped_column(String(64))
+    helpful: Mapped[bool] = mapped_column(Boolean)
+    comment: Mapped[str | None] = mapped_column(Text, nullable=True)
+    query: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+
+
+class QueryLog(Base):
+    """Every question asked: what was shown, whether we abstained, how long it took, what was clicked."""
+
+    __tablename__ = "query_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    query: Mapped[str] = mapped_column(Text)
+    channel: Mapped[str] = mapped_column(String(16), default="api")
+    result_ids: Mapped[list[str]] = mapped_column(JSON, default=list)
+    abstained: Mapped[bool] = mapped_column(Boolean, default=False)
+    top_confidence: Mapped[float | None] = mapped_column(Float, nullable=True)
+    latency_ms: Mapped[float] = mapped_column(Float, default=0.0)
+    clicked_entry_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+
+
+class SubmittedQuestion(Base):
+    """A question the FAQ did not answer, queued for editors."""
+
+    __tablename__ = "submitted_questions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    question: Mapped[str] = mapped_column(Text)
+    email: Mapped[str | None] = mapped_column(String(320), nullable=True)
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    answer_entry_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+
+
+class EntryFacet(Base):
+    """A facet value on an entry (``produit=INS``), set by the tagger or by an editor (who wins)."""
+
+    __tablename__ = "entry_facets"
+
+    entry_id: Mapped[str] = mapped_column(ForeignKey("entries.id", ondelete="CASCADE"), primary_key=True)
+    facet: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[str] = mapped_column(String(120), primary_key=True)
+    confidence: Mapped[float] = mapped_column(Float, default=1.0)
+    origin: Mapped[str] = mapped_column(String(16), default="auto")  # auto | editor | source
+
+
+class User(Base):
+    """An editor or admin. ``oidc_subject`` leaves room for single sign-on later."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(120), unique=True)
+    password_hash: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    role: Mapped[str] = mapped_column(String(16), default="editor")
+    oidc_subject: Mapped[str | None] = mapped_column(String(255), nullable=True, unique=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
