@@ -1,0 +1,103 @@
+"""French text analysis: the same pipeline turns answers and questions into comparable index terms.
+
+# "L’e-CPS s'active-t-elle via l'appli ?"  becomes  ["ecps", "e", "cps", "activ", "appli"]
+
+Steps: NFKC, typographic apostrophes, elision, tokens that keep codes whole ("ETHT.01", "3422",
+"e-CPS" also as "ecps"), case and accent folding, stop words, Snowball French stemming.
+Accents are folded *before* stemming so that a question typed without accents ("referencement")
+meets the accented answer ("référencement") on the same stem.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import Stemmer
+
+STOPWORDS_FILE = Path(__file__).with_name("stopwords_fr.txt")
+
+APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "´": "'", "`": "'"})
+ELISION = re.compile(r"\b(?:l|d|qu|j|n|s|c|m|t|jusqu|lorsqu|puisqu|quoiqu)'", re.IGNORECASE)
+# A token is a run of letters/digits, possibly joined by . - / _ inside: "ETHT.01", "SUN-ES", "3422".
+TOKEN = re.compile(r"\w+(?:[.\-/_]\w+)*")
+JOINERS = re.compile(r"[.\-/_]")
+# Inverted subject pronouns are grammar, not compounds: "active-t-elle", "peut-on", "est-ce".
+INVERSION = re.compile(r"-(?:t-)?(?:il|elle|on|ils|elles|je|tu|nous|vous|ce|moi|toi|y|en)\b", re.IGNORECASE)
+
+
+def normalize(text: str) -> str:
+    """NFKC and straight apostrophes: what every other step expects."""
+    return unicodedata.normalize("NFKC", text).translate(APOSTROPHES)
+
+
+def fold(word: str) -> str:
+    """Lower case without accents or ligatures: "Téléconsultation" -> "teleconsultation", "œuvre" -> "oeuvre"."""
+    word = word.lower().replace("œ", "oe").replace("æ", "ae")
+    decomposed = unicodedata.normalize("NFD", word)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def load_stopwords(path: Path = STOPWORDS_FILE) -> frozenset[str]:
+    lines = (line.split("#", 1)[0].strip() for line in path.read_text(encoding="utf-8").splitlines())
+    return frozenset(fold(line) for line in lines if line)
+
+
+@dataclass(frozen=True)
+class Token:
+    """One surface word, folded, and whether it was written as an acronym (capitals: "MES", "INS")."""
+
+    text: str
+    acronym: bool
+
+
+class FrenchAnalyzer:
+    """Stateless apart from its caches; safe to share between threads."""
+
+    def __init__(self, stopwords: frozenset[str] | None = None) -> None:
+        self.stopwords = load_stopwords() if stopwords is None else stopwords
+
+    def tokens(self, text: str) -> list[Token]:
+        """Folded surface words, compounds followed by their parts.
+
+        # "l'e-CPS et SUN-ES"  ->  ecps(+e, cps), et, sunes(+sun, es)
+        """
+        text = INVERSION.sub(" ", ELISION.sub(" ", normalize(text)))
+        out: list[Token] = []
+        for match in TOKEN.finditer(text):
+            raw = match.group()
+            parts = [p for p in JOINERS.split(raw) if p]
+            if len(parts) > 1:
+                out.append(Token(fold("".join(parts)), _is_acronym(raw)))
+            out.extend(Token(fold(p), _is_acronym(p)) for p in parts)
+        return out
+
+    def keep(self, token: Token) -> bool:
+        """Stop words go, unless written as an acronym: "mes" (my) goes, "MES" (Mon espace santé) stays."""
+        return token.acronym or token.text not in self.stopwords
+
+    def stem(self, word: str) -> str:
+        return stem(word)
+
+    def terms(self, text: str) -> list[str]:
+        """Index terms of a text: what BM25 counts."""
+        return [self.stem(t.text) for t in self.tokens(text) if self.keep(t)]
+
+
+def _is_acronym(raw: str) -> bool:
+    letters = [c for c in raw if c.isalpha()]
+    return len(letters) >= 2 and sum(c.isupper() for c in letters) >= max(2, len(letters) - 1)
+
+
+_STEMMER = Stemmer.Stemmer("french")
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    """Snowball French stem of a folded word; codes and numbers ("3422", "etht01") stay as written."""
+    if any(c.isdigit() for c in word):
+        return word
+    return _STEMMER.stemWord(word)

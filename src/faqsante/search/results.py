@@ -1,0 +1,37 @@
+"""The answer model every channel renders: CLI ``ask --json``, ``/api/ask`` and the portal."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One FAQ entry proposed for a question."""
+
+    id: str
+    question: str | None
+    answer: str
+    section: str | None
+    sources: list[str]
+    score: float  # the fused ranking score: orders results within one query only
+    confidence: float  # calibrated in [0, 1]: the estimated chance this entry answers the question
+
+
+@dataclass(frozen=True)
+class AskResult:
+    """The ranked entries for a question, and whether none is good enough to be offered as the answer."""
+
+    query: str
+    abstained: bool
+    results: list[Hit] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        # {"query": "...", "abstained": false, "results": [{"id", "question", "answer", "section",
+        #  "sources", "score", "confidence"}, ...]}
+        return {
+            "query": self.query,
+            "abstained": self.abstained,
+            "results": [asdict(hit) for hit in self.results],
+        }
