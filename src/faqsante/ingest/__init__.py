@@ -1,0 +1,7 @@
+"""Ingestion: one parser per format, registered on import, and the merge that makes re-ingest lossless."""
+
+from faqsante.ingest import scraped_text  # noqa: F401  (registration)
+from faqsante.ingest.base import ParsedEntry, ParsedSource, parse_file
+from faqsante.ingest.merge import IngestReport, ingest_paths
+
+__all__ = ["IngestReport", "ParsedEntry", "ParsedSource", "ingest_paths", "parse_file"]

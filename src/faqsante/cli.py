@@ -1,0 +1,223 @@
+"""The ``faqsante`` command: thin wrappers that parse arguments, call the core and print.
+
+Every command takes ``--db URL`` (or the FAQSANTE_DB environment variable); the default is the embedded
+SQLite database at ./var/faqsante.db.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.panel import Panel
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from faqsante.config import Settings
+from faqsante.errors import FaqsanteError
+from faqsante.store import Database
+
+app = typer.Typer(
+    help="faqsante : base de connaissances FAQ et réponses aux questions pour le numérique en santé.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+console = Console()
+err_console = Console(stderr=True)
+
+DbOption = Annotated[
+    Optional[str],
+    typer.Option("--db", envvar="FAQSANTE_DB", help="URL de la base (sqlite:///… ou postgresql://…)."),
+]
+
+
+def open_settings(db_url: str | None) -> Settings:
+    return Settings().with_db(db_url)
+
+
+def open_db(db_url: str | None) -> Database:
+    return Database(open_settings(db_url).db_url)
+
+
+def fail(error: Exception, code: int = 1) -> typer.Exit:
+    err_console.print(f"[bold red]Erreur[/] : {error}")
+    return typer.Exit(code)
+
+
+def progress_bar() -> Progress:
+    return Progress(
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=err_console,
+        transient=False,
+    )
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Fichiers ou dossiers à importer.", exists=True)],
+    format: Annotated[
+        Optional[str], typer.Option("--format", "-f", help="Forcer le format (scraped-text, csv, json, jsonl, markdown, html).")
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Importer des pages de FAQ (texte extrait, HTML, CSV, JSON, Markdown) dans la base."""
+    from faqsante.ingest import merge
+    from faqsante.search import SearchEngine
+
+    settings = open_settings(db)
+    database = Database(settings.db_url)
+    files = merge.collect_files(paths)
+    try:
+        with progress_bar() as bar:
+            task = bar.add_task("Lecture des fichiers", total=len(files))
+            report = merge.ingest_paths(database, files, format=format, progress=lambda _path: bar.advance(task))
+    except FaqsanteError as error:
+        raise fail(error) from None
+
+    table = Table(title="Import terminé", show_header=False)
+    for label, value in [
+        ("Sources", len(report.sources)),
+        ("Ajoutées", report.added),
+        ("Mises à jour", report.updated),
+        ("Inchangées", report.unchanged),
+        ("Archivées", report.archived),
+        ("Doublons fusionnés", report.duplicates_merged),
+    ]:
+        table.add_row(label, str(value))
+    console.print(table)
+    _refresh_index(SearchEngine(database, settings))
+
+
+def _refresh_index(engine: "SearchEngine") -> None:  # type: ignore[name-defined]  # noqa: F821
+    """Compute what the search index lacks (new embeddings) now, so the first question is fast."""
+    with progress_bar() as bar:
+        task = bar.add_task("Index de recherche", total=None)
+
+        def advance(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        engine.refresh(progress=advance)
+
+
+@app.command()
+def ask(
+    question: Annotated[Optional[str], typer.Argument(help="La question, en langage courant.")] = None,
+    top_k: Annotated[int, typer.Option("--top-k", "-k", min=1, max=100, help="Nombre de réponses.")] = 10,
+    as_json: Annotated[bool, typer.Option("--json", help="Sortie JSON (un objet par question).")] = False,
+    batch: Annotated[
+        Optional[Path], typer.Option("--batch", exists=True, dir_okay=False, help="Une question par ligne.")
+    ] = None,
+    facet: Annotated[
+        Optional[list[str]], typer.Option("--facet", help="Filtre facette=valeur (répétable), ex. produit=INS.")
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Poser une question et afficher les meilleures réponses de la FAQ."""
+    from faqsante.search import SearchEngine
+
+    if (question is None) == (batch is None):
+        raise fail(ValueError("donnez une question, ou --batch FICHIER (pas les deux)."), code=2)
+    try:
+        facets = parse_facet_options(facet or [])
+    except ValueError as error:
+        raise fail(error, code=2) from None
+    settings = open_settings(db)
+    engine = SearchEngine(Database(settings.db_url), settings)
+    questions = batch.read_text(encoding="utf-8").splitlines() if batch else [question or ""]
+    for text in questions:
+        try:
+            result = engine.ask(text, top_k=top_k, facets=facets)
+        except FaqsanteError as error:
+            if not batch:
+                raise fail(error, code=2) from None
+            # In a batch, one bad line must not shift the answers of the others: report it in place.
+            print(json.dumps({"query": text, "abstained": True, "results": [], "error": str(error)}, ensure_ascii=False))
+            continue
+        if as_json or batch:
+            print(json.dumps(result.to_dict(), ensure_ascii=False), flush=True)
+        else:
+            print_result(result)
+
+
+def parse_facet_options(options: list[str]) -> dict[str, list[str]]:
+    """# ["produit=INS", "produit=DMP", "thematique=sécurité"]  becomes  {"produit": ["INS", "DMP"], "thematique": ["sécurité"]}"""
+    facets: dict[str, list[str]] = {}
+    for option in options:
+        name, sep, value = option.partition("=")
+        if not sep or not name.strip() or not value.strip():
+            raise ValueError(f"filtre invalide « {option} » : attendu facette=valeur, ex. produit=INS")
+        facets.setdefault(name.strip(), []).append(value.strip())
+    return facets
+
+
+def print_result(result) -> None:  # type: ignore[no-untyped-def]
+    if result.abstained:
+        console.print(
+            Panel(
+                "Aucune réponse de la FAQ ne correspond avec assez de confiance à votre question.\n"
+                "Les résultats ci-dessous sont les plus proches, à lire avec prudence.",
+                title="Pas de réponse",
+                border_style="yellow",
+            )
+        )
+    if not result.results:
+        console.print("Aucun résultat.")
+    for rank, hit in enumerate(result.results, 1):
+        title = hit.question or (hit.section or "Réponse")
+        meta = " · ".join(filter(None, [hit.section, ", ".join(hit.sources)]))
+        console.print(
+            Panel(
+                hit.answer,
+                title=f"[bold]{rank}. {title}[/]",
+                subtitle=f"{meta} · score {hit.score:.3f} · confiance {hit.confidence:.0%} · id {hit.id}",
+                border_style="green" if rank == 1 and not result.abstained else "blue",
+            )
+        )
+
+
+@app.command()
+def export(
+    format: Annotated[str, typer.Option("--format", "-f", help="jsonl, json ou csv.")] = "jsonl",
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Fichier de sortie (sinon la sortie standard).")] = None,
+    db: DbOption = None,
+) -> None:
+    """Exporter toutes les entrées ; réimporter l'export dans une base vide la restaure."""
+    from faqsante.store.export import EXPORT_FORMATS, render_export
+
+    if format not in EXPORT_FORMATS:
+        raise fail(ValueError(f"format d'export inconnu « {format} » (jsonl, json ou csv)"), code=2)
+    text = render_export(open_db(db), format)
+    if output:
+        output.write_text(text, encoding="utf-8")
+        err_console.print(f"Export écrit dans {output}")
+    else:
+        sys.stdout.write(text)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Adresse d'écoute.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port d'écoute.")] = 8000,
+    workers: Annotated[int, typer.Option(min=1, help="Nombre de processus.")] = 1,
+    db: DbOption = None,
+) -> None:
+    """Servir le portail web et l'API JSON."""
+    import os
+
+    import uvicorn
+
+    if db:
+        os.environ["FAQSANTE_DB"] = db  # workers are separate processes: they read settings from the environment
+    Database(open_settings(db).db_url)  # migrate once, before the workers start
+    uvicorn.run("faqsante.web.app:create_app", factory=True, host=host, port=port, workers=workers)
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,71 @@
+"""Write every entry out in a format ``faqsante ingest`` reads back: an export restores the database."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections import defaultdict
+from collections.abc import Iterator
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from faqsante.store.db import Database
+from faqsante.store.models import Entry, EntryFacet, EntrySource
+
+EXPORT_FORMATS = ("jsonl", "json", "csv")
+CSV_COLUMNS = ["id", "question", "answer", "section", "sources", "status", "facets"]
+
+
+def export_records(db: Database) -> Iterator[dict[str, Any]]:
+    """One dict per entry (published and archived), in a stable order."""
+    with db.session() as session:
+        facets: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+        # Only facets a person or a source set are worth exporting; automatic tags are recomputed.
+        for tag in session.scalars(
+            select(EntryFacet).where(EntryFacet.origin != "auto").order_by(EntryFacet.facet, EntryFacet.value)
+        ):
+            facets[tag.entry_id][tag.facet].append(tag.value)
+        entries = session.scalars(
+            select(Entry)
+            .where(Entry.merged_into.is_(None))
+            .options(selectinload(Entry.links).joinedload(EntrySource.source))
+            .order_by(Entry.created_at, Entry.id)
+        )
+        for entry in entries:
+            record: dict[str, Any] = {
+                "id": entry.id,
+                "question": entry.question,
+                "answer": entry.answer,
+                "section": entry.section,
+                "sources": entry.source_names,
+                "status": entry.status,
+            }
+            if entry.id in facets:
+                record["facets"] = {facet: values for facet, values in facets[entry.id].items()}
+            yield record
+
+
+def render_export(db: Database, format: str) -> str:
+    records = list(export_records(db))
+    if format == "jsonl":
+        return "".join(json.dumps(record, ensure_ascii=False) + "\n" for record in records)
+    if format == "json":
+        return json.dumps(records, ensure_ascii=False, indent=2) + "\n"
+    if format == "csv":
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS)
+        writer.writeheader()
+        for record in records:
+            facets = record.get("facets", {})
+            writer.writerow(
+                {
+                    **record,
+                    "sources": "; ".join(record["sources"]),
+                    "facets": json.dumps(facets, ensure_ascii=False) if facets else "",
+                }
+            )
+        return buffer.getvalue()
+    raise ValueError(f"unknown export format {format!r}")

@@ -1,0 +1,86 @@
+"""Shared fixtures: real databases (SQLite files and, when a server is reachable, PostgreSQL).
+
+PostgreSQL tests use FAQSANTE_TEST_PG (default postgresql://postgres@127.0.0.1:5432/test) and create a
+throw-away database per test. Without a server they are skipped with the reason shown; CI sets
+FAQSANTE_REQUIRE_PG=1 so that a missing server fails instead of skipping.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from faqsante.store import Database
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE_DIR = ROOT / "data" / "sample"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+PG_URL = os.environ.get("FAQSANTE_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+def _pg_unavailable_reason() -> str | None:
+    try:
+        engine = create_engine(PG_URL, connect_args={"connect_timeout": 3})
+        with engine.connect():
+            pass
+        engine.dispose()
+    except Exception as error:  # any failure to connect means "no server here"
+        return f"PostgreSQL injoignable à {PG_URL} ({type(error).__name__}); FAQSANTE_TEST_PG pour en indiquer un"
+    return None
+
+
+_PG_REASON = _pg_unavailable_reason()
+
+
+def _skip_or_fail_without_pg() -> None:
+    if _PG_REASON is None:
+        return
+    if os.environ.get("FAQSANTE_REQUIRE_PG") == "1":
+        pytest.fail(_PG_REASON)
+    pytest.skip(_PG_REASON)
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A fresh, empty PostgreSQL database, dropped after the test."""
+    _skip_or_fail_without_pg()
+    name = f"faqsante_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+    try:
+        yield url
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'faqsante.db'}"
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest) -> str:
+    """Run the test once on SQLite and once on PostgreSQL."""
+    return request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "pg_url")
+
+
+@pytest.fixture
+def db(db_url: str) -> Iterator[Database]:
+    database = Database(db_url)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def sample_dir() -> Path:
+    return SAMPLE_DIR
