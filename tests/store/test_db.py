@@ -1,0 +1,63 @@
+"""Opening a database migrates it; the data version moves only with content changes."""
+
+from __future__ import annotations
+
+import pytest
+
+from faqsante.config import normalize_db_url
+from faqsante.store import Database
+from faqsante.store.db import bump_data_version
+
+EXPECTED_TABLES = {
+    "sources",
+    "entries",
+    "entry_sources",
+    "entry_revisions",
+    "embeddings",
+    "meta",
+    "feedback",
+    "query_log",
+    "submitted_questions",
+    "entry_facets",
+    "users",
+}
+
+
+def test_a_new_database_is_migrated_to_the_latest_schema(db: Database) -> None:
+    assert EXPECTED_TABLES <= set(db.table_names())
+    assert db.data_version() == 0
+
+
+def test_opening_twice_is_harmless(db_url: str) -> None:
+    Database(db_url).dispose()
+    again = Database(db_url)
+    assert EXPECTED_TABLES <= set(again.table_names())
+    again.dispose()
+
+
+def test_data_version_increments_inside_the_transaction(db: Database) -> None:
+    with db.session() as session:
+        bump_data_version(session)
+        bump_data_version(session)
+    assert db.data_version() == 2
+
+
+def test_a_rolled_back_transaction_leaves_the_data_version_alone(db: Database) -> None:
+    with pytest.raises(RuntimeError):
+        with db.session() as session:
+            bump_data_version(session)
+            raise RuntimeError("boom")
+    assert db.data_version() == 0
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("postgresql://u@h/db", "postgresql+psycopg://u@h/db"),
+        ("postgres://u@h/db", "postgresql+psycopg://u@h/db"),
+        ("./var/x.db", "sqlite:///./var/x.db"),
+        ("sqlite:///tmp/x.db", "sqlite:///tmp/x.db"),
+    ],
+)
+def test_database_urls_people_paste_are_accepted(given: str, expected: str) -> None:
+    assert normalize_db_url(given) == expected
