@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -199,6 +200,88 @@ def export(
         err_console.print(f"Export écrit dans {output}")
     else:
         sys.stdout.write(text)
+
+
+@app.command()
+def backup(
+    file: Annotated[Path, typer.Argument(help="Fichier de sauvegarde (JSON lines compressé, .jsonl.gz).")],
+    verify: Annotated[
+        bool, typer.Option("--verify", help="Comparer la base à une sauvegarde existante au lieu d'en écrire une.")
+    ] = False,
+    embeddings: Annotated[
+        bool, typer.Option("--embeddings/--no-embeddings", help="Inclure les vecteurs (recalculables).")
+    ] = True,
+    db: DbOption = None,
+) -> None:
+    """Sauvegarder toute la base (contenu, historique, votes, questions, comptes) dans un fichier."""
+    from faqsante.store import backup as backups
+
+    database = open_db(db)
+    try:
+        if verify:
+            differences = backups.verify(database, file)
+        else:
+            header = backups.backup(database, file, embeddings=embeddings)
+    except FaqsanteError as error:
+        raise fail(error) from None
+    if not verify:
+        rows = sum(digest.count for digest in header.tables.values())
+        console.print(f"Sauvegarde écrite dans {file} : {rows} lignes, {len(header.tables)} tables.")
+        return
+    for name, (expected, actual) in differences.items():
+        err_console.print(f"[red]{name}[/] : {expected.count} lignes sauvegardées, {actual.count} en base, contenu différent")
+    if differences:
+        raise typer.Exit(1)
+    console.print(f"La base est identique à la sauvegarde {file}.")
+
+
+@app.command()
+def restore(
+    file: Annotated[Path, typer.Argument(help="Sauvegarde écrite par « faqsante backup ».", exists=True, dir_okay=False)],
+    force: Annotated[bool, typer.Option("--force", help="Remplacer le contenu d'une base non vide.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Restaurer une sauvegarde dans une base vide (ou la remplacer avec --force), en une transaction."""
+    from faqsante.store import backup as backups
+
+    try:
+        header = backups.restore(open_db(db), file, force=force)
+    except FaqsanteError as error:
+        raise fail(error) from None
+    rows = sum(digest.count for digest in header.tables.values())
+    console.print(f"Restauration terminée : {rows} lignes, sommes de contrôle vérifiées.")
+
+
+@app.command()
+def lint(
+    as_json: Annotated[bool, typer.Option("--json", help="Sortie JSON : liste de {entry_id, kind, detail}.")] = False,
+    kind: Annotated[
+        Optional[list[str]], typer.Option("--kind", help="Ne lancer que ce contrôle (répétable), ex. stale.")
+    ] = None,
+    today: Annotated[
+        Optional[datetime], typer.Option("--today", formats=["%Y-%m-%d"], help="Date de référence (AAAA-MM-JJ).")
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Rapport de santé du contenu : dates dépassées, réponses sans question, liens perdus, doublons, coordonnées."""
+    from faqsante.content.lint import CHECKS, lint_database
+
+    unknown = sorted(set(kind or []) - set(CHECKS))
+    if unknown:
+        raise fail(ValueError(f"contrôle inconnu « {unknown[0]} » (contrôles : {', '.join(CHECKS)})"), code=2)
+    findings = lint_database(open_db(db), today=today.date() if today else None, kinds=kind or None)
+    if as_json:
+        print(json.dumps([finding.to_dict() for finding in findings], ensure_ascii=False, indent=2))
+        return
+    for name, check in CHECKS.items():
+        rows = [finding for finding in findings if finding.kind == name]
+        if not rows:
+            continue
+        table = Table(title=f"{check.label} ({len(rows)})", title_justify="left", show_header=False, expand=True)
+        for finding in rows:
+            table.add_row(finding.entry_id, finding.detail)
+        console.print(table)
+    console.print(f"{len(findings)} point(s) à revoir.")
 
 
 @app.command()

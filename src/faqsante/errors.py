@@ -27,5 +27,20 @@ class NotFound(FaqsanteError):
     """An entry, question or user that does not exist."""
 
 
-class InvalidQuery(FaqsanteError):
+class InvalidInput(FaqsanteError):
+    """Something a person typed that cannot be accepted as is (a malformed e-mail, an over-long comment).
+
+    ``field`` names the input at fault, when there is one, so that a form can point at it.
+    """
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        self.field = field
+        super().__init__(message)
+
+
+class InvalidQuery(InvalidInput):
     """A question that cannot be searched (empty, too long)."""
+
+
+class BackupError(FaqsanteError):
+    """A backup could not be written, read or restored; a failed restore changed nothing."""

@@ -1,0 +1,357 @@
+"""Backup and restore of the whole database, portable between SQLite and PostgreSQL.
+
+A backup is one gzip'd JSON-lines file: a header line, then one line per row, table after table in
+foreign-key order. Two gzip members are concatenated (header, then rows) so the header, which carries
+per-table counts and checksums, comes first although it is only known once every row has been read:
+
+    {"format": "faqsante-backup", "format_version": 1, "schema_revision": "0001", "tables": {"entries": {"count": 334, "sha256": "…"}, …}}
+    {"table": "sources", "row": {"checksum": "…", "id": 1, "imported_at": "2026-11-22T07:50:38.128358+00:00", …}}
+
+Checksums hash the canonical JSON of each row (sorted keys, datetimes as UTC ISO strings, bytes as
+base64) in primary-key order, so the same content gives the same digest on either database engine.
+"""
+
+from __future__ import annotations
+
+import base64
+import gzip
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import IO, Any
+
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import Connection, DateTime, Integer, LargeBinary, String, Table, func, select, text
+
+from faqsante.errors import BackupError
+from faqsante.store.db import Database
+from faqsante.store.models import Base, Meta
+
+FORMAT = "faqsante-backup"
+FORMAT_VERSION = 1
+BATCH_ROWS = 500
+DATA_VERSION_KEY = "data_version"
+OPTIONAL_TABLES = ("embeddings",)  # derived from entries: recomputed if left out of a backup
+
+
+@dataclass(frozen=True)
+class TableDigest:
+    count: int
+    sha256: str
+
+
+@dataclass(frozen=True)
+class BackupHeader:
+    schema_revision: str
+    tables: dict[str, TableDigest]
+    created_at: str
+    dialect: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "format": FORMAT,
+            "format_version": FORMAT_VERSION,
+            "schema_revision": self.schema_revision,
+            "created_at": self.created_at,
+            "dialect": self.dialect,
+            "tables": {name: {"count": d.count, "sha256": d.sha256} for name, d in self.tables.items()},
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], path: Path) -> "BackupHeader":
+        if data.get("format") != FORMAT or data.get("format_version") != FORMAT_VERSION:
+            raise BackupError(f"{path} n'est pas une sauvegarde faqsante (format {FORMAT} v{FORMAT_VERSION})")
+        return cls(
+            schema_revision=data["schema_revision"],
+            tables={name: TableDigest(d["count"], d["sha256"]) for name, d in data["tables"].items()},
+            created_at=data["created_at"],
+            dialect=data["dialect"],
+        )
+
+
+def backed_up_tables(*, embeddings: bool = True) -> list[Table]:
+    """Every table of the schema, parents before children (the order rows must be inserted in)."""
+    return [t for t in Base.metadata.sorted_tables if embeddings or t.name not in OPTIONAL_TABLES]
+
+
+# --- canonical rows ---------------------------------------------------------------------------------
+
+
+def _encode(value: Any, column_type: Any) -> Any:
+    """A database value as JSON: the same text whichever engine it was read from."""
+    if value is None:
+        return None
+    if isinstance(column_type, DateTime):
+        # SQLite hands back naive datetimes; every timestamp we write is UTC (models.utcnow).
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc).isoformat(timespec="microseconds")
+    if isinstance(column_type, LargeBinary):
+        return base64.b64encode(value).decode("ascii")
+    return value
+
+
+def _decode(value: Any, column_type: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(column_type, DateTime):
+        return datetime.fromisoformat(value)
+    if isinstance(column_type, LargeBinary):
+        return base64.b64decode(value)
+    return value
+
+
+def canonical_json(row: dict[str, Any]) -> str:
+    return json.dumps(row, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def _counted_row(table: Table, row: dict[str, Any]) -> bool:
+    """``data_version`` is an operational counter, not content: restore moves it forward on purpose."""
+    return not (table.name == Meta.__tablename__ and row.get("key") == DATA_VERSION_KEY)
+
+
+def _ordered_rows(connection: Connection, table: Table) -> Iterator[dict[str, Any]]:
+    """Rows as canonical dicts in primary-key order; strings compare bytewise on both engines."""
+    postgres = connection.dialect.name == "postgresql"
+    order = [
+        column.collate("C") if postgres and isinstance(column.type, String) else column
+        for column in table.primary_key.columns
+    ]
+    result = connection.execution_options(yield_per=BATCH_ROWS).execute(select(table).order_by(*order))
+    for row in result.mappings():
+        yield {column.name: _encode(row[column.name], column.type) for column in table.columns}
+
+
+class _Digester:
+    """Counts rows and hashes their canonical JSON, table by table."""
+
+    def __init__(self) -> None:
+        self.counts: dict[str, int] = {}
+        self.hashes: dict[str, Any] = {}
+
+    def add(self, table: Table, row: dict[str, Any], line: str) -> None:
+        self.counts[table.name] = self.counts.get(table.name, 0) + 1
+        digest = self.hashes.setdefault(table.name, hashlib.sha256())
+        if _counted_row(table, row):
+            digest.update(line.encode("utf-8") + b"\n")
+
+    def digests(self, tables: list[Table]) -> dict[str, TableDigest]:
+        return {
+            t.name: TableDigest(self.counts.get(t.name, 0), self.hashes.get(t.name, hashlib.sha256()).hexdigest())
+            for t in tables
+        }
+
+
+@contextmanager
+def _snapshot(db: Database) -> Iterator[Connection]:
+    """One consistent read of every table, while votes and queries keep being written."""
+    with db.engine.connect() as connection:
+        if db.dialect == "postgresql":
+            connection = connection.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
+        else:
+            # pysqlite only opens transactions before writes: open one so WAL pins a single snapshot.
+            connection.exec_driver_sql("BEGIN")
+        try:
+            yield connection
+        finally:
+            connection.rollback()
+
+
+def _schema_revision(connection: Connection) -> str:
+    revision = MigrationContext.configure(connection).get_current_revision()
+    if revision is None:
+        raise BackupError("base non migrée : ouvrez-la une fois avec faqsante avant de la sauvegarder")
+    return revision
+
+
+def table_digests(db: Database, tables: list[Table] | None = None) -> dict[str, TableDigest]:
+    """Row count and checksum of every table: equal digests mean equal content, across engines."""
+    with _snapshot(db) as connection:
+        return _digests_in(connection, tables if tables is not None else backed_up_tables())
+
+
+def _digests_in(connection: Connection, tables: list[Table]) -> dict[str, TableDigest]:
+    digester = _Digester()
+    for table in tables:
+        for row in _ordered_rows(connection, table):
+            digester.add(table, row, canonical_json(row))
+    return digester.digests(tables)
+
+
+# --- backup -----------------------------------------------------------------------------------------
+
+
+def backup(db: Database, path: Path, *, embeddings: bool = True) -> BackupHeader:
+    """Write every table to ``path`` (readable by its owner only: it holds password hashes)."""
+    tables = backed_up_tables(embeddings=embeddings)
+    digester = _Digester()
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=path.parent, prefix=".faqsante-backup-") as work:
+        body = Path(work) / "rows.gz"
+        with _snapshot(db) as connection, gzip.open(body, "wt", encoding="utf-8") as out:
+            revision = _schema_revision(connection)
+            for table in tables:
+                prefix = '{"table":' + json.dumps(table.name) + ',"row":'
+                for row in _ordered_rows(connection, table):
+                    line = canonical_json(row)
+                    digester.add(table, row, line)
+                    out.write(prefix + line + "}\n")
+        header = BackupHeader(
+            schema_revision=revision,
+            tables=digester.digests(tables),
+            created_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            dialect=db.dialect,
+        )
+        # Written beside the target then renamed: an interrupted backup never leaves a truncated file.
+        partial = Path(work) / "backup.gz"
+        descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "wb") as out:
+            out.write(gzip.compress((json.dumps(header.to_dict(), ensure_ascii=False) + "\n").encode("utf-8")))
+            with body.open("rb") as rows:
+                shutil.copyfileobj(rows, out)
+        os.replace(partial, path)
+    return header
+
+
+def read_header(path: Path) -> BackupHeader:
+    with _open_backup(path) as lines:
+        return _parse_header(path, next(lines, ""))
+
+
+@contextmanager
+def _open_backup(path: Path) -> Iterator[IO[str]]:
+    """The file's lines; a truncated or foreign file is a ``BackupError``, whenever it shows."""
+    try:
+        with gzip.open(path, "rt", encoding="utf-8") as stream:
+            yield stream
+    except (OSError, EOFError, UnicodeDecodeError) as error:
+        raise BackupError(f"sauvegarde illisible ou tronquée : {path} ({error})") from error
+
+
+def _parse_header(path: Path, line: str) -> BackupHeader:
+    try:
+        return BackupHeader.from_dict(json.loads(line), path)
+    except (json.JSONDecodeError, KeyError, TypeError, AttributeError) as error:
+        raise BackupError(f"{path} n'est pas une sauvegarde faqsante (en-tête illisible)") from error
+
+
+# --- verify -----------------------------------------------------------------------------------------
+
+
+def verify(db: Database, path: Path) -> dict[str, tuple[TableDigest, TableDigest]]:
+    """Tables whose content differs from the backup's header: {name: (in backup, in database)}."""
+    header = read_header(path)
+    tables = [t for t in backed_up_tables() if t.name in header.tables]
+    current = table_digests(db, tables)
+    return {
+        name: (expected, current[name])
+        for name, expected in header.tables.items()
+        if current.get(name) != expected
+    }
+
+
+# --- restore ----------------------------------------------------------------------------------------
+
+
+def restore(db: Database, path: Path, *, force: bool = False) -> BackupHeader:
+    """Load a backup into a migrated database, in one transaction: all of it, or nothing.
+
+    The target must be empty unless ``force``, which clears it in the same transaction. The data
+    version ends above both the backup's and the target's, so every running worker reloads.
+    """
+    path = Path(path)
+    tables = {t.name: t for t in backed_up_tables()}
+    with _open_backup(path) as lines, db.engine.begin() as connection:
+        header = _parse_header(path, next(lines, ""))
+        unknown = sorted(set(header.tables) - set(tables))
+        revision = _schema_revision(connection)
+        if header.schema_revision != revision or unknown:
+            raise BackupError(
+                f"sauvegarde au schéma {header.schema_revision}, base au schéma {revision} : "
+                "restaurez avec la version de faqsante qui l'a produite"
+            )
+        target_version = _data_version(connection)
+        occupied = _occupied(connection, tables.values())
+        if occupied and not force:
+            summary = ", ".join(f"{name} ({n})" for name, n in sorted(occupied.items()))
+            raise BackupError(f"la base n'est pas vide : {summary} ; utilisez --force pour la remplacer")
+        for table in reversed(list(tables.values())):
+            connection.execute(table.delete())
+
+        digester = _Digester()
+        batch: list[dict[str, Any]] = []
+        batch_table: Table | None = None
+        for number, line in enumerate(lines, start=2):
+            try:
+                record = json.loads(line)
+                table = tables[record["table"]]
+                row = record["row"]
+            except (json.JSONDecodeError, KeyError, TypeError) as error:
+                raise BackupError(f"{path}, ligne {number} : ligne de sauvegarde invalide") from error
+            digester.add(table, row, canonical_json(row))
+            # Rows come parents first; flushing on every change of table keeps foreign keys satisfied.
+            if batch and (table is not batch_table or len(batch) >= BATCH_ROWS):
+                connection.execute(batch_table.insert(), batch)  # type: ignore[union-attr]
+                batch = []
+            batch_table = table
+            batch.append({column.name: _decode(row.get(column.name), column.type) for column in table.columns})
+        if batch:
+            connection.execute(batch_table.insert(), batch)  # type: ignore[union-attr]
+
+        included = [tables[name] for name in header.tables]
+        if digester.digests(included) != header.tables:
+            raise BackupError(f"{path} est corrompue : son contenu ne correspond pas aux sommes de contrôle")
+        _reset_sequences(connection, tables.values())
+        _set_data_version(connection, max(target_version, _data_version(connection)) + 1)
+        restored = _digests_in(connection, included)
+        if restored != header.tables:
+            differing = ", ".join(sorted(n for n in restored if restored[n] != header.tables[n]))
+            raise BackupError(f"restauration annulée : tables différentes après écriture ({differing})")
+    return header
+
+
+def _occupied(connection: Connection, tables: Any) -> dict[str, int]:
+    """Non-empty tables, ignoring the ``data_version`` row every migrated database starts with."""
+    counts = {}
+    for table in tables:
+        query = select(func.count()).select_from(table)
+        if table.name == Meta.__tablename__:
+            query = query.where(Meta.key != DATA_VERSION_KEY)
+        counts[table.name] = connection.scalar(query) or 0
+    return {name: n for name, n in counts.items() if n}
+
+
+def _data_version(connection: Connection) -> int:
+    value = connection.scalar(select(Meta.value).where(Meta.key == DATA_VERSION_KEY))
+    return int(value or 0)
+
+
+def _set_data_version(connection: Connection, version: int) -> None:
+    updated = connection.execute(
+        Meta.__table__.update().where(Meta.key == DATA_VERSION_KEY).values(value=str(version))
+    )
+    if updated.rowcount == 0:
+        connection.execute(Meta.__table__.insert().values(key=DATA_VERSION_KEY, value=str(version)))
+
+
+def _reset_sequences(connection: Connection, tables: Any) -> None:
+    """PostgreSQL serials do not see explicit ids: move them past the restored rows."""
+    if connection.dialect.name != "postgresql":
+        return  # SQLite picks max(rowid) + 1 by itself
+    for table in tables:
+        keys = list(table.primary_key.columns)
+        if len(keys) == 1 and isinstance(keys[0].type, Integer) and keys[0].autoincrement in (True, "auto"):
+            connection.execute(
+                text(
+                    f"SELECT setval(pg_get_serial_sequence('{table.name}', '{keys[0].name}'), "
+                    f'COALESCE(MAX("{keys[0].name}"), 0) + 1, false) FROM "{table.name}"'
+                )
+            )
