@@ -48,43 +48,45 @@ def load_stopwords(path: Path = STOPWORDS_FILE) -> frozenset[str]:
 
 @dataclass(frozen=True)
 class Token:
-    """One surface word, folded, and whether it was written as an acronym (capitals: "MES", "INS")."""
+    """One surface word, folded; whether it was written as an acronym ("MES", "INS"); a compound's parts."""
 
     text: str
     acronym: bool
+    parts: tuple["Token", ...] = ()
 
 
 class FrenchAnalyzer:
-    """Stateless apart from its caches; safe to share between threads."""
+    """Stateless apart from the stemmer's cache; safe to share between threads."""
 
     def __init__(self, stopwords: frozenset[str] | None = None) -> None:
         self.stopwords = load_stopwords() if stopwords is None else stopwords
 
     def tokens(self, text: str) -> list[Token]:
-        """Folded surface words, compounds followed by their parts.
+        """Folded surface words; a compound is one token carrying its parts.
 
-        # "l'e-CPS et SUN-ES"  ->  ecps(+e, cps), et, sunes(+sun, es)
+        # "l'e-CPS et SUN-ES"  ->  ecps(parts: e, cps), et, sunes(parts: sun, es)
         """
         text = INVERSION.sub(" ", ELISION.sub(" ", normalize(text)))
         out: list[Token] = []
         for match in TOKEN.finditer(text):
             raw = match.group()
-            parts = [p for p in JOINERS.split(raw) if p]
-            if len(parts) > 1:
-                out.append(Token(fold("".join(parts)), _is_acronym(raw)))
-            out.extend(Token(fold(p), _is_acronym(p)) for p in parts)
+            pieces = [p for p in JOINERS.split(raw) if p]
+            parts = tuple(Token(fold(p), _is_acronym(p)) for p in pieces) if len(pieces) > 1 else ()
+            out.append(Token(fold("".join(pieces)), _is_acronym(raw), parts))
         return out
 
     def keep(self, token: Token) -> bool:
         """Stop words go, unless written as an acronym: "mes" (my) goes, "MES" (Mon espace santé) stays."""
         return token.acronym or token.text not in self.stopwords
 
-    def stem(self, word: str) -> str:
-        return stem(word)
-
     def terms(self, text: str) -> list[str]:
-        """Index terms of a text: what BM25 counts."""
-        return [self.stem(t.text) for t in self.tokens(text) if self.keep(t)]
+        """Index terms of a text, what BM25 counts: a compound gives its joined form and its parts."""
+        return [
+            stem(t.text)
+            for token in self.tokens(text)
+            for t in (token, *token.parts)
+            if self.keep(t)
+        ]
 
 
 def _is_acronym(raw: str) -> bool:

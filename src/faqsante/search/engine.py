@@ -16,16 +16,19 @@ import numpy as np
 from faqsante.config import MAX_QUESTION_LENGTH, Settings
 from faqsante.errors import InvalidQuery
 from faqsante.search.analysis import FrenchAnalyzer
+from faqsante.search.calibration import Calibrator, load_calibrator
 from faqsante.search.corpus import Document, FacetFilter, load_documents
 from faqsante.search.dense import DenseIndex, sync_embeddings
 from faqsante.search.embedders import Embedder, make_embedder
-from faqsante.search.fusion import fuse
+from faqsante.search.fusion import EXPANSION_WEIGHT, fuse, hit_features
+from faqsante.search.glossary import QueryExpander, load_glossary
 from faqsante.search.lexical import LexicalIndex
+from faqsante.search.query import QueryAnalyzer
 from faqsante.search.results import AskResult, Hit
+from faqsante.search.spelling import Speller
 from faqsante.store import Database
 
 POLL_INTERVAL_S = 1.0
-ABSTAIN_BELOW = 0.5
 
 
 @dataclass(frozen=True)
@@ -36,7 +39,18 @@ class _State:
     documents: list[Document]
     facets: FacetFilter
     lexical: LexicalIndex
+    queries: QueryAnalyzer
     dense: DenseIndex | None
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """The best documents for a question with their fused scores, calibration features and confidences."""
+
+    documents: list[Document]
+    scores: np.ndarray
+    features: np.ndarray
+    confidences: np.ndarray
 
 
 class SearchEngine:
@@ -47,6 +61,9 @@ class SearchEngine:
         self.settings = settings
         self.analyzer = FrenchAnalyzer()
         self.last_embedded = 0  # vectors computed by the last reload: 0 when nothing changed
+        self.calibrator: Calibrator | None = load_calibrator(
+            "lexical" if settings.embedder.strip() in ("", "none") else "hybrid"
+        )
         self._embedder: Embedder | None = None
         self._embedder_ready = False
         self._state: _State | None = None
@@ -70,42 +87,62 @@ class SearchEngine:
             version = self.db.data_version()
             if self._state is not None and self._state.version == version:
                 return False
-            documents = load_documents(self.db)
-            dense = None
-            self.last_embedded = 0
-            if self.embedder is not None:
-                matrix, self.last_embedded = sync_embeddings(self.db, documents, self.embedder, progress)
-                dense = DenseIndex(matrix)
-            self._state = _State(
-                version=version,
-                documents=documents,
-                facets=FacetFilter(documents),
-                lexical=LexicalIndex([self.analyzer.terms(doc.text) for doc in documents]),
-                dense=dense,
-            )
+            self._state = self._build(version, load_documents(self.db), progress)
             return True
         finally:
             self._lock.release()
 
-    def ask(self, query: str, *, top_k: int = 10, facets: dict[str, list[str]] | None = None) -> AskResult:
-        """The best entries for a question, best first, and whether to abstain."""
+    def _build(self, version: int, documents: list[Document], progress: Callable[[int, int], None] | None) -> _State:
+        dense = None
+        self.last_embedded = 0
+        if self.embedder is not None:
+            matrix, self.last_embedded = sync_embeddings(self.db, documents, self.embedder, progress)
+            dense = DenseIndex(matrix)
+        texts = [doc.text for doc in documents]
+        terms = [self.analyzer.terms(text) for text in texts]
+        words = (t.text for text in texts for token in self.analyzer.tokens(text) for t in (token, *token.parts))
+        queries = QueryAnalyzer(
+            self.analyzer,
+            Speller(words),
+            QueryExpander(load_glossary(documents), self.analyzer, texts),
+            known_stems={term for doc_terms in terms for term in doc_terms},
+        )
+        return _State(version, documents, FacetFilter(documents), LexicalIndex(terms), queries, dense)
+
+    def rank(self, query: str, *, top_k: int = 10, facets: dict[str, list[str]] | None = None) -> Ranking:
+        """The ranked documents behind ``ask``; validation and refresh included."""
         query = _validated(query)
         if self._state is None or time.monotonic() - self._last_poll >= POLL_INTERVAL_S:
             self.refresh()
         state = self._state
         assert state is not None
-        lexical = state.lexical.scores(self.analyzer.terms(query))
+        analyzed = state.queries.analyze(query)
+        lexical = state.lexical.scores(analyzed.terms)
+        if analyzed.expansion_terms:
+            lexical = lexical + EXPANSION_WEIGHT * state.lexical.scores(analyzed.expansion_terms)
         dense = None
         if state.dense is not None and self.embedder is not None:
             dense = state.dense.scores(self.embedder.queries([query])[0])
-        scores, confidences = fuse(lexical, dense)
+        scores = fuse(lexical, dense)
         allowed = state.facets.mask(facets)
         if allowed is not None:
             scores = np.where(allowed, scores, -np.inf)
-        order = [row for row in np.argsort(-scores, kind="stable")[:top_k] if np.isfinite(scores[row])]
-        hits = [_hit(state.documents[row], float(scores[row]), float(confidences[row])) for row in order]
-        abstained = not hits or hits[0].confidence < ABSTAIN_BELOW
-        return AskResult(query=query, abstained=abstained, results=hits)
+        top = np.argpartition(-scores, min(top_k, len(scores)) - 1)[:top_k] if len(scores) > top_k else np.arange(len(scores))
+        order = [int(row) for row in top[np.argsort(-scores[top], kind="stable")] if np.isfinite(scores[row])]
+        features = hit_features(order, scores, lexical, dense)
+        confidences = self.calibrator.confidence(features) if self.calibrator else scores[order]
+        return Ranking([state.documents[row] for row in order], scores[order], features, confidences)
+
+    def ask(self, query: str, *, top_k: int = 10, facets: dict[str, list[str]] | None = None) -> AskResult:
+        """The best entries for a question, best first, and whether none is good enough to offer."""
+        ranking = self.rank(query, top_k=top_k, facets=facets)
+        hits = [
+            _hit(doc, float(score), float(confidence))
+            for doc, score, confidence in zip(ranking.documents, ranking.scores, ranking.confidences)
+        ]
+        threshold = self.calibrator.threshold if self.calibrator else 0.5
+        abstained = not hits or hits[0].confidence < threshold
+        return AskResult(query=_validated(query), abstained=abstained, results=hits)
 
 
 def _validated(query: str) -> str:

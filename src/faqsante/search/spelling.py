@@ -1,0 +1,42 @@
+"""Typo tolerance: a question word the corpus never uses is matched to the closest word it does use.
+
+# "referencment" -> "referencement", "teleconsulation" -> "teleconsultation"
+Works on folded surface words (accents are already forgiven by folding), before stemming.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
+MIN_LENGTH = 6  # shorter words are too ambiguous to correct: "veut" is no typo of "peut"
+
+
+class Speller:
+    def __init__(self, words: Iterable[str]) -> None:
+        counts = Counter(words)
+        # Most frequent first, so that among equally close words the common one wins.
+        self._vocabulary = [word for word, _ in counts.most_common()]
+        self._known = set(self._vocabulary)
+        self._rank = {word: rank for rank, word in enumerate(self._vocabulary)}
+        self._by_length: dict[int, list[str]] = {}
+        for word in self._vocabulary:
+            self._by_length.setdefault(len(word), []).append(word)
+
+    def __contains__(self, word: str) -> bool:
+        return word in self._known
+
+    def correct(self, word: str) -> str | None:
+        """The closest known word within 1 edit (2 for words of 10 letters or more), or None."""
+        if word in self._known or len(word) < MIN_LENGTH or not word.isalpha():
+            return None
+        budget = 1 if len(word) < 10 else 2
+        candidates = sorted(
+            (known for length in range(len(word) - budget, len(word) + budget + 1) for known in self._by_length.get(length, ())),
+            key=self._rank.__getitem__,
+        )
+        match = process.extractOne(word, candidates, scorer=Levenshtein.distance, score_cutoff=budget)
+        return match[0] if match else None
