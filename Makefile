@@ -5,15 +5,23 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test bench clean
+.PHONY: install lock run test bench clean
 
 install: $(VENV)/.installed
 
-$(VENV)/.installed: pyproject.toml
+# Every dependency comes pinned and hash-checked from requirements.lock; the project itself is added
+# without dependencies. pip check catches a dependency added to pyproject.toml but not yet locked.
+$(VENV)/.installed: requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	$(BIN)/python -m pip check || { echo "requirements.lock is stale: run make lock" >&2; exit 1; }
 	touch $@
+
+# Re-pin runtime and test dependencies after editing pyproject.toml (the sentence-transformers extra stays unlocked).
+lock:
+	test -x $(BIN)/uv || $(BIN)/python -m pip install --quiet uv
+	$(BIN)/uv pip compile --quiet pyproject.toml --extra test --generate-hashes -o requirements.lock
 
 run: install
 	$(BIN)/faqsante ingest data/sample
