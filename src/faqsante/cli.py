@@ -302,5 +302,38 @@ def serve(
     uvicorn.run("faqsante.web.app:create_app", factory=True, host=host, port=port, workers=workers)
 
 
+@app.command("eval")
+def evaluate_command(
+    questions: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="Fichier JSON [{\"q\", \"keys\"}].")],
+    as_json: Annotated[bool, typer.Option("--json", help="Rapport JSON.")] = False,
+    half: Annotated[Optional[str], typer.Option("--half", help="Seulement la moitié a ou b du jeu.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Mesurer la qualité des réponses sur un jeu de questions (hit@1, hit@5, MRR@10, abstention)."""
+    from faqsante.search import SearchEngine
+    from faqsante.search.evaluate import evaluate, half_of, load_questions, report_table
+
+    items = [item for item in load_questions(questions) if half is None or half_of(item["q"]) == half]
+    settings = open_settings(db)
+    engine = SearchEngine(Database(settings.db_url), settings)
+    _refresh_index(engine)
+    report = evaluate(engine, items)
+    if as_json:
+        print(json.dumps(report.to_dict(), ensure_ascii=False, indent=1))
+    else:
+        console.print(report_table(report, title=f"Qualité des réponses : {questions.name}"))
+
+
+@app.command()
+def glossary(db: DbOption = None) -> None:
+    """Afficher le glossaire : sigles du fichier édité et définitions trouvées dans les réponses."""
+    from faqsante.search.glossary import load_glossary
+
+    table = Table("Terme", "Formes développées", "Origine")
+    for entry in load_glossary(open_db(db)):
+        table.add_row(entry.term, " ; ".join(entry.expansions), "éditée" if entry.origin == "curated" else "extraite")
+    console.print(table)
+
+
 if __name__ == "__main__":
     app()

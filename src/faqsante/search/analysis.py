@@ -34,6 +34,7 @@ def normalize(text: str) -> str:
     return unicodedata.normalize("NFKC", text).translate(APOSTROPHES)
 
 
+@lru_cache(maxsize=200_000)
 def fold(word: str) -> str:
     """Lower case without accents or ligatures: "Téléconsultation" -> "teleconsultation", "œuvre" -> "oeuvre"."""
     word = word.lower().replace("œ", "oe").replace("æ", "ae")
@@ -81,12 +82,10 @@ class FrenchAnalyzer:
 
     def terms(self, text: str) -> list[str]:
         """Index terms of a text, what BM25 counts: a compound gives its joined form and its parts."""
-        return [
-            stem(t.text)
-            for token in self.tokens(text)
-            for t in (token, *token.parts)
-            if self.keep(t)
-        ]
+        return self.terms_of(self.tokens(text))
+
+    def terms_of(self, tokens: list[Token]) -> list[str]:
+        return [stem(t.text) for token in tokens for t in (token, *token.parts) if self.keep(t)]
 
 
 def _is_acronym(raw: str) -> bool:

@@ -99,8 +99,9 @@ class SearchEngine:
             matrix, self.last_embedded = sync_embeddings(self.db, documents, self.embedder, progress)
             dense = DenseIndex(matrix)
         texts = [doc.text for doc in documents]
-        terms = [self.analyzer.terms(text) for text in texts]
-        words = (t.text for text in texts for token in self.analyzer.tokens(text) for t in (token, *token.parts))
+        tokens = [self.analyzer.tokens(text) for text in texts]
+        terms = [self.analyzer.terms_of(doc_tokens) for doc_tokens in tokens]
+        words = (t.text for doc_tokens in tokens for token in doc_tokens for t in (token, *token.parts))
         queries = QueryAnalyzer(
             self.analyzer,
             Speller(words),
