@@ -105,7 +105,9 @@ def _initials_fit(acronym: str, words: list[str]) -> bool:
             position += 1
         elif word not in SMALL_WORDS and not (position and word[0] == letters[position - 1]):
             return False
-    return position == len(letters)
+    # Letters left over may sit inside the last word, as acronyms often take them: "d'OuvrAge" in AMOA.
+    rest = iter(cleaned[-1][1:])
+    return all(letter in rest for letter in letters[position:])
 
 
 def load_glossary(source: Database | Iterable[Document] | None = None) -> list[GlossaryEntry]:

