@@ -1,0 +1,243 @@
+"""Record-shaped sources: CSV rows, JSON objects and JSONL lines, each one FAQ entry.
+
+All three go through ``record_to_entry``, so a column alias or a status spelling works in every
+format. It is also what ``faqsante export`` writes, and reading an export back restores ids,
+sources, statuses and facets:
+
+    {"id": "e-1f2a", "question": "Qu'est-ce que l'INS ?", "answer": "L'identité nationale …",
+     "section": "Identitovigilance et INS", "sources": ["faq-ans.txt"], "status": "published",
+     "facets": {"produit": ["INS"]}}
+
+In a CSV the same record is a row; ``sources`` and facet columns hold ``;``-separated values and
+the ``facets`` column, when present, holds the JSON object.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import unicodedata
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from faqsante.errors import IngestError
+from faqsante.ingest.base import FACET_KEYS, ParsedEntry, Parser, register
+
+FIELD_ALIASES: dict[str, tuple[str, ...]] = {
+    "question": ("question", "titre", "title", "q"),
+    "answer": ("answer", "réponse", "answer_text", "texte"),
+    "section": ("section", "rubrique", "catégorie", "category"),
+    "id": ("id",),
+    "sources": ("sources",),
+    "status": ("status", "statut"),
+    "facets": ("facets", "facettes"),
+    **{facet: (facet,) for facet in FACET_KEYS},
+}
+STATUS_SPELLINGS: dict[str, tuple[str, ...]] = {
+    "published": ("published", "publié", "publiée"),
+    "archived": ("archived", "archivé", "archivée"),
+}
+SOURCE_SEPARATORS = re.compile(r";")
+FACET_SEPARATORS = re.compile(r"[;|]")
+CSV_DELIMITERS = (",", ";", "\t")
+
+Refuse = Callable[[str], IngestError]  # builds the error for the record at hand
+
+
+def fold_key(name: str) -> str:
+    """Column names and statuses as people type them.
+
+    # " Réponse "  becomes  "reponse";  "Type offre"  becomes  "type_offre";  "Archivé"  becomes  "archive"
+    """
+    decomposed = unicodedata.normalize("NFKD", name)
+    unaccented = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return re.sub(r"[\s-]+", "_", unaccented.strip().lower())
+
+
+FIELD_OF_COLUMN = {fold_key(alias): name for name, aliases in FIELD_ALIASES.items() for alias in aliases}
+STATUS_OF = {fold_key(spelling): status for status, spellings in STATUS_SPELLINGS.items() for spelling in spellings}
+
+
+def load_json(path: Path, text: str, first_line: int | None = 1, label: str = "JSON") -> Any:
+    """``json.loads`` whose error names the file and the line, counted from ``first_line``."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        line = first_line + exc.lineno - 1 if first_line else None
+        raise IngestError(path, f"{label} invalide : {exc.msg} (colonne {exc.colno})", line=line) from None
+
+
+def record_to_entry(path: Path, record: Mapping[str, Any], position: int, line: int | None = None) -> ParsedEntry:
+    """One CSV row or JSON object to an entry; unknown keys are ignored, bad values refused.
+
+    Errors carry the line when the format has one (CSV, JSONL), else the entry's rank (JSON).
+    """
+    where = "" if line else f"entrée n° {position + 1} : "
+
+    def refuse(message: str) -> IngestError:
+        return IngestError(path, where + message, line=line)
+
+    fields: dict[str, Any] = {}
+    for key, value in record.items():
+        name = FIELD_OF_COLUMN.get(fold_key(str(key)))
+        if name and _is_blank(fields.get(name)):  # with two aliases ("question", "titre"), the first filled wins
+            fields[name] = value
+
+    answer = _text(fields.get("answer"), "answer", refuse)
+    if answer is None:
+        raise refuse("réponse vide ou absente")
+    return ParsedEntry(
+        answer=answer,
+        question=_text(fields.get("question"), "question", refuse),
+        section=_text(fields.get("section"), "section", refuse),
+        position=position,
+        line=line,
+        id=_text(fields.get("id"), "id", refuse),
+        sources=_values(fields.get("sources"), SOURCE_SEPARATORS, "sources", refuse),
+        status=_status(fields.get("status"), refuse),
+        facets=_facets(fields, refuse),
+    )
+
+
+def _is_blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _text(value: Any, name: str, refuse: Refuse) -> str | None:
+    # Numbers are accepted (a JSON id of 12 is the id "12"); lists, objects and booleans are not.
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise refuse(f"« {name} » doit être un texte, pas {type(value).__name__}")
+    return re.sub(r"\r\n?", "\n", str(value)).strip() or None
+
+
+def _values(value: Any, separators: re.Pattern[str], name: str, refuse: Refuse) -> tuple[str, ...]:
+    """A list, or a string of separated values, to distinct non-empty values in order.
+
+    # "INS ; DMP|INS"  becomes  ("INS", "DMP")   (with separators ; and |)
+    """
+    if isinstance(value, str):
+        value = separators.split(value)
+    elif value is None:
+        value = []
+    elif not isinstance(value, list):
+        raise refuse(f"« {name} » doit être une liste ou un texte, pas {type(value).__name__}")
+    texts = (_text(item, name, refuse) for item in value)
+    return tuple(dict.fromkeys(text for text in texts if text))
+
+
+def _status(value: Any, refuse: Refuse) -> str:
+    text = _text(value, "status", refuse)
+    if text is None:
+        return "published"
+    try:
+        return STATUS_OF[fold_key(text)]
+    except KeyError:
+        raise refuse(f"statut inconnu « {text} » (attendu : published ou archived, publié ou archivé)") from None
+
+
+def _facets(fields: Mapping[str, Any], refuse: Refuse) -> dict[str, tuple[str, ...]]:
+    """Facets from a ``facets`` object (or its JSON text, in a CSV) and from facet columns, merged."""
+    given = fields.get("facets")
+    if isinstance(given, str):
+        try:
+            given = json.loads(given) if given.strip() else None
+        except json.JSONDecodeError as exc:
+            raise refuse(f"« facets » n'est pas un objet JSON valide ({exc.msg})") from None
+    if given is not None and not isinstance(given, dict):
+        raise refuse("« facets » doit être un objet {facette: [valeurs]}")
+
+    collected: dict[str, list[str]] = {facet: [] for facet in FACET_KEYS}
+    for key, value in (given or {}).items():
+        facet = fold_key(str(key))
+        if facet not in collected:
+            raise refuse(f"facette inconnue « {key} » (facettes connues : {', '.join(FACET_KEYS)})")
+        collected[facet].extend(_values(value, FACET_SEPARATORS, facet, refuse))
+    for facet in FACET_KEYS:
+        collected[facet].extend(_values(fields.get(facet), FACET_SEPARATORS, facet, refuse))
+    return {facet: tuple(dict.fromkeys(values)) for facet, values in collected.items() if values}
+
+
+@register
+class CsvParser(Parser):
+    """A header row naming the columns, then one entry per row; ``,``, ``;`` or tab separated."""
+
+    name = "csv"
+    extensions = (".csv", ".tsv")
+
+    def parse(self, path: Path, text: str) -> list[ParsedEntry]:
+        header_line = text.partition("\n")[0]
+        delimiter = max(CSV_DELIMITERS, key=header_line.count)  # the header has no quoted text to fool a count
+        # strict: an unclosed quote is an error, not an answer that swallows the rest of the file.
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+        line = 1
+        try:
+            columns = [column.strip() for column in next(reader, [])]
+            if "answer" not in {FIELD_OF_COLUMN.get(fold_key(column)) for column in columns}:
+                expected = ", ".join(FIELD_ALIASES["answer"])
+                raise IngestError(
+                    path,
+                    f"colonne de réponse introuvable (attendue : {expected}) ; colonnes trouvées : "
+                    + (", ".join(columns) or "aucune"),
+                    line=1,
+                )
+            entries: list[ParsedEntry] = []
+            line = reader.line_num + 1
+            for row in reader:
+                if any(cell.strip() for cell in row):
+                    if any(cell.strip() for cell in row[len(columns) :]):
+                        raise IngestError(
+                            path,
+                            f"{len(row)} valeurs pour {len(columns)} colonnes "
+                            f"(un « {delimiter} » dans un texte sans guillemets ?)",
+                            line=line,
+                        )
+                    entries.append(record_to_entry(path, dict(zip(columns, row)), len(entries), line))
+                line = reader.line_num + 1
+        except csv.Error as exc:
+            raise IngestError(path, f"CSV illisible : {exc}", line=line) from None
+        return entries
+
+
+@register
+class JsonParser(Parser):
+    """A list of objects, or ``{"entries": [...]}``."""
+
+    name = "json"
+    extensions = (".json",)
+
+    def parse(self, path: Path, text: str) -> list[ParsedEntry]:
+        data = load_json(path, text)
+        records = data.get("entries") if isinstance(data, dict) else data
+        if not isinstance(records, list):
+            raise IngestError(path, 'JSON attendu : une liste d\'objets, ou un objet {"entries": [...]}')
+        entries: list[ParsedEntry] = []
+        for position, record in enumerate(records):
+            if not isinstance(record, dict):
+                raise IngestError(path, f"entrée n° {position + 1} : un objet JSON {{…}} est attendu")
+            entries.append(record_to_entry(path, record, position))
+        return entries
+
+
+@register
+class JsonLinesParser(Parser):
+    """One object per line; blank lines are skipped."""
+
+    name = "jsonl"
+    extensions = (".jsonl", ".ndjson")
+
+    def parse(self, path: Path, text: str) -> list[ParsedEntry]:
+        entries: list[ParsedEntry] = []
+        # split("\n"), not splitlines(): U+2028 is legal unescaped inside a JSON string.
+        for number, raw in enumerate(text.split("\n"), start=1):
+            if not raw.strip():
+                continue
+            record = load_json(path, raw, first_line=number)
+            if not isinstance(record, dict):
+                raise IngestError(path, "chaque ligne doit être un objet JSON {…}", line=number)
+            entries.append(record_to_entry(path, record, len(entries), number))
+        return entries
