@@ -335,5 +335,28 @@ def glossary(db: DbOption = None) -> None:
     console.print(table)
 
 
+@app.command()
+def feedback(
+    entry: Annotated[Optional[str], typer.Option("--entry", help="Seulement les avis sur cette entrée.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Sortie JSON (une liste d'avis).")] = False,
+    db: DbOption = None,
+) -> None:
+    """Lister les avis « Cette réponse vous a-t-elle été utile ? » (un par visiteur et par entrée)."""
+    from faqsante.store.audience import list_votes
+
+    votes = list_votes(open_db(db), entry)
+    if as_json:
+        print(json.dumps([vote.to_dict() for vote in votes], ensure_ascii=False, indent=2))
+        return
+    table = Table(title=f"{len(votes)} avis")
+    for column in ("Date", "Entrée", "Utile", "Commentaire", "Question"):
+        table.add_column(column)
+    for vote in votes:
+        table.add_row(
+            f"{vote.created_at:%Y-%m-%d %H:%M}", vote.entry_id, "oui" if vote.helpful else "non", vote.comment or "", vote.query or ""
+        )
+    console.print(table)
+
+
 if __name__ == "__main__":
     app()

@@ -1,21 +1,66 @@
-"""Application factory: one FastAPI app serving the JSON API and the HTML portal."""
+"""Application factory: one FastAPI app serving the JSON API, its documentation and the HTML portal.
+
+``faqsante serve`` runs ``create_app`` once per worker process: each worker opens the database and builds
+one search engine, which every request shares (it polls the data version to pick up new content).
+Other parts plug in here: ``app.include_router(...)`` for their pages, a middleware for cross-cutting concerns.
+"""
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+from starlette.concurrency import run_in_threadpool
+
+from faqsante import __version__
 from faqsante.config import Settings
+from faqsante.search import SearchEngine
 from faqsante.store import Database
+from faqsante.web import api, pages
+from faqsante.web.docs import install_docs
+from faqsante.web.errors import install_error_handlers
+from faqsante.web.templating import STATIC_DIR
+from faqsante.web.visitor import VisitorCookieMiddleware
+
+DESCRIPTION = """Questions et réponses de la FAQ du numérique en santé.
+
+`GET /api/ask?q=…` renvoie le même objet que `faqsante ask --json`. Les erreurs ont toujours la forme
+`{"error": {"code": "…", "message": "…"}}`, avec un message en français."""
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     db = Database(settings.db_url)
-    app = FastAPI(title="faqsante", version="0.1.0")
+    engine = SearchEngine(db, settings)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        await run_in_threadpool(engine.refresh)  # build the indexes before the first visitor waits for them
+        yield
+        db.dispose()
+
+    app = FastAPI(
+        title="faqsante",
+        version=__version__,
+        description=DESCRIPTION,
+        docs_url=None,  # replaced by install_docs: FastAPI's pages load their assets from a CDN
+        redoc_url=None,
+        lifespan=lifespan,
+    )
     app.state.settings = settings
     app.state.db = db
+    app.state.engine = engine
 
-    @app.get("/healthz", tags=["santé"])
+    install_error_handlers(app)
+    app.add_middleware(VisitorCookieMiddleware)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    install_docs(app)
+    app.include_router(api.router)
+    app.include_router(pages.router)
+
+    @app.get("/healthz", tags=["santé"], summary="État du service")
     def healthz() -> dict[str, object]:
         return {"status": "ok", "data_version": db.data_version()}
 

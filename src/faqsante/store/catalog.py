@@ -1,0 +1,144 @@
+"""The published FAQ as visitors browse it: sections, pages of entries, one entry.
+
+Entries have the shape of a search hit without its scores, so every channel shows one entry shape:
+# {"id": "627b0cbf71bb", "question": null, "answer": "…", "section": "Pro Santé Connect", "sources": ["faq.txt"]}
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from faqsante.errors import NotFound
+from faqsante.store.db import Database
+from faqsante.store.models import Entry, EntrySource, Source
+
+DEFAULT_PAGE_SIZE = 20
+MAX_PAGE_SIZE = 100
+
+
+@dataclass(frozen=True)
+class PublishedEntry:
+    id: str
+    question: str | None
+    answer: str
+    section: str | None
+    sources: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Section:
+    name: str
+    count: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class EntryPage:
+    """One page of published entries, in the order of their sources."""
+
+    items: list[PublishedEntry]
+    page: int
+    per_page: int
+    total: int
+    section: str | None
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page))
+
+    def to_dict(self) -> dict[str, Any]:
+        # {"items": [...], "page": 2, "per_page": 20, "total": 40, "pages": 2, "section": "MSSanté"}
+        return {
+            "items": [item.to_dict() for item in self.items],
+            "page": self.page,
+            "per_page": self.per_page,
+            "total": self.total,
+            "pages": self.pages,
+            "section": self.section,
+        }
+
+
+def get_entry(db: Database, entry_id: str) -> PublishedEntry:
+    """A published entry; an entry merged into another leads to the one it was merged into."""
+    with db.session() as session:
+        seen: set[str] = set()
+        entry = session.get(Entry, entry_id)
+        while entry is not None and entry.merged_into and entry.id not in seen:
+            seen.add(entry.id)
+            entry = session.get(Entry, entry.merged_into)
+        if entry is None or entry.status != "published":
+            raise NotFound(f"Aucune réponse publiée n'a l'identifiant « {entry_id} ».")
+        return _published(session, [entry])[0]
+
+
+def list_sections(db: Database) -> list[Section]:
+    """Sections that hold published entries, by name, with how many each holds."""
+    with db.session() as session:
+        rows = session.execute(
+            select(Entry.section, func.count())
+            .where(Entry.status == "published", Entry.section.is_not(None))
+            .group_by(Entry.section)
+            .order_by(Entry.section)
+        ).all()
+    return [Section(name, count) for name, count in rows]
+
+
+def list_entries(
+    db: Database, *, section: str | None = None, page: int = 1, per_page: int = DEFAULT_PAGE_SIZE
+) -> EntryPage:
+    """A page of published entries, of one section or of all; an unknown section or page is NotFound."""
+    published = Entry.status == "published"
+    scope = [published] if section is None else [published, Entry.section == section]
+    first_seen = (
+        select(
+            EntrySource.entry_id,
+            func.min(EntrySource.source_id).label("source_id"),
+            func.min(EntrySource.position).label("position"),
+        )
+        .group_by(EntrySource.entry_id)
+        .subquery()
+    )
+    with db.session() as session:
+        total = session.scalar(select(func.count()).select_from(Entry).where(*scope)) or 0
+        if section is not None and total == 0:
+            raise NotFound(f"La rubrique « {section} » n'existe pas ou ne contient aucune réponse publiée.")
+        pages = max(1, math.ceil(total / per_page))
+        if page > pages:
+            raise NotFound(f"La page {page} n'existe pas : il y en a {pages}.")
+        entries = session.scalars(
+            select(Entry)
+            .outerjoin(first_seen, first_seen.c.entry_id == Entry.id)
+            .where(*scope)
+            .order_by(first_seen.c.source_id, first_seen.c.position, Entry.id)
+            .offset((page - 1) * per_page)
+            .limit(per_page)
+        ).all()
+        items = _published(session, list(entries))
+    return EntryPage(items=items, page=page, per_page=per_page, total=total, section=section)
+
+
+def _published(session: Session, entries: list[Entry]) -> list[PublishedEntry]:
+    """Entries with their source names, read in one query."""
+    sources: dict[str, list[str]] = defaultdict(list)
+    for entry_id, name in session.execute(
+        select(EntrySource.entry_id, Source.name)
+        .join(Source, Source.id == EntrySource.source_id)
+        .where(EntrySource.entry_id.in_([entry.id for entry in entries]))
+        .order_by(EntrySource.entry_id, EntrySource.source_id)
+    ):
+        sources[entry_id].append(name)
+    return [
+        PublishedEntry(entry.id, entry.question, entry.answer, entry.section, sources.get(entry.id, []))
+        for entry in entries
+    ]

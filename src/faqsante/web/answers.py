@@ -1,0 +1,62 @@
+"""What the API and the portal both serve, built once so that both render the same data.
+
+# ask_logged(...)    -> ({"query", "abstained", "results": [hit, ...]}, query_log id)
+# entry_detail(...)  -> {"id", "question", "answer", "section", "sources", "related": [entry, ...]}
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from typing import Any
+
+from faqsante.config import MAX_QUESTION_LENGTH
+from faqsante.errors import InvalidQuery
+from faqsante.search import AskResult, SearchEngine
+from faqsante.store import Database, audience, catalog
+
+RELATED_COUNT = 5
+ENTRY_FIELDS = tuple(field.name for field in dataclasses.fields(catalog.PublishedEntry))
+
+
+def ask_logged(
+    engine: SearchEngine, db: Database, query: str, *, top_k: int, channel: str, refines: int | None = None
+) -> tuple[AskResult, int]:
+    """Answer a question and log it with what was shown and how long it took."""
+    started = time.perf_counter()
+    result = engine.ask(query, top_k=top_k)
+    latency_ms = (time.perf_counter() - started) * 1000
+    query_id = audience.record_query(
+        db,
+        result.query,
+        result_ids=[hit.id for hit in result.results],
+        abstained=result.abstained,
+        top_confidence=result.results[0].confidence if result.results else None,
+        latency_ms=latency_ms,
+        channel=channel,
+        refines=refines,
+    )
+    return result, query_id
+
+
+def entry_detail(engine: SearchEngine, db: Database, entry_id: str) -> dict[str, Any]:
+    """A published entry and the entries closest to it."""
+    entry = catalog.get_entry(db, entry_id).to_dict()
+    return {**entry, "related": related_entries(engine, entry)}
+
+
+def related_entries(engine: SearchEngine, entry: dict[str, Any]) -> list[dict[str, Any]]:
+    """The entries search ranks best for this entry's own text, itself left out."""
+    text = entry["question"] or entry["answer"]
+    try:
+        result = engine.ask(_cut(text, MAX_QUESTION_LENGTH), top_k=RELATED_COUNT + 1)
+    except InvalidQuery:
+        return []
+    hits = [hit for hit in result.results if hit.id != entry["id"]][:RELATED_COUNT]
+    return [{name: getattr(hit, name) for name in ENTRY_FIELDS} for hit in hits]
+
+
+def _cut(text: str, limit: int) -> str:
+    """# a 900-character answer -> its first words, under the question length limit"""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[:limit].rsplit(" ", 1)[0]

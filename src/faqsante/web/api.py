@@ -1,0 +1,87 @@
+"""The JSON API under /api: the same objects as the command line (``faqsante ask --json``) and the portal.
+
+Endpoints are plain ``def``: FastAPI runs them in its thread pool, as the database and search are synchronous.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, status
+
+from faqsante.store import audience, catalog
+from faqsante.web.answers import ask_logged, entry_detail
+from faqsante.web.deps import DbDep, EngineDep, VisitorDep
+from faqsante.web.schemas import (
+    ERROR_RESPONSES,
+    AskOut,
+    EntryDetailOut,
+    EntryPageOut,
+    FeedbackIn,
+    FeedbackOut,
+    QuestionIn,
+    QuestionOut,
+    SectionOut,
+)
+
+router = APIRouter(prefix="/api", responses=ERROR_RESPONSES)
+
+
+@router.get("/ask", response_model=AskOut, tags=["questions"], summary="Poser une question")
+def ask(
+    engine: EngineDep,
+    db: DbDep,
+    q: Annotated[str, Query(description="La question, en langage courant (500 caractères au plus).")],
+    top_k: Annotated[int, Query(ge=1, le=100, description="Nombre de réponses.")] = 10,
+) -> dict[str, Any]:
+    """Les meilleures entrées de la FAQ pour une question, et si aucune n'est assez sûre (`abstained`)."""
+    result, _ = ask_logged(engine, db, q, top_k=top_k, channel="api")
+    return result.to_dict()
+
+
+@router.get("/sections", response_model=list[SectionOut], tags=["entrées"], summary="Lister les rubriques")
+def sections(db: DbDep) -> list[dict[str, Any]]:
+    """Les rubriques qui contiennent des réponses publiées, avec leur nombre d'entrées."""
+    return [section.to_dict() for section in catalog.list_sections(db)]
+
+
+@router.get("/entries", response_model=EntryPageOut, tags=["entrées"], summary="Parcourir les entrées")
+def entries(
+    db: DbDep,
+    section: Annotated[str | None, Query(description="Nom exact d'une rubrique.")] = None,
+    page: Annotated[int, Query(ge=1)] = 1,
+    per_page: Annotated[int, Query(ge=1, le=catalog.MAX_PAGE_SIZE)] = catalog.DEFAULT_PAGE_SIZE,
+) -> dict[str, Any]:
+    """Les entrées publiées, page par page, dans l'ordre de leurs sources."""
+    return catalog.list_entries(db, section=section, page=page, per_page=per_page).to_dict()
+
+
+@router.get("/entries/{entry_id}", response_model=EntryDetailOut, tags=["entrées"], summary="Lire une entrée")
+def entry(engine: EngineDep, db: DbDep, entry_id: str) -> dict[str, Any]:
+    """Une entrée publiée et les entrées les plus proches."""
+    return entry_detail(engine, db, entry_id)
+
+
+@router.post(
+    "/entries/{entry_id}/feedback",
+    response_model=FeedbackOut,
+    status_code=status.HTTP_201_CREATED,
+    tags=["avis"],
+    summary="Dire si une réponse a été utile",
+)
+def feedback(db: DbDep, visitor: VisitorDep, entry_id: str, body: FeedbackIn) -> dict[str, Any]:
+    """Un avis par visiteur et par entrée : un nouvel avis remplace le précédent."""
+    vote = audience.record_vote(db, entry_id, visitor, helpful=body.helpful, comment=body.comment, query=body.query)
+    return vote.to_dict()
+
+
+@router.post(
+    "/questions",
+    response_model=QuestionOut,
+    status_code=status.HTTP_201_CREATED,
+    tags=["questions"],
+    summary="Envoyer une question restée sans réponse",
+)
+def submit_question(db: DbDep, body: QuestionIn) -> dict[str, Any]:
+    """La question est transmise aux rédacteurs de la FAQ."""
+    return audience.submit_question(db, body.question, body.email).to_dict()

@@ -1,0 +1,138 @@
+"""The French HTML portal: search, browse, read an answer, vote, submit an unanswered question.
+
+Every page works without JavaScript (GET search form, POST forms answered by a redirect); ``static/portal.js``
+only enhances: results as you type (this page's ``?partiel=1`` fragment) and votes without a reload (the API).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+from urllib.parse import quote, urlencode
+
+from fastapi import APIRouter, Form, Query, Request
+from starlette.responses import RedirectResponse, Response
+
+from faqsante.errors import InvalidInput, InvalidQuery
+from faqsante.search import AskResult
+from faqsante.store import audience, catalog
+from faqsante.web.answers import ask_logged, entry_detail
+from faqsante.web.deps import DbDep, EngineDep, VisitorDep
+from faqsante.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+
+RESULTS_SHOWN = 10
+# What the vote widget shows after a vote: ?avis=non asks for a comment, ?avis=merci thanks.
+VOTE_STATES = ("non", "merci")
+
+
+@router.get("/")
+def home(
+    request: Request,
+    engine: EngineDep,
+    db: DbDep,
+    q: str | None = None,
+    partiel: bool = False,
+    suite: Annotated[int | None, Query(description="log id of this live search's previous keystrokes")] = None,
+) -> Response:
+    """Search box and sections; with ``q``, the results too. ``partiel=1`` returns only the results block."""
+    context: dict[str, object] = {"q": q or ""}
+    status = 200
+    if q is not None:
+        try:
+            result, query_id = ask_logged(engine, db, q, top_k=RESULTS_SHOWN, channel="web", refines=suite)
+            context.update(result=result.to_dict(), query_id=query_id, summary=_summary(result))
+        except InvalidQuery as error:
+            context.update(error=str(error), summary=str(error))
+            status = 400
+    if partiel:
+        return render(request, "_results.html", context, status_code=status)
+    context["sections"] = [section.to_dict() for section in catalog.list_sections(db)]
+    return render(request, "home.html", context, status_code=status)
+
+
+@router.get("/reponses")
+def entries(
+    request: Request, db: DbDep, rubrique: str | None = None, page: Annotated[int, Query(ge=1)] = 1
+) -> Response:
+    """All published entries, or one section's, page by page."""
+    listing = catalog.list_entries(db, section=rubrique or None, page=page).to_dict()
+    return render(request, "entries.html", {"listing": listing})
+
+
+@router.get("/reponses/{entry_id}")
+def entry(
+    request: Request,
+    engine: EngineDep,
+    db: DbDep,
+    entry_id: str,
+    from_: Annotated[int | None, Query(alias="from")] = None,
+    q: str | None = None,
+    avis: str | None = None,
+) -> Response:
+    """One answer, its section, sources and related entries, and the « utile ? » widget.
+
+    ``?from=<query log id>`` is set on links from a results list: the click is logged for click-through.
+    """
+    detail = entry_detail(engine, db, entry_id)
+    if detail["id"] != entry_id:  # merged into another entry
+        return RedirectResponse(_entry_url(detail["id"]), status_code=301)
+    query = (audience.record_click(db, from_, entry_id) if from_ is not None else None) or q
+    context = {"entry": detail, "query": query, "avis": avis if avis in VOTE_STATES else None}
+    return render(request, "entry.html", context)
+
+
+@router.post("/reponses/{entry_id}/avis")
+def vote(
+    db: DbDep,
+    visitor: VisitorDep,
+    entry_id: str,
+    utile: Annotated[str, Form()] = "",
+    commentaire: Annotated[str, Form()] = "",
+    q: Annotated[str, Form()] = "",
+) -> Response:
+    """The no-JavaScript vote: store it, then show the answer again with thanks (or a comment box after Non)."""
+    if utile not in ("oui", "non"):
+        raise InvalidInput("Choisissez « Oui » ou « Non » pour dire si la réponse vous a été utile.")
+    audience.record_vote(db, entry_id, visitor, helpful=utile == "oui", comment=commentaire, query=q)
+    state = "non" if utile == "non" and not commentaire.strip() else "merci"
+    params = {"avis": state, **({"q": q} if q else {})}
+    return RedirectResponse(f"{_entry_url(entry_id)}?{urlencode(params)}#avis", status_code=303)
+
+
+@router.get("/question")
+def question_form(request: Request, q: str = "") -> Response:
+    """« Je n'ai pas trouvé ma réponse » : the form, filled with the question searched for."""
+    return render(request, "question.html", {"question": q, "email": ""})
+
+
+@router.post("/question")
+def submit_question(
+    request: Request, db: DbDep, question: Annotated[str, Form()] = "", email: Annotated[str, Form()] = ""
+) -> Response:
+    try:
+        audience.submit_question(db, question, email)
+    except InvalidInput as error:
+        context = {"question": question, "email": email, "error": str(error), "field": error.field}
+        return render(request, "question.html", context, status_code=400)
+    return RedirectResponse("/question/merci", status_code=303)
+
+
+@router.get("/question/merci")
+def question_sent(request: Request) -> Response:
+    return render(request, "question_sent.html")
+
+
+def _entry_url(entry_id: str) -> str:
+    return f"/reponses/{quote(entry_id, safe='')}"
+
+
+def _summary(result: AskResult) -> str:
+    """The one sentence a screen reader announces when results change."""
+    count = len(result.results)
+    answers = f"{count} réponse{'s' if count > 1 else ''}"
+    if not result.abstained:
+        return f"{answers} pour « {result.query} »."
+    if count:
+        return f"Pas de réponse sûre pour « {result.query} » : {answers} proche{'s' if count > 1 else ''}, à lire avec prudence."
+    return f"Aucune réponse pour « {result.query} »."

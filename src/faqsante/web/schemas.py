@@ -1,0 +1,96 @@
+"""The JSON the API reads and writes, as Pydantic models: they document /openapi.json.
+
+Responses mirror the core's ``to_dict()`` shapes (``AskResult``, ``PublishedEntry``, ``EntryPage``, ``Vote``);
+the models describe them, they do not reshape them.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class EntryOut(BaseModel):
+    id: str = Field(examples=["627b0cbf71bb"])
+    question: str | None = Field(description="La question, quand la source en donne une.")
+    answer: str = Field(description="Texte brut : « \\n\\n » entre paragraphes, lignes de liste en « - ».")
+    section: str | None = Field(examples=["Pro Santé Connect"])
+    sources: list[str] = Field(description="Fichiers ou pages d'où vient l'entrée.")
+
+
+class HitOut(EntryOut):
+    # Search may add fields to its hits; they pass through unchanged, like in `faqsante ask --json`.
+    model_config = ConfigDict(extra="allow")
+
+    score: float = Field(description="Score de classement, comparable au sein d'une même question seulement.")
+    confidence: float = Field(ge=0, le=1, description="Probabilité estimée que l'entrée réponde à la question.")
+
+
+class AskOut(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    query: str
+    abstained: bool = Field(description="Vrai quand aucune entrée ne répond avec assez de confiance.")
+    results: list[HitOut]
+
+
+class EntryDetailOut(EntryOut):
+    related: list[EntryOut] = Field(description="Les entrées les plus proches de celle-ci.")
+
+
+class EntryPageOut(BaseModel):
+    items: list[EntryOut]
+    page: int
+    per_page: int
+    total: int
+    pages: int
+    section: str | None
+
+
+class SectionOut(BaseModel):
+    name: str
+    count: int
+
+
+class FeedbackIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    helpful: bool = Field(description="La réponse a-t-elle été utile ?")
+    comment: str | None = Field(default=None, description="Ce qui a manqué (2 000 caractères au plus).")
+    query: str | None = Field(default=None, description="La question qui a mené à cette réponse.")
+
+
+class FeedbackOut(BaseModel):
+    entry_id: str
+    helpful: bool
+    comment: str | None
+    query: str | None
+
+
+class QuestionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    question: str = Field(description="La question restée sans réponse (500 caractères au plus).")
+    email: str | None = Field(default=None, description="Pour être prévenu de la réponse (facultatif).")
+
+
+class QuestionOut(BaseModel):
+    id: int
+    question: str
+    status: str
+
+
+class ErrorDetail(BaseModel):
+    code: str = Field(examples=["not_found"])
+    message: str = Field(examples=["Aucune réponse publiée n'a l'identifiant « x »."])
+    fields: list[dict[str, str]] | None = Field(default=None, description="Champs invalides, le cas échéant.")
+
+
+class ErrorOut(BaseModel):
+    error: ErrorDetail
+
+
+ERROR_RESPONSES: dict[int | str, dict[str, object]] = {
+    400: {"model": ErrorOut, "description": "Demande invalide (question vide ou trop longue…)"},
+    404: {"model": ErrorOut, "description": "Introuvable"},
+    422: {"model": ErrorOut, "description": "Paramètres ou corps de requête invalides"},
+}

@@ -1,0 +1,115 @@
+// faqsante portal: enhancements only. Without this file every page still works (GET search, POST votes).
+"use strict";
+
+// Results as you type: fetch the results block of "/?q=…&partiel=1" and swap it in. Keystrokes of one
+// question refine one log row (&suite=<id of the row>), so analytics count questions, not prefixes.
+function enhanceSearch(form) {
+  const input = form.querySelector("input[name=q]");
+  const results = document.getElementById("resultats");
+  const status = document.getElementById("statut-recherche");
+  const DELAY_MS = 250;
+  let timer = null;
+  let pending = null;
+  let shown = input.value.trim();
+  let logId = results.querySelector("[data-query-id]")?.dataset.queryId || null;
+
+  async function search() {
+    const q = input.value.trim();
+    if (q === shown) return;
+    shown = q;
+    if (pending) pending.abort();
+    if (!q) {
+      results.replaceChildren();
+      status.textContent = "";
+      logId = null;
+      history.replaceState(null, "", "/");
+      return;
+    }
+    pending = new AbortController();
+    const params = new URLSearchParams({ q: q, partiel: "1" });
+    if (logId) params.set("suite", logId);
+    results.setAttribute("aria-busy", "true");
+    try {
+      const response = await fetch("/?" + params.toString(), { signal: pending.signal });
+      // The block is server-rendered and escaped there, like the full page.
+      results.innerHTML = await response.text();
+      const block = results.firstElementChild;
+      logId = block?.dataset.queryId || logId;
+      status.textContent = block?.dataset.summary || "";
+      history.replaceState(null, "", "/?" + new URLSearchParams({ q: q }).toString());
+    } catch (error) {
+      if (error.name !== "AbortError") {
+        status.textContent = "La recherche n'a pas abouti. Appuyez sur Entrée pour réessayer.";
+        shown = null;
+      }
+    } finally {
+      results.removeAttribute("aria-busy");
+    }
+  }
+
+  input.addEventListener("input", () => {
+    clearTimeout(timer);
+    timer = setTimeout(search, DELAY_MS);
+  });
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    clearTimeout(timer);
+    shown = null; // Enter always searches, even the text already shown
+    search();
+  });
+}
+
+// « Cette réponse vous a-t-elle été utile ? » through the API: no reload; after « Non », a comment box.
+function enhanceVote(widget) {
+  const voteForm = widget.querySelector("[data-avis-vote]");
+  const commentForm = widget.querySelector("[data-avis-commentaire]");
+  const status = widget.querySelector("[data-avis-statut]");
+  const url = "/api/entries/" + encodeURIComponent(widget.dataset.entree) + "/feedback";
+  const query = voteForm.elements.q.value || null;
+
+  async function send(body) {
+    const response = await fetch(url, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Accept: "application/json" },
+      body: JSON.stringify(body),
+    });
+    if (response.ok) return null;
+    const payload = await response.json().catch(() => null);
+    return payload?.error?.message || "Votre avis n'a pas pu être enregistré. Réessayez plus tard.";
+  }
+
+  voteForm.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const helpful = event.submitter?.value === "oui";
+    const error = await send({ helpful: helpful, comment: null, query: query });
+    if (error) {
+      status.textContent = error;
+      return;
+    }
+    voteForm.hidden = true;
+    if (helpful) {
+      status.textContent = "Merci pour votre avis.";
+      status.focus();
+    } else {
+      status.textContent = "Merci pour votre avis. Vous pouvez préciser ce qui vous a manqué.";
+      commentForm.hidden = false;
+      commentForm.elements.commentaire.focus();
+    }
+  });
+
+  commentForm.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const comment = commentForm.elements.commentaire.value.trim();
+    const error = await send({ helpful: false, comment: comment || null, query: query });
+    if (error) {
+      status.textContent = error;
+      return;
+    }
+    commentForm.hidden = true;
+    status.textContent = comment ? "Merci, votre commentaire a bien été enregistré." : "Merci pour votre avis.";
+    status.focus();
+  });
+}
+
+document.querySelectorAll("[data-recherche]").forEach(enhanceSearch);
+document.querySelectorAll("[data-avis]").forEach(enhanceVote);

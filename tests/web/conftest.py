@@ -1,0 +1,70 @@
+"""A seeded database per test module and a client of the app on it.
+
+The seed is ingested once per session into a template SQLite file and copied for each module, so tests
+write freely without paying for ingest and index builds again. Search runs lexical (``embedder="none"``):
+these tests are about the web layer; dense retrieval has its own tests in tests/search.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from faqsante.config import Settings
+from faqsante.ingest import ingest_paths
+from faqsante.store import Database
+from faqsante.web.app import create_app
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLE_DIR = ROOT / "data" / "sample"
+ECPS_QUESTION = "identifiant e-cps combien de chiffres"
+
+
+def web_settings(db_url: str, index_dir: Path) -> Settings:
+    return replace(Settings(), db_url=db_url, embedder="none", index_dir=index_dir)
+
+
+@pytest.fixture(scope="session")
+def seeded_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("seed") / "faqsante.db"
+    db = Database(f"sqlite:///{path}")
+    ingest_paths(db, [SAMPLE_DIR])
+    db.dispose()
+    return path
+
+
+def copy_sqlite(source: Path, target: Path) -> str:
+    """A consistent copy (WAL included) through SQLite's backup API; returns its URL."""
+    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+        src.backup(dst)
+    return f"sqlite:///{target}"
+
+
+@pytest.fixture(scope="module")
+def seeded_url(seeded_template: Path, tmp_path_factory: pytest.TempPathFactory) -> str:
+    return copy_sqlite(seeded_template, tmp_path_factory.mktemp("web") / "faqsante.db")
+
+
+@pytest.fixture(scope="module")
+def app_client(seeded_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    """One app per module (its search index takes a moment to build); tests write their own rows."""
+    app = create_app(web_settings(seeded_url, tmp_path_factory.mktemp("index")))
+    with TestClient(app, raise_server_exceptions=False) as client:
+        yield client
+
+
+@pytest.fixture
+def client(app_client: TestClient) -> TestClient:
+    """The module's client with an empty cookie jar: every test starts as a new visitor."""
+    app_client.cookies.clear()
+    return app_client
+
+
+@pytest.fixture
+def app_db(app_client: TestClient) -> Database:
+    return app_client.app.state.db
