@@ -1,0 +1,244 @@
+"""Content-health report: what an editor should look at before readers trip over it.
+
+Each check is a class registered under its kind; adding one touches this registry and nothing else.
+
+# faqsante lint --json
+# [{"entry_id": "e0bfaef51edc", "kind": "stale", "detail": "échéance passée : « à partir de mi 2022 » (31/07/2022)"},
+#  {"entry_id": "c11796043a08", "kind": "needs-question", "detail": "réponse courte qui commence par « Oui »…"}, …]
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import ClassVar
+
+from rapidfuzz import fuzz, process
+
+from faqsante.content.contacts import find_contacts, with_typos
+from faqsante.content.dates import find_periods, fold_text
+from faqsante.ingest.base import fold_for_comparison
+from faqsante.search.analysis import normalize
+from faqsante.search.corpus import Document, load_documents
+from faqsante.store import Database
+
+NEAR_DUPLICATE = 85.0  # rapidfuzz ratio (0-100) of folded answers from which two entries say the same thing
+SHORT_ANSWER_WORDS = 30  # an answer this short leans on its question
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing to review on one entry; ``related_id`` names the other entry of a duplicate pair."""
+
+    entry_id: str
+    kind: str
+    detail: str
+    related_id: str | None = None
+
+    def to_dict(self) -> dict[str, str]:
+        return {"entry_id": self.entry_id, "kind": self.kind, "detail": self.detail}
+
+
+class Check:
+    """Looks at the whole corpus at once (duplicates need it); most checks only need ``check_entry``."""
+
+    kind: ClassVar[str]
+    label: ClassVar[str]  # shown to editors
+
+    def run(self, documents: Sequence[Document], today: date) -> Iterator[Finding]:
+        for document in documents:
+            for detail in self.check_entry(document, today):
+                yield Finding(document.id, self.kind, detail)
+
+    def check_entry(self, document: Document, today: date) -> Iterator[str]:
+        raise NotImplementedError
+
+
+CHECKS: dict[str, Check] = {}
+
+
+def register(cls: type[Check]) -> type[Check]:
+    CHECKS[cls.kind] = cls()
+    return cls
+
+
+def _sentence_around(text: str, position: int) -> tuple[int, int]:
+    start = max(text.rfind(mark, 0, position) for mark in (". ", "\n", "? ", "! ", "; "))
+    ends = [index for mark in (". ", "\n", "? ", "! ", "; ") if (index := text.find(mark, position)) != -1]
+    return start + 1, min(ends, default=len(text))
+
+
+@register
+class Stale(Check):
+    """A promise about a date now past: « seront disponibles à partir de mi 2022 »."""
+
+    kind = "stale"
+    label = "Dates dépassées"
+    # A future tense or a deadline word in the sentence makes a date a promise ("depuis janvier 2021" is history).
+    PROSPECTIVE = re.compile(
+        r"\b(?:prochaine?s?|date limite|echeance|sera|seront|pourra|pourront|pourrez|devra|devront|faudra|aura"
+        r"|auront|\w+(?:era|eront|erez|ira|iront|irez))\b"
+    )
+    # So does a deadline just before the date, also quoted: "d'ici la fin de l'année 2022".
+    LEAD_IN = re.compile(r"\b(?:d'ici|a partir|a compter|des|jusqu'|avant|au plus tard)\b[^.;:\n]{0,16}$")
+
+    def check_entry(self, document: Document, today: date) -> Iterator[str]:
+        text = normalize(document.answer)
+        folded = fold_text(document.answer)
+        past = []
+        for period in find_periods(document.answer):
+            if period.end_date >= today:
+                continue
+            start, end = _sentence_around(folded, period.start)
+            lead = self.LEAD_IN.search(folded[start : period.start])
+            if not lead and not self.PROSPECTIVE.search(folded[start:end]):
+                continue
+            quoted_from = lead.start() + start if lead else period.start
+            quoted = text[quoted_from : period.start + len(period.text)] if len(text) == len(folded) else period.text
+            past.append(f"« {quoted.strip()} » ({period.end_date:%d/%m/%Y})")
+        if past:
+            yield "échéance passée : " + ", ".join(past)
+
+
+@register
+class NeedsQuestion(Check):
+    """An answer that means nothing without its lost question: « Oui, c'est cela. »"""
+
+    kind = "needs-question"
+    label = "Réponses qui ont besoin de leur question"
+    # A bare reply to a yes/no question, whatever follows.
+    REPLY = re.compile(
+        r"^(?:oui|non|si(?=\s*[,.!])|tout a fait|effectivement|exactement|absolument|bien sur|pas encore|pas du tout"
+        r"|pour l'instant|pour le moment|a ce jour|cela depend|ca depend|en effet|c'est cela|c'est bien cela)\b"
+    )
+    # A subject that points back to something said before: « Ces fonctionnalités seront disponibles… ».
+    ANAPHORIC_START = re.compile(
+        r"^(?:cela|ceci|ca|celui|celle|celles|ceux|ces|cette|cet|ce (?:sera|serait|n'est|dernier|cas|point)"
+        r"|dans ce cas|dans cette|le cas echeant|elle|elles|ils|il s'agit|lui|leur)\b"
+    )
+    ANAPHORA = re.compile(r"\b(?:cela|ceci|ca|celui|celle|celles|ceux|ces|cette|cet|ce cas|le cas echeant)\b")
+
+    def check_entry(self, document: Document, today: date) -> Iterator[str]:
+        if document.question:
+            return
+        folded = fold_text(document.answer).strip()
+        words = folded.split()
+        if len(words) > SHORT_ANSWER_WORDS:
+            return
+        first = " ".join(normalize(document.answer).split()[:4])
+        if self.REPLY.match(folded):
+            yield f"réponse courte qui commence par « {first}… » : sans la question, on ne sait pas à quoi elle répond"
+        elif self.ANAPHORIC_START.match(folded):
+            yield f"réponse courte qui commence par « {first}… » : elle renvoie à un sujet qui n'est pas nommé"
+        elif len(self.ANAPHORA.findall(folded)) >= max(2, len(words) // 8):
+            yield "réponse courte pleine de renvois (cela, ces, cette…) à un sujet qui n'est pas nommé"
+
+
+@register
+class DanglingReference(Check):
+    """A link or document announced but lost in the scrape: « Pour en savoir plus : » and nothing after."""
+
+    kind = "dangling-reference"
+    label = "Liens ou documents annoncés mais absents"
+    # The end of an answer that announces something: "… à l'adresse suivante :", "… au lien suivant."
+    ANNOUNCES_AT_END = re.compile(r"(?::|\b(?:suivante?s?|ci-dessous|ci-apres|ci-joint|ci-jointe)\s*[.:]?)\s*$")
+    # A path of the original site (« /media-files/2457/modele.docx »): it leads nowhere outside that site.
+    SITE_PATH = re.compile(r"(?<![\w.:/])/[\w-]+(?:/[\w.%-]+)+")
+    # Link text whose link was dropped: « (en savoir plus) », « cliquez ici ».
+    LOST_LINK = re.compile(r"\((?:en savoir plus|ici|lien)\)|\bcliquez ici\b")
+    CUE = re.compile(r"(?:pour en savoir plus|pour plus d'informations?|en voici un modele|voici un modele"
+                     r"|a l'adresse suivante|au lien suivant|via le lien|consultez|disponible sur)[^.\n]{0,20}$")  # fmt: skip
+
+    def check_entry(self, document: Document, today: date) -> Iterator[str]:
+        text = normalize(document.answer).rstrip()
+        folded = fold_text(document.answer).rstrip()
+        if self.ANNOUNCES_AT_END.search(folded):
+            last_line = text.splitlines()[-1].strip()
+            yield f"la réponse annonce un lien ou un document et s'arrête : « {_tail(last_line)} »"
+        for match in self.SITE_PATH.finditer(text):
+            cue = self.CUE.search(folded[: match.start()]) if len(folded) == len(text) else None
+            quoted = text[cue.start() : match.end()] if cue else match.group()
+            yield f"lien relatif au site d'origine, introuvable ici : « {quoted.strip()} »"
+        for match in self.LOST_LINK.finditer(folded):
+            yield f"texte de lien sans lien : « {text[match.start() : match.end()]} »"
+
+
+def _decimal(value: float) -> str:
+    return f"{value:.2f}".replace(".", ",")
+
+
+def _tail(line: str, width: int = 80) -> str:
+    return line if len(line) <= width else "…" + line[-width:].split(" ", 1)[-1]
+
+
+@register
+class Duplicate(Check):
+    """The same answer twice: merged at import (one entry, two sources) or two entries (exact or near)."""
+
+    kind = "duplicate"
+    label = "Doublons"
+
+    def run(self, documents: Sequence[Document], today: date) -> Iterator[Finding]:
+        for document in documents:
+            if len(document.sources) > 1:
+                yield Finding(
+                    document.id, self.kind, "doublon exact entre sources (similarité 1,00) : même texte dans "
+                    + " et ".join(document.sources),
+                )  # fmt: skip
+        texts = [fold_for_comparison(document.answer) for document in documents]
+        if len(texts) < 2:
+            return
+        scores = process.cdist(texts, texts, scorer=fuzz.ratio, score_cutoff=NEAR_DUPLICATE, workers=-1)
+        for i, j in zip(*scores.nonzero()):
+            if i >= j:
+                continue
+            first, second = documents[i], documents[j]
+            similarity = scores[i, j] / 100
+            nature = "doublon exact" if texts[i] == texts[j] else "quasi-doublon"
+            where = (
+                f"{', '.join(first.sources) or 'sans source'} / {', '.join(second.sources) or 'sans source'}"
+            )
+            detail = f"{nature} de {second.id} (similarité {_decimal(similarity)}) — {where}"
+            yield Finding(first.id, self.kind, detail, related_id=second.id)
+
+
+@register
+class ContactCheck(Check):
+    """E-mail addresses, phone numbers and web addresses to review, likely typos first."""
+
+    kind = "contact"
+    label = "Coordonnées à vérifier"
+
+    def run(self, documents: Sequence[Document], today: date) -> Iterator[Finding]:
+        found = {document.id: find_contacts(document.answer) for document in documents}
+        emails = Counter(c.value.lower() for contacts in found.values() for c in contacts if c.kind == "email")
+        typos, others = [], []
+        for entry_id, contacts in found.items():
+            for contact in with_typos(contacts, emails):
+                if contact.typo:
+                    detail = f"faute de frappe probable, {contact.label} {contact.value} : {contact.typo}"
+                    typos.append(Finding(entry_id, self.kind, detail))
+                else:
+                    others.append(Finding(entry_id, self.kind, f"{contact.label} à vérifier : {contact.value}"))
+        yield from typos
+        yield from others
+
+
+def lint_documents(
+    documents: Sequence[Document], *, today: date | None = None, kinds: Sequence[str] | None = None
+) -> list[Finding]:
+    """Run the checks (all, or those of ``kinds``) over the entries, grouped by kind in registry order."""
+    today = today or date.today()
+    findings: list[Finding] = []
+    for kind, check in CHECKS.items():
+        if kinds is None or kind in kinds:
+            findings.extend(check.run(documents, today))
+    return findings
+
+
+def lint_database(db: Database, *, today: date | None = None, kinds: Sequence[str] | None = None) -> list[Finding]:
+    """The report on the published entries of a database."""
+    return lint_documents(load_documents(db), today=today, kinds=kinds)
