@@ -1,0 +1,83 @@
+"""Answers are plain text: they render as paragraphs, lists and links, and everything else is escaped."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from faqsante.web.presentation import answer_html, entry_title, excerpt
+
+
+def test_paragraphs_line_breaks_and_lists() -> None:
+    html = answer_html("Plusieurs causes :\n- la première ;\n• la deuxième\n\nEnsuite\nune ligne\n\n1. un\n2. deux")
+    assert html == (
+        "<p>Plusieurs causes :</p>\n"
+        "<ul><li>la première ;</li><li>la deuxième</li></ul>\n"
+        "<p>Ensuite<br>\nune ligne</p>\n"
+        "<ol><li>un</li><li>deux</li></ol>"
+    )
+
+
+def test_a_numbered_list_keeps_its_first_number() -> None:
+    assert '<ol start="3"><li>trois</li></ol>' in answer_html("Suite :\n3. trois")
+
+
+@pytest.mark.parametrize(
+    ("text", "link"),
+    [
+        ("voir https://esante.gouv.fr/faq.", '<a href="https://esante.gouv.fr/faq">https://esante.gouv.fr/faq</a>.'),
+        ("(https://x.fr/a_(b))", '(<a href="https://x.fr/a_(b)">https://x.fr/a_(b)</a>)'),
+        ('"https://x.fr/?a=1&b=2".', '&#34;<a href="https://x.fr/?a=1&amp;b=2">https://x.fr/?a=1&amp;b=2</a>&#34;.'),
+        ("écrire à support@esante.gouv.fr.", '<a href="mailto:support@esante.gouv.fr">support@esante.gouv.fr</a>.'),
+        ("appelez le 01 23 45 67 89", '<a href="tel:+33123456789">01 23 45 67 89</a>'),
+        ("ou le 01.23.45.67.89", '<a href="tel:+33123456789">01.23.45.67.89</a>'),
+        ("au 0 820 25 00 35", '<a href="tel:+33820250035">0 820 25 00 35</a>'),
+        ("+33 (0)1 23 45 67 89", '<a href="tel:+33123456789">+33 (0)1 23 45 67 89</a>'),
+        ("le numéro vert 3422.", 'numéro vert <a href="tel:3422">3422</a>.'),
+    ],
+)
+def test_links_email_addresses_and_phone_numbers(text: str, link: str) -> None:
+    assert link in answer_html(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["12 chiffres", "RPPS 810012345678", "l'exigence INS 45", "en 2024", "3422 établissements", "version 3.2.1"],
+)
+def test_numbers_that_are_not_phone_numbers_stay_text(text: str) -> None:
+    assert "<a" not in answer_html(text)
+
+
+def test_markup_and_scripts_are_escaped() -> None:
+    html = answer_html('<script>alert(1)</script> <a href="javascript:alert(1)">x</a> javascript:alert(1)')
+    assert "<script" not in html and "<a href=\"javascript" not in html
+    assert "&lt;script&gt;" in html
+
+
+PIECES = [*"ab<>\"'&:/.@- \n1234567890+()•*", "http://", "https://", "javascript:", "mailto:", "tel:", "le ", ".fr"]
+
+
+@given(st.lists(st.sampled_from(PIECES), max_size=40).map("".join))
+def test_only_safe_links_ever_come_out(text: str) -> None:
+    html = str(answer_html(text))
+    assert not re.search(r"<(?!/?(?:p|br|ul|ol|li|a)\b)", html)
+    for href in re.findall(r'href="([^"]*)"', html):
+        assert href.startswith(("http://", "https://", "mailto:", "tel:")), href
+
+
+def test_titles_of_entries_without_a_question() -> None:
+    assert entry_title({"question": "Où trouver mon identifiant ?", "answer": "…"}) == "Où trouver mon identifiant ?"
+    answer = "Ce message peut avoir plusieurs causes :\n- une\n- deux"
+    assert entry_title({"question": None, "answer": answer}) == "Ce message peut avoir plusieurs causes"
+    assert entry_title({"question": None, "answer": "Oui. Mais pas toujours."}) == "Oui."
+    long_title = entry_title({"question": None, "answer": "mot " * 60})
+    assert len(long_title) <= 111 and long_title.endswith("…")
+
+
+def test_excerpts_are_flat_and_cut_at_a_word() -> None:
+    assert excerpt("Causes :\n- une\n- deux") == "Causes : une deux"
+    cut = excerpt("identifiant " * 40, 50)
+    assert cut.endswith("…") and len(cut) <= 51 and "identifiant identifiant" in cut
