@@ -42,5 +42,9 @@ class InvalidQuery(InvalidInput):
     """A question that cannot be searched (empty, too long)."""
 
 
+class EditConflict(FaqsanteError):
+    """An editor saved over a version of an entry that someone else changed in the meantime."""
+
+
 class BackupError(FaqsanteError):
     """A backup could not be written, read or restored; a failed restore changed nothing."""

@@ -23,7 +23,8 @@ from sqlalchemy.orm import Session, selectinload
 from faqsante.ingest.base import ParsedEntry, ParsedSource, content_hash, parse_file
 from faqsante.store import Database
 from faqsante.store.db import bump_data_version
-from faqsante.store.models import Entry, EntryFacet, EntryRevision, EntrySource, Source, utcnow
+from faqsante.store.lifecycle import follow_merges, record_revision
+from faqsante.store.models import Entry, EntryFacet, EntrySource, Source, utcnow
 
 SIMILAR_ENOUGH = 60.0  # rapidfuzz ratio (0-100) above which a changed answer is "the same entry, edited"
 INGEST_AUTHOR = "import"
@@ -137,8 +138,9 @@ def _apply_source(
             if entry is None:
                 leftovers.append((item, key))
                 continue
+            entry = follow_merges(session, entry)  # an editor merged this duplicate: its source now feeds the kept one
             seen_this_run[key] = entry
-            if entry.status != item.status:
+            if entry.status != item.status and "status" not in (entry.locked_fields or []):
                 _write(session, entry, item, key, report)
             else:
                 report.unchanged += 1
@@ -166,7 +168,7 @@ def _apply_source(
         if not entry.links and entry.status != "archived":
             entry.status = "archived"
             entry.updated_at = utcnow()
-            _revise(entry, note=f"disparue de {parsed.name}")
+            record_revision(entry, note=f"disparue de {parsed.name}", author=INGEST_AUTHOR)
             report.archived += 1
 
 
@@ -219,7 +221,7 @@ def _add(session: Session, item: ParsedEntry, key: str) -> Entry:
         locked_fields=[],
     )
     session.add(entry)
-    _revise(entry, note="import")
+    record_revision(entry, note="import", author=INGEST_AUTHOR)
     _set_source_facets(session, entry, item)
     session.flush()
     return entry
@@ -236,23 +238,8 @@ def _write(session: Session, entry: Entry, item: ParsedEntry, key: str, report: 
     entry.content_hash = content_hash(entry.question, entry.answer)
     entry.updated_at = utcnow()
     _set_source_facets(session, entry, item)
-    _revise(entry, note="mise à jour par import")
+    record_revision(entry, note="mise à jour par import", author=INGEST_AUTHOR)
     report.updated += 1
-
-
-def _revise(entry: Entry, *, note: str, author: str = INGEST_AUTHOR) -> None:
-    number = len(entry.revisions) + 1
-    entry.revisions.append(
-        EntryRevision(
-            number=number,
-            question=entry.question,
-            answer=entry.answer,
-            section=entry.section,
-            status=entry.status,
-            author=author,
-            note=note,
-        )
-    )
 
 
 def _set_source_facets(session: Session, entry: Entry, item: ParsedEntry) -> None:

@@ -1,0 +1,188 @@
+"""Editors' changes are kept: history, locks that survive re-ingest, merges that carry votes along."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from faqsante import editing
+from faqsante.errors import EditConflict, InvalidInput, NotFound
+from faqsante.ingest import ingest_paths
+from faqsante.store import Database, catalog
+from faqsante.store.audience import record_vote, submit_question
+from faqsante.store.models import Entry, EntryRevision, EntrySource, Feedback, QueryLog, utcnow
+
+REGIONAL_DUMP = "004_f08617c875fe96e2.txt"
+LOST_QUESTION = "Oui, c'est cela."
+
+
+def entry_id_of(db: Database, answer: str) -> str:
+    with db.session() as session:
+        entry_id = session.scalar(select(Entry.id).where(Entry.answer == answer))
+    assert entry_id, answer
+    return entry_id
+
+
+def revision_count(db: Database) -> int:
+    with db.session() as session:
+        return session.scalar(select(func.count()).select_from(EntryRevision)) or 0
+
+
+def test_an_edit_survives_the_next_ingest_of_the_same_dump(db: Database, sample_dir: Path) -> None:
+    ingest_paths(db, [sample_dir])
+    entry_id = entry_id_of(db, LOST_QUESTION)
+    version = db.data_version()
+
+    changed = editing.edit_entry(
+        db,
+        entry_id,
+        {"question": "Le DMN reçoit-il l'identité par un message HL7 ?", "answer": "Oui, c'est cela :\r\nun message ADT."},
+        author="marie",
+        base_revision=1,
+    )
+    ingest_paths(db, [sample_dir])
+
+    assert changed == ["question", "answer"]
+    entry = editing.get_entry(db, entry_id)
+    assert entry.question == "Le DMN reçoit-il l'identité par un message HL7 ?"
+    assert entry.answer == "Oui, c'est cela :\nun message ADT."
+    assert entry.locked_fields == ["answer", "question"]
+    assert [(r.number, r.author) for r in entry.revisions] == [(1, "import"), (2, "marie")]
+    assert entry.revisions[0].answer == LOST_QUESTION
+    assert db.data_version() == version + 1  # the edit bumped it; the re-ingest found nothing to do
+
+
+def test_locked_fields_keep_the_editor_text_while_the_source_updates_the_rest(
+    sqlite_url: str, sample_dir: Path, tmp_path: Path
+) -> None:
+    db = Database(sqlite_url)
+    dump = tmp_path / REGIONAL_DUMP
+    shutil.copy(sample_dir / REGIONAL_DUMP, dump)
+    ingest_paths(db, [dump])
+    original = (
+        "Sur Mon Espace Santé, il n’est pas prévu de suppression automatique des messages. "
+        "Medimail conserve les messages pendant 3 mois."
+    )
+    entry_id = entry_id_of(db, original)
+    editing.edit_entry(db, entry_id, {"section": "Messagerie de Mon espace santé"}, author="marie")
+
+    edited = dump.read_text(encoding="utf-8").replace("conserve les messages pendant 3 mois.", "conserve les messages pendant 6 mois.")
+    dump.write_text(edited, encoding="utf-8")
+    report = ingest_paths(db, [dump])
+
+    entry = editing.get_entry(db, entry_id)
+    assert report.updated == 1
+    assert "6 mois" in entry.answer  # not locked: the source's correction arrives
+    assert entry.section == "Messagerie de Mon espace santé"  # locked: the editor's wins
+
+
+def test_an_archived_entry_stays_archived_and_quiet_across_ingests(sqlite_url: str, sample_dir: Path) -> None:
+    db = Database(sqlite_url)
+    ingest_paths(db, [sample_dir])
+    entry_id = entry_id_of(db, LOST_QUESTION)
+    assert editing.set_status(db, entry_id, "archived", author="marie")
+    revisions, version = revision_count(db), db.data_version()
+
+    report = ingest_paths(db, [sample_dir])
+
+    assert editing.get_entry(db, entry_id).status == "archived"
+    assert (report.updated, revision_count(db), db.data_version()) == (0, revisions, version)
+    assert not editing.set_status(db, entry_id, "archived", author="marie")  # no change, no revision
+
+
+def test_a_stale_form_is_refused_and_nothing_is_written(sqlite_url: str, sample_dir: Path) -> None:
+    db = Database(sqlite_url)
+    ingest_paths(db, [sample_dir / REGIONAL_DUMP])
+    entry_id = entry_id_of(db, "Pour l’instant, ce n’est pas prévu.")
+    editing.edit_entry(db, entry_id, {"question": "Première version ?"}, author="marie", base_revision=1)
+
+    with pytest.raises(EditConflict, match="marie"):
+        editing.edit_entry(db, entry_id, {"question": "Autre version ?"}, author="paul", base_revision=1)
+    assert editing.get_entry(db, entry_id).question == "Première version ?"
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [({"answer": "  \r\n "}, "answer"), ({"question": "x" * 501}, "question"), ({"status": "published"}, None)],
+)
+def test_invalid_edits_are_refused(sqlite_url: str, sample_dir: Path, changes: dict, field: str | None) -> None:
+    db = Database(sqlite_url)
+    ingest_paths(db, [sample_dir / REGIONAL_DUMP])
+    entry_id = entry_id_of(db, "Pour l’instant, ce n’est pas prévu.")
+    with pytest.raises(InvalidInput) as error:
+        editing.edit_entry(db, entry_id, changes, author="marie")
+    assert error.value.field == field
+    with pytest.raises(NotFound):
+        editing.edit_entry(db, "inconnue", {"question": "?"}, author="marie")
+
+
+def test_answering_a_submitted_question_creates_or_links_an_entry(db: Database, sample_dir: Path) -> None:
+    ingest_paths(db, [sample_dir / REGIONAL_DUMP])
+    first = submit_question(db, "Combien de temps Medimail garde-t-il les messages ?")
+    second = submit_question(db, "Peut-on écrire à un patient sur Mon espace santé ?")
+    spam = submit_question(db, "Achetez des montres")
+    existing = entry_id_of(db, "Pour l’instant, ce n’est pas prévu.")
+
+    created = editing.answer_question(db, first.id, author="marie", answer="Trois mois.", section="MSSanté")
+    linked = editing.answer_question(db, second.id, author="marie", entry_id=existing)
+    editing.dismiss_question(db, spam.id)
+
+    assert linked == existing
+    entry = editing.get_entry(db, created)
+    assert (entry.question, entry.answer, entry.section, entry.status) == (
+        "Combien de temps Medimail garde-t-il les messages ?", "Trois mois.", "MSSanté", "published"
+    )
+    assert editing.list_questions(db) == []
+    answered = {q.id: q.answer_entry_id for q in editing.list_questions(db, "answered")}
+    assert answered == {first.id: created, second.id: existing}
+    assert [q.id for q in editing.list_questions(db, "dismissed")] == [spam.id]
+    assert catalog.get_entry(db, created).answer == "Trois mois."
+
+
+def test_merging_moves_votes_clicks_and_sources_and_survives_reingest(db: Database, sample_dir: Path) -> None:
+    ingest_paths(db, [sample_dir])
+    kept = entry_id_of(db, "Non, le référencement au Catalogue de services n’est pas obligatoire.")  # file 002
+    duplicate = entry_id_of(db, "Non, cela n'est pas obligatoire.")  # file 003
+    record_vote(db, duplicate, "alice", helpful=True)
+    record_vote(db, duplicate, "bob", helpful=False)
+    record_vote(db, kept, "bob", helpful=True)
+    with db.session() as session:  # bob's vote on the duplicate is his latest
+        session.execute(
+            Feedback.__table__.update()
+            .where(Feedback.entry_id == kept, Feedback.visitor == "bob")
+            .values(created_at=utcnow() - timedelta(days=1))
+        )
+        session.add(QueryLog(query="catalogue obligatoire", result_ids=[duplicate], clicked_entry_id=duplicate))
+
+    report = editing.merge_entries(db, duplicate, kept, author="marie")
+    ingest_paths(db, [sample_dir])
+
+    assert (report.votes_moved, report.votes_dropped, report.sources_moved) == (1, 1, 1)
+    with db.session() as session:
+        votes = {row.visitor: row.helpful for row in session.scalars(select(Feedback).where(Feedback.entry_id == kept))}
+        clicked = session.scalar(select(QueryLog.clicked_entry_id))
+        links = session.scalars(select(EntrySource.entry_id).where(EntrySource.entry_id.in_([kept, duplicate]))).all()
+    assert votes == {"alice": True, "bob": False}
+    assert clicked == kept
+    assert sorted(links) == [kept, kept]  # files 002 and 003, after a re-ingest too
+    merged = editing.get_entry(db, duplicate)
+    assert (merged.status, merged.merged_into) == ("archived", kept)
+    assert [r.note for r in merged.revisions] == ["import", f"fusionnée dans {kept}"]
+    assert catalog.get_entry(db, duplicate).id == kept
+    with pytest.raises(InvalidInput):
+        editing.merge_entries(db, kept, duplicate, author="marie")  # merging into its own duplicate
+
+
+def test_entries_are_listed_by_text_and_status(sqlite_url: str, sample_dir: Path) -> None:
+    db = Database(sqlite_url)
+    ingest_paths(db, [sample_dir / REGIONAL_DUMP])
+    entry_id = entry_id_of(db, "Pour l’instant, ce n’est pas prévu.")
+    editing.set_status(db, entry_id, "archived", author="marie")
+
+    assert [row.id for row in editing.list_entries(db, status="archived").items] == [entry_id]
+    assert editing.list_entries(db, text="medimail").total > 3
+    assert editing.list_entries(db, text=entry_id).items[0].id == entry_id
