@@ -358,5 +358,89 @@ def feedback(
     console.print(table)
 
 
+user_app = typer.Typer(help="Comptes des rédacteurs et administrateurs de l'espace /admin.", no_args_is_help=True)
+app.add_typer(user_app, name="user")
+
+
+def _read_password(from_stdin: bool) -> str:
+    """The new password, from standard input (scripts) or typed twice without echo."""
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    password = typer.prompt("Mot de passe", hide_input=True)
+    if typer.prompt("Confirmez le mot de passe", hide_input=True) != password:
+        raise fail(ValueError("les deux mots de passe saisis diffèrent."), code=2)
+    return password
+
+
+@user_app.command("add")
+def user_add(
+    username: Annotated[str, typer.Argument(help="Identifiant de connexion.")],
+    role: Annotated[str, typer.Option("--role", help="editor (rédacteur) ou admin (administrateur).")] = "editor",
+    password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Lire le mot de passe sur l'entrée standard.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Créer un compte ; le mot de passe est demandé deux fois, sans affichage."""
+    from faqsante.accounts import create_user
+
+    database = open_db(db)
+    try:
+        account = create_user(database, username, _read_password(password_stdin), role)
+    except FaqsanteError as error:
+        raise fail(error, code=2) from None
+    console.print(f"Compte « {account.username} » créé ({account.role_label}).")
+
+
+@user_app.command("list")
+def user_list(
+    as_json: Annotated[bool, typer.Option("--json", help="Sortie JSON.")] = False, db: DbOption = None
+) -> None:
+    """Lister les comptes."""
+    from faqsante.accounts import list_users
+
+    accounts = list_users(open_db(db))
+    if as_json:
+        rows = [{"username": a.username, "role": a.role, "active": a.active} for a in accounts]
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    table = Table(title=f"{len(accounts)} compte(s)")
+    for column in ("Identifiant", "Rôle", "Actif"):
+        table.add_column(column)
+    for account in accounts:
+        table.add_row(account.username, account.role_label, "oui" if account.active else "non")
+    console.print(table)
+
+
+@user_app.command("password")
+def user_password(
+    username: Annotated[str, typer.Argument(help="Identifiant du compte.")],
+    password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Lire le mot de passe sur l'entrée standard.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Changer le mot de passe d'un compte (ses sessions ouvertes prennent fin)."""
+    from faqsante.accounts import set_password
+
+    try:
+        set_password(open_db(db), username, _read_password(password_stdin))
+    except FaqsanteError as error:
+        raise fail(error, code=2) from None
+    console.print(f"Mot de passe de « {username} » changé.")
+
+
+@user_app.command("disable")
+def user_disable(
+    username: Annotated[str, typer.Argument(help="Identifiant du compte.")],
+    enable: Annotated[bool, typer.Option("--enable", help="Réactiver le compte au lieu de le désactiver.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Désactiver un compte (ou le réactiver avec --enable) ; ses modifications restent."""
+    from faqsante.accounts import set_active
+
+    try:
+        set_active(open_db(db), username, enable)
+    except FaqsanteError as error:
+        raise fail(error, code=2) from None
+    console.print(f"Compte « {username} » {'réactivé' if enable else 'désactivé'}.")
+
+
 if __name__ == "__main__":
     app()

@@ -1,0 +1,108 @@
+"""Editors' accounts: argon2 hashes only, sign-in that says nothing about which part was wrong, CLI."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from argon2 import PasswordHasher
+from sqlalchemy import select
+from typer.testing import CliRunner
+
+from faqsante.accounts import BACKENDS, create_user, get_account, list_users, set_active, set_password
+from faqsante.cli import app
+from faqsante.errors import InvalidInput, NotFound
+from faqsante.store import Database
+from faqsante.store.models import User
+
+PASSWORD = "correct horse battery"
+runner = CliRunner()
+
+
+@pytest.fixture
+def sqlite_db(sqlite_url: str) -> Database:
+    return Database(sqlite_url)
+
+
+def sign_in(db: Database, username: str, password: str):  # type: ignore[no-untyped-def]
+    return BACKENDS["password"].authenticate(db, {"username": username, "password": password})
+
+
+def test_only_an_argon2_hash_is_stored(sqlite_db: Database) -> None:
+    account = create_user(sqlite_db, "  Marie ", PASSWORD, "admin")
+    with sqlite_db.session() as session:
+        stored = session.scalar(select(User.password_hash))
+    assert (account.username, account.role, account.is_admin) == ("marie", "admin", True)
+    assert stored.startswith("$argon2id$") and PASSWORD not in stored
+
+
+def test_sign_in_accepts_the_right_password_only(sqlite_db: Database) -> None:
+    create_user(sqlite_db, "marie", PASSWORD)
+    assert sign_in(sqlite_db, "MARIE", PASSWORD).username == "marie"
+    assert sign_in(sqlite_db, "marie", PASSWORD + "!") is None
+    assert sign_in(sqlite_db, "inconnu", PASSWORD) is None
+
+
+def test_a_deactivated_account_cannot_sign_in_nor_keep_its_session(sqlite_db: Database) -> None:
+    account = create_user(sqlite_db, "marie", PASSWORD)
+    set_active(sqlite_db, "marie", False)
+    assert sign_in(sqlite_db, "marie", PASSWORD) is None
+    assert get_account(sqlite_db, account.id) is None
+    set_active(sqlite_db, "marie", True)
+    assert get_account(sqlite_db, account.id) == account
+
+
+def test_a_new_password_changes_the_session_fingerprint(sqlite_db: Database) -> None:
+    before = create_user(sqlite_db, "marie", PASSWORD)
+    set_password(sqlite_db, "marie", "un tout autre mot de passe")
+    after = get_account(sqlite_db, before.id)
+    assert after is not None and after.fingerprint != before.fingerprint
+    assert sign_in(sqlite_db, "marie", PASSWORD) is None
+
+
+def test_hashes_with_weaker_parameters_are_renewed_at_sign_in(sqlite_db: Database) -> None:
+    create_user(sqlite_db, "marie", PASSWORD)
+    weak = PasswordHasher(time_cost=1, memory_cost=8192).hash(PASSWORD)
+    with sqlite_db.session() as session:
+        session.scalar(select(User)).password_hash = weak  # type: ignore[union-attr]
+    assert sign_in(sqlite_db, "marie", PASSWORD) is not None
+    with sqlite_db.session() as session:
+        assert session.scalar(select(User.password_hash)) != weak
+
+
+@pytest.mark.parametrize(
+    ("username", "password", "role", "field"),
+    [("marie", "court", "editor", "password"), ("é", PASSWORD, "editor", "username"), ("marie", PASSWORD, "chef", "role")],
+)
+def test_invalid_accounts_are_refused(sqlite_db: Database, username: str, password: str, role: str, field: str) -> None:
+    with pytest.raises(InvalidInput) as error:
+        create_user(sqlite_db, username, password, role)
+    assert error.value.field == field
+
+
+def test_usernames_are_unique_and_unknown_ones_not_found(sqlite_db: Database) -> None:
+    create_user(sqlite_db, "marie", PASSWORD)
+    with pytest.raises(InvalidInput, match="déjà pris"):
+        create_user(sqlite_db, "Marie", PASSWORD)
+    with pytest.raises(NotFound):
+        set_password(sqlite_db, "paul", PASSWORD)
+
+
+def test_cli_prompts_twice_without_echo(sqlite_url: str) -> None:
+    result = runner.invoke(app, ["user", "add", "marie", "--db", sqlite_url], input=f"{PASSWORD}\n{PASSWORD}\n")
+    assert result.exit_code == 0, result.output
+    assert PASSWORD not in result.output
+    mismatch = runner.invoke(app, ["user", "add", "paul", "--db", sqlite_url], input=f"{PASSWORD}\nautre chose\n")
+    assert mismatch.exit_code == 2 and "diffèrent" in mismatch.output
+
+
+def test_cli_reads_the_password_from_stdin_and_lists_accounts(sqlite_url: str) -> None:
+    added = runner.invoke(
+        app, ["user", "add", "admin", "--role", "admin", "--password-stdin", "--db", sqlite_url], input=PASSWORD + "\n"
+    )
+    assert added.exit_code == 0, added.output
+    listed = runner.invoke(app, ["user", "list", "--json", "--db", sqlite_url])
+    assert json.loads(listed.stdout) == [{"username": "admin", "role": "admin", "active": True}]
+    assert sign_in(Database(sqlite_url), "admin", PASSWORD) is not None
+    disabled = runner.invoke(app, ["user", "disable", "admin", "--db", sqlite_url])
+    assert disabled.exit_code == 0 and not list_users(Database(sqlite_url))[0].active
