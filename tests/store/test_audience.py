@@ -126,3 +126,14 @@ def test_feedback_command_lists_votes_as_json(sqlite_url: str) -> None:
         "entry_id": "e1", "visitor": "v1", "helpful": False, "comment": "Incomplet", "query": "identifiant e-cps",
     }
     assert vote["created_at"].endswith("+00:00")
+
+
+def test_nul_characters_are_dropped_not_fatal(db: Database) -> None:
+    """PostgreSQL refuses NUL in text; a pasted control character must not turn into a 500."""
+    add_entries(db, "e1")
+    vote = record_vote(db, "e1", "v", helpful=False, comment="a\x00b", query="q\x00")
+    assert (vote.comment, vote.query) == ("ab", "q")
+    assert submit_question(db, "Et\x00 la CPS ?", "a\x00@b.fr").question == "Et la CPS ?"
+    query_id = record_query(db, "e-cps\x00", result_ids=[], abstained=True, top_confidence=None, latency_ms=1, channel="api")
+    with db.session() as session:
+        assert session.get(QueryLog, query_id).query == "e-cps"

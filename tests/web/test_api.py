@@ -241,3 +241,17 @@ def test_round_trip_on_both_databases(db_url: str, tmp_path: Path) -> None:
         assert session.scalar(select(func.count()).select_from(SubmittedQuestion)) == 1
         assert session.scalar(select(func.count()).select_from(QueryLog)) == 1
     db.dispose()
+
+
+def test_nul_characters_never_reach_the_database_as_errors(db_url: str, tmp_path: Path) -> None:
+    """PostgreSQL refuses NUL in text: ids, sections and texts that carry one are answered like any other."""
+    db = Database(db_url)
+    ingest_paths(db, [SAMPLE_DIR])
+    db.dispose()
+    with TestClient(create_app(web_settings(db_url, tmp_path / "index")), raise_server_exceptions=False) as client:
+        assert_error(client.get("/api/entries/a%00b"), 404, "not_found")
+        assert_error(client.get("/api/entries", params={"section": "a\x00b"}), 404, "not_found")
+        assert_error(client.post("/api/entries/a%00b/feedback", json={"helpful": True}), 404, "not_found")
+        assert client.get("/api/ask", params={"q": "e-cps\x00"}).status_code == 200
+        assert client.post("/api/questions", json={"question": "a\x00b ?"}).status_code == 201
+        assert client.get("/reponses/a%00b", params={"from": 1}, headers={"accept": "text/html"}).status_code == 404

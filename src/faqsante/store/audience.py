@@ -88,7 +88,7 @@ def record_vote(
         set_={name: statement.excluded[name] for name in columns[2:]},
     )
     with db.session() as session:
-        if session.execute(statement).rowcount == 0:
+        if entry_id != _printable(entry_id) or session.execute(statement).rowcount == 0:
             raise NotFound(f"Aucune réponse publiée n'a l'identifiant « {entry_id} ».")
     return vote
 
@@ -122,6 +122,7 @@ def record_query(
     recent, unclicked and the new text continues it, the row is updated instead of adding one, so
     # "ident", "identifiant e-c", "identifiant e-cps combien"  are logged as  one question.
     """
+    query = _printable(query)
     values = {
         "query": query,
         "channel": channel,
@@ -167,7 +168,7 @@ def record_click(db: Database, query_id: int, entry_id: str) -> str | None:
 
 def submit_question(db: Database, question: str, email: str | None = None) -> SubmittedQuestionRecord:
     """Queue a question the FAQ did not answer, with an address to tell the visitor when it is answered."""
-    text = (question or "").strip()
+    text = _printable(question).strip()
     if not text:
         raise InvalidInput("La question est vide : écrivez la question à laquelle la FAQ n'a pas répondu.", "question")
     if len(text) > MAX_QUESTION_LENGTH:
@@ -176,7 +177,7 @@ def submit_question(db: Database, question: str, email: str | None = None) -> Su
             "reformulez-la plus brièvement.",
             "question",
         )
-    address = (email or "").strip() or None
+    address = _printable(email).strip() or None
     if address is not None and (len(address) > MAX_EMAIL_LENGTH or not _EMAIL.fullmatch(address)):
         raise InvalidInput(
             f"L'adresse e-mail « {address[:80]} » n'est pas valide (exemple : prenom.nom@exemple.fr).", "email"
@@ -236,5 +237,10 @@ def _comment(comment: str | None) -> str | None:
 
 def _optional(text: str | None, limit: int | None) -> str | None:
     """Blank becomes None; context that only helps analysis (the query behind a vote) is cut, not refused."""
-    text = (text or "").strip()
+    text = _printable(text).strip()
     return (text[:limit] if limit else text) or None
+
+
+def _printable(text: str | None) -> str:
+    """PostgreSQL refuses NUL characters in text: drop them rather than fail on a pasted control character."""
+    return (text or "").replace("\x00", "")

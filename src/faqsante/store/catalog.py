@@ -73,7 +73,7 @@ def get_entry(db: Database, entry_id: str) -> PublishedEntry:
     """A published entry; an entry merged into another leads to the one it was merged into."""
     with db.session() as session:
         seen: set[str] = set()
-        entry = session.get(Entry, entry_id)
+        entry = session.get(Entry, entry_id) if _storable(entry_id) else None
         while entry is not None and entry.merged_into and entry.id not in seen:
             seen.add(entry.id)
             entry = session.get(Entry, entry.merged_into)
@@ -110,7 +110,7 @@ def list_entries(
         .subquery()
     )
     with db.session() as session:
-        total = session.scalar(select(func.count()).select_from(Entry).where(*scope)) or 0
+        total = (session.scalar(select(func.count()).select_from(Entry).where(*scope)) or 0) if _storable(section) else 0
         if section is not None and total == 0:
             raise NotFound(f"La rubrique « {section} » n'existe pas ou ne contient aucune réponse publiée.")
         pages = max(1, math.ceil(total / per_page))
@@ -126,6 +126,11 @@ def list_entries(
         ).all()
         items = _published(session, list(entries))
     return EntryPage(items=items, page=page, per_page=per_page, total=total, section=section)
+
+
+def _storable(key: str | None) -> bool:
+    """PostgreSQL fails on NUL in a text parameter; no stored id or section holds one, so it finds nothing."""
+    return "\x00" not in (key or "")
 
 
 def _published(session: Session, entries: list[Entry]) -> list[PublishedEntry]:
