@@ -1,0 +1,153 @@
+"""A question-style title for an entry scraped without its question, for an editor to accept or rewrite.
+
+Extractive: the first sentence of the answer is turned back into the question it answers.
+# "Non, le référencement au Catalogue de services n'est pas obligatoire."
+#     -> "Est-ce que le référencement au Catalogue de services est obligatoire ?"
+# "Pour écrire à un patient, le professionnel de santé doit disposer…"  ->  "Comment écrire à un patient ?"
+# "Le catalogue de services a pour objectif de référencer…"             ->  "À quoi sert le catalogue de services ?"
+When the sentence says nothing on its own ("Oui, c'est cela."), the glossary terms of the answer and its
+section give "Que faut-il savoir sur l'INS et le DMP ?"; with neither, there is no suggestion.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+
+from faqsante.search.analysis import normalize
+from faqsante.search.glossary import load_curated
+
+MAX_TITLE_LENGTH = 110
+_REPLY = re.compile(r"^(?:oui|non|si(?=\s*[,.!])|tout à fait|effectivement|en effet)\b\s*[,.:!]?\s*", re.IGNORECASE)
+# What follows "Oui," or "Non," when it only points back at the lost question: "c'est cela", "cela dépend".
+_EMPTY_REST = re.compile(r"^(?:c'est|ce n'est|cela|ceci|ça|celui|celle|ceux|pas (?:encore|du tout)|tout à fait|bien sûr)\b", re.IGNORECASE)
+# "Pour écrire à un patient," and "Afin de vous inscrire," state an aim; "Pour l'instant," does not.
+_HOW = re.compile(
+    r"^(?:pour|afin d[e'])\s*(?P<aim>(?:(?:vous|se|s'|l'|le|la|les|en|y)\s*)?\w+(?:er|ir|re|oir)\b[^,;:]{0,70}?)\s*[,:]",
+    re.IGNORECASE,
+)
+_WHEN = re.compile(r"^(?P<when>(?:lorsque|lorsqu'|quand|dès que|en cas d[e']|si)\s*[^,;:]{4,80}?)\s*,", re.IGNORECASE)
+_POSSIBLE = re.compile(r"^il (?:est|sera) (?:tout à fait )?possible (?P<rest>d[e'].+)", re.IGNORECASE)
+_NEEDED = re.compile(r"^il (?:faut|faudra) (?P<rest>.+)", re.IGNORECASE)
+_YOU_CAN = re.compile(r"^vous (?:pouvez|pourrez) (?P<rest>.+)", re.IGNORECASE)
+_PURPOSE = re.compile(
+    r"^(?P<subject>(?:l'|le |la |les |un |une )?[^,;:]{2,60}?) (?:a|ont) pour (?:objectif|objet|but|vocation)\b"
+    r"|^(?P<subject2>(?:l'|le |la |les )[^,;:]{2,60}?) (?:permet|permettent)\b",
+    re.IGNORECASE,
+)
+# A short first sentence that starts with its own subject ("La e-CPS fonctionne…", "TéléO permet…") can be
+# asked back as it is; one that starts with a pronoun, a preposition or an adverb cannot.
+_NOT_A_SUBJECT = re.compile(
+    r"^(?:ce|cet|cette|ces|cela|ceci|ça|celui|celle|ceux|il|elle|ils|elles|on|je|vous|nous|pour|afin|dans|si|lorsque"
+    r"|lorsqu|quand|en|au|aux|à|depuis|selon|suite|dès|pendant|avant|après|par|sur|avec|sans|comme|néanmoins|cependant"
+    r"|attention|ainsi|donc|mais|d'ici|a|à partir)\b",
+    re.IGNORECASE,
+)
+DECLARATIVE_MAX_WORDS = 18
+_DEFINITION = re.compile(
+    r"^(?P<subject>(?:l'|le |la |les )?[^,;:]{2,50}?) (?:est|sont|n'est pas|ne sont pas) (?:un|une|des|le|la|les|l')\b",
+    re.IGNORECASE,
+)
+_NEGATION = [(re.compile(r"\bn'(\w+) pas\b"), r"\1"), (re.compile(r"\bne (\w+) pas\b"), r"\1")]
+
+
+@lru_cache(maxsize=1)
+def glossary_terms() -> tuple[str, ...]:
+    """The curated glossary's terms (INS, DMP, e-CPS…), longest first so "e-CPS" wins over "CPS"."""
+    return tuple(sorted({entry.term for entry in load_curated()}, key=len, reverse=True))
+
+
+def suggest_title(answer: str, section: str | None = None, terms: Iterable[str] | None = None) -> str | None:
+    """A question for this answer, or None when nothing in it says what it answers."""
+    sentence = _first_sentence(answer)
+    reply = _REPLY.match(sentence)
+    if reply:
+        rest = sentence[reply.end() :]
+        if rest and not _EMPTY_REST.match(rest):
+            return _finish(_is_it_that(_affirmative(_lower_first(rest))))
+    else:
+        title = _from_statement(sentence)
+        if title:
+            return _finish(title)
+    return _from_terms(answer, section, glossary_terms() if terms is None else terms)
+
+
+def _from_statement(sentence: str) -> str | None:
+    if match := _HOW.match(sentence):
+        return "Comment " + match["aim"]
+    if match := _WHEN.match(sentence):
+        return "Que se passe-t-il " + _lower_first(match["when"])
+    if match := _POSSIBLE.match(sentence):
+        return "Est-il possible " + match["rest"]
+    if match := _NEEDED.match(sentence):
+        return "Faut-il " + match["rest"]
+    if match := _YOU_CAN.match(sentence):
+        return "Peut-on " + match["rest"]
+    if match := _PURPOSE.match(sentence):
+        subject = _lower_first(match["subject"] or match["subject2"])
+        return ("À quoi servent " if _plural(subject) else "À quoi sert ") + subject
+    if match := _DEFINITION.match(sentence):
+        subject = _lower_first(match["subject"])
+        return ("Que sont " if _plural(subject) else "Qu'est-ce que ") + subject
+    if len(sentence.split()) <= DECLARATIVE_MAX_WORDS and ":" not in sentence and not _NOT_A_SUBJECT.match(sentence):
+        return _is_it_that(_lower_first(sentence))
+    return None
+
+
+def _from_terms(answer: str, section: str | None, terms: Iterable[str]) -> str | None:
+    text = normalize(answer)
+    found: list[str] = []
+    for term in terms:
+        pattern = re.compile(rf"(?<![\w-]){re.escape(term)}(?![\w-])")
+        if pattern.search(text) and not any(term in longer for longer in found):
+            found.append(term)
+    found.sort(key=lambda term: text.find(term))
+    found = [term for term in found if not section or term.lower() not in section.lower()]
+    if found:
+        subject = " et ".join(found[:2])
+        return _finish(f"{section} : que faut-il savoir sur {subject}" if section else f"Que faut-il savoir sur {subject}")
+    return _finish(f"Que faut-il savoir sur {section}") if section else None
+
+
+def _first_sentence(answer: str) -> str:
+    lines = [line.strip(" -•*\t") for line in normalize(answer).splitlines()]
+    text = next((line for line in lines if line), "")
+    return re.split(r"(?<=[.!?])\s", text, maxsplit=1)[0]
+
+
+def _affirmative(clause: str) -> str:
+    """# "le référencement n'est pas obligatoire" -> "le référencement est obligatoire" """
+    for pattern, replacement in _NEGATION:
+        clause = pattern.sub(replacement, clause)
+    return clause
+
+
+_DETERMINERS = frozenset(
+    "le la les un une des du ce cet cette ces votre vos son sa ses leur leurs tout tous toute toutes chaque "
+    "lorsque quand dès en si il elle ils elles on vous nous".split()
+)
+
+
+def _lower_first(text: str) -> str:
+    """Lower a leading article or pronoun only: names and acronyms ("Mon espace santé", "INS") keep theirs."""
+    first = re.split(r"[\s']", text, maxsplit=1)[0]
+    if first.lower() in _DETERMINERS or first.lower() in {"l", "d", "qu", "lorsqu"}:
+        return text[:1].lower() + text[1:]
+    return text
+
+
+def _plural(subject: str) -> bool:
+    return subject.split(" ", 1)[0].lower() in {"les", "des", "ces", "vos", "leurs", "mes", "ses"}
+
+
+def _is_it_that(clause: str) -> str:
+    """# "il est nécessaire…" -> "Est-ce qu'il est nécessaire…" """
+    return ("Est-ce qu'" if re.match(r"[aeiouyéèêàâîôû]", clause, re.IGNORECASE) else "Est-ce que ") + clause
+
+
+def _finish(title: str) -> str:
+    title = " ".join(title.split()).rstrip(" .,;:!?")
+    if len(title) > MAX_TITLE_LENGTH:
+        title = title[:MAX_TITLE_LENGTH].rsplit(" ", 1)[0].rstrip(" ,;:") + "…"
+    return title[:1].upper() + title[1:] + " ?"
