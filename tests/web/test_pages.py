@@ -70,6 +70,11 @@ def test_live_search_refines_one_log_row_per_question(client: TestClient, app_db
     assert count(app_db, QueryLog) == before + 2
 
 
+def test_what_people_type_is_escaped(client: TestClient) -> None:
+    page = client.get("/", params={"q": '<script>alert("x")</script>'}, headers=HTML).text
+    assert "<script>alert" not in page and "&lt;script&gt;alert" in page
+
+
 def test_abstention_says_so_and_offers_to_submit_the_question(client: TestClient) -> None:
     page = client.get("/", params={"q": "xyzzy plugh"}, headers=HTML).text
     assert "Pas de réponse sûre" in page

@@ -30,7 +30,10 @@ function enhanceSearch(form) {
     if (logId) params.set("suite", logId);
     results.setAttribute("aria-busy", "true");
     try {
-      const response = await fetch("/?" + params.toString(), { signal: pending.signal });
+      const response = await fetch("/?" + params.toString(), {
+        signal: pending.signal,
+        headers: { Accept: "text/html" }, // errors come back as a French block too, not as JSON
+      });
       // The block is server-rendered and escaped there, like the full page.
       results.innerHTML = await response.text();
       const block = results.firstElementChild;
