@@ -9,13 +9,14 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from faqsante.config import MAX_QUESTION_LENGTH, Settings
 from faqsante.errors import InvalidQuery
 from faqsante.search.analysis import FrenchAnalyzer
+from faqsante.search.cache import AnswerCache, answer_key
 from faqsante.search.calibration import Calibrator, load_calibrator
 from faqsante.search.corpus import Document, FacetFilter, load_documents
 from faqsante.search.dense import DenseIndex, sync_embeddings
@@ -41,6 +42,7 @@ class _State:
     lexical: LexicalIndex
     queries: QueryAnalyzer
     dense: DenseIndex | None
+    answers: AnswerCache = field(default_factory=AnswerCache)  # goes with its state: new content, no stale answer
 
 
 @dataclass(frozen=True)
@@ -96,7 +98,9 @@ class SearchEngine:
         dense = None
         self.last_embedded = 0
         if self.embedder is not None:
-            matrix, self.last_embedded = sync_embeddings(self.db, documents, self.embedder, progress)
+            matrix, self.last_embedded = sync_embeddings(
+                self.db, documents, self.embedder, progress, cache_dir=self.settings.index_dir
+            )
             dense = DenseIndex(matrix)
         texts = [doc.text for doc in documents]
         tokens = [self.analyzer.tokens(text) for text in texts]
@@ -110,13 +114,22 @@ class SearchEngine:
         )
         return _State(version, documents, FacetFilter(documents), LexicalIndex(terms), queries, dense)
 
+    def _current_state(self) -> _State:
+        """The state to answer from, polling the database's data version at most once a second."""
+        if self._state is None or time.monotonic() - self._last_poll >= POLL_INTERVAL_S:
+            self.refresh()
+        assert self._state is not None
+        return self._state
+
+    @property
+    def indexed_version(self) -> int | None:
+        """The data version answers come from now (None before the first load): a gauge for monitoring."""
+        return self._state.version if self._state is not None else None
+
     def rank(self, query: str, *, top_k: int = 10, facets: dict[str, list[str]] | None = None) -> Ranking:
         """The ranked documents behind ``ask``; validation and refresh included."""
         query = _validated(query)
-        if self._state is None or time.monotonic() - self._last_poll >= POLL_INTERVAL_S:
-            self.refresh()
-        state = self._state
-        assert state is not None
+        state = self._current_state()
         analyzed = state.queries.analyze(query)
         lexical = state.lexical.scores(analyzed.terms)
         if analyzed.expansion_terms:
@@ -136,6 +149,10 @@ class SearchEngine:
 
     def ask(self, query: str, *, top_k: int = 10, facets: dict[str, list[str]] | None = None) -> AskResult:
         """The best entries for a question, best first, and whether none is good enough to offer."""
+        key = answer_key(_validated(query), top_k, facets)
+        return self._current_state().answers.get_or_compute(key, lambda: self._answer(query, top_k, facets))
+
+    def _answer(self, query: str, top_k: int, facets: dict[str, list[str]] | None) -> AskResult:
         ranking = self.rank(query, top_k=top_k, facets=facets)
         hits = [
             _hit(doc, float(score), float(confidence))
