@@ -93,7 +93,19 @@ def ingest(
     ]:
         table.add_row(label, str(value))
     console.print(table)
+    _tag_entries(database, settings)
     _refresh_index(SearchEngine(database, settings))
+
+
+def _tag_entries(database: Database, settings: Settings) -> None:
+    """Tag new and changed entries with the five FAQ filters (before indexing, so the index loads them once)."""
+    from faqsante.facets.entry_tags import retag
+
+    with progress_bar() as bar:
+        task = bar.add_task("Étiquetage des filtres", total=None)
+        report = retag(database, settings, progress=lambda done, total: bar.update(task, completed=done, total=total))
+    if report.changed:
+        err_console.print(f"Filtres : {report.added} étiquettes ajoutées, {report.removed} retirées.")
 
 
 def _refresh_index(engine: "SearchEngine") -> None:  # type: ignore[name-defined]  # noqa: F821
@@ -125,9 +137,11 @@ def ask(
 
     if (question is None) == (batch is None):
         raise fail(ValueError("donnez une question, ou --batch FICHIER (pas les deux)."), code=2)
+    from faqsante.facets.taxonomy import load_taxonomy
+
     try:
-        facets = parse_facet_options(facet or [])
-    except ValueError as error:
+        facets = load_taxonomy().search_filters(parse_facet_options(facet or []))
+    except (ValueError, FaqsanteError) as error:
         raise fail(error, code=2) from None
     settings = open_settings(db)
     engine = SearchEngine(Database(settings.db_url), settings)
@@ -181,6 +195,52 @@ def print_result(result) -> None:  # type: ignore[no-untyped-def]
                 border_style="green" if rank == 1 and not result.abstained else "blue",
             )
         )
+
+
+@app.command()
+def facets(
+    as_json: Annotated[bool, typer.Option("--json", help="Sortie JSON.")] = False,
+    retag: Annotated[bool, typer.Option("--retag", help="Recalculer d'abord l'étiquetage automatique.")] = False,
+    evaluate: Annotated[
+        Optional[Path],
+        typer.Option("--evaluate", exists=True, dir_okay=False, help="Mesurer l'étiquetage sur des étiquettes posées à la main (YAML)."),
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Les cinq filtres de la FAQ : nombre d'entrées publiées par valeur et entrées sans aucune valeur."""
+    from faqsante.facets import entry_tags
+    from faqsante.facets.evaluate import evaluate_file, report_table
+    from faqsante.facets.taxonomy import load_taxonomy
+
+    settings = open_settings(db)
+    database = Database(settings.db_url)
+    try:
+        if evaluate:
+            report = evaluate_file(database, settings, evaluate)
+        elif retag:
+            _tag_entries(database, settings)
+    except FaqsanteError as error:
+        raise fail(error) from None
+    if evaluate:
+        if as_json:
+            print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+        else:
+            console.print(report_table(report))
+        return
+    counts = entry_tags.facet_counts(database)
+    if as_json:
+        print(json.dumps(counts.to_dict(), ensure_ascii=False, indent=2))
+        return
+    taxonomy = load_taxonomy()
+    for facet in taxonomy:
+        table = Table(title=facet.label, title_justify="left")
+        table.add_column("valeur")
+        table.add_column("clé", style="dim")
+        table.add_column("entrées", justify="right")
+        for key, value in facet.values.items():
+            table.add_row(value.label, key, str(counts.facets[facet.key][key]))
+        console.print(table)
+    console.print(f"Entrées sans aucun filtre : {counts.untagged}")
 
 
 @app.command()

@@ -49,7 +49,8 @@ def load_documents(db: Database) -> list[Document]:
             sources[entry_id].append(name)
         facets: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
         for entry_id, facet, value in session.execute(
-            select(EntryFacet.entry_id, EntryFacet.facet, EntryFacet.value)
+            # confidence 0 is an editor's "not this value" (see faqsante.facets.entry_tags): not a tag
+            select(EntryFacet.entry_id, EntryFacet.facet, EntryFacet.value).where(EntryFacet.confidence > 0)
         ):
             facets[entry_id][facet].add(value)
     return [

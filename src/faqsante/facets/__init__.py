@@ -1,0 +1,30 @@
+"""The five FAQ filters: an editable taxonomy, automatic tagging, editors' decisions, counts and evaluation.
+
+>>> taxonomy = load_taxonomy()
+>>> engine.ask("qualifier une identité", facets=taxonomy.search_filters({"produit": ["INS"]}))
+>>> retag(db, settings)            # after an ingest; editors' rows are never touched
+>>> facet_counts(db).to_dict()     # {"facets": {"produit": {"ins": 39, ...}, ...}, "untagged": 0}
+"""
+
+from faqsante.facets.entry_tags import (
+    FacetCounts,
+    RetagReport,
+    clear_editor_tag,
+    tags_by_entry,
+    facet_counts,
+    retag,
+    set_editor_tag,
+)
+from faqsante.facets.taxonomy import Taxonomy, load_taxonomy
+
+__all__ = [
+    "FacetCounts",
+    "RetagReport",
+    "Taxonomy",
+    "clear_editor_tag",
+    "tags_by_entry",
+    "facet_counts",
+    "load_taxonomy",
+    "retag",
+    "set_editor_tag",
+]

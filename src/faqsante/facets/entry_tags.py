@@ -1,0 +1,224 @@
+"""Facet values of entries in the database: automatic retagging, editors' decisions, and counts.
+
+One row of ``entry_facets`` per (entry, facet, value), with its origin:
+- ``auto``    proposed by the tagger; recomputed by every retag (rows are diffed, not rewritten);
+- ``source``  given by the imported file (CSV/JSON column); never touched by the tagger;
+- ``editor``  decided by an editor; never touched by the tagger. Confidence 1 means "this entry has this
+              value", confidence 0 (``REJECTED``) means "it does not": the tagger will not propose it again.
+An editor or source value on a facet also silences the tagger on that whole facet for that entry: the
+editor curated it. Filters and counts only see rows with a confidence above 0.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Collection
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from faqsante.config import Settings
+from faqsante.errors import NotFound
+from faqsante.facets.semantic import semantic_scores
+from faqsante.facets.tagger import TOPIC_FACETS, Tag, Tagger
+from faqsante.facets.taxonomy import FALLBACK_VALUE, Taxonomy, load_taxonomy
+from faqsante.search.corpus import Document, load_documents
+from faqsante.search.embedders import make_embedder
+from faqsante.store import Database
+from faqsante.store.db import bump_data_version
+from faqsante.store.models import Entry, EntryFacet
+
+AUTO, EDITOR, SOURCE = "auto", "editor", "source"
+REJECTED = 0.0
+CONFIDENCE_EPSILON = 0.001  # smaller confidence changes are not worth a write
+
+
+@dataclass
+class RetagReport:
+    entries: int = 0
+    added: int = 0
+    removed: int = 0
+    updated: int = 0
+
+    @property
+    def changed(self) -> bool:
+        """Whether filters see something new (a confidence update alone changes no filter)."""
+        return bool(self.added or self.removed)
+
+
+@dataclass
+class FacetCounts:
+    """How many published entries carry each value, and how many carry none at all."""
+
+    facets: dict[str, dict[str, int]] = field(default_factory=dict)
+    untagged: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        # {"facets": {"produit": {"ins": 17, "dmp": 12, ...}, ...}, "untagged": 0}
+        return {"facets": self.facets, "untagged": self.untagged}
+
+
+def make_tagger(
+    db: Database,
+    settings: Settings,
+    documents: list[Document],
+    taxonomy: Taxonomy | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Tagger:
+    """A tagger for ``documents`` (in this order), with semantic clues when an embedder is configured."""
+    taxonomy = taxonomy or load_taxonomy()
+    embedder = make_embedder(settings.embedder)
+    semantic = None
+    if embedder is not None:
+        semantic = semantic_scores(db, documents, taxonomy, embedder, settings.index_dir, progress)
+    return Tagger(taxonomy, semantic)
+
+
+def retag(
+    db: Database,
+    settings: Settings,
+    taxonomy: Taxonomy | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> RetagReport:
+    """Recompute the automatic tags of every published entry; bump ``data_version`` if a filter changes.
+
+    Cheap enough to redo after every ingest: one regex pass per facet and entry, one matrix product over
+    vectors search already caches, and only the differences are written.
+    """
+    documents = load_documents(db)
+    tagger = make_tagger(db, settings, documents, taxonomy, progress)
+    proposed = tagger.tag_all(documents)
+    report = RetagReport(entries=len(documents))
+    with db.session() as session:
+        existing = _rows_by_entry(session)
+        for doc in documents:
+            _apply(session, doc.id, _wanted(proposed[doc.id], existing.get(doc.id, [])), existing.get(doc.id, []), report)
+        if report.changed:
+            bump_data_version(session)
+    return report
+
+
+def _rows_by_entry(session: Session) -> dict[str, list[EntryFacet]]:
+    rows: dict[str, list[EntryFacet]] = defaultdict(list)
+    for row in session.scalars(select(EntryFacet)):
+        rows[row.entry_id].append(row)
+    return rows
+
+
+def _wanted(tags: list[Tag], rows: list[EntryFacet]) -> dict[tuple[str, str], float]:
+    """The automatic rows an entry should have, once editors' and sources' decisions are respected."""
+    decided = {(row.facet, row.value) for row in rows if row.origin != AUTO}
+    curated_facets = {row.facet for row in rows if row.origin != AUTO and row.confidence > REJECTED}
+    wanted = {
+        (tag.facet, tag.value): tag.confidence
+        for tag in tags
+        if tag.facet not in curated_facets and (tag.facet, tag.value) not in decided
+    }
+    if ("thematique", FALLBACK_VALUE) in wanted and curated_facets & set(TOPIC_FACETS):
+        del wanted[("thematique", FALLBACK_VALUE)]  # the fallback is for entries with no topic at all
+    return wanted
+
+
+def _apply(
+    session: Session,
+    entry_id: str,
+    wanted: dict[tuple[str, str], float],
+    rows: list[EntryFacet],
+    report: RetagReport,
+) -> None:
+    current = {(row.facet, row.value): row for row in rows if row.origin == AUTO}
+    for pair, row in current.items():
+        if pair not in wanted:
+            session.delete(row)
+            report.removed += 1
+        elif abs(row.confidence - wanted[pair]) > CONFIDENCE_EPSILON:
+            row.confidence = wanted[pair]
+            report.updated += 1
+    for (facet, value), confidence in wanted.items():
+        if (facet, value) not in current:
+            session.add(EntryFacet(entry_id=entry_id, facet=facet, value=value, confidence=confidence, origin=AUTO))
+            report.added += 1
+
+
+def set_editor_tag(db: Database, entry_id: str, facet: str, value: str, *, present: bool = True) -> None:
+    """An editor says the entry has (``present``) or has not this value; it overrides the tagger for good.
+
+    ``facet`` and ``value`` may be written as users type them (« Produit », « INS »); they are resolved.
+    """
+    facet, value = _resolved(facet, value)
+    with db.session() as session:
+        _require_entry(session, entry_id)
+        row = session.get(EntryFacet, (entry_id, facet, value))
+        if row is None:
+            row = EntryFacet(entry_id=entry_id, facet=facet, value=value)
+            session.add(row)
+        row.origin, row.confidence = EDITOR, 1.0 if present else REJECTED
+        bump_data_version(session)
+
+
+def clear_editor_tag(db: Database, entry_id: str, facet: str, value: str) -> None:
+    """Forget an editor's decision on one value: the next retag decides again."""
+    facet, value = _resolved(facet, value)
+    with db.session() as session:
+        _require_entry(session, entry_id)
+        session.execute(
+            delete(EntryFacet).where(
+                EntryFacet.entry_id == entry_id,
+                EntryFacet.facet == facet,
+                EntryFacet.value == value,
+                EntryFacet.origin == EDITOR,
+            )
+        )
+        bump_data_version(session)
+
+
+def _resolved(facet: str, value: str) -> tuple[str, str]:
+    resolved = load_taxonomy().resolve_filters({facet: [value]})
+    ((facet_key, (value_key,)),) = resolved.items()
+    return facet_key, value_key
+
+
+def _require_entry(session: Session, entry_id: str) -> None:
+    if session.get(Entry, entry_id) is None:
+        raise NotFound(f"entrée introuvable : {entry_id}")
+
+
+def tags_by_entry(db: Database, entry_ids: Collection[str] | None = None) -> dict[str, dict[str, list[str]]]:
+    """The values each published entry carries, as value keys: ``{entry_id: {facet: [value, ...]}}``.
+
+    ``entry_ids`` narrows it to some entries (a page of results); entries without a value map to ``{}``.
+    Values stored by a source that the taxonomy does not know (not a key, label or alias) are left out:
+    add them to the taxonomy as aliases to make them filterable.
+    """
+    taxonomy = load_taxonomy()
+    published = select(Entry.id).where(Entry.status == "published")
+    rows = (
+        select(EntryFacet.entry_id, EntryFacet.facet, EntryFacet.value)
+        .join(Entry, Entry.id == EntryFacet.entry_id)
+        .where(Entry.status == "published", EntryFacet.confidence > REJECTED)
+        .order_by(EntryFacet.entry_id, EntryFacet.facet, EntryFacet.confidence.desc())
+    )
+    if entry_ids is not None:
+        published = published.where(Entry.id.in_(list(entry_ids)))
+        rows = rows.where(EntryFacet.entry_id.in_(list(entry_ids)))
+    with db.session() as session:
+        tags: dict[str, dict[str, list[str]]] = {entry_id: {} for entry_id in session.scalars(published)}
+        for entry_id, facet, stored in session.execute(rows):
+            key = taxonomy.canonical(facet, stored)
+            if key is not None and key not in tags[entry_id].setdefault(facet, []):
+                tags[entry_id][facet].append(key)
+    return tags
+
+
+def facet_counts(db: Database, entry_ids: Collection[str] | None = None) -> FacetCounts:
+    """Counts over published entries (or those of ``entry_ids`` among them), every taxonomy value listed."""
+    counts = FacetCounts(facets={facet.key: dict.fromkeys(facet.values, 0) for facet in load_taxonomy()})
+    for tags in tags_by_entry(db, entry_ids).values():
+        if not any(tags.values()):
+            counts.untagged += 1
+        for facet, values in tags.items():
+            for value in values:
+                counts.facets[facet][value] += 1
+    return counts
