@@ -43,3 +43,11 @@ def test_expansion_works_both_ways_and_respects_ordinary_words():
     assert "PSC" in expander.expand("connexion pro sante connect")
     assert "Mon espace santé" in expander.expand("catalogue MES")
     assert expander.expand("mes documents") == []  # "mes" is a pronoun unless written in capitals
+
+
+def test_a_name_of_several_words_is_found_as_one_phrase():
+    analyzer = FrenchAnalyzer()
+    expander = QueryExpander(load_curated(), analyzer, seed_answers())
+    phrases = expander.phrases(analyzer.tokens("durée de session Pro Santé Connect"))
+    assert [[token.text for token in phrase] for phrase in phrases] == [["pro", "sante", "connect"]]
+    assert expander.phrases(analyzer.tokens("durée de session PSC")) == []  # one word: already one concept

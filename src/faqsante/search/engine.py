@@ -112,7 +112,7 @@ class SearchEngine:
             QueryExpander(load_glossary(documents), self.analyzer, texts),
             known_stems={term for doc_terms in terms for term in doc_terms},
         )
-        return _State(version, documents, FacetFilter(documents), LexicalIndex(terms), queries, dense)
+        return _State(version, documents, FacetFilter(documents), LexicalIndex.build(terms), queries, dense)
 
     def _current_state(self) -> _State:
         """The state to answer from, polling the database's data version at most once a second."""
@@ -131,9 +131,7 @@ class SearchEngine:
         query = _validated(query)
         state = self._current_state()
         analyzed = state.queries.analyze(query)
-        lexical = state.lexical.scores(analyzed.terms)
-        if analyzed.expansion_terms:
-            lexical = lexical + EXPANSION_WEIGHT * state.lexical.scores(analyzed.expansion_terms)
+        lexical = state.lexical.scores(analyzed.weighted_terms(EXPANSION_WEIGHT))
         dense = None
         if state.dense is not None and self.embedder is not None:
             dense = state.dense.scores(self.embedder.queries([query])[0])

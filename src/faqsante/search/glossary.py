@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
-from faqsante.search.analysis import TOKEN, FrenchAnalyzer, fold, normalize
+from faqsante.search.analysis import TOKEN, FrenchAnalyzer, Token, fold, normalize
 from faqsante.search.corpus import Document, load_documents
 from faqsante.store import Database
 
@@ -156,18 +156,26 @@ class QueryExpander:
 
         # "activer PSC"  ->  ["Pro Santé Connect"]
         """
-        tokens = self.analyzer.tokens(query)
-        words = [token.text for token in tokens]
         added: list[str] = []
+        for key, _start in self._mentions(self.analyzer.tokens(query)):
+            added.extend(name for name in self._names[key] if name not in added)
+        return added
+
+    def phrases(self, tokens: list[Token]) -> list[list[Token]]:
+        """The glossary names of several words the question mentions, as its own tokens.
+
+        # "durée de session Pro Santé Connect"  ->  [[pro, sante, connect]]
+        """
+        return [tokens[start : start + len(key)] for key, start in self._mentions(tokens) if len(key) > 1]
+
+    def _mentions(self, tokens: list[Token]) -> Iterator[tuple[tuple[str, ...], int]]:
+        """(glossary key, first token) of each name found in the tokens, longest names first."""
+        words = [token.text for token in tokens]
         for size in range(min(self._longest, len(words)), 0, -1):
             for start in range(len(words) - size + 1):
                 key = tuple(words[start : start + size])
-                if key not in self._names:
-                    continue
-                if key in self._needs_capitals and not tokens[start].acronym:
-                    continue
-                added.extend(name for name in self._names[key] if name not in added)
-        return added
+                if key in self._names and (key not in self._needs_capitals or tokens[start].acronym):
+                    yield key, start
 
 
 def _mostly_lowercase(texts: Iterable[str]) -> set[str]:

@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from faqsante.search.analysis import FrenchAnalyzer, stem
 from faqsante.search.glossary import QueryExpander
@@ -19,6 +19,19 @@ class AnalyzedQuery:
     expansion_terms: list[str]  # lexical index terms the glossary adds (weighted lower: they widen, not aim)
     corrections: dict[str, str]  # unknown word -> closest corpus word
     expansions: list[str]  # other names of the glossary terms the question mentions
+    concept_weights: dict[str, float] = field(default_factory=dict)  # terms of a several-word name: 1/words
+
+    def weighted_terms(self, expansion_weight: float) -> dict[str, float]:
+        """What BM25 scores: each word once per use; a name of n words counts as one concept.
+
+        # "durée de session Pro Santé Connect"  ->  {dure: 1, session: 1, pro: 1/3, sant: 1/3, connect: 1/3, psc: 0.2}
+        """
+        weights: dict[str, float] = {}
+        for term in self.terms:
+            weights[term] = weights.get(term, 0.0) + self.concept_weights.get(term, 1.0)
+        for term in self.expansion_terms:
+            weights[term] = weights.get(term, 0.0) + expansion_weight
+        return weights
 
 
 class QueryAnalyzer:
@@ -31,9 +44,15 @@ class QueryAnalyzer:
         self.expander = expander
 
     def analyze(self, query: str) -> AnalyzedQuery:
-        terms = self.analyzer.terms(query)
+        tokens = self.analyzer.tokens(query)
+        terms = self.analyzer.terms_of(tokens)
+        concept_weights: dict[str, float] = {}
+        for phrase in self.expander.phrases(tokens):
+            phrase_terms = self.analyzer.terms_of(phrase)
+            for term in phrase_terms:
+                concept_weights[term] = min(concept_weights.get(term, 1.0), 1.0 / len(phrase_terms))
         corrections: dict[str, str] = {}
-        for token in self.analyzer.tokens(query):
+        for token in tokens:
             # Only words whose stem the corpus lacks: "creneaux" is no typo of "creneau".
             if self.analyzer.keep(token) and not token.parts and stem(token.text) not in self.known_stems:
                 corrected = self.speller.correct(token.text)
@@ -42,4 +61,4 @@ class QueryAnalyzer:
         terms += [stem(word) for word in corrections.values()]
         expansions = self.expander.expand(" ".join([query, *corrections.values()]))
         added = [term for expansion in expansions for term in self.analyzer.terms(expansion) if term not in terms]
-        return AnalyzedQuery(query, terms, list(dict.fromkeys(added)), corrections, expansions)
+        return AnalyzedQuery(query, terms, list(dict.fromkeys(added)), corrections, expansions, concept_weights)
