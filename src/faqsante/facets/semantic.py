@@ -1,8 +1,9 @@
 """Similarity of each entry to each value description, from the passage vectors search already stores.
 
 Entry vectors come from the ``embeddings`` table and the machine-wide vector cache in the index directory,
-exactly as search gets them (``sync_embeddings``): tagging after an ingest computes what search then reuses. Description vectors (about 60 short texts) are cached in the index directory,
-keyed by the model and the text, so an edited description is re-embedded and nothing else is.
+exactly as search gets them (``sync_embeddings``): tagging after an ingest computes what search then reuses.
+Description vectors (about 60 short texts) are cached in the index directory too, keyed by the model and
+the text, so an edited description is re-embedded and nothing else is.
 
 Raw cosine similarities of e5 are compressed (0.75-0.90) and differ from one description to another, so
 each value's column is standardised over the corpus: a z-score of 2 means "unusually close to this value".
