@@ -358,8 +358,11 @@ def serve(
 
     if db:
         os.environ["FAQSANTE_DB"] = db  # workers are separate processes: they read settings from the environment
+    from faqsante.web.metrics import multiprocess_metrics
+
     Database(open_settings(db).db_url)  # migrate once, before the workers start
-    uvicorn.run("faqsante.web.app:create_app", factory=True, host=host, port=port, workers=workers)
+    with multiprocess_metrics(workers):
+        uvicorn.run("faqsante.web.app:create_app", factory=True, host=host, port=port, workers=workers, server_header=False)
 
 
 @app.command("eval")

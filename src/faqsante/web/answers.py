@@ -14,6 +14,7 @@ from faqsante.config import MAX_QUESTION_LENGTH
 from faqsante.errors import InvalidQuery
 from faqsante.search import AskResult, SearchEngine
 from faqsante.store import Database, audience, catalog
+from faqsante.web.metrics import record_answer
 
 RELATED_COUNT = 5
 ENTRY_FIELDS = tuple(field.name for field in dataclasses.fields(catalog.PublishedEntry))
@@ -26,6 +27,7 @@ def ask_logged(
     started = time.perf_counter()
     result = engine.ask(query, top_k=top_k)
     latency_ms = (time.perf_counter() - started) * 1000
+    record_answer(result)
     query_id = audience.record_query(
         db,
         result.query,

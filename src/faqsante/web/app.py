@@ -21,6 +21,8 @@ from faqsante.store import Database
 from faqsante.web import api, pages
 from faqsante.web.docs import install_docs
 from faqsante.web.errors import install_error_handlers
+from faqsante.web.metrics import install_metrics
+from faqsante.web.security import install_security
 from faqsante.web.templating import STATIC_DIR
 from faqsante.web.visitor import VisitorCookieMiddleware
 
@@ -55,6 +57,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     install_error_handlers(app)
     app.add_middleware(VisitorCookieMiddleware)
+    install_security(app, settings)  # outside the cookie middleware: a refused request sets nothing
+    install_metrics(app)  # outermost: times and counts everything, refusals included
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     install_docs(app)
     app.include_router(api.router)
