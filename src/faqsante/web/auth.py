@@ -1,0 +1,211 @@
+"""Signing in to the editors' workspace: a signed session cookie, CSRF tokens, and role checks.
+
+# Set-Cookie: faqsante_session=<{"csrf": "…", "uid": 3, "fp": "…"} signed with itsdangerous>;
+#             HttpOnly; SameSite=Lax; Path=/; Max-Age=43200  (+ Secure over HTTPS)
+Every visitor of the sign-in page gets a session holding a CSRF token; signing in replaces it with a new
+token and the account id, so a token seen before sign-in is worthless after. Every unsafe request under
+these routers must carry the token (form field ``csrf_token`` or header ``X-CSRF-Token``): a synchronizer
+token tied to the session. ``fp`` ends the session when the password changes; a deactivated account is
+refused at its next request.
+
+Which backend proves who someone is comes from ``faqsante.accounts.BACKENDS`` (passwords today): an OIDC
+backend adds its own sign-in routes here and ends, like the password form, in ``start_session``.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from dataclasses import dataclass
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Depends, Form, Request
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+from starlette.exceptions import HTTPException
+from starlette.responses import RedirectResponse, Response
+
+from faqsante.accounts import BACKENDS, Account, get_account
+from faqsante.store.secret import shared_secret
+from faqsante.web.templating import render
+
+SESSION_COOKIE = "faqsante_session"
+SESSION_MAX_AGE = 12 * 3600  # a working day; then sign in again
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "x-csrf-token"
+SIGN_IN_PATH = "/connexion"
+HOME_PATH = "/admin"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+@dataclass(frozen=True)
+class WebSession:
+    csrf: str
+    user_id: int | None = None
+    fingerprint: str | None = None
+    fresh: bool = False  # not yet in the browser's cookie
+
+    def dumps(self) -> dict[str, Any]:
+        return {"csrf": self.csrf, "uid": self.user_id, "fp": self.fingerprint}
+
+
+def _serializer(request: Request) -> URLSafeTimedSerializer:
+    state = request.app.state
+    secret = getattr(state, "session_secret", None)
+    if secret is None:
+        secret = state.session_secret = shared_secret(state.db, state.settings.secret_key)
+    return URLSafeTimedSerializer(secret, salt="faqsante.session")
+
+
+def get_session(request: Request) -> WebSession:
+    """The session of the cookie, or a new anonymous one when it is missing, forged or expired."""
+    cached = getattr(request.state, "web_session", None)
+    if cached is not None:
+        return cached
+    session = WebSession(csrf=secrets.token_urlsafe(32), fresh=True)
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if cookie:
+        try:
+            data = _serializer(request).loads(cookie, max_age=SESSION_MAX_AGE)
+            session = WebSession(csrf=str(data["csrf"]), user_id=data.get("uid"), fingerprint=data.get("fp"))
+        except (BadSignature, KeyError, TypeError):
+            pass
+    request.state.web_session = session
+    return session
+
+
+def current_account(request: Request) -> Account | None:
+    """The signed-in account, checked against the database on every request (deactivation, new password)."""
+    if not hasattr(request.state, "account"):
+        session = get_session(request)
+        account = get_account(request.app.state.db, session.user_id) if session.user_id is not None else None
+        if account is not None and not hmac.compare_digest(account.fingerprint, session.fingerprint or ""):
+            account = None
+        request.state.account = account
+    return request.state.account
+
+
+def csrf_token(request: Request) -> str:
+    return get_session(request).csrf
+
+
+async def verify_csrf(request: Request) -> None:
+    """Refuse an unsafe request whose token is not this session's (a form posted from another site)."""
+    if request.method in SAFE_METHODS:
+        return
+    sent = request.headers.get(CSRF_HEADER)
+    if sent is None and request.headers.get("content-type", "").startswith(
+        ("application/x-www-form-urlencoded", "multipart/form-data")
+    ):
+        sent = (await request.form()).get(CSRF_FIELD)
+    session = get_session(request)
+    if session.fresh or not isinstance(sent, str) or not hmac.compare_digest(sent, session.csrf):
+        raise HTTPException(
+            403, "Le jeton de sécurité du formulaire est absent ou expiré : rechargez la page et recommencez."
+        )
+
+
+def require_editor(request: Request) -> Account:
+    """Signed in as editor or admin; otherwise a browser is sent to sign in and a script gets 401."""
+    account = current_account(request)
+    if account is not None:
+        return account
+    if request.method in SAFE_METHODS and "text/html" in request.headers.get("accept", ""):
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        raise HTTPException(303, headers={"Location": f"{SIGN_IN_PATH}?suivant={quote(target, safe='')}"})
+    raise HTTPException(401, "Connectez-vous à l'espace rédaction pour accéder à cette adresse.")
+
+
+def require_admin(account: Annotated[Account, Depends(require_editor)]) -> Account:
+    if not account.is_admin:
+        raise HTTPException(403, "Cette page est réservée aux administrateurs.")
+    return account
+
+
+EditorDep = Annotated[Account, Depends(require_editor)]
+AdminDep = Annotated[Account, Depends(require_admin)]
+
+
+def is_https(request: Request) -> bool:
+    """Over HTTPS, directly or behind a trusted proxy that says so (FAQSANTE_TRUSTED_PROXIES)."""
+    if request.url.scheme == "https":
+        return True
+    trusted = request.app.state.settings.trusted_proxies
+    client = request.client.host if request.client else ""
+    forwarded = request.headers.get("x-forwarded-proto", "").split(",")[0].strip().lower()
+    return forwarded == "https" and ("*" in trusted or client in trusted)
+
+
+def write_session(request: Request, response: Response, session: WebSession) -> Response:
+    response.set_cookie(
+        SESSION_COOKIE,
+        _serializer(request).dumps(session.dumps()),
+        max_age=SESSION_MAX_AGE,
+        path="/",
+        httponly=True,
+        secure=is_https(request),
+        samesite="lax",
+    )
+    request.state.web_session = session
+    return response
+
+
+def start_session(request: Request, account: Account, next_path: str) -> Response:
+    """Signed in: a new session (new CSRF token) for this account, then where the person was going."""
+    session = WebSession(csrf=secrets.token_urlsafe(32), user_id=account.id, fingerprint=account.fingerprint)
+    return write_session(request, RedirectResponse(next_path, status_code=303), session)
+
+
+def _safe_next(target: str | None) -> str:
+    """Only back into the workspace: ``suivant=https://evil.example`` must not send anyone away."""
+    if target and target.startswith(HOME_PATH) and not target.startswith("//") and "\\" not in target:
+        return target
+    return HOME_PATH
+
+
+router = APIRouter(include_in_schema=False, dependencies=[Depends(verify_csrf)])
+
+
+@router.get(SIGN_IN_PATH)
+def sign_in_page(request: Request, suivant: str | None = None) -> Response:
+    if current_account(request) is not None:
+        return RedirectResponse(_safe_next(suivant), status_code=303)
+    return _sign_in_form(request, suivant)
+
+
+@router.post(SIGN_IN_PATH)
+def sign_in(
+    request: Request,
+    identifiant: Annotated[str, Form(max_length=200)] = "",
+    mot_de_passe: Annotated[str, Form(max_length=1000)] = "",
+    suivant: Annotated[str | None, Form()] = None,
+) -> Response:
+    account = BACKENDS["password"].authenticate(
+        request.app.state.db, {"username": identifiant, "password": mot_de_passe}
+    )
+    if account is None:
+        return _sign_in_form(
+            request, suivant, error="Identifiant ou mot de passe incorrect.", username=identifiant, status_code=400
+        )
+    return start_session(request, account, _safe_next(suivant))
+
+
+@router.post("/deconnexion")
+def sign_out(request: Request) -> Response:
+    anonymous = WebSession(csrf=secrets.token_urlsafe(32))
+    return write_session(request, RedirectResponse(SIGN_IN_PATH + "?deconnecte=1", status_code=303), anonymous)
+
+
+def _sign_in_form(
+    request: Request, suivant: str | None, *, error: str | None = None, username: str = "", status_code: int = 200
+) -> Response:
+    session = get_session(request)
+    context = {
+        "csrf_token": session.csrf,
+        "next": _safe_next(suivant),
+        "error": error,
+        "username": username,
+        "signed_out": request.query_params.get("deconnecte") == "1",
+    }
+    response = render(request, "admin/sign_in.html", context, status_code=status_code)
+    return write_session(request, response, session) if session.fresh else response
