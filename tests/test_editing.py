@@ -14,7 +14,7 @@ from faqsante.errors import EditConflict, InvalidInput, NotFound
 from faqsante.ingest import ingest_paths
 from faqsante.store import Database, catalog
 from faqsante.store.audience import record_vote, submit_question
-from faqsante.store.models import Entry, EntryRevision, EntrySource, Feedback, QueryLog, utcnow
+from faqsante.store.models import Entry, EntryFacet, EntryRevision, EntrySource, Feedback, QueryLog, utcnow
 
 REGIONAL_DUMP = "004_f08617c875fe96e2.txt"
 LOST_QUESTION = "Oui, c'est cela."
@@ -186,3 +186,20 @@ def test_entries_are_listed_by_text_and_status(sqlite_url: str, sample_dir: Path
     assert [row.id for row in editing.list_entries(db, status="archived").items] == [entry_id]
     assert editing.list_entries(db, text="medimail").total > 3
     assert editing.list_entries(db, text=entry_id).items[0].id == entry_id
+
+
+def test_facets_set_by_an_editor_are_decisions_the_tagger_keeps(sqlite_url: str, sample_dir: Path) -> None:
+    db = Database(sqlite_url)
+    ingest_paths(db, [sample_dir / REGIONAL_DUMP])
+    entry_id = entry_id_of(db, "Pour l’instant, ce n’est pas prévu.")
+
+    assert editing.set_facets(db, entry_id, {"Produit": ["INS", "dmp"]}, author="marie") == ["+produit=dmp", "+produit=ins"]
+    assert editing.set_facets(db, entry_id, {"produit": ["dmp"]}, author="marie") == ["−produit=ins"]
+
+    assert editing.entry_facets(db, entry_id)["produit"] == {"dmp": "editor"}
+    with db.session() as session:
+        rejected = session.get(EntryFacet, (entry_id, "produit", "ins"))
+    assert rejected is not None and (rejected.origin, rejected.confidence) == ("editor", 0.0)
+    assert editing.get_entry(db, entry_id).revisions[-1].note == "filtres : −produit=ins"
+    with pytest.raises(InvalidInput):
+        editing.set_facets(db, entry_id, {"produit": ["fax"]}, author="marie")

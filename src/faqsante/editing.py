@@ -20,6 +20,8 @@ from sqlalchemy.orm import Session
 
 from faqsante.config import MAX_QUESTION_LENGTH
 from faqsante.errors import EditConflict, InvalidInput, NotFound
+from faqsante.facets.entry_tags import REJECTED, set_editor_tag
+from faqsante.facets.taxonomy import load_taxonomy
 from faqsante.ingest.base import content_hash
 from faqsante.ingest.merge import EDITABLE_FIELDS, INGEST_AUTHOR, new_entry_id
 from faqsante.store import Database
@@ -305,6 +307,43 @@ def dismiss_question(db: Database, question_id: int) -> None:
         if submitted is None:
             raise NotFound(f"Aucune question soumise n'a le numéro {question_id}.")
         submitted.status = "dismissed"
+
+
+def entry_facets(db: Database, entry_id: str) -> dict[str, dict[str, str]]:
+    """The facet values the entry carries, with who set them: ``{"produit": {"ins": "auto", "dmp": "editor"}}``."""
+    taxonomy = load_taxonomy()
+    carried: dict[str, dict[str, str]] = {facet.key: {} for facet in taxonomy}
+    with db.session() as session:
+        _require(session, entry_id)
+        rows = session.scalars(
+            select(EntryFacet).where(EntryFacet.entry_id == entry_id, EntryFacet.confidence > REJECTED)
+        ).all()
+    for row in rows:
+        key = taxonomy.canonical(row.facet, row.value)
+        if key is not None:
+            carried[row.facet][key] = row.origin
+    return carried
+
+
+def set_facets(db: Database, entry_id: str, chosen: Mapping[str, list[str]], *, author: str) -> list[str]:
+    """Make the entry carry exactly the ``chosen`` values of every facet; returns the changes made.
+
+    Each change is an editor decision (``set_editor_tag``): a value unticked is rejected for good, so the
+    tagger never puts it back. The revision notes what changed, for the history.
+    """
+    wanted = load_taxonomy().resolve_filters({facet: values for facet, values in chosen.items() if values})
+    changes: list[str] = []
+    for facet, values in entry_facets(db, entry_id).items():
+        for value in sorted(set(wanted.get(facet, [])) - set(values)):
+            set_editor_tag(db, entry_id, facet, value, present=True)
+            changes.append(f"+{facet}={value}")
+        for value in sorted(set(values) - set(wanted.get(facet, []))):
+            set_editor_tag(db, entry_id, facet, value, present=False)
+            changes.append(f"−{facet}={value}")
+    if changes:
+        with db.session() as session:
+            record_revision(_require(session, entry_id), note="filtres : " + ", ".join(changes), author=author)
+    return changes
 
 
 def merge_entries(db: Database, duplicate_id: str, kept_id: str, *, author: str) -> MergeReport:

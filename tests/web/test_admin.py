@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import replace
 from pathlib import Path
@@ -12,6 +13,7 @@ from sqlalchemy import select
 from fastapi.routing import iter_route_contexts
 from starlette.requests import Request
 
+from faqsante import editing
 from faqsante.accounts import create_user, set_active, set_password
 from faqsante.content.lint import lint_database
 from faqsante.ingest import ingest_paths
@@ -337,3 +339,20 @@ def test_admin_templates_have_no_inline_code_for_the_csp() -> None:
         text = template.read_text(encoding="utf-8")
         assert "<script" not in text and "<style" not in text and " style=" not in text, template.name
         assert not re.search(r"\son[a-z]+=", text), template.name
+
+
+def test_facets_ticked_by_an_editor_stay_as_ticked(editor: TestClient) -> None:
+    db: Database = editor.app.state.db
+    entry_id = entry_id_of(db, "Ces fonctionnalités seront disponibles à partir de mi 2022.")
+    page = editor.get(f"/admin/entrees/{entry_id}", headers=HTML).text
+    assert 'name="filtre" value="produit:ins"' in page
+    saved = editor.post(
+        f"/admin/entrees/{entry_id}/filtres",
+        data={"csrf_token": token_of(page), "filtre": ["produit:mon_espace_sante", "thematique:documents_sante"]},
+        headers=HTML,
+    )
+    assert MESSAGES["filtres"] in html.unescape(saved.text)
+    assert editing.entry_facets(db, entry_id)["produit"] == {"mon_espace_sante": "editor"}
+    assert "filtres : " in saved.text  # the history says what changed
+    unknown = editor.post(f"/admin/entrees/{entry_id}/filtres", data={"csrf_token": token_of(page), "filtre": ["produit:fax"]})
+    assert unknown.status_code == 400

@@ -22,6 +22,7 @@ from faqsante.content.diff import history
 from faqsante.content.lint import CHECKS, Finding, lint_database, lint_documents
 from faqsante.content.titles import suggest_title
 from faqsante.errors import EditConflict, InvalidInput
+from faqsante.facets.taxonomy import load_taxonomy
 from faqsante.search.corpus import Document
 from faqsante.store import Database
 from faqsante.web import auth
@@ -40,6 +41,7 @@ MESSAGES = {
     "publiee": "Entrée publiée.",
     "archivee": "Entrée archivée : elle n'apparaît plus dans la FAQ.",
     "titre": "Titre suggéré enregistré comme question.",
+    "filtres": "Filtres enregistrés : l'étiquetage automatique ne les changera plus.",
     "fusionnee": "Doublon fusionné : ses avis, ses sources et son historique suivent cette entrée.",
     "repondue": "Question traitée : elle est reliée à sa réponse.",
     "ecartee": "Question écartée.",
@@ -138,10 +140,26 @@ def _entry_page(
         "suggestion": None if current.question else suggest_title(current.answer, current.section),
         "history": [(asdict(revision), changes) for revision, changes in revisions],
         "findings": lint_documents([_document(current)]),
+        "facets": _facet_choices(editing.entry_facets(request.app.state.db, current.id)),
         "error": error,
         "field": field,
     }
     return page(request, "entry.html", context, status_code)
+
+
+def _facet_choices(carried: dict[str, dict[str, str]]) -> list[dict[str, Any]]:
+    """# [{"key": "produit", "label": "…", "values": [{"key": "ins", "label": "INS…", "origin": "auto"}, …]}, …]"""
+    return [
+        {
+            "key": facet.key,
+            "label": facet.label,
+            "values": [
+                {"key": value.key, "label": value.label, "origin": carried[facet.key].get(value.key)}
+                for value in facet.values.values()
+            ],
+        }
+        for facet in load_taxonomy()
+    ]
 
 
 def _document(entry: editing.EditableEntry) -> Document:
@@ -206,6 +224,19 @@ def change_status(
 ) -> Response:
     editing.set_status(db, entry_id, statut, author=editor.username)
     return redirect(_entry_path(entry_id), message="publiee" if statut == "published" else "archivee")
+
+
+@workspace.post("/entrees/{entry_id}/filtres")
+def save_facets(
+    db: DbDep, editor: EditorDep, entry_id: str, filtre: Annotated[list[str] | None, Form()] = None
+) -> Response:
+    """``filtre`` holds the ticked boxes: ["produit:ins", "thematique:securite"]."""
+    chosen: dict[str, list[str]] = {}
+    for item in filtre or []:
+        facet, _, value = item.partition(":")
+        chosen.setdefault(facet, []).append(value)
+    changed = editing.set_facets(db, entry_id, chosen, author=editor.username)
+    return redirect(_entry_path(entry_id), message="filtres" if changed else "inchangee")
 
 
 @workspace.get("/api/entrees/{entry_id}")
