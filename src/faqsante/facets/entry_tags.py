@@ -12,11 +12,11 @@ editor curated it. Filters and counts only see rows with a confidence above 0.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import ColumnElement, delete, select
 from sqlalchemy.orm import Session
 
 from faqsante.config import Settings
@@ -222,3 +222,22 @@ def facet_counts(db: Database, entry_ids: Collection[str] | None = None) -> Face
             for value in values:
                 counts.facets[facet][value] += 1
     return counts
+
+
+def facet_conditions(filters: Mapping[str, list[str]]) -> list[ColumnElement[bool]]:
+    """SQL conditions on ``Entry.id`` for resolved filters: one of the values of each facet (OR within, AND across).
+
+    # {"produit": ["ins", "dmp"], "thematique": ["securite"]}  ->  [id IN (…ins or dmp…), id IN (…securite…)]
+    """
+    taxonomy = load_taxonomy()
+    return [
+        Entry.id.in_(
+            select(EntryFacet.entry_id).where(
+                EntryFacet.facet == facet,
+                EntryFacet.value.in_([s for key in keys for s in taxonomy.value(facet, key).spellings()]),
+                EntryFacet.confidence > REJECTED,
+            )
+        )
+        for facet, keys in filters.items()
+        if keys
+    ]

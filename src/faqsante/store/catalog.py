@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from faqsante.errors import NotFound
@@ -95,9 +96,18 @@ def list_sections(db: Database) -> list[Section]:
 
 
 def list_entries(
-    db: Database, *, section: str | None = None, page: int = 1, per_page: int = DEFAULT_PAGE_SIZE
+    db: Database,
+    *,
+    section: str | None = None,
+    page: int = 1,
+    per_page: int = DEFAULT_PAGE_SIZE,
+    where: Sequence[ColumnElement[bool]] = (),
 ) -> EntryPage:
-    """A page of published entries, of one section or of all; an unknown section or page is NotFound."""
+    """A page of published entries, of one section or of all; an unknown section or page is NotFound.
+
+    ``where`` narrows further (facet filters: ``faqsante.facets.entry_tags.facet_conditions``); a filter that
+    leaves nothing is an empty page, not a missing section.
+    """
     published = Entry.status == "published"
     scope = [published] if section is None else [published, Entry.section == section]
     first_seen = (
@@ -113,6 +123,9 @@ def list_entries(
         total = (session.scalar(select(func.count()).select_from(Entry).where(*scope)) or 0) if _storable(section) else 0
         if section is not None and total == 0:
             raise NotFound(f"La rubrique « {section} » n'existe pas ou ne contient aucune réponse publiée.")
+        if where:
+            scope = [*scope, *where]
+            total = session.scalar(select(func.count()).select_from(Entry).where(*scope)) or 0
         pages = max(1, math.ceil(total / per_page))
         if page > pages:
             raise NotFound(f"La page {page} n'existe pas : il y en a {pages}.")

@@ -21,11 +21,18 @@ ENTRY_FIELDS = tuple(field.name for field in dataclasses.fields(catalog.Publishe
 
 
 def ask_logged(
-    engine: SearchEngine, db: Database, query: str, *, top_k: int, channel: str, refines: int | None = None
+    engine: SearchEngine,
+    db: Database,
+    query: str,
+    *,
+    top_k: int,
+    channel: str,
+    refines: int | None = None,
+    facets: dict[str, list[str]] | None = None,
 ) -> tuple[AskResult, int]:
-    """Answer a question and log it with what was shown and how long it took."""
+    """Answer a question within the facet filters (web/facets.py); log what was shown and how long it took."""
     started = time.perf_counter()
-    result = engine.ask(query, top_k=top_k)
+    result = engine.ask(query, top_k=top_k, facets=facets)
     latency_ms = (time.perf_counter() - started) * 1000
     record_answer(result)
     query_id = audience.record_query(

@@ -9,9 +9,11 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, status
 
+from faqsante.facets.entry_tags import facet_conditions
 from faqsante.store import audience, catalog
 from faqsante.web.answers import ask_logged, entry_detail
 from faqsante.web.deps import DbDep, EngineDep, VisitorDep
+from faqsante.web.facets import FiltersDep, search_filters
 from faqsante.web.schemas import (
     ERROR_RESPONSES,
     AskOut,
@@ -32,10 +34,13 @@ def ask(
     engine: EngineDep,
     db: DbDep,
     q: Annotated[str, Query(description="La question, en langage courant (500 caractères au plus).")],
+    filters: FiltersDep,
     top_k: Annotated[int, Query(ge=1, le=100, description="Nombre de réponses.")] = 10,
 ) -> dict[str, Any]:
-    """Les meilleures entrées de la FAQ pour une question, et si aucune n'est assez sûre (`abstained`)."""
-    result, _ = ask_logged(engine, db, q, top_k=top_k, channel="api")
+    """Les meilleures entrées de la FAQ pour une question, et si aucune n'est assez sûre (`abstained`).
+
+    Les filtres (`produit=INS`, répétables) ne gardent que les entrées qui portent l'une des valeurs de chacun."""
+    result, _ = ask_logged(engine, db, q, top_k=top_k, channel="api", facets=search_filters(filters))
     return result.to_dict()
 
 
@@ -48,12 +53,14 @@ def sections(db: DbDep) -> list[dict[str, Any]]:
 @router.get("/entries", response_model=EntryPageOut, tags=["entrées"], summary="Parcourir les entrées")
 def entries(
     db: DbDep,
+    filters: FiltersDep,
     section: Annotated[str | None, Query(description="Nom exact d'une rubrique.")] = None,
     page: Annotated[int, Query(ge=1)] = 1,
     per_page: Annotated[int, Query(ge=1, le=catalog.MAX_PAGE_SIZE)] = catalog.DEFAULT_PAGE_SIZE,
 ) -> dict[str, Any]:
-    """Les entrées publiées, page par page, dans l'ordre de leurs sources."""
-    return catalog.list_entries(db, section=section, page=page, per_page=per_page).to_dict()
+    """Les entrées publiées, page par page, dans l'ordre de leurs sources ; filtrables comme `/api/ask`."""
+    listing = catalog.list_entries(db, section=section, page=page, per_page=per_page, where=facet_conditions(filters))
+    return listing.to_dict()
 
 
 @router.get("/entries/{entry_id}", response_model=EntryDetailOut, tags=["entrées"], summary="Lire une entrée")

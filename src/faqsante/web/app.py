@@ -18,7 +18,7 @@ from faqsante import __version__
 from faqsante.config import Settings
 from faqsante.search import SearchEngine
 from faqsante.store import Database
-from faqsante.web import admin, api, pages
+from faqsante.web import admin, api, facets, pages
 from faqsante.web.docs import install_docs
 from faqsante.web.errors import install_error_handlers
 from faqsante.web.metrics import install_metrics
@@ -62,6 +62,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     install_docs(app)
     app.include_router(api.router)
+    app.include_router(facets.router)
     app.include_router(pages.router)
     app.include_router(admin.router)
 

@@ -17,6 +17,7 @@ from faqsante.search import AskResult
 from faqsante.store import audience, catalog
 from faqsante.web.answers import ask_logged, entry_detail
 from faqsante.web.deps import DbDep, EngineDep, VisitorDep
+from faqsante.web.facets import FiltersDep, facet_panel, filtered_counts, search_filters
 from faqsante.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -31,17 +32,24 @@ def home(
     request: Request,
     engine: EngineDep,
     db: DbDep,
+    filters: FiltersDep,
     q: str | None = None,
     partiel: bool = False,
     suite: Annotated[int | None, Query(description="log id of this live search's previous keystrokes")] = None,
 ) -> Response:
-    """Search box and sections; with ``q``, the results too. ``partiel=1`` returns only the results block."""
+    """Search box and sections; with ``q``, the results and the filters panel (its counts follow ``q``) too.
+
+    ``partiel=1`` returns only the results block.
+    """
     context: dict[str, object] = {"q": q or ""}
     status = 200
     if q is not None:
         try:
-            result, query_id = ask_logged(engine, db, q, top_k=RESULTS_SHOWN, channel="web", refines=suite)
+            result, query_id = ask_logged(
+                engine, db, q, top_k=RESULTS_SHOWN, channel="web", refines=suite, facets=search_filters(filters)
+            )
             context.update(result=result.to_dict(), query_id=query_id, summary=_summary(result))
+            context["facet_panel"] = facet_panel(filtered_counts(engine, db, q, filters), filters)
         except InvalidQuery as error:
             context.update(error=str(error), summary=str(error))
             status = 400

@@ -3,6 +3,8 @@
 
 // Results as you type: fetch the results block of "/?q=…&partiel=1" and swap it in. Keystrokes of one
 // question refine one log row (&suite=<id of the row>), so analytics count questions, not prefixes.
+// The filters' checkboxes live in the results block but belong to the form (form="recherche"): ticking one
+// searches again at once, and the counts they show follow the question.
 function enhanceSearch(form) {
   const input = form.querySelector("input[name=q]");
   const results = document.getElementById("resultats");
@@ -10,13 +12,21 @@ function enhanceSearch(form) {
   const DELAY_MS = 250;
   let timer = null;
   let pending = null;
-  let shown = input.value.trim();
+  let shown = searched().toString();
   let logId = results.querySelector("[data-query-id]")?.dataset.queryId || null;
+
+  // "q=…&produit=ins": the question and the ticked filters, as the address bar shows them.
+  function searched() {
+    const params = new URLSearchParams(new FormData(form));
+    params.set("q", input.value.trim());
+    return params;
+  }
 
   async function search() {
     const q = input.value.trim();
-    if (q === shown) return;
-    shown = q;
+    const wanted = searched();
+    if (wanted.toString() === shown) return;
+    shown = wanted.toString();
     if (pending) pending.abort();
     if (!q) {
       results.replaceChildren();
@@ -26,7 +36,8 @@ function enhanceSearch(form) {
       return;
     }
     pending = new AbortController();
-    const params = new URLSearchParams({ q: q, partiel: "1" });
+    const params = new URLSearchParams(wanted);
+    params.set("partiel", "1");
     if (logId) params.set("suite", logId);
     results.setAttribute("aria-busy", "true");
     try {
@@ -36,10 +47,10 @@ function enhanceSearch(form) {
       });
       // The block is server-rendered and escaped there, like the full page.
       results.innerHTML = await response.text();
-      const block = results.firstElementChild;
+      const block = results.querySelector("[data-summary]");
       logId = block?.dataset.queryId || logId;
       status.textContent = block?.dataset.summary || "";
-      history.replaceState(null, "", "/?" + new URLSearchParams({ q: q }).toString());
+      history.replaceState(null, "", "/?" + wanted.toString());
     } catch (error) {
       if (error.name !== "AbortError") {
         status.textContent = "La recherche n'a pas abouti. Appuyez sur Entrée pour réessayer.";
@@ -53,6 +64,11 @@ function enhanceSearch(form) {
   input.addEventListener("input", () => {
     clearTimeout(timer);
     timer = setTimeout(search, DELAY_MS);
+  });
+  results.addEventListener("change", (event) => {
+    if (event.target.form !== form) return;
+    clearTimeout(timer);
+    search();
   });
   form.addEventListener("submit", (event) => {
     event.preventDefault();

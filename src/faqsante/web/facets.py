@@ -1,0 +1,116 @@
+"""The five FAQ filters on the web: query parameters, counts that follow the query, and the portal's panel.
+
+# /api/ask?q=identité&produit=INS&produit=DMP&thematique=sécurité
+#   filters {"produit": ["ins", "dmp"], "thematique": ["securite"]}: one of the values of each facet
+# /api/facets?q=identité&produit=INS
+#   {"query": "identité", "total": 12, "untagged": 0, "facets": {"produit": {"ins": 12, "dmp": 3, ...}, ...}}
+Counts are disjunctive, as in any faceted search: a facet's counts apply the other facets' filters, not its
+own, so choosing « INS » still shows how many answers « DMP » would add.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query
+from pydantic import BaseModel, Field
+
+from faqsante.facets import load_taxonomy, tags_by_entry
+from faqsante.search import SearchEngine
+from faqsante.store import Database
+from faqsante.web.deps import DbDep, EngineDep
+from faqsante.web.schemas import ERROR_RESPONSES
+
+POOL = 50  # counts follow the query over its best POOL answers (the portal shows 10)
+
+_VALUE = "Clé, libellé ou alias d'une valeur (répétable), sans souci des accents ni des majuscules."
+FacetParam = Annotated[list[str] | None, Query(description=_VALUE)]
+
+
+def facet_filters(
+    type_offre: FacetParam = None,
+    couloir_segur: FacetParam = None,
+    dispositif_segur: FacetParam = None,
+    produit: FacetParam = None,
+    thematique: FacetParam = None,
+) -> dict[str, list[str]]:
+    """The filters of a request as value keys; an unknown value is an ``InvalidQuery`` (400) listing valid ones."""
+    raw = {
+        "type_offre": type_offre,
+        "couloir_segur": couloir_segur,
+        "dispositif_segur": dispositif_segur,
+        "produit": produit,
+        "thematique": thematique,
+    }
+    return load_taxonomy().resolve_filters({name: values for name, values in raw.items() if values})
+
+
+FiltersDep = Annotated[dict[str, list[str]], Depends(facet_filters)]
+
+
+def search_filters(filters: dict[str, list[str]]) -> dict[str, list[str]] | None:
+    """Resolved filters as ``SearchEngine.ask`` wants them (every stored spelling), None when there are none."""
+    return load_taxonomy().search_filters(filters) if filters else None
+
+
+def filtered_counts(
+    engine: SearchEngine, db: Database, q: str | None, filters: dict[str, list[str]]
+) -> dict[str, Any]:
+    """Counts per value among the answers to ``q`` (its best POOL), or among all published entries without ``q``."""
+    ids = [hit.id for hit in engine.ask(q, top_k=POOL).results] if q else None
+    tags = tags_by_entry(db, ids)
+    taxonomy = load_taxonomy()
+    counts = {facet.key: dict.fromkeys(facet.values, 0) for facet in taxonomy}
+    total = untagged = 0
+    for entry in tags.values():
+        for facet in taxonomy:
+            if _passes(entry, filters, but=facet.key):
+                for value in entry.get(facet.key, ()):
+                    counts[facet.key][value] += 1
+        if _passes(entry, filters):
+            total += 1
+            untagged += not any(entry.values())
+    return {"query": q, "total": total, "untagged": untagged, "facets": counts}
+
+
+def _passes(entry: dict[str, list[str]], filters: dict[str, list[str]], but: str | None = None) -> bool:
+    return all(set(entry.get(facet, ())) & set(values) for facet, values in filters.items() if facet != but)
+
+
+def facet_panel(counts: dict[str, Any], filters: dict[str, list[str]]) -> list[dict[str, Any]]:
+    """What the portal shows: each facet's prompt and its values with a count, or chosen (even at 0)."""
+    panel = []
+    for facet in load_taxonomy():
+        chosen = filters.get(facet.key, [])
+        facet_counts = counts["facets"][facet.key]
+        options = [
+            {"key": key, "label": value.label, "count": facet_counts[key], "checked": key in chosen}
+            for key, value in facet.values.items()
+            if facet_counts[key] or key in chosen
+        ]
+        if options:
+            panel.append({"key": facet.key, "label": facet.label, "options": options, "active": bool(chosen)})
+    return panel
+
+
+class FacetCountsOut(BaseModel):
+    query: str | None = Field(description="La question dont les réponses sont comptées ; absente : toute la FAQ.")
+    total: int = Field(description="Réponses qui passent tous les filtres demandés.")
+    untagged: int = Field(description="Parmi elles, celles qui ne portent aucune valeur.")
+    facets: dict[str, dict[str, int]] = Field(
+        description="Par filtre et par valeur (clé de la taxonomie), le nombre de réponses en appliquant les autres filtres."
+    )
+
+
+router = APIRouter(prefix="/api", responses=ERROR_RESPONSES)
+
+
+@router.get("/facets", response_model=FacetCountsOut, tags=["filtres"], summary="Compter les réponses par filtre")
+def facets(
+    engine: EngineDep,
+    db: DbDep,
+    filters: FiltersDep,
+    q: Annotated[str | None, Query(description="Une question : compter parmi ses meilleures réponses.")] = None,
+) -> dict[str, Any]:
+    """Les cinq filtres de la FAQ et, pour chaque valeur, le nombre de réponses publiées qui la portent."""
+    return filtered_counts(engine, db, q, filters)
