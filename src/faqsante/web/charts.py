@@ -17,6 +17,7 @@ BAR_HEIGHT = 22
 LABEL_WIDTH = 260
 LINE_HEIGHT = 200
 MARGIN = 32
+AXIS = 52  # room on the left for "100 %"
 
 
 def percent(value: float | None) -> str:
@@ -62,7 +63,7 @@ def line_chart(points: Sequence[tuple[date, float | None]], *, title: str) -> Ma
     if not points:
         return Markup("")
     height = LINE_HEIGHT + 2 * MARGIN
-    step = (WIDTH - 2 * MARGIN) / max(1, len(points) - 1)
+    step = (WIDTH - AXIS - MARGIN) / max(1, len(points) - 1)
     parts = [_open(WIDTH, height, title)]
     for level in (0.0, 0.5, 1.0):
         y = MARGIN + LINE_HEIGHT * (1 - level)
@@ -70,7 +71,7 @@ def line_chart(points: Sequence[tuple[date, float | None]], *, title: str) -> Ma
             Markup(
                 '<line class="graphe-grille" x1="{x1}" x2="{x2}" y1="{y:.1f}" y2="{y:.1f}"/>'
                 '<text class="graphe-axe" x="{tx}" y="{ty:.1f}" text-anchor="end">{label}</text>'
-            ).format(x1=MARGIN, x2=WIDTH - MARGIN, y=y, tx=MARGIN - 4, ty=y + 4, label=percent(level))
+            ).format(x1=AXIS, x2=WIDTH - MARGIN, y=y, tx=AXIS - 6, ty=y + 4, label=percent(level))
         )
     segment: list[str] = []
     for index, (_day, value) in enumerate(points):
@@ -78,14 +79,14 @@ def line_chart(points: Sequence[tuple[date, float | None]], *, title: str) -> Ma
             parts.append(_polyline(segment))
             segment = []
             continue
-        x, y = MARGIN + index * step, MARGIN + LINE_HEIGHT * (1 - value)
+        x, y = AXIS + index * step, MARGIN + LINE_HEIGHT * (1 - value)
         segment.append(f"{x:.1f},{y:.1f}")
         parts.append(Markup('<circle class="graphe-point" cx="{:.1f}" cy="{:.1f}" r="3"/>').format(x, y))
     parts.append(_polyline(segment))
     for index in sorted({0, len(points) - 1}):
         parts.append(
             Markup('<text class="graphe-axe" x="{:.1f}" y="{}" text-anchor="{}">{}</text>').format(
-                MARGIN + index * step, height - 8, "start" if index == 0 else "end", f"{points[index][0]:%d/%m}"
+                AXIS + index * step, height - 8, "start" if index == 0 else "end", f"{points[index][0]:%d/%m}"
             )
         )
     parts.append(Markup("</svg>"))
