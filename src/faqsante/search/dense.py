@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from faqsante.search.corpus import Document
 from faqsante.search.embedders import Embedder
+from faqsante.search.index_files import IndexFiles, digest
 from faqsante.search.vector_cache import VectorCache
 from faqsante.store import Database
 from faqsante.store.models import Embedding
@@ -42,11 +43,19 @@ def sync_embeddings(
 ) -> tuple[np.ndarray, int]:
     """Vectors of all documents in their order, computing only the missing or stale ones.
 
-    Missing vectors come first from the machine-wide ``VectorCache`` in ``cache_dir`` (another
-    database may have embedded the same text), then from the model.
+    With a ``cache_dir``: when the database is up to date, the whole matrix is read from one file
+    there (50,000 vectors in milliseconds rather than seconds of row reads); missing vectors come
+    first from the machine-wide ``VectorCache`` (another database may have embedded the same text),
+    then from the model.
     Returns the (documents × dim) matrix and how many vectors were computed.
     """
     wanted = {doc.id: text_hash(passage_text(doc)) for doc in documents}
+    files = IndexFiles(cache_dir) if cache_dir is not None else None
+    kind, key = f"vectors-{embedder.key}", digest(f"{doc.id}:{wanted[doc.id]}" for doc in documents)
+    if files is not None and _all_stored(db, embedder, wanted):
+        saved = files.load_array(kind, key)
+        if saved is not None and saved.shape == (len(documents), embedder.dim):
+            return saved, 0
     stored: dict[str, np.ndarray] = {}
     with db.session() as session:
         for entry_id, hash_, dim, blob in session.execute(
@@ -80,7 +89,22 @@ def sync_embeddings(
     matrix = np.zeros((len(documents), embedder.dim), dtype=np.float32)
     for row, doc in enumerate(documents):
         matrix[row] = stored[doc.id]
+    if files is not None:
+        files.save_array(kind, key, matrix)
     return matrix, len(todo)
+
+
+def _all_stored(db: Database, embedder: Embedder, wanted: dict[str, str]) -> bool:
+    """Does the database hold an up-to-date vector for every document? Read without the vectors themselves."""
+    with db.session() as session:
+        current = {
+            entry_id
+            for entry_id, hash_, dim in session.execute(
+                select(Embedding.entry_id, Embedding.text_hash, Embedding.dim).where(Embedding.model == embedder.key)
+            )
+            if dim == embedder.dim and wanted.get(entry_id) == hash_
+        }
+    return len(current) == len(wanted)
 
 
 def _store(db: Database, embedder: Embedder, rows: list[tuple[str, str, np.ndarray]]) -> None:

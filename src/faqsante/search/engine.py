@@ -23,6 +23,7 @@ from faqsante.search.dense import DenseIndex, sync_embeddings
 from faqsante.search.embedders import Embedder, make_embedder
 from faqsante.search.fusion import EXPANSION_WEIGHT, fuse, hit_features
 from faqsante.search.glossary import QueryExpander, load_glossary
+from faqsante.search.index_files import IndexFiles, code_version, digest
 from faqsante.search.lexical import LexicalIndex
 from faqsante.search.query import QueryAnalyzer
 from faqsante.search.results import AskResult, Hit
@@ -102,6 +103,17 @@ class SearchEngine:
                 self.db, documents, self.embedder, progress, cache_dir=self.settings.index_dir
             )
             dense = DenseIndex(matrix)
+        files = IndexFiles(self.settings.index_dir)
+        key = digest([code_version(), *(doc.text for doc in documents)])
+        analyzed = files.load_object("lexical", key)
+        if analyzed is None:
+            analyzed = self._analyze(documents)
+            files.save_object("lexical", key, analyzed)
+        lexical, queries = analyzed
+        return _State(version, documents, FacetFilter(documents), lexical, queries, dense)
+
+    def _analyze(self, documents: list[Document]) -> tuple[LexicalIndex, QueryAnalyzer]:
+        """The lexical side of the index: minutes for 50,000 entries, hence kept in ``index_dir``."""
         texts = [doc.text for doc in documents]
         tokens = [self.analyzer.tokens(text) for text in texts]
         terms = [self.analyzer.terms_of(doc_tokens) for doc_tokens in tokens]
@@ -112,7 +124,7 @@ class SearchEngine:
             QueryExpander(load_glossary(documents), self.analyzer, texts),
             known_stems={term for doc_terms in terms for term in doc_terms},
         )
-        return _State(version, documents, FacetFilter(documents), LexicalIndex.build(terms), queries, dense)
+        return LexicalIndex.build(terms), queries
 
     def _current_state(self) -> _State:
         """The state to answer from, polling the database's data version at most once a second."""

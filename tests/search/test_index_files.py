@@ -1,0 +1,51 @@
+"""Built indexes saved under index_dir: reused for the same content and code, rebuilt otherwise."""
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from faqsante.config import Settings
+from faqsante.search import SearchEngine
+from faqsante.search.index_files import IndexFiles
+from faqsante.store.db import bump_data_version
+from faqsante.store.models import Entry
+
+
+def engine_for(db, index_dir) -> SearchEngine:  # type: ignore[no-untyped-def]
+    return SearchEngine(db, replace(Settings(), db_url=db.url, embedder="none", index_dir=index_dir))
+
+
+def test_a_second_process_loads_the_analysis_instead_of_redoing_it(seed_db, tmp_path, monkeypatch):
+    expected = engine_for(seed_db, tmp_path).ask("durée de session Pro Santé Connect")
+    monkeypatch.setattr(SearchEngine, "_analyze", lambda self, documents: pytest.fail("analysed again"))
+    again = engine_for(seed_db, tmp_path).ask("durée de session Pro Santé Connect")
+    assert [hit.id for hit in again.results] == [hit.id for hit in expected.results]
+
+
+def test_new_content_is_analysed_again(seed_db, tmp_path):
+    engine = engine_for(seed_db, tmp_path)
+    engine.refresh()
+    with seed_db.session() as session:
+        session.add(Entry(id="new", answer="Le quokka est un petit marsupial d'Australie.", content_hash="new"))
+        bump_data_version(session)
+    assert engine.ask("quokka").results[0].id == "new"
+
+
+def test_an_unreadable_file_is_rebuilt(tmp_path):
+    files = IndexFiles(tmp_path)
+    files.save_object("lexical", "k", {"a": 1})
+    (tmp_path / "lexical-k.pickle").write_bytes(b"truncated")
+    assert files.load_object("lexical", "k") is None
+    files.save_array("vectors-m", "k", np.ones((2, 3), dtype=np.float32))
+    assert files.load_array("vectors-m", "k").shape == (2, 3)
+    assert files.load_array("vectors-m", "other") is None
+
+
+def test_only_the_most_recent_files_of_a_kind_are_kept(tmp_path):
+    files = IndexFiles(tmp_path)
+    for number in range(12):
+        files.save_object("lexical", f"k{number}", number)
+    files.save_object("lexical-other", "k", 0)
+    assert len(list(tmp_path.glob("lexical-k*.pickle"))) == 8
+    assert files.load_object("lexical", "k11") == 11 and files.load_object("lexical-other", "k") == 0
