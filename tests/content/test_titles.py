@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import json
+from dataclasses import replace
+
+import httpx
 import pytest
 
-from faqsante.content.titles import MAX_TITLE_LENGTH, suggest_title
+from faqsante.config import Settings
+from faqsante.content.titles import MAX_TITLE_LENGTH, TitleSuggester, suggest_title
 
 
 @pytest.mark.parametrize(
@@ -52,3 +57,41 @@ def test_titles_stay_short() -> None:
     answer = "Oui, " + " ".join(["les établissements doivent transmettre les indicateurs"] * 10) + "."
     title = suggest_title(answer)
     assert title is not None and len(title) <= MAX_TITLE_LENGTH + 3 and title.endswith("… ?")
+
+
+def llm_settings() -> Settings:
+    return replace(Settings(), llm_url="https://llm.example/v1", llm_model="modele", llm_api_key="cle")
+
+
+def test_a_configured_llm_words_the_title_and_the_extractive_one_backs_it_up() -> None:
+    calls: list[dict] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        calls.append({"url": str(request.url), "auth": request.headers["authorization"], "body": json.loads(request.content)})
+        return httpx.Response(200, json={"choices": [{"message": {"content": "« Le DMN reçoit-il l'identité ? »"}}]})
+
+    suggester = TitleSuggester(llm_settings(), httpx.Client(transport=httpx.MockTransport(handler)))
+    assert suggester.suggest("Oui, c'est cela.") == "Le DMN reçoit-il l'identité ?"
+    assert suggester.suggest("Oui, c'est cela.") == "Le DMN reçoit-il l'identité ?"  # cached: one call
+    assert len(calls) == 1 and calls[0]["url"] == "https://llm.example/v1/chat/completions"
+    assert calls[0]["auth"] == "Bearer cle" and calls[0]["body"]["model"] == "modele"
+
+
+@pytest.mark.parametrize(
+    "response",
+    [
+        httpx.Response(500),
+        httpx.Response(200, json={"choices": []}),
+        httpx.Response(200, json={"choices": [{"message": {"content": "?"}}]}),  # "cannot guess"
+    ],
+)
+def test_a_failing_llm_falls_back_on_the_extractive_title(response: httpx.Response) -> None:
+    suggester = TitleSuggester(llm_settings(), httpx.Client(transport=httpx.MockTransport(lambda _request: response)))
+    answer = "Il est possible d'appeler le 3422."
+    assert suggester.suggest(answer) == suggest_title(answer)
+
+
+def test_without_configuration_no_llm_is_called() -> None:
+    suggester = TitleSuggester(replace(Settings(), llm_url=""))
+    assert suggester.client is None
+    assert suggester.suggest("Il est possible d'appeler le 3422.") == "Est-il possible d'appeler le 3422 ?"

@@ -7,6 +7,9 @@ Extractive: the first sentence of the answer is turned back into the question it
 # "Le catalogue de services a pour objectif de référencer…"             ->  "À quoi sert le catalogue de services ?"
 When the sentence says nothing on its own ("Oui, c'est cela."), the glossary terms of the answer and its
 section give "Que faut-il savoir sur l'INS et le DMP ?"; with neither, there is no suggestion.
+
+With FAQSANTE_LLM_URL set, ``TitleSuggester`` asks an OpenAI-compatible endpoint to word the question
+instead, and falls back on the extractive one when the endpoint fails or answers something unusable.
 """
 
 from __future__ import annotations
@@ -15,6 +18,9 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 
+import httpx
+
+from faqsante.config import Settings
 from faqsante.search.analysis import normalize
 from faqsante.search.glossary import load_curated
 
@@ -151,3 +157,54 @@ def _finish(title: str) -> str:
     if len(title) > MAX_TITLE_LENGTH:
         title = title[:MAX_TITLE_LENGTH].rsplit(" ", 1)[0].rstrip(" ,;:") + "…"
     return title[:1].upper() + title[1:] + " ?"
+
+
+LLM_TIMEOUT = 8.0  # seconds; an editor is waiting for the page
+LLM_INSTRUCTIONS = (
+    "Tu rédiges les questions d'une FAQ française du numérique en santé. On te donne une réponse dont la "
+    "question a été perdue. Écris la question, en français, en une seule phrase courte terminée par « ? », "
+    "sans guillemets ni préambule. Si la réponse ne permet pas de deviner la question, écris seulement « ? »."
+)
+
+
+class TitleSuggester:
+    """Suggested titles for the edit page: worded by an LLM when one is configured, extractive otherwise."""
+
+    def __init__(self, settings: Settings, client: httpx.Client | None = None) -> None:
+        self.settings = settings
+        self.client = client or (httpx.Client(timeout=LLM_TIMEOUT) if settings.llm_url else None)
+        self._cache: dict[tuple[str, str | None], str | None] = {}
+
+    def suggest(self, answer: str, section: str | None = None) -> str | None:
+        key = (answer, section)
+        if key not in self._cache:
+            if len(self._cache) >= 1000:
+                self._cache.clear()
+            self._cache[key] = self._worded(answer, section) or suggest_title(answer, section)
+        return self._cache[key]
+
+    def _worded(self, answer: str, section: str | None) -> str | None:
+        if self.client is None:
+            return None
+        context = f"Rubrique : {section}\n" if section else ""
+        payload = {
+            "model": self.settings.llm_model,
+            "temperature": 0.2,
+            "max_tokens": 80,
+            "messages": [
+                {"role": "system", "content": LLM_INSTRUCTIONS},
+                {"role": "user", "content": f"{context}Réponse : {answer[:4000]}"},
+            ],
+        }
+        headers = {"Authorization": f"Bearer {self.settings.llm_api_key}"} if self.settings.llm_api_key else {}
+        try:
+            response = self.client.post(
+                self.settings.llm_url.rstrip("/") + "/chat/completions", json=payload, headers=headers
+            )
+            response.raise_for_status()
+            text = str(response.json()["choices"][0]["message"]["content"])
+        except (httpx.HTTPError, ValueError, KeyError, IndexError, TypeError):
+            return None
+        title = " ".join(text.strip().strip("«»\"' ").split())
+        usable = title.endswith("?") and 10 <= len(title) <= MAX_TITLE_LENGTH + 10 and "\n" not in text.strip()
+        return title if usable else None

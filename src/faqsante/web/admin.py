@@ -20,7 +20,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from faqsante import accounts, analytics, editing
 from faqsante.content.diff import history
 from faqsante.content.lint import CHECKS, Finding, lint_database, lint_documents
-from faqsante.content.titles import suggest_title
+from faqsante.content.titles import TitleSuggester
 from faqsante.errors import EditConflict, InvalidInput
 from faqsante.facets.taxonomy import load_taxonomy
 from faqsante.search.corpus import Document
@@ -137,7 +137,7 @@ def _entry_page(
         "entry": asdict(current),
         "revision": current.revision,
         "form": form or {"question": current.question or "", "answer": current.answer, "section": current.section or ""},
-        "suggestion": None if current.question else suggest_title(current.answer, current.section),
+        "suggestion": None if current.question else _titles(request).suggest(current.answer, current.section),
         "history": [(asdict(revision), changes) for revision, changes in revisions],
         "findings": lint_documents([_document(current)]),
         "facets": _facet_choices(editing.entry_facets(request.app.state.db, current.id)),
@@ -145,6 +145,14 @@ def _entry_page(
         "field": field,
     }
     return page(request, "entry.html", context, status_code)
+
+
+def _titles(request: Request) -> TitleSuggester:
+    """One suggester per process: it keeps its HTTP connection and the titles it already worded."""
+    state = request.app.state
+    if getattr(state, "title_suggester", None) is None:
+        state.title_suggester = TitleSuggester(state.settings)
+    return state.title_suggester
 
 
 def _facet_choices(carried: dict[str, dict[str, str]]) -> list[dict[str, Any]]:
