@@ -34,9 +34,12 @@ class Speller:
         if word in self._known or len(word) < MIN_LENGTH or not word.isalpha():
             return None
         budget = 1 if len(word) < 10 else 2
-        candidates = sorted(
-            (known for length in range(len(word) - budget, len(word) + budget + 1) for known in self._by_length.get(length, ())),
-            key=self._rank.__getitem__,
-        )
-        match = process.extractOne(word, candidates, scorer=Levenshtein.distance, score_cutoff=budget)
-        return match[0] if match else None
+        best: tuple[int, int, str] | None = None  # (distance, frequency rank, word)
+        for length in range(len(word) - budget, len(word) + budget + 1):
+            # Each length's list is most frequent first, and extractOne keeps the first of equal matches.
+            match = process.extractOne(
+                word, self._by_length.get(length, ()), scorer=Levenshtein.distance, score_cutoff=budget
+            )
+            if match and (best is None or (match[1], self._rank[match[0]]) < best[:2]):
+                best = (match[1], self._rank[match[0]], match[0])
+        return best[2] if best else None
