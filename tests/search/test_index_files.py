@@ -29,6 +29,7 @@ def test_new_content_is_analysed_again(seed_db, tmp_path):
     with seed_db.session() as session:
         session.add(Entry(id="new", answer="Le quokka est un petit marsupial d'Australie.", content_hash="new"))
         bump_data_version(session)
+    assert engine.refresh()
     assert engine.ask("quokka").results[0].id == "new"
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 from sqlalchemy import select
@@ -26,7 +27,7 @@ class Document:
     sources: tuple[str, ...] = ()
     facets: dict[str, frozenset[str]] = field(default_factory=dict)
 
-    @property
+    @cached_property  # read by the lexical analysis, the vectors' text hash and the index file key
     def text(self) -> str:
         """Everything a reader sees of the entry, heading first: what both retrievers index."""
         return "\n".join(part for part in (self.section, self.question, self.answer) if part)

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from faqsante.search.corpus import Document
@@ -19,7 +19,7 @@ from faqsante.search.embedders import Embedder
 from faqsante.search.index_files import IndexFiles, digest
 from faqsante.search.vector_cache import VectorCache
 from faqsante.store import Database
-from faqsante.store.models import Embedding
+from faqsante.store.models import Embedding, Entry
 
 BATCH = 16
 
@@ -95,16 +95,18 @@ def sync_embeddings(
 
 
 def _all_stored(db: Database, embedder: Embedder, wanted: dict[str, str]) -> bool:
-    """Does the database hold an up-to-date vector for every document? Read without the vectors themselves."""
+    """Does the database hold a vector for every document? A count, not a row-by-row check, to start fast.
+
+    Stale rows can only hide behind a matching count when another database built the file for the new
+    texts: the file's vectors are then right, and this database's rows are fixed by the next full sync.
+    """
     with db.session() as session:
-        current = {
-            entry_id
-            for entry_id, hash_, dim in session.execute(
-                select(Embedding.entry_id, Embedding.text_hash, Embedding.dim).where(Embedding.model == embedder.key)
+        count = session.scalar(
+            select(func.count()).select_from(Embedding).where(
+                Embedding.model == embedder.key, Embedding.entry_id.in_(select(Entry.id).where(Entry.status == "published"))
             )
-            if dim == embedder.dim and wanted.get(entry_id) == hash_
-        }
-    return len(current) == len(wanted)
+        )
+    return count == len(wanted)
 
 
 def _store(db: Database, embedder: Embedder, rows: list[tuple[str, str, np.ndarray]]) -> None:
