@@ -175,7 +175,8 @@ def workspace_counts(db: Database) -> dict[str, int]:
     """# {"published": 331, "archived": 3, "open_questions": 4}: what the workspace home page shows."""
     with db.session() as session:
         counts = {status: 0 for status in ENTRY_STATUSES}
-        counts.update(session.execute(select(Entry.status, func.count()).group_by(Entry.status)).tuples().all())
+        by_status = session.execute(select(Entry.status, func.count()).group_by(Entry.status))
+        counts.update({status: count for status, count in by_status})
         counts["open_questions"] = (
             session.scalar(select(func.count()).where(SubmittedQuestion.status == "open")) or 0
         )
