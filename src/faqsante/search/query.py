@@ -20,6 +20,7 @@ class AnalyzedQuery:
     corrections: dict[str, str]  # unknown word -> closest corpus word
     expansions: list[str]  # other names of the glossary terms the question mentions
     concept_weights: dict[str, float] = field(default_factory=dict)  # terms of a several-word name: 1/words
+    dense_text: str = ""  # what the embedding model reads: the question, or its content words when long
 
     def weighted_terms(self, expansion_weight: float) -> dict[str, float]:
         """What BM25 scores: each word once per use; a name of n words counts as one concept.
@@ -32,6 +33,12 @@ class AnalyzedQuery:
         for term in self.expansion_terms:
             weights[term] = weights.get(term, 0.0) + expansion_weight
         return weights
+
+
+# Encoding time grows with the question's length (~1.2 ms per token on one core). Beyond this many words
+# the model reads only the content words: a 25-word question drops to ~15, at a measured cost of one
+# dev question in 307 (0.762 -> 0.759 hit@1), for a p95 ~20 % lower.
+LONG_QUESTION_WORDS = 18
 
 
 class QueryAnalyzer:
@@ -61,4 +68,8 @@ class QueryAnalyzer:
         terms += [stem(word) for word in corrections.values()]
         expansions = self.expander.expand(" ".join([query, *corrections.values()]))
         added = [term for expansion in expansions for term in self.analyzer.terms(expansion) if term not in terms]
-        return AnalyzedQuery(query, terms, list(dict.fromkeys(added)), corrections, expansions, concept_weights)
+        long = len(query.split()) > LONG_QUESTION_WORDS
+        dense_text = (self.analyzer.content_words(query) if long else "") or query
+        return AnalyzedQuery(
+            query, terms, list(dict.fromkeys(added)), corrections, expansions, concept_weights, dense_text
+        )
