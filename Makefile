@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install lock run test bench clean
+.PHONY: install lock run test bench bench-load clean
 
 install: $(VENV)/.installed
 
@@ -32,6 +32,10 @@ test: install
 
 bench: install
 	$(BIN)/python bench/search_latency.py
+
+# Two workers on PostgreSQL under load, on loopback (a few minutes; 2 cores shared with the load generator).
+bench-load: install
+	$(BIN)/python bench/load.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

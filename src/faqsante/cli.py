@@ -349,6 +349,9 @@ def serve(
     host: Annotated[str, typer.Option(help="Adresse d'écoute.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port d'écoute.")] = 8000,
     workers: Annotated[int, typer.Option(min=1, help="Nombre de processus.")] = 1,
+    access_log: Annotated[
+        bool, typer.Option("--access-log/--no-access-log", help="Journaliser chaque requête (inutile derrière nginx).")
+    ] = True,
     db: DbOption = None,
 ) -> None:
     """Servir le portail web et l'API JSON."""
@@ -358,11 +361,22 @@ def serve(
 
     if db:
         os.environ["FAQSANTE_DB"] = db  # workers are separate processes: they read settings from the environment
+    # One embedding thread per worker: OpenMP's default, a thread per core in every worker, oversubscribes the
+    # cores and multiplies the latency of each question (on 2 busy cores: 40 ms with one thread, 400 ms with two).
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
     from faqsante.web.metrics import multiprocess_metrics
 
     Database(open_settings(db).db_url)  # migrate once, before the workers start
     with multiprocess_metrics(workers):
-        uvicorn.run("faqsante.web.app:create_app", factory=True, host=host, port=port, workers=workers, server_header=False)
+        uvicorn.run(
+            "faqsante.web.app:create_app",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            access_log=access_log,
+            server_header=False,
+        )
 
 
 @app.command("eval")

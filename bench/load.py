@@ -1,0 +1,337 @@
+"""Load benchmark: ``faqsante serve --workers 2`` on PostgreSQL, on loopback, bounded in time.
+
+    .venv/bin/python bench/load.py          (or: make bench-load)
+
+1. creates a fresh PostgreSQL database (faqsante_bench) and ingests data/sample with the CLI;
+2. starts ``faqsante serve --workers 2`` on a free port, rate limits off (FAQSANTE_RATE_*=off);
+3. asks /api/ask for ASK_SECONDS from ASK_CONCURRENCY keep-alive connections, after a warm-up: a mix of
+   popular questions (Zipf: a support desk hears the same few all day) and one-off combinations;
+4. sends 10,000 « utile ? » votes from 50 concurrent visitors (one cookie each, 200 entries each),
+   then counts the rows in the database: every vote must be there, exactly once.
+
+The last line printed is one JSON object:
+    {"ask_rps": 212.4, "ask_p95_ms": 61.0, "errors": 0, "votes_sent": 10000, "votes_counted": 10000}
+Targets: ask_rps >= 150, ask_p95_ms <= 150, no error, every vote counted; the exit code says whether
+they were met. FAQSANTE_BENCH_PG names the server (default: the test database's).
+
+On 2 cores the load generator competes with the server, so it must cost little: requests go through
+``KeepAliveConnection``, a few lines of HTTP/1.1 over asyncio streams (about 0.15 ms of CPU a request
+here, against some 3 ms for httpx's async client, which would take a third of a core at 150 requests/s).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import random
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import quote, urlsplit
+
+import httpx
+from sqlalchemy import create_engine, func, select, text
+from sqlalchemy.engine import make_url
+
+from faqsante.store import Database
+from faqsante.store.models import Entry, Feedback
+
+ROOT = Path(__file__).resolve().parent.parent
+WORK = ROOT / "var" / "bench"
+ADMIN_URL = os.environ.get("FAQSANTE_BENCH_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+DATABASE = "faqsante_bench"
+WORKERS = 2
+WARMUP_SECONDS = 5.0
+ASK_SECONDS = 20.0
+ASK_CONCURRENCY = 8
+ONE_OFF_SHARE = 0.2  # questions nobody asked before: the cache cannot help
+VOTE_CLIENTS = 50
+VOTES_PER_CLIENT = 200
+STARTUP_TIMEOUT_S = 180.0
+REQUEST_TIMEOUT_S = 30.0  # every wait is bounded: a stalled server ends the run with errors, not a hang
+TARGETS = {"ask_rps": 150.0, "ask_p95_ms": 150.0}
+
+# Generic help-desk phrasings, most asked first.
+POPULAR = [
+    "Comment activer ma carte e-CPS ?",
+    "J'ai oublié mon code e-CPS",
+    "Qu'est-ce que l'INS ?",
+    "Comment récupérer l'identité nationale de santé d'un patient ?",
+    "Comment ouvrir Mon espace santé ?",
+    "Comment se connecter avec Pro Santé Connect ?",
+    "durée de session Pro Santé Connect",
+    "Comment envoyer un message sécurisé à un patient ?",
+    "Qu'est-ce que le DMP ?",
+    "Comment alimenter le dossier médical partagé ?",
+    "Comment candidater au financement Ségur ?",
+    "Quand le financement Ségur est-il versé ?",
+    "Comment référencer mon logiciel ?",
+    "Qu'est-ce que l'ordonnance numérique ?",
+    "Comment fonctionne la téléconsultation ?",
+    "Comment commander une carte CPS ?",
+    "Ma carte CPS est bloquée",
+    "Comment renouveler un certificat ?",
+    "Le patient peut-il refuser le DMP ?",
+    "Comment supprimer un document de Mon espace santé ?",
+    "Quels navigateurs sont compatibles ?",
+    "mot de passe oublié",
+    "Comment contacter le support ?",
+    "Quels sont les prérequis techniques ?",
+    "Combien de temps les messages sont-ils conservés ?",
+    "Qui peut consulter le dossier d'un patient ?",
+    "Comment vérifier l'identité d'un patient ?",
+    "Mon logiciel est-il compatible avec la messagerie sécurisée ?",
+    "Comment déclarer un incident de sécurité ?",
+    "Comment obtenir une carte pour un remplaçant ?",
+]
+TOPICS = [
+    "la carte e-CPS", "l'INS", "Mon espace santé", "le DMP", "la messagerie sécurisée", "Pro Santé Connect",
+    "le financement Ségur", "le référencement", "l'ordonnance numérique", "la téléconsultation", "la carte CPS",
+    "le certificat logiciel", "l'annuaire santé", "le compte patient", "un document médical", "la vaccination",
+    "le dossier de liaison", "l'application mobile", "le lecteur de carte", "l'identifiant national",
+]
+CONTEXTS = [
+    "en établissement", "depuis un smartphone", "pour un patient mineur", "après une mise à jour", "en officine",
+    "sans carte", "à domicile", "pour la première fois", "en cabinet libéral", "en EHPAD", "en laboratoire",
+    "pendant une garde", "avec un remplaçant", "en centre de santé",
+]
+TEMPLATES = [
+    "Comment utiliser {topic} {context} ?",
+    "Problème avec {topic} {context}",
+    "{topic} ne fonctionne pas {context}",
+    "Qui contacter pour {topic} {context} ?",
+    "Est-il possible d'activer {topic} {context} ?",
+]
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def create_database() -> str:
+    """A new, empty database on the benchmark server; returns its URL."""
+    admin = create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)'))
+        connection.execute(text(f'CREATE DATABASE "{DATABASE}"'))
+    admin.dispose()
+    return make_url(ADMIN_URL).set(database=DATABASE).render_as_string(hide_password=False)
+
+
+def server_env() -> dict[str, str]:
+    return {
+        **os.environ,
+        "FAQSANTE_RATE_ASK": "off",
+        "FAQSANTE_RATE_FEEDBACK": "off",
+        "FAQSANTE_RATE_QUESTIONS": "off",
+        "FAQSANTE_INDEX_DIR": str(WORK / "load-index"),  # vectors kept between runs: this measures serving
+        "FAQSANTE_SECRET_KEY": os.environ.get("FAQSANTE_SECRET_KEY") or secrets.token_urlsafe(32),
+    }
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextmanager
+def serve(url: str) -> Iterator[str]:
+    """``faqsante serve --workers 2`` in its own process group, stopped however the benchmark ends."""
+    port = free_port()
+    command = [sys.executable, "-m", "faqsante.cli", "serve", "--workers", str(WORKERS), "--port", str(port), "--no-access-log", "--db", url]
+    with (WORK / "load-serve.log").open("wb") as output:
+        server = subprocess.Popen(command, env=server_env(), stdout=output, stderr=output, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + STARTUP_TIMEOUT_S
+        while True:
+            if server.poll() is not None:
+                raise RuntimeError(f"le serveur s'est arrêté : voir {WORK / 'load-serve.log'}")
+            try:
+                if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError("le serveur n'a pas démarré à temps")
+            time.sleep(0.25)
+        yield base
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+
+
+def question_mix(rng: random.Random) -> Iterator[str]:
+    """Endless questions: popular ones by Zipf's law, and one-off combinations of topic and situation."""
+    weights = [1 / rank for rank in range(1, len(POPULAR) + 1)]
+    while True:
+        if rng.random() < ONE_OFF_SHARE:
+            yield rng.choice(TEMPLATES).format(topic=rng.choice(TOPICS), context=rng.choice(CONTEXTS))
+        else:
+            yield rng.choices(POPULAR, weights)[0]
+
+
+class KeepAliveConnection:
+    """One HTTP/1.1 connection, reused request after request, as a browser or a proxy would.
+
+    Enough of HTTP for this server: responses carry Content-Length (uvicorn's JSON responses do).
+    """
+
+    def __init__(self, base: str) -> None:
+        address = urlsplit(base)
+        self.host, self.port = address.hostname or "127.0.0.1", address.port or 80
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def request(self, method: str, target: str, body: bytes = b"", headers: dict[str, str] | None = None) -> tuple[int, bytes]:
+        """(status, body); a stalled server raises TimeoutError (an OSError) instead of hanging the run."""
+        async with asyncio.timeout(REQUEST_TIMEOUT_S):
+            return await self._exchange(method, target, body, headers)
+
+    async def _exchange(self, method: str, target: str, body: bytes, headers: dict[str, str] | None) -> tuple[int, bytes]:
+        if self.writer is None:
+            self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+        assert self.reader is not None
+        lines = [f"{method} {target} HTTP/1.1", f"Host: {self.host}", f"Content-Length: {len(body)}"]
+        lines += [f"{name}: {value}" for name, value in (headers or {}).items()]
+        self.writer.write(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body)
+        status = int((await self.reader.readline()).split()[1])
+        length = 0
+        while (line := await self.reader.readline()) not in (b"\r\n", b""):
+            name, _, value = line.partition(b":")
+            if name.strip().lower() == b"content-length":
+                length = int(value)
+        return status, await self.reader.readexactly(length)
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+
+
+async def ask_for(base: str, seconds: float, questions: Iterator[str]) -> tuple[list[float], int, float]:
+    """Closed loop on ASK_CONCURRENCY connections; returns latencies (s), errors and elapsed time."""
+    latencies: list[float] = []
+    errors = 0
+    stop = time.monotonic() + seconds
+
+    async def user() -> None:
+        nonlocal errors
+        connection = KeepAliveConnection(base)
+        while time.monotonic() < stop:
+            started = time.perf_counter()
+            try:
+                status, body = await connection.request("GET", "/api/ask?q=" + quote(next(questions)))
+                ok = status == 200 and "results" in json.loads(body)
+            except (OSError, ValueError, asyncio.IncompleteReadError):
+                ok = False
+                connection.close()
+                connection = KeepAliveConnection(base)
+            latencies.append(time.perf_counter() - started)
+            errors += not ok
+        connection.close()
+
+    started = time.monotonic()
+    await asyncio.gather(*(user() for _ in range(ASK_CONCURRENCY)))
+    return latencies, errors, time.monotonic() - started
+
+
+async def vote_all(base: str, entry_ids: list[str], rng: random.Random) -> tuple[int, int, int]:
+    """Each visitor votes once on each of its entries; returns votes sent, "helpful" votes sent, errors."""
+    sent = helpful_sent = errors = 0
+
+    async def visitor() -> None:
+        nonlocal sent, helpful_sent, errors
+        connection = KeepAliveConnection(base)
+        headers = {"Cookie": f"faqsante_visiteur={secrets.token_urlsafe(24)}", "Content-Type": "application/json"}
+        for entry_id in rng.sample(entry_ids, VOTES_PER_CLIENT):
+            helpful = rng.random() < 0.7
+            body = json.dumps({"helpful": helpful}).encode()
+            try:
+                status, _ = await connection.request("POST", f"/api/entries/{entry_id}/feedback", body, headers)
+                ok = status == 201
+            except (OSError, asyncio.IncompleteReadError):
+                ok = False
+                connection.close()
+                connection = KeepAliveConnection(base)
+            sent += 1
+            helpful_sent += helpful and ok
+            errors += not ok
+        connection.close()
+
+    await asyncio.gather(*(visitor() for _ in range(VOTE_CLIENTS)))
+    return sent, helpful_sent, errors
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else float("nan")
+
+
+async def load(base: str, entry_ids: list[str]) -> dict[str, float | int]:
+    rng = random.Random(7)
+    questions = question_mix(rng)
+    log(f"Échauffement : {WARMUP_SECONDS:.0f} s")
+    await ask_for(base, WARMUP_SECONDS, questions)
+    log(f"Questions : {ASK_SECONDS:.0f} s, {ASK_CONCURRENCY} connexions, {ONE_OFF_SHARE:.0%} de questions inédites")
+    latencies, ask_errors, elapsed = await ask_for(base, ASK_SECONDS, questions)
+    log(f"  {len(latencies)} réponses, p50 {percentile(latencies, 0.5) * 1000:.1f} ms, {ask_errors} erreurs")
+    log(f"Votes : {VOTE_CLIENTS} visiteurs × {VOTES_PER_CLIENT} réponses")
+    started = time.monotonic()
+    sent, helpful_sent, vote_errors = await vote_all(base, entry_ids, rng)
+    log(f"  {sent} votes en {time.monotonic() - started:.1f} s, {vote_errors} erreurs")
+    return {
+        "ask_rps": round(len(latencies) / elapsed, 1),
+        "ask_p95_ms": round(percentile(latencies, 0.95) * 1000, 1),
+        "errors": ask_errors + vote_errors,
+        "votes_sent": sent,
+        "helpful_sent": helpful_sent,
+    }
+
+
+def main() -> int:
+    WORK.mkdir(parents=True, exist_ok=True)
+    url = create_database()
+    log(f"Base {DATABASE} créée ; import de data/sample")
+    subprocess.run(
+        [sys.executable, "-m", "faqsante.cli", "ingest", str(ROOT / "data" / "sample"), "--db", url],
+        env=server_env(), check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    database = Database(url)
+    with database.session() as session:
+        entry_ids = list(session.scalars(select(Entry.id).where(Entry.status == "published")))
+    with serve(url) as base:
+        log(f"{WORKERS} workers prêts sur {base}")
+        figures = asyncio.run(load(base, entry_ids))
+    with database.session() as session:
+        counted = session.scalar(select(func.count()).select_from(Feedback)) or 0
+        helpful = session.scalar(select(func.count()).select_from(Feedback).where(Feedback.helpful.is_(True))) or 0
+    database.dispose()
+    helpful_sent = figures.pop("helpful_sent")
+    if helpful != helpful_sent:
+        log(f"Votes « utile » : {helpful_sent} envoyés, {helpful} en base")
+        figures["errors"] += abs(helpful - helpful_sent)
+    figures["votes_counted"] = counted
+    met = (
+        figures["ask_rps"] >= TARGETS["ask_rps"]
+        and figures["ask_p95_ms"] <= TARGETS["ask_p95_ms"]
+        and figures["errors"] == 0
+        and counted == figures["votes_sent"] == VOTE_CLIENTS * VOTES_PER_CLIENT
+    )
+    log("Objectifs atteints" if met else f"Objectifs NON atteints : {TARGETS}, zéro erreur, chaque vote compté")
+    print(json.dumps(figures))
+    return 0 if met else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
