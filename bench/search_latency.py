@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import re
 import statistics
@@ -116,6 +117,7 @@ def main() -> None:
     WORK.mkdir(parents=True, exist_ok=True)
     questions = [item["q"] for item in json.loads(args.questions.read_text(encoding="utf-8"))]
 
+    print(f"load average before: {load()}")
     url = seed_db()
     engine = SearchEngine(Database(url), replace(Settings(), db_url=url))
     print(f"seed corpus, warm ask: {percentiles(timed_asks(engine, questions))}")
@@ -125,8 +127,16 @@ def main() -> None:
     engine = SearchEngine(Database(big), replace(Settings(), db_url=big))
     start = time.perf_counter()
     engine.refresh()
-    print(f"{args.entries} entries, index build (vectors in DB): {time.perf_counter() - start:.1f} s")
+    print(f"{args.entries} entries, index build (vectors in DB; analysis from {Settings().index_dir} when saved): "
+          f"{time.perf_counter() - start:.1f} s")
     print(f"{args.entries} entries, warm ask: {percentiles(timed_asks(engine, questions[:150]))}")
+    print(f"{args.entries} entries, start-up with existing index (open + first answer): {startup(big):.2f} s")
+    print(f"load average after: {load()}")
+
+
+def load() -> str:
+    """The machine's load: latency figures mean little without it (2 shared cores)."""
+    return " ".join(f"{value:.2f}" for value in os.getloadavg())
 
 
 if __name__ == "__main__":
