@@ -146,7 +146,8 @@ def free_port() -> int:
 def serve(url: str) -> Iterator[str]:
     """``faqsante serve --workers 2`` in its own process group, stopped however the benchmark ends."""
     port = free_port()
-    command = [sys.executable, "-m", "faqsante.cli", "serve", "--workers", str(WORKERS), "--port", str(port), "--no-access-log", "--db", url]
+    command = [sys.executable, "-m", "faqsante.cli", "serve", "--workers", str(WORKERS), "--port", str(port)]
+    command += ["--no-access-log", "--db", url]  # nginx logs requests in production; here it would only cost CPU
     with (WORK / "load-serve.log").open("wb") as output:
         server = subprocess.Popen(command, env=server_env(), stdout=output, stderr=output, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
@@ -194,7 +195,9 @@ class KeepAliveConnection:
         self.reader: asyncio.StreamReader | None = None
         self.writer: asyncio.StreamWriter | None = None
 
-    async def request(self, method: str, target: str, body: bytes = b"", headers: dict[str, str] | None = None) -> tuple[int, bytes]:
+    async def request(
+        self, method: str, target: str, body: bytes = b"", headers: dict[str, str] | None = None
+    ) -> tuple[int, bytes]:
         """(status, body); a stalled server raises TimeoutError (an OSError) instead of hanging the run."""
         async with asyncio.timeout(REQUEST_TIMEOUT_S):
             return await self._exchange(method, target, body, headers)

@@ -319,13 +319,13 @@ def restore(db: Database, path: Path, *, force: bool = False) -> BackupHeader:
 
 
 def _occupied(connection: Connection, tables: Any) -> dict[str, int]:
-    """Non-empty tables, ignoring the ``data_version`` row every migrated database starts with."""
-    counts = {}
-    for table in tables:
-        query = select(func.count()).select_from(table)
-        if table.name == Meta.__tablename__:
-            query = query.where(Meta.key != DATA_VERSION_KEY)
-        counts[table.name] = connection.scalar(query) or 0
+    """Tables holding rows. Settings (``meta``: data version, a generated session key) do not count:
+    a database a server has already started on is still empty; the backup's settings replace them."""
+    counts = {
+        table.name: connection.scalar(select(func.count()).select_from(table)) or 0
+        for table in tables
+        if table.name != Meta.__tablename__
+    }
     return {name: n for name, n in counts.items() if n}
 
 
