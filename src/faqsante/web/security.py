@@ -48,6 +48,9 @@ SECURITY_HEADERS = {
     "permissions-policy": "camera=(), microphone=(), geolocation=(), payment=()",
 }
 HSTS = "max-age=31536000; includeSubDomains"
+# Encoded once: added to every response, on the hot path.
+_PLAIN_HEADERS = [(name.encode(), value.encode()) for name, value in SECURITY_HEADERS.items()]
+_HTTPS_HEADERS = [*_PLAIN_HEADERS, (b"strict-transport-security", HSTS.encode())]
 
 # (bucket, method, path): which requests draw from which limit.
 RATE_LIMITED: tuple[tuple[str, str, re.Pattern[str]], ...] = (
@@ -121,14 +124,13 @@ class SecurityMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        https = scope.get("scheme") == "https"
+        extra = _HTTPS_HEADERS if scope.get("scheme") == "https" else _PLAIN_HEADERS
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                present = {name.lower() for name, _ in message.get("headers", [])}
-                extra = dict(SECURITY_HEADERS, **({"strict-transport-security": HSTS} if https else {}))
-                added = [(name.encode(), value.encode()) for name, value in extra.items() if name.encode() not in present]
-                message["headers"] = [*message.get("headers", []), *added]
+                headers = message.get("headers", [])
+                present = {name.lower() for name, _ in headers}  # a page that sets its own keeps it
+                message["headers"] = [*headers, *(header for header in extra if header[0] not in present)]
             await send(message)
 
         wait = self._wait(scope)
