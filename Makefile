@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install lock run test bench bench-load clean
+.PHONY: install install-extras lock run test bench bench-load clean
 
 install: $(VENV)/.installed
 
@@ -17,6 +17,12 @@ $(VENV)/.installed: requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	$(BIN)/python -m pip check || { echo "requirements.lock is stale: run make lock" >&2; exit 1; }
 	touch $@
+
+# The optional sentence-transformers backend (not locked). torch==2.13.0 is pinned first so pip takes the
+# CPU build instead of a CUDA one pulled in by a loose range.
+install-extras: install
+	$(BIN)/python -m pip install --quiet torch==2.13.0
+	$(BIN)/python -m pip install --quiet -e '.[sentence-transformers]'
 
 # Re-pin runtime and test dependencies after editing pyproject.toml (the sentence-transformers extra stays unlocked).
 lock:

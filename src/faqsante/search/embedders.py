@@ -96,7 +96,7 @@ def _resolve_packaged_model(model: str) -> str:
         module = __import__(module_name)
     except ImportError:
         return model
-    for attribute in ("MODEL_PATH", "model_path", "path"):
+    for attribute in ("get_model_path", "MODEL_DIR", "MODEL_PATH", "model_path"):
         value = getattr(module, attribute, None)
         if value:
             return str(value() if callable(value) else value)
