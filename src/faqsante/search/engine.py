@@ -21,7 +21,7 @@ from faqsante.search.calibration import Calibrator, load_calibrator
 from faqsante.search.corpus import Document, FacetFilter, load_documents
 from faqsante.search.dense import DenseIndex, sync_embeddings
 from faqsante.search.embedders import Embedder, make_embedder
-from faqsante.search.fusion import EXPANSION_WEIGHT, fuse, hit_features
+from faqsante.search.fusion import EXPANSION_WEIGHT, FEATURES, fuse, hit_features
 from faqsante.search.glossary import QueryExpander, load_glossary
 from faqsante.search.index_files import IndexFiles, code_version, digest
 from faqsante.search.lexical import LexicalIndex
@@ -142,6 +142,8 @@ class SearchEngine:
         """The ranked documents behind ``ask``; validation and refresh included."""
         query = _validated(query)
         state = self._current_state()
+        if not state.documents:  # nothing published yet: an honest empty answer, not an error
+            return Ranking([], np.zeros(0), np.zeros((0, len(FEATURES))), np.zeros(0))
         analyzed = state.queries.analyze(query)
         lexical = state.lexical.scores(analyzed.weighted_terms(EXPANSION_WEIGHT))
         dense = None
