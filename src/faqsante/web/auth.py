@@ -26,7 +26,7 @@ from starlette.exceptions import HTTPException
 from starlette.responses import RedirectResponse, Response
 
 from faqsante.accounts import BACKENDS, Account, get_account
-from faqsante.store.secret import shared_secret
+from faqsante.web.deps import app_secret
 from faqsante.web.templating import render
 
 SESSION_COOKIE = "faqsante_session"
@@ -50,11 +50,7 @@ class WebSession:
 
 
 def _serializer(request: Request) -> URLSafeTimedSerializer:
-    state = request.app.state
-    secret = getattr(state, "session_secret", None)
-    if secret is None:
-        secret = state.session_secret = shared_secret(state.db, state.settings.secret_key)
-    return URLSafeTimedSerializer(secret, salt="faqsante.session")
+    return URLSafeTimedSerializer(app_secret(request), salt="faqsante.session")
 
 
 def get_session(request: Request) -> WebSession:

@@ -13,6 +13,7 @@ from fastapi import Depends, Request
 from faqsante.config import Settings
 from faqsante.search import SearchEngine
 from faqsante.store import Database
+from faqsante.store.secret import shared_secret
 from faqsante.web.visitor import visitor_id
 
 
@@ -29,8 +30,17 @@ def get_engine(request: Request) -> SearchEngine:
     return request.app.state.engine
 
 
-def get_visitor(request: Request, settings: Annotated[Settings, Depends(get_settings)]) -> str:
-    return visitor_id(request, settings.secret_key)
+def app_secret(request: Request) -> str:
+    """FAQSANTE_SECRET_KEY, or the key stored once in the database: the same in every worker."""
+    state = request.app.state
+    secret = getattr(state, "session_secret", None)
+    if secret is None:
+        secret = state.session_secret = shared_secret(state.db, state.settings.secret_key)
+    return secret
+
+
+def get_visitor(request: Request) -> str:
+    return visitor_id(request, app_secret(request))
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]

@@ -33,7 +33,7 @@ def visitor_id(request: Request, secret_key: str) -> str:
         return hashlib.sha256(f"cookie:{token}".encode()).hexdigest()
     client = request.client.host if request.client else ""
     fingerprint = f"client:{client}|{request.headers.get('user-agent', '')}"
-    return hmac.new((secret_key or "faqsante").encode(), fingerprint.encode(), hashlib.sha256).hexdigest()
+    return hmac.new(secret_key.encode(), fingerprint.encode(), hashlib.sha256).hexdigest()
 
 
 class VisitorCookieMiddleware:
