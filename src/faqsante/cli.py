@@ -45,7 +45,8 @@ def open_db(db_url: str | None) -> Database:
 
 
 def fail(error: Exception, code: int = 1) -> typer.Exit:
-    err_console.print(f"[bold red]Erreur[/] : {error}")
+    # soft_wrap: a long file path in the message must stay whole, to be copied and searched for
+    err_console.print(f"[bold red]Erreur[/] : {error}", soft_wrap=True)
     return typer.Exit(code)
 
 
