@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Optional, TypeVar
 
 import typer
 from rich.console import Console
@@ -29,6 +30,7 @@ app = typer.Typer(
 )
 console = Console()
 err_console = Console(stderr=True)
+T = TypeVar("T")
 
 DbOption = Annotated[
     Optional[str],
@@ -102,22 +104,25 @@ def _tag_entries(database: Database, settings: Settings) -> None:
     """Tag new and changed entries with the five FAQ filters (before indexing, so the index loads them once)."""
     from faqsante.facets.entry_tags import retag
 
-    with progress_bar() as bar:
-        task = bar.add_task("Étiquetage des filtres", total=None)
-        report = retag(database, settings, progress=lambda done, total: bar.update(task, completed=done, total=total))
+    report = with_progress("Étiquetage des filtres", lambda progress: retag(database, settings, progress=progress))
     if report.changed:
         err_console.print(f"Filtres : {report.added} étiquettes ajoutées, {report.removed} retirées.")
 
 
 def _refresh_index(engine: "SearchEngine") -> None:  # type: ignore[name-defined]  # noqa: F821
     """Compute what the search index lacks (new embeddings) now, so the first question is fast."""
+    with_progress("Index de recherche", lambda progress: engine.refresh(progress=progress))
+
+
+def with_progress(description: str, work: Callable[[Callable[[int, int], None]], T]) -> T:
+    """Run ``work(progress)`` under a progress bar it drives with ``progress(done, total)``; shown full at the end
+    even when there was nothing to do (everything already cached)."""
     with progress_bar() as bar:
-        task = bar.add_task("Index de recherche", total=None)
-
-        def advance(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
-
-        engine.refresh(progress=advance)
+        task = bar.add_task(description, total=None)
+        result = work(lambda done, total: bar.update(task, completed=done, total=total))
+        finished = bar.tasks[0].total or 1
+        bar.update(task, completed=finished, total=finished)
+    return result
 
 
 @app.command()
