@@ -74,7 +74,9 @@ class SentenceTransformersEmbedder(Embedder):
             ) from exc
         self._model = SentenceTransformer(_resolve_packaged_model(model), device="cpu")
         self.key = f"sentence-transformers:{model}"
-        self.dim = int(self._model.get_sentence_embedding_dimension())
+        # sentence-transformers 6 renamed the method; older releases only have the long name
+        dimension = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        self.dim = int(dimension())
         self._lock = threading.Lock()
 
     def queries(self, texts: list[str]) -> np.ndarray:
