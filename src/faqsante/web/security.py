@@ -9,6 +9,7 @@ Rate limits: a token bucket per client address for the endpoints that cost CPU o
     ask        GET /api/ask, GET /?q=…                               FAQSANTE_RATE_ASK        (120/minute)
     feedback   POST /api/entries/{id}/feedback, POST /reponses/{id}/avis   FAQSANTE_RATE_FEEDBACK   (30/minute)
     questions  POST /api/questions, POST /question                   FAQSANTE_RATE_QUESTIONS  (5/minute)
+    signin     POST /connexion (password guessing; argon2 costs CPU)  FAQSANTE_RATE_SIGNIN     (10/minute)
 
 Buckets live in each worker process: with N workers a client may get up to N times the limit. That is
 a deliberate trade (no shared state on the hot path); the reverse proxy enforces the global ceiling
@@ -60,6 +61,7 @@ RATE_LIMITED: tuple[tuple[str, str, re.Pattern[str]], ...] = (
     ("feedback", "POST", re.compile(r"/reponses/[^/]+/avis")),
     ("questions", "POST", re.compile(r"/api/questions")),
     ("questions", "POST", re.compile(r"/question")),
+    ("signin", "POST", re.compile(r"/connexion")),
 )
 _PERIODS = {"s": 1, "sec": 1, "second": 1, "min": 60, "minute": 60, "h": 3600, "hour": 3600}
 
@@ -165,6 +167,7 @@ def install_security(app: FastAPI, settings: Settings) -> None:
         "ask": Rate.parse(settings.rate_ask),
         "feedback": Rate.parse(settings.rate_feedback),
         "questions": Rate.parse(settings.rate_questions),
+        "signin": Rate.parse(settings.rate_signin),
     }
     app.add_middleware(SecurityMiddleware, limits=limits)
     if not all(limits.values()):
