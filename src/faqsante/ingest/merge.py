@@ -28,7 +28,8 @@ from faqsante.store.models import Entry, EntryFacet, EntrySource, Source, utcnow
 
 SIMILAR_ENOUGH = 60.0  # rapidfuzz ratio (0-100) above which a changed answer is "the same entry, edited"
 INGEST_AUTHOR = "import"
-EDITABLE_FIELDS = ("question", "answer", "section")
+EDITABLE_FIELDS = ("question", "answer", "section")  # what an editor edits as text
+SOURCE_FIELDS = (*EDITABLE_FIELDS, "status")  # what a source sets, each kept when an editor locked it
 IGNORED_IN_FOLDERS = ("readme", "license", "changelog")
 
 
@@ -230,10 +231,9 @@ def _add(session: Session, item: ParsedEntry, key: str) -> Entry:
 def _write(session: Session, entry: Entry, item: ParsedEntry, key: str, report: IngestReport) -> None:
     """Update an entry from its source, except the fields an editor changed by hand."""
     locked = set(entry.locked_fields or [])
-    for name in EDITABLE_FIELDS:
+    for name in SOURCE_FIELDS:
         if name not in locked:
             setattr(entry, name, getattr(item, name))
-    entry.status = item.status if "status" not in locked else entry.status
     entry.ingested_hash = key
     entry.content_hash = content_hash(entry.question, entry.answer)
     entry.updated_at = utcnow()
