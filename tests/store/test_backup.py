@@ -20,6 +20,7 @@ from faqsante.store.models import (
     Embedding,
     Entry,
     EntryFacet,
+    EntryQuestion,
     Feedback,
     Meta,
     QueryLog,
@@ -56,6 +57,8 @@ def populate(db: Database, sample_dir: Path) -> None:
         )
         session.add(QueryLog(query="question sans réponse", result_ids=[], abstained=True, top_confidence=None))
         session.add(SubmittedQuestion(question="Et pour les pharmacies ?", email="a@exemple.fr"))
+        session.add(EntryQuestion(entry_id=first, text="e-CPS ?", key="ecp", origin="learned", state="suggested", asked_count=3))
+        session.add(EntryQuestion(entry_id=None, text="Prix du timbre ?", key="prix timbr", origin="import", state="accepted"))
         session.add(User(username="éditrice", password_hash="$argon2id$v=19$m=65536,t=3,p=4$abc", role="admin"))
         session.add(Meta(key="tagger_version", value="3"))
 

@@ -13,6 +13,7 @@ EXPECTED_TABLES = {
     "entries",
     "entry_sources",
     "entry_revisions",
+    "entry_questions",
     "embeddings",
     "meta",
     "feedback",

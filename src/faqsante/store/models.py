@@ -1,7 +1,8 @@
 """SQLAlchemy models. Every schema change goes through an Alembic migration in ``migrations/``.
 
 Tables, grouped by what they serve:
-- content:   sources, entries, entry_sources (which files list which entry), entry_revisions
+- content:   sources, entries, entry_sources (which files list which entry), entry_revisions,
+             entry_questions (the questions an entry answers, and the ones the FAQ does not answer)
 - derived:   embeddings (cache of vectors per entry and model), meta (data_version for index refresh)
 - audience:  feedback (« utile ? » votes), query_log, submitted_questions
 - taxonomy:  entry_facets (automatic or editor tags)
@@ -114,6 +115,39 @@ class EntryRevision(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     entry: Mapped[Entry] = relationship(back_populates="revisions")
+
+
+QUESTION_ORIGINS = ("source", "editor", "import", "learned")
+QUESTION_STATES = ("suggested", "accepted", "rejected")
+
+
+class EntryQuestion(Base):
+    """A question an entry answers, besides or including its main one (``entries.question``).
+
+    ``key`` groups near-duplicates: the same key on the same entry is one row whose ``asked_count`` grows.
+    A row without ``entry_id`` is a question the FAQ does not answer (an imported item without keys):
+    # (entry_id="c11796043a08", text="comment activer ma e-CPS ?", origin="learned", state="suggested",
+    #  key="activer ecps", asked_count=3)
+    # (entry_id=None, text="prix du timbre ?", origin="import", state="accepted", key="prix timbre")
+    """
+
+    __tablename__ = "entry_questions"
+    __table_args__ = (UniqueConstraint("entry_id", "key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    entry_id: Mapped[str | None] = mapped_column(
+        ForeignKey("entries.id", ondelete="CASCADE"), nullable=True, index=True
+    )
+    text: Mapped[str] = mapped_column(Text)
+    key: Mapped[str] = mapped_column(Text, index=True)
+    origin: Mapped[str] = mapped_column(String(16))  # QUESTION_ORIGINS
+    state: Mapped[str] = mapped_column(String(16), index=True)  # QUESTION_STATES
+    author: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    asked_count: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    decided_by: Mapped[str | None] = mapped_column(String(120), nullable=True)
 
 
 class Embedding(Base):

@@ -1,0 +1,523 @@
+"""The questions entries answer, beside their main one: what search matches a visitor's words against.
+
+An entry's main question stays in ``entries.question`` (it is its title and part of its history); every
+other way of asking it is a row of ``entry_questions`` with where it came from and what editors decided:
+# origin: source (the dump gave it) | editor (typed in /admin) | import (a question history) | learned (from use)
+# state:  suggested (waiting for an editor) | accepted (searched) | rejected (kept, so it is never suggested again)
+Near-duplicates share a ``key`` (folded, stemmed content words, sorted), so "Comment activer ma e-CPS ?" asked
+three times is one suggestion with ``asked_count == 3``. Rows without an entry are questions the FAQ does not
+answer (an imported history says so): abstention is calibrated on them.
+
+Every change bumps the data version, so every worker's search index reloads before its next answer.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from faqsante.config import MAX_QUESTION_LENGTH
+from faqsante.errors import InvalidInput, NotFound
+from faqsante.ingest.base import content_hash, fold_for_comparison
+from faqsante.store.db import Database, bump_data_version
+from faqsante.store.lifecycle import follow_merges, record_revision
+from faqsante.store.models import QUESTION_ORIGINS, QUESTION_STATES, Entry, EntryQuestion, utcnow
+
+if TYPE_CHECKING:
+    from faqsante.search.analysis import FrenchAnalyzer
+
+LEARNED_AUTHOR = "apprentissage"
+# accepted beats suggested beats rejected when two rows of the same key meet (a merge of entries)
+_STATE_RANK = {"accepted": 2, "suggested": 1, "rejected": 0}
+
+
+@lru_cache(maxsize=1)
+def _analyzer() -> FrenchAnalyzer:
+    # Imported on first use: the search package reads this module (accepted_questions) when it loads.
+    from faqsante.search.analysis import FrenchAnalyzer
+
+    return FrenchAnalyzer()
+
+
+def question_key(text: str) -> str:
+    """What near-duplicate questions share: their stemmed content words, sorted, without repeats.
+
+    # "Comment activer ma e-CPS ?" and "activation e-cps comment"  ->  "activ cps e ecps"
+    # "Qui ?" (stop words only)                                     ->  "qui ?"
+    """
+    terms = sorted(set(_analyzer().terms(text)))
+    return " ".join(terms) if terms else fold_for_comparison(text)
+
+
+def clean_question(text: str | None) -> str:
+    """A question as stored: one line, no blank margins; empty, over-long or NUL-bearing text is refused."""
+    cleaned = " ".join((text or "").split())
+    if not cleaned:
+        raise InvalidInput("La question est vide.", "question")
+    if "\x00" in cleaned:
+        raise InvalidInput("La question contient un caractère nul.", "question")
+    if len(cleaned) > MAX_QUESTION_LENGTH:
+        raise InvalidInput(
+            f"La question est trop longue ({len(cleaned)} caractères, {MAX_QUESTION_LENGTH} au plus).", "question"
+        )
+    return cleaned
+
+
+# ------------------------------------------------------------------------------------- what search reads
+
+
+def accepted_questions(session: Session) -> list[tuple[str, str]]:
+    """``(entry_id, text)`` of every question a published entry answers: its main one and its accepted others.
+
+    One pair per entry and key, main question first, in a stable order:
+    # [("c11796043a08", "Le DMN doit-il recevoir l'INS ?"), ("c11796043a08", "INS dans le DMN"), ...]
+    """
+    pairs: list[tuple[str, str]] = []
+    seen: set[tuple[str, str]] = set()
+
+    def add(entry_id: str, text: str | None) -> None:
+        if text and text.strip() and (entry_id, question_key(text)) not in seen:
+            seen.add((entry_id, question_key(text)))
+            pairs.append((entry_id, text))
+
+    published = select(Entry.id, Entry.question).where(Entry.status == "published").order_by(Entry.id)
+    for entry_id, question in session.execute(published):
+        add(entry_id, question)
+    rows = session.execute(
+        select(Entry.id, EntryQuestion.text)
+        .join(Entry, Entry.id == EntryQuestion.entry_id)
+        .where(EntryQuestion.state == "accepted", Entry.status == "published")
+        .order_by(EntryQuestion.entry_id, EntryQuestion.id)
+    )
+    for entry_id, text in rows:
+        add(entry_id, text)
+    return pairs
+
+
+def unanswerable_questions(session: Session) -> list[str]:
+    """Accepted questions the FAQ does not answer (imported items without keys), oldest first."""
+    return list(
+        session.scalars(
+            select(EntryQuestion.text)
+            .where(EntryQuestion.entry_id.is_(None), EntryQuestion.state == "accepted")
+            .order_by(EntryQuestion.id)
+        )
+    )
+
+
+def best_titles(session: Session, entry_ids: Iterable[str]) -> dict[str, str]:
+    """The title each entry shows: its main question, else its most asked accepted question (first added on ties).
+
+    Entries with neither are left out; the caller falls back on the extractive suggestion.
+    """
+    ids = list(dict.fromkeys(entry_ids))
+    if not ids:
+        return {}
+    titles = {
+        entry_id: question
+        for entry_id, question in session.execute(select(Entry.id, Entry.question).where(Entry.id.in_(ids)))
+        if question and question.strip()
+    }
+    missing = [entry_id for entry_id in ids if entry_id not in titles]
+    if missing:
+        rows = session.execute(
+            select(Entry.id, EntryQuestion.text)
+            .join(Entry, Entry.id == EntryQuestion.entry_id)
+            .where(Entry.id.in_(missing), EntryQuestion.state == "accepted")
+            .order_by(EntryQuestion.entry_id, EntryQuestion.asked_count.desc(), EntryQuestion.id)
+        )
+        for entry_id, text in rows:
+            titles.setdefault(entry_id, text)
+    return titles
+
+
+# ------------------------------------------------------------------------------------- writing, in a session
+
+
+def record_question(
+    session: Session,
+    entry_id: str | None,
+    text: str,
+    *,
+    origin: str,
+    state: str,
+    author: str | None,
+) -> tuple[EntryQuestion, str]:
+    """Add a question to an entry (or to the unanswered ones), grouped with the near-duplicate it may have.
+
+    Returns the row and what happened: "added", "counted" (one more ask of a waiting suggestion),
+    "accepted" (a suggestion now confirmed), "already" (accepted before) or "rejected" (an editor refused it:
+    that decision stands). Does not bump the data version: the caller does, once per transaction.
+    """
+    if origin not in QUESTION_ORIGINS or state not in QUESTION_STATES:
+        raise ValueError(f"origin {origin!r} / state {state!r}")
+    text = clean_question(text)
+    key = question_key(text)
+    existing = session.scalar(
+        select(EntryQuestion).where(
+            EntryQuestion.entry_id.is_(None) if entry_id is None else EntryQuestion.entry_id == entry_id,
+            EntryQuestion.key == key,
+        )
+    )
+    now = utcnow()
+    if existing is None:
+        row = EntryQuestion(
+            entry_id=entry_id,
+            text=text,
+            key=key,
+            origin=origin,
+            state=state,
+            author=author,
+            asked_count=1,
+            created_at=now,
+            updated_at=now,
+            decided_at=now if state != "suggested" else None,
+            decided_by=author if state != "suggested" else None,
+        )
+        session.add(row)
+        session.flush()
+        return row, "added"
+    if existing.state == "rejected":
+        existing.asked_count += 1 if state == "suggested" else 0
+        return existing, "rejected"
+    if existing.state == "suggested" and state == "accepted":
+        existing.state, existing.decided_at, existing.decided_by, existing.updated_at = state, now, author, now
+        return existing, "accepted"
+    if state == "suggested":
+        existing.asked_count += 1
+        existing.updated_at = now
+        return existing, "counted" if existing.state == "suggested" else "already"
+    return existing, "already"
+
+
+def keep_source_questions(session: Session, entry: Entry, questions: Iterable[str | None]) -> None:
+    """Ingest: the questions a source gives for an entry stay among its accepted questions for good.
+
+    A source that rewords its question later adds the new wording; the old one keeps answering.
+    """
+    for text in questions:
+        if text and text.strip():
+            record_question(session, entry.id, text, origin="source", state="accepted", author=None)
+
+
+def move_questions(session: Session, duplicate: Entry, kept: Entry) -> int:
+    """Merge: the duplicate's questions (its main one included) become the kept entry's; returns how many moved.
+
+    A question both hold stays once, with both counts and the firmer decision (accepted > suggested > rejected).
+    """
+    if duplicate.question and duplicate.question.strip():
+        record_question(session, duplicate.id, duplicate.question, origin="source", state="accepted", author=None)
+    kept_rows = {
+        row.key: row for row in session.scalars(select(EntryQuestion).where(EntryQuestion.entry_id == kept.id))
+    }
+    moved = 0
+    for row in session.scalars(select(EntryQuestion).where(EntryQuestion.entry_id == duplicate.id)).all():
+        twin = kept_rows.get(row.key)
+        if twin is None:
+            row.entry_id = kept.id
+            kept_rows[row.key] = row
+            moved += 1
+            continue
+        twin.asked_count += row.asked_count
+        if _STATE_RANK[row.state] > _STATE_RANK[twin.state]:
+            twin.state, twin.decided_at, twin.decided_by = row.state, row.decided_at, row.decided_by
+        session.delete(row)
+    session.flush()
+    return moved
+
+
+# ------------------------------------------------------------------------------------- what editors see and do
+
+
+@dataclass(frozen=True)
+class Question:
+    id: int
+    entry_id: str | None
+    text: str
+    origin: str
+    state: str
+    author: str | None
+    asked_count: int
+    created_at: datetime
+    decided_at: datetime | None
+    decided_by: str | None
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "id": self.id,
+            "entry_id": self.entry_id,
+            "text": self.text,
+            "origin": self.origin,
+            "state": self.state,
+            "author": self.author,
+            "asked_count": self.asked_count,
+            "created_at": self.created_at.isoformat(),
+            "decided_at": self.decided_at.isoformat() if self.decided_at else None,
+            "decided_by": self.decided_by,
+        }
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A suggested question with the entry it would answer, as the suggestions page lists it."""
+
+    question: Question
+    entry_question: str | None  # the entry's main question, None when it has none
+    entry_answer: str
+
+
+def _question(row: EntryQuestion) -> Question:
+    return Question(
+        row.id,
+        row.entry_id,
+        row.text,
+        row.origin,
+        row.state,
+        row.author,
+        row.asked_count,
+        row.created_at,
+        row.decided_at,
+        row.decided_by,
+    )
+
+
+def entry_questions(db: Database, entry_id: str) -> list[Question]:
+    """An entry's questions of every state: accepted first, then suggestions most asked first, then rejected."""
+    with db.session() as session:
+        if session.get(Entry, entry_id) is None:
+            raise NotFound(f"Aucune entrée n'a l'identifiant « {entry_id} ».")
+        rows = session.scalars(select(EntryQuestion).where(EntryQuestion.entry_id == entry_id)).all()
+    order = {"accepted": 0, "suggested": 1, "rejected": 2}
+    return sorted((_question(row) for row in rows), key=lambda q: (order[q.state], -q.asked_count, q.id))
+
+
+def list_questions(db: Database, *, states: Sequence[str] = ("accepted",)) -> list[Question]:
+    """Every question in the given states (entries' and unanswered ones), by entry then age: what an export holds."""
+    with db.session() as session:
+        rows = session.scalars(
+            select(EntryQuestion)
+            .where(EntryQuestion.state.in_(states))
+            .order_by(EntryQuestion.entry_id.is_(None), EntryQuestion.entry_id, EntryQuestion.id)
+        ).all()
+    return [_question(row) for row in rows]
+
+
+def list_suggestions(db: Database, *, entry_ids: Sequence[str] | None = None, limit: int | None = None) -> list[Suggestion]:
+    """Suggestions waiting for an editor, most asked first, on published entries (of ``entry_ids`` if given)."""
+    statement = (
+        select(EntryQuestion, Entry.question, Entry.answer)
+        .join(Entry, Entry.id == EntryQuestion.entry_id)
+        .where(EntryQuestion.state == "suggested", Entry.status == "published")
+        .order_by(EntryQuestion.asked_count.desc(), EntryQuestion.updated_at.desc(), EntryQuestion.id)
+    )
+    if entry_ids is not None:
+        statement = statement.where(EntryQuestion.entry_id.in_(list(entry_ids)))
+    if limit is not None:
+        statement = statement.limit(limit)
+    with db.session() as session:
+        return [Suggestion(_question(row), question, answer) for row, question, answer in session.execute(statement)]
+
+
+def count_suggestions(db: Database) -> int:
+    with db.session() as session:
+        return (
+            session.scalar(
+                select(func.count())
+                .select_from(EntryQuestion)
+                .join(Entry, Entry.id == EntryQuestion.entry_id)
+                .where(EntryQuestion.state == "suggested", Entry.status == "published")
+            )
+            or 0
+        )
+
+
+def decide(db: Database, question_ids: Iterable[int], state: str, *, author: str) -> int:
+    """Accept or reject questions, one or many at once; returns how many changed state."""
+    if state not in ("accepted", "rejected"):
+        raise InvalidInput(f"décision inconnue « {state} » (accepted ou rejected)")
+    ids = sorted(set(question_ids))
+    if not ids:
+        return 0
+    with db.session() as session:
+        rows = session.scalars(select(EntryQuestion).where(EntryQuestion.id.in_(ids))).all()
+        if len(rows) != len(ids):
+            missing = sorted(set(ids) - {row.id for row in rows})
+            raise NotFound(f"Question(s) introuvable(s) : {', '.join(map(str, missing))}.")
+        now = utcnow()
+        changed = 0
+        for row in rows:
+            if row.state != state:
+                row.state, row.decided_at, row.decided_by, row.updated_at = state, now, author, now
+                changed += 1
+        if changed:
+            bump_data_version(session)
+    return changed
+
+
+def add_question(db: Database, entry_id: str, text: str, *, author: str) -> Question:
+    """An editor adds a way of asking an entry: accepted at once (a suggestion of the same key is confirmed)."""
+    with db.session() as session:
+        entry = _require_entry(session, entry_id)
+        row, _ = record_question(session, entry.id, text, origin="editor", state="accepted", author=author)
+        if row.state == "rejected":
+            row.state, row.decided_at, row.decided_by = "accepted", utcnow(), author
+        bump_data_version(session)
+        return _question(row)
+
+
+def edit_question(db: Database, question_id: int, text: str, *, author: str) -> Question:
+    """Reword a question; its near-duplicate on the same entry, if the new wording has one, is refused."""
+    cleaned = clean_question(text)
+    with db.session() as session:
+        row = _require_question(session, question_id)
+        key = question_key(cleaned)
+        twin = session.scalar(
+            select(EntryQuestion).where(
+                EntryQuestion.entry_id == row.entry_id, EntryQuestion.key == key, EntryQuestion.id != row.id
+            )
+        )
+        if twin is not None:
+            raise InvalidInput(f"Cette entrée a déjà cette question (n° {twin.id}) : « {twin.text} ».", "question")
+        row.text, row.key, row.updated_at = cleaned, key, utcnow()
+        row.author = row.author or author
+        bump_data_version(session)
+        return _question(row)
+
+
+def delete_question(db: Database, question_id: int) -> None:
+    """Forget a question entirely (rejecting keeps it, so that it is not suggested again)."""
+    with db.session() as session:
+        _require_question(session, question_id)
+        session.execute(delete(EntryQuestion).where(EntryQuestion.id == question_id))
+        bump_data_version(session)
+
+
+def make_main(db: Database, question_id: int, *, author: str) -> str:
+    """Make a question its entry's main question (its title); the former main one stays an accepted question.
+
+    Like any editor's change of the question, it is locked against the next import and recorded as a revision.
+    """
+    with db.session() as session:
+        row = _require_question(session, question_id)
+        if row.entry_id is None:
+            raise InvalidInput("Cette question n'est rattachée à aucune entrée.")
+        entry = _require_entry(session, row.entry_id)
+        if entry.question and entry.question.strip():
+            record_question(session, entry.id, entry.question, origin="editor", state="accepted", author=author)
+        row.state, row.decided_at, row.decided_by = "accepted", utcnow(), author
+        entry.question = row.text
+        entry.content_hash = content_hash(entry.question, entry.answer)
+        entry.locked_fields = sorted(set(entry.locked_fields or []) | {"question"})
+        entry.updated_at = utcnow()
+        record_revision(entry, note="question principale choisie", author=author)
+        bump_data_version(session)
+        return entry.id
+
+
+@dataclass(frozen=True)
+class Untitled:
+    """An entry without a main question, with what could become one."""
+
+    entry_id: str
+    answer: str
+    section: str | None
+    suggestions: list[Question]
+    accepted: list[Question]
+
+
+def entries_without_question(db: Database) -> list[Untitled]:
+    """Published entries without a main question, those with the most asked suggestions first."""
+    with db.session() as session:
+        entries = session.execute(
+            select(Entry.id, Entry.answer, Entry.section)
+            .where(Entry.status == "published", func.coalesce(func.trim(Entry.question), "") == "")
+            .order_by(Entry.id)
+        ).all()
+        by_entry: dict[str, list[Question]] = defaultdict(list)
+        ids = [row[0] for row in entries]
+        for start in range(0, len(ids), 500):
+            for row in session.scalars(
+                select(EntryQuestion)
+                .where(EntryQuestion.entry_id.in_(ids[start : start + 500]), EntryQuestion.state != "rejected")
+                .order_by(EntryQuestion.asked_count.desc(), EntryQuestion.id)
+            ):
+                by_entry[row.entry_id or ""].append(_question(row))
+    untitled = [
+        Untitled(
+            entry_id,
+            answer,
+            section,
+            [q for q in by_entry[entry_id] if q.state == "suggested"],
+            [q for q in by_entry[entry_id] if q.state == "accepted"],
+        )
+        for entry_id, answer, section in entries
+    ]
+    return sorted(untitled, key=lambda u: (-sum(q.asked_count for q in u.suggestions), u.entry_id))
+
+
+# ------------------------------------------------------------------------------------- learning from use
+
+
+def learn(db: Database, entry_id: str, text: str | None) -> Question | None:
+    """A visitor's words that led to this entry become a suggested question of it (grouped, counted).
+
+    Called when an opened answer gets « utile : oui » and when an editor answers a submitted question with an
+    existing entry. Returns None when there is nothing to learn (no words, an entry gone, an unusable text).
+    Two workers learning the same new question at once meet on the unique key: the loser counts again.
+    """
+    if not text or not text.strip():
+        return None
+    for attempt in (1, 2):
+        try:
+            with db.session() as session:
+                entry = session.get(Entry, entry_id)
+                if entry is None:
+                    return None
+                entry = follow_merges(session, entry)
+                if entry.status != "published":
+                    return None
+                try:
+                    row, outcome = record_question(
+                        session, entry.id, text, origin="learned", state="suggested", author=LEARNED_AUTHOR
+                    )
+                except InvalidInput:
+                    return None
+                if outcome == "added" and question_key(text) in _main_keys(entry):
+                    session.delete(row)  # the entry's own title, asked as is: nothing new to suggest
+                    return None
+                if outcome in ("added", "counted"):
+                    bump_data_version(session)
+                return _question(row)
+        except IntegrityError:
+            if attempt == 2:
+                raise
+    return None
+
+
+def _main_keys(entry: Entry) -> set[str]:
+    return {question_key(entry.question)} if entry.question and entry.question.strip() else set()
+
+
+# ------------------------------------------------------------------------------------- helpers
+
+
+def _require_entry(session: Session, entry_id: str) -> Entry:
+    entry = session.get(Entry, entry_id) if "\x00" not in entry_id else None
+    if entry is None:
+        raise NotFound(f"Aucune entrée n'a l'identifiant « {entry_id} ».")
+    return entry
+
+
+def _require_question(session: Session, question_id: int) -> EntryQuestion:
+    row = session.get(EntryQuestion, question_id)
+    if row is None:
+        raise NotFound(f"Aucune question n'a le numéro {question_id}.")
+    return row
