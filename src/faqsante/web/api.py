@@ -14,6 +14,7 @@ from faqsante.store import audience, catalog
 from faqsante.web.answers import ask_logged, entry_detail
 from faqsante.web.deps import DbDep, EngineDep, VisitorDep
 from faqsante.web.facets import FiltersDep, search_filters
+from faqsante.web.params import PageNumber
 from faqsante.web.schemas import (
     ERROR_RESPONSES,
     AskOut,
@@ -55,7 +56,7 @@ def entries(
     db: DbDep,
     filters: FiltersDep,
     section: Annotated[str | None, Query(description="Nom exact d'une rubrique.")] = None,
-    page: Annotated[int, Query(ge=1)] = 1,
+    page: PageNumber = 1,
     per_page: Annotated[int, Query(ge=1, le=catalog.MAX_PAGE_SIZE)] = catalog.DEFAULT_PAGE_SIZE,
 ) -> dict[str, Any]:
     """Les entrées publiées, page par page, dans l'ordre de leurs sources ; filtrables comme `/api/ask`."""

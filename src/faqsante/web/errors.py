@@ -47,6 +47,7 @@ _FIELD_MESSAGES = {
     "greater_than_equal": "doit être au moins {ge}",
     "less_than_equal": "doit valoir au plus {le}",
     "extra_forbidden": "champ inconnu",
+    "lone_surrogate": "contient un caractère invalide (U+{code}, une moitié de paire UTF-16)",
 }
 
 
@@ -106,7 +107,8 @@ def _field_error(item: dict[str, Any]) -> dict[str, str]:
     """# {"loc": ("body", "helpful"), "type": "bool_parsing"} -> {"field": "helpful", "message": "doit valoir true ou false"}"""
     # The location of a JSON syntax error is a character offset, not a field.
     located = item.get("type") != "json_invalid"
-    location = [str(part) for part in item.get("loc", ()) if located and part not in ("body", "query", "path", "form")]
+    # ("body", "query") is the field "query" of the body: the first part says where, the rest which field.
+    location = [str(part) for part in item.get("loc", ())[1:]] if located else []
     template = _FIELD_MESSAGES.get(item.get("type", ""), "valeur invalide")
     return {"field": ".".join(location), "message": template.format(**(item.get("ctx") or {}))}
 

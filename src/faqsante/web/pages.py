@@ -18,6 +18,7 @@ from faqsante.store import audience, catalog
 from faqsante.web.answers import ask_logged, entry_detail
 from faqsante.web.deps import DbDep, EngineDep, VisitorDep
 from faqsante.web.facets import FiltersDep, facet_panel, filtered_counts, search_filters
+from faqsante.web.params import PageNumber, RowId
 from faqsante.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -35,7 +36,7 @@ def home(
     filters: FiltersDep,
     q: str | None = None,
     partiel: bool = False,
-    suite: Annotated[int | None, Query(description="log id of this live search's previous keystrokes")] = None,
+    suite: Annotated[RowId | None, Query(description="log id of this live search's previous keystrokes")] = None,
 ) -> Response:
     """Search box and sections; with ``q``, the results and the filters panel (its counts follow ``q``) too.
 
@@ -61,7 +62,7 @@ def home(
 
 @router.get("/reponses")
 def entries(
-    request: Request, db: DbDep, rubrique: str | None = None, page: Annotated[int, Query(ge=1)] = 1
+    request: Request, db: DbDep, rubrique: str | None = None, page: PageNumber = 1
 ) -> Response:
     """All published entries, or one section's, page by page."""
     listing = catalog.list_entries(db, section=rubrique or None, page=page).to_dict()
@@ -74,7 +75,7 @@ def entry(
     engine: EngineDep,
     db: DbDep,
     entry_id: str,
-    from_: Annotated[int | None, Query(alias="from")] = None,
+    from_: Annotated[RowId | None, Query(alias="from")] = None,
     q: str | None = None,
     avis: str | None = None,
 ) -> Response:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from faqsante.web.params import Text
+
 
 class EntryOut(BaseModel):
     id: str = Field(examples=["627b0cbf71bb"])
@@ -55,8 +57,8 @@ class FeedbackIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     helpful: bool = Field(description="La réponse a-t-elle été utile ?")
-    comment: str | None = Field(default=None, description="Ce qui a manqué (2 000 caractères au plus).")
-    query: str | None = Field(default=None, description="La question qui a mené à cette réponse.")
+    comment: Text | None = Field(default=None, description="Ce qui a manqué (2 000 caractères au plus).")
+    query: Text | None = Field(default=None, description="La question qui a mené à cette réponse.")
 
 
 class FeedbackOut(BaseModel):
@@ -69,8 +71,8 @@ class FeedbackOut(BaseModel):
 class QuestionIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    question: str = Field(description="La question restée sans réponse (500 caractères au plus).")
-    email: str | None = Field(default=None, description="Pour être prévenu de la réponse (facultatif).")
+    question: Text = Field(description="La question restée sans réponse (500 caractères au plus).")
+    email: Text | None = Field(default=None, description="Pour être prévenu de la réponse (facultatif).")
 
 
 class QuestionOut(BaseModel):
