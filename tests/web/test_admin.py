@@ -20,7 +20,7 @@ from faqsante.ingest import ingest_paths
 from faqsante.store import Database, catalog
 from faqsante.store.audience import list_votes, record_query, record_vote, submit_question
 from faqsante.store.models import Entry, SubmittedQuestion
-from faqsante.web.admin import MESSAGES
+from faqsante.web.admin.base import MESSAGES
 from faqsante.web.auth import SESSION_COOKIE, is_https
 
 from .conftest import SAMPLE_DIR

@@ -1,0 +1,64 @@
+"""The editors' work on entries: read any entry with its history, change it, and keep the FAQ tidy.
+
+Every change is one transaction that records a revision signed by the editor, bumps the data version
+(search indexes refresh) and adds the fields it set to ``locked_fields``, so that the next import of the
+same dump keeps the editor's text:
+# edit_entry(db, "c11796043a08", {"question": "Le DMN doit-il recevoir l'INS ?"}, author="marie")
+# -> ["question"];  entries.locked_fields == ["question"];  revision 2 by "marie"
+
+One module per concept: ``entries`` (read, create, edit, publish), ``facets`` (the filters an editor
+ticks), ``merge`` (fold a duplicate into the entry that stays), ``questions`` (the submitted-questions
+queue). Front ends import this package, not the modules.
+"""
+
+from faqsante.editing.entries import (
+    MAX_ANSWER_LENGTH,
+    MAX_SECTION_LENGTH,
+    PAGE_SIZE,
+    EditableEntry,
+    EntryListing,
+    EntryRow,
+    Revision,
+    create_entry,
+    edit_entry,
+    get_entry,
+    list_entries,
+    recent_changes,
+    set_status,
+    workspace_counts,
+)
+from faqsante.editing.facets import entry_facets, set_facets
+from faqsante.editing.merge import MergeReport, merge_entries
+from faqsante.editing.questions import (
+    QUESTION_STATUSES,
+    QueuedQuestion,
+    answer_question,
+    dismiss_question,
+    list_questions,
+)
+
+__all__ = [
+    "MAX_ANSWER_LENGTH",
+    "MAX_SECTION_LENGTH",
+    "PAGE_SIZE",
+    "QUESTION_STATUSES",
+    "EditableEntry",
+    "EntryListing",
+    "EntryRow",
+    "MergeReport",
+    "QueuedQuestion",
+    "Revision",
+    "answer_question",
+    "create_entry",
+    "dismiss_question",
+    "edit_entry",
+    "entry_facets",
+    "get_entry",
+    "list_entries",
+    "list_questions",
+    "merge_entries",
+    "recent_changes",
+    "set_facets",
+    "set_status",
+    "workspace_counts",
+]

@@ -1,0 +1,51 @@
+"""The filters an editor ticks on an entry: each choice is final, the tagger never undoes it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from sqlalchemy import select
+
+from faqsante.editing.entries import require_entry
+from faqsante.facets.entry_tags import REJECTED, set_editor_tag
+from faqsante.facets.taxonomy import load_taxonomy
+from faqsante.store import Database
+from faqsante.store.lifecycle import record_revision
+from faqsante.store.models import EntryFacet
+
+
+def entry_facets(db: Database, entry_id: str) -> dict[str, dict[str, str]]:
+    """The facet values the entry carries, with who set them: ``{"produit": {"ins": "auto", "dmp": "editor"}}``."""
+    taxonomy = load_taxonomy()
+    carried: dict[str, dict[str, str]] = {facet.key: {} for facet in taxonomy}
+    with db.session() as session:
+        require_entry(session, entry_id)
+        rows = session.scalars(
+            select(EntryFacet).where(EntryFacet.entry_id == entry_id, EntryFacet.confidence > REJECTED)
+        ).all()
+    for row in rows:
+        key = taxonomy.canonical(row.facet, row.value)
+        if key is not None:
+            carried[row.facet][key] = row.origin
+    return carried
+
+
+def set_facets(db: Database, entry_id: str, chosen: Mapping[str, list[str]], *, author: str) -> list[str]:
+    """Make the entry carry exactly the ``chosen`` values of every facet; returns the changes made.
+
+    Each change is an editor decision (``set_editor_tag``): a value unticked is rejected for good, so the
+    tagger never puts it back. The revision notes what changed, for the history.
+    """
+    wanted = load_taxonomy().resolve_filters({facet: values for facet, values in chosen.items() if values})
+    changes: list[str] = []
+    for facet, values in entry_facets(db, entry_id).items():
+        for value in sorted(set(wanted.get(facet, [])) - set(values)):
+            set_editor_tag(db, entry_id, facet, value, present=True)
+            changes.append(f"+{facet}={value}")
+        for value in sorted(set(values) - set(wanted.get(facet, []))):
+            set_editor_tag(db, entry_id, facet, value, present=False)
+            changes.append(f"−{facet}={value}")
+    if changes:
+        with db.session() as session:
+            record_revision(require_entry(session, entry_id), note="filtres : " + ", ".join(changes), author=author)
+    return changes

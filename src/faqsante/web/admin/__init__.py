@@ -1,0 +1,19 @@
+"""The editors' workspace under /admin: entries with their history, submitted questions, merges,
+analytics and the content-health report. Every route needs a signed-in editor (``require_editor``) and
+every form a CSRF token (``verify_csrf``), set once on each area's router (``base.workspace_router``) so
+that no route can forget them.
+
+One module per area; handlers only parse the form, call the core (``faqsante.editing``, ``analytics``,
+``content.lint``) and render; forms are answered by a redirect (POST, redirect, GET), so reloading never
+submits twice.
+"""
+
+from fastapi import APIRouter
+
+from faqsante.web import auth
+from faqsante.web.admin import analytics, dashboard, entries, lint, merge, questions, users
+
+router = APIRouter(include_in_schema=False)
+router.include_router(auth.router)
+for area in (dashboard, entries, merge, questions, analytics, lint, users):
+    router.include_router(area.router)

@@ -1,0 +1,53 @@
+"""What every admin page shares: the area routers' guards, the page frame, redirects and their messages."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Form, Request
+from starlette.responses import RedirectResponse, Response
+
+from faqsante import editing
+from faqsante.web import auth
+from faqsante.web.auth import require_editor, verify_csrf
+from faqsante.web.templating import render
+
+# ?message=… after a redirect: a fixed key, never text taken from the URL.
+MESSAGES = {
+    "enregistree": "Modifications enregistrées.",
+    "inchangee": "Aucune modification : l'entrée est identique.",
+    "creee": "Entrée créée et publiée.",
+    "publiee": "Entrée publiée.",
+    "archivee": "Entrée archivée : elle n'apparaît plus dans la FAQ.",
+    "titre": "Titre suggéré enregistré comme question.",
+    "filtres": "Filtres enregistrés : l'étiquetage automatique ne les changera plus.",
+    "fusionnee": "Doublon fusionné : ses avis, ses sources et son historique suivent cette entrée.",
+    "repondue": "Question traitée : elle est reliée à sa réponse.",
+    "ecartee": "Question écartée.",
+    "compte": "Compte créé.",
+    "compte-modifie": "Compte modifié.",
+}
+
+Text = Annotated[str, Form(max_length=editing.MAX_ANSWER_LENGTH)]
+OptionalText = Annotated[str | None, Form(max_length=editing.MAX_ANSWER_LENGTH)]
+
+
+def workspace_router() -> APIRouter:
+    """An area's router: under /admin, for signed-in editors, every form checked against CSRF."""
+    return APIRouter(prefix="/admin", dependencies=[Depends(require_editor), Depends(verify_csrf)])
+
+
+def page(request: Request, template: str, context: dict[str, Any], status_code: int = 200) -> Response:
+    """Render an admin page with what every one of them needs: the account, the CSRF token, the message."""
+    message = MESSAGES.get(request.query_params.get("message", ""))
+    base = {"account": auth.current_account(request), "csrf_token": auth.csrf_token(request), "message": message}
+    return render(request, f"admin/{template}", {**base, **context}, status_code=status_code)
+
+
+def redirect(path: str, **params: str) -> RedirectResponse:
+    return RedirectResponse(path + ("?" + urlencode(params) if params else ""), status_code=303)
+
+
+def entry_path(entry_id: str) -> str:
+    return f"/admin/entrees/{entry_id}"

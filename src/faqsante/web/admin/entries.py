@@ -1,0 +1,198 @@
+"""Entries: the list, the new-entry form, each entry's page with its history, filters and suggested title."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import Form, Query, Request
+from fastapi.encoders import jsonable_encoder
+from starlette.responses import JSONResponse, Response
+
+from faqsante import accounts, editing
+from faqsante.content.diff import history
+from faqsante.content.lint import lint_documents
+from faqsante.content.titles import TitleSuggester
+from faqsante.errors import EditConflict, InvalidInput
+from faqsante.facets.taxonomy import load_taxonomy
+from faqsante.search.corpus import Document
+from faqsante.store import Database
+from faqsante.web.admin.base import OptionalText, Text, entry_path, page, redirect, workspace_router
+from faqsante.web.auth import EditorDep
+from faqsante.web.deps import DbDep
+
+router = workspace_router()
+
+
+@router.get("/entrees")
+def entries(
+    request: Request,
+    db: DbDep,
+    q: str | None = None,
+    statut: str | None = None,
+    page_number: Annotated[int, Query(alias="page", ge=1)] = 1,
+) -> Response:
+    listing = editing.list_entries(db, text=q, status=statut or None, page=page_number)
+    context = {
+        "items": [asdict(item) for item in listing.items],
+        "listing": listing,
+        "q": q or "",
+        "statut": statut or "",
+        "query": urlencode({key: value for key, value in (("q", q), ("statut", statut)) if value}),
+    }
+    return page(request, "entries.html", context)
+
+
+@router.get("/entrees/nouvelle")
+def new_entry_form(request: Request, question: str = "") -> Response:
+    """Blank, or prefilled with a question people asked that the FAQ does not answer (from the analytics)."""
+    return page(request, "new_entry.html", {"form": {"question": question, "answer": "", "section": ""}})
+
+
+@router.post("/entrees")
+def create_entry(
+    request: Request, db: DbDep, editor: EditorDep, reponse: Text = "", question: OptionalText = None,
+    rubrique: OptionalText = None,
+) -> Response:  # fmt: skip
+    try:
+        entry_id = editing.create_entry(db, question=question, answer=reponse, section=rubrique, author=editor.username)
+    except InvalidInput as error:
+        form = {"question": question or "", "answer": reponse, "section": rubrique or ""}
+        return page(request, "new_entry.html", {"form": form, "error": str(error), "field": error.field}, 400)
+    return redirect(entry_path(entry_id), message="creee")
+
+
+@router.get("/entrees/{entry_id}")
+def entry(request: Request, db: DbDep, entry_id: str) -> Response:
+    return _entry_page(request, editing.get_entry(db, entry_id))
+
+
+def _entry_page(
+    request: Request,
+    current: editing.EditableEntry,
+    *,
+    form: dict[str, Any] | None = None,
+    error: str | None = None,
+    field: str | None = None,
+    status_code: int = 200,
+) -> Response:
+    revisions = list(reversed(list(zip(current.revisions, history(current.revisions)))))
+    context = {
+        "entry": asdict(current),
+        "revision": current.revision,
+        "form": form or {"question": current.question or "", "answer": current.answer, "section": current.section or ""},
+        "suggestion": None if current.question else _titles(request).suggest(current.answer, current.section),
+        "history": [(asdict(revision), changes) for revision, changes in revisions],
+        "findings": lint_documents([_document(current)]),
+        "facets": _facet_choices(editing.entry_facets(request.app.state.db, current.id)),
+        "error": error,
+        "field": field,
+    }
+    return page(request, "entry.html", context, status_code)
+
+
+def _titles(request: Request) -> TitleSuggester:
+    """One suggester per process: it keeps its HTTP connection and the titles it already worded."""
+    state = request.app.state
+    if getattr(state, "title_suggester", None) is None:
+        state.title_suggester = TitleSuggester(state.settings)
+    return state.title_suggester
+
+
+def _facet_choices(carried: dict[str, dict[str, str]]) -> list[dict[str, Any]]:
+    """# [{"key": "produit", "label": "…", "values": [{"key": "ins", "label": "INS…", "origin": "auto"}, …]}, …]"""
+    return [
+        {
+            "key": facet.key,
+            "label": facet.label,
+            "values": [
+                {"key": value.key, "label": value.label, "origin": carried[facet.key].get(value.key)}
+                for value in facet.values.values()
+            ],
+        }
+        for facet in load_taxonomy()
+    ]
+
+
+def _document(entry: editing.EditableEntry) -> Document:
+    """The entry as the checks read it: the edit page checks this one entry alone (duplicates are on /admin/lint)."""
+    return Document(entry.id, entry.question, entry.answer, entry.section, tuple(entry.sources))
+
+
+@router.post("/entrees/{entry_id}")
+def save_entry(
+    request: Request,
+    db: DbDep,
+    editor: EditorDep,
+    entry_id: str,
+    revision: Annotated[int, Form()],
+    reponse: Text = "",
+    question: OptionalText = None,
+    rubrique: OptionalText = None,
+) -> Response:
+    changes = {"question": question, "answer": reponse, "section": rubrique}
+    return _save(request, db, editor, entry_id, changes, revision, note=None, success="enregistree")
+
+
+@router.post("/entrees/{entry_id}/titre")
+def accept_title(
+    request: Request, db: DbDep, editor: EditorDep, entry_id: str, revision: Annotated[int, Form()],
+    titre: Annotated[str, Form(max_length=500)],
+) -> Response:  # fmt: skip
+    changes = {"question": titre}
+    return _save(request, db, editor, entry_id, changes, revision, note="titre suggéré accepté", success="titre")
+
+
+def _save(
+    request: Request,
+    db: Database,
+    editor: accounts.Account,
+    entry_id: str,
+    changes: dict[str, str | None],
+    revision: int,
+    *,
+    note: str | None,
+    success: str,
+) -> Response:
+    """Apply an edit and come back to the entry; on a refusal, show the form again with what was typed."""
+    try:
+        changed = editing.edit_entry(db, entry_id, changes, author=editor.username, base_revision=revision, note=note)
+    except (InvalidInput, EditConflict) as error:
+        current = editing.get_entry(db, entry_id)
+        form = {
+            "question": changes.get("question", current.question) or "",
+            "answer": changes.get("answer", current.answer) or "",
+            "section": changes.get("section", current.section) or "",
+        }
+        status = 409 if isinstance(error, EditConflict) else 400
+        field = getattr(error, "field", None)
+        return _entry_page(request, current, form=form, error=str(error), field=field, status_code=status)
+    return redirect(entry_path(entry_id), message=success if changed else "inchangee")
+
+
+@router.post("/entrees/{entry_id}/statut")
+def change_status(
+    db: DbDep, editor: EditorDep, entry_id: str, statut: Annotated[str, Form(max_length=20)]
+) -> Response:
+    editing.set_status(db, entry_id, statut, author=editor.username)
+    return redirect(entry_path(entry_id), message="publiee" if statut == "published" else "archivee")
+
+
+@router.post("/entrees/{entry_id}/filtres")
+def save_facets(
+    db: DbDep, editor: EditorDep, entry_id: str, filtre: Annotated[list[str] | None, Form()] = None
+) -> Response:
+    """``filtre`` holds the ticked boxes: ["produit:ins", "thematique:securite"]."""
+    chosen: dict[str, list[str]] = {}
+    for item in filtre or []:
+        facet, _, value = item.partition(":")
+        chosen.setdefault(facet, []).append(value)
+    changed = editing.set_facets(db, entry_id, chosen, author=editor.username)
+    return redirect(entry_path(entry_id), message="filtres" if changed else "inchangee")
+
+
+@router.get("/api/entrees/{entry_id}")
+def entry_json(db: DbDep, entry_id: str) -> JSONResponse:
+    """The entry with its whole history, as the edit page shows it."""
+    return JSONResponse(jsonable_encoder(editing.get_entry(db, entry_id).to_dict()))
