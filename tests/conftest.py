@@ -17,6 +17,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from faqsante.store import Database
+from smtp_sink import encrypted_smtp_sink, plain_smtp_sink, smtp_sink  # noqa: F401  (a real SMTP server, for the mail tests)
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_DIR = ROOT / "data" / "sample"

@@ -31,6 +31,10 @@ class Settings:
                            unset, the extractive suggestion is used then (FAQSANTE_LLM_MODEL, FAQSANTE_LLM_API_KEY)
     FAQSANTE_TRUSTED_PROXIES  comma-separated addresses of reverse proxies whose X-Forwarded-Proto is believed
                            ("*" for any), so that cookies get the Secure flag behind an HTTPS proxy
+    FAQSANTE_SMTP_URL      e-mails to visitors whose question was answered: smtp://user:password@host:port
+                           (STARTTLS when the server offers it) or smtps://… (TLS from the start); with
+                           FAQSANTE_MAIL_FROM (the sender) and FAQSANTE_PUBLIC_URL (the site's address, for links).
+                           Without the three, no e-mail is sent and the question form promises none.
     """
 
     db_url: str = field(default_factory=lambda: _env("FAQSANTE_DB", DEFAULT_DB_URL))
@@ -46,6 +50,9 @@ class Settings:
     rate_ask: str = field(default_factory=lambda: _env("FAQSANTE_RATE_ASK", "120/minute"))
     rate_feedback: str = field(default_factory=lambda: _env("FAQSANTE_RATE_FEEDBACK", "30/minute"))
     rate_questions: str = field(default_factory=lambda: _env("FAQSANTE_RATE_QUESTIONS", "5/minute"))
+    smtp_url: str = field(default_factory=lambda: _env("FAQSANTE_SMTP_URL", ""), repr=False)
+    mail_from: str = field(default_factory=lambda: _env("FAQSANTE_MAIL_FROM", ""))
+    public_url: str = field(default_factory=lambda: _env("FAQSANTE_PUBLIC_URL", ""))
     rate_signin: str = field(default_factory=lambda: _env("FAQSANTE_RATE_SIGNIN", "10/minute"))
 
     def with_db(self, db_url: str | None) -> "Settings":

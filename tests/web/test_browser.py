@@ -22,7 +22,7 @@ from faqsante.store import Database
 from faqsante.store.models import Entry, Feedback, QueryLog, SubmittedQuestion
 from faqsante.web.app import create_app
 
-from .conftest import ECPS_QUESTION, copy_sqlite, web_settings
+from .conftest import ECPS_QUESTION, copy_sqlite, mail_on, web_settings
 
 pytestmark = pytest.mark.browser
 
@@ -174,11 +174,12 @@ def test_submit_a_question_the_faq_does_not_answer(page, live_server: LiveServer
     page.goto("/")
     type_question_and_wait_for_results(page, question)
     expect(page.get_by_role("heading", name="Pas de réponse sûre")).to_be_visible()
-    page.get_by_role("link", name="Je n'ai pas trouvé ma réponse : transmettre ma question").click()
-    expect(page.get_by_label("Votre question")).to_have_value(question)
-    page.get_by_label("Votre adresse e-mail").fill("marie.curie@exemple.fr")
-    page.get_by_role("button", name="Envoyer ma question").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Merci, votre question a été transmise")
+    with mail_on(live_server.app):
+        page.get_by_role("link", name="Je n'ai pas trouvé ma réponse : transmettre ma question").click()
+        expect(page.get_by_label("Votre question")).to_have_value(question)
+        page.get_by_label("Votre adresse e-mail").fill("marie.curie@exemple.fr")
+        page.get_by_role("button", name="Envoyer ma question").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Merci, votre question a été transmise")
     with live_server.db.session() as session:
         stored = session.scalars(select(SubmittedQuestion).where(SubmittedQuestion.question == question)).one()
     assert stored.email == "marie.curie@exemple.fr" and stored.status == "open"

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from faqsante.store import Database
 from faqsante.store.models import Entry, Feedback, QueryLog, SubmittedQuestion
 
-from .conftest import ECPS_QUESTION
+from .conftest import ECPS_QUESTION, mail_on
 
 HTML = {"accept": "text/html,application/xhtml+xml"}
 
@@ -141,17 +141,32 @@ def test_a_vote_must_be_yes_or_no(client: TestClient, app_db: Database) -> None:
 
 
 def test_submitting_an_unanswered_question(client: TestClient, app_db: Database) -> None:
-    form = client.get("/question", params={"q": "carte CPS perdue"}, headers=HTML).text
-    assert ">carte CPS perdue</textarea>" in form and '<label for="email">' in form
-    sent = client.post("/question", data={"question": "Ma carte CPS est perdue, que faire ?", "email": ""}, follow_redirects=False)
-    assert sent.status_code == 303 and sent.headers["location"] == "/question/merci"
-    assert "votre question a été transmise" in client.get("/question/merci", headers=HTML).text
+    with mail_on(client.app):
+        form = client.get("/question", params={"q": "carte CPS perdue"}, headers=HTML).text
+        assert ">carte CPS perdue</textarea>" in form and '<label for="email">' in form
+        sent = client.post(
+            "/question", data={"question": "Ma carte CPS est perdue, que faire ?", "email": ""}, follow_redirects=False
+        )
+        assert sent.status_code == 303 and sent.headers["location"] == "/question/merci"
+        assert "vous recevrez un message" in client.get("/question/merci", headers=HTML).text
     assert count(app_db, SubmittedQuestion, SubmittedQuestion.question == "Ma carte CPS est perdue, que faire ?") == 1
+
+
+def test_without_mail_configured_no_mail_is_promised_nor_address_kept(client: TestClient, app_db: Database) -> None:
+    form = client.get("/question", params={"q": "carte CPS perdue"}, headers=HTML).text
+    assert ">carte CPS perdue</textarea>" in form and 'name="email"' not in form
+    client.post("/question", data={"question": "Ma carte CPS a expiré.", "email": "moi@exemple.fr"})
+    thanks = client.get("/question/merci", headers=HTML).text
+    assert "votre question a été transmise" in thanks and "prévenu" not in thanks and "e-mail" not in thanks
+    with app_db.session() as session:
+        stored = session.scalars(select(SubmittedQuestion).where(SubmittedQuestion.question.contains("a expiré"))).one()
+    assert stored.email is None
 
 
 def test_a_bad_address_is_pointed_at_and_the_input_kept(client: TestClient, app_db: Database) -> None:
     before = count(app_db, SubmittedQuestion)
-    response = client.post("/question", data={"question": "Et ma CPS ?", "email": "moi@"}, headers=HTML)
+    with mail_on(client.app):
+        response = client.post("/question", data={"question": "Et ma CPS ?", "email": "moi@"}, headers=HTML)
     assert response.status_code == 400
     assert 'role="alert"' in response.text and "n&#39;est pas valide" in response.text
     assert re.search(r'id="email"[^>]*value="moi@"[^>]*aria-invalid="true"', response.text, re.S)

@@ -4,7 +4,7 @@ Tables, grouped by what they serve:
 - content:   sources, entries, entry_sources (which files list which entry), entry_revisions,
              entry_questions (the questions an entry answers, and the ones the FAQ does not answer)
 - derived:   embeddings (cache of vectors per entry and model), meta (data_version for index refresh)
-- audience:  feedback (« utile ? » votes), query_log, submitted_questions
+- audience:  feedback (« utile ? » votes), query_log, submitted_questions, outbox (e-mails to visitors)
 - taxonomy:  entry_facets (automatic or editor tags)
 - editors:   users
 """
@@ -213,6 +213,31 @@ class SubmittedQuestion(Base):
     status: Mapped[str] = mapped_column(String(16), default="open")
     answer_entry_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+
+
+class OutgoingMail(Base):
+    """An e-mail written in the same transaction as the change it announces, sent after the commit.
+
+    ``status``: pending (waiting for its ``next_attempt_at``) -> sending (claimed by one worker) -> sent, or
+    back to pending with a later ``next_attempt_at`` after a temporary failure, or failed for good.
+    """
+
+    __tablename__ = "outbox"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    question_id: Mapped[int | None] = mapped_column(
+        ForeignKey("submitted_questions.id", ondelete="CASCADE"), nullable=True, index=True
+    )
+    recipient: Mapped[str] = mapped_column(String(320))
+    subject: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
 
 class EntryFacet(Base):

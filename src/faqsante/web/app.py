@@ -16,11 +16,13 @@ from starlette.concurrency import run_in_threadpool
 
 from faqsante import __version__
 from faqsante.config import Settings
+from faqsante.mail import Mailer
 from faqsante.search import SearchEngine
 from faqsante.store import Database
 from faqsante.web import admin, api, facets, pages
 from faqsante.web.docs import install_docs
 from faqsante.web.errors import install_error_handlers
+from faqsante.web.mail import retrying_outbox
 from faqsante.web.metrics import install_metrics
 from faqsante.web.security import install_security
 from faqsante.web.templating import STATIC_DIR
@@ -40,7 +42,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         await run_in_threadpool(engine.refresh)  # build the indexes before the first visitor waits for them
-        yield
+        async with retrying_outbox(db, app.state.mailer):
+            yield
         db.dispose()
 
     app = FastAPI(
@@ -54,6 +57,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.db = db
     app.state.engine = engine
+    app.state.mailer = Mailer.from_settings(settings)  # None: mail off
 
     install_error_handlers(app)
     app.add_middleware(VisitorCookieMiddleware)

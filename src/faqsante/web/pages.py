@@ -18,6 +18,7 @@ from faqsante.store import audience, catalog
 from faqsante.web.answers import ask_logged, entry_detail
 from faqsante.web.deps import DbDep, EngineDep, VisitorDep
 from faqsante.web.facets import FiltersDep, facet_panel, filtered_counts, search_filters
+from faqsante.web.mail import MailerDep
 from faqsante.web.params import PageNumber, RowId
 from faqsante.web.templating import render
 
@@ -110,26 +111,32 @@ def vote(
 
 
 @router.get("/question")
-def question_form(request: Request, q: str = "") -> Response:
+def question_form(request: Request, mailer: MailerDep, q: str = "") -> Response:
     """« Je n'ai pas trouvé ma réponse » : the form, filled with the question searched for."""
-    return render(request, "question.html", {"question": q, "email": ""})
+    return render(request, "question.html", {"question": q, "email": "", "mail": mailer is not None})
 
 
 @router.post("/question")
 def submit_question(
-    request: Request, db: DbDep, question: Annotated[str, Form()] = "", email: Annotated[str, Form()] = ""
+    request: Request,
+    db: DbDep,
+    mailer: MailerDep,
+    question: Annotated[str, Form()] = "",
+    email: Annotated[str, Form()] = "",
 ) -> Response:
+    """Without mail configured the form asks for no address, and none is kept (nothing was promised)."""
     try:
-        audience.submit_question(db, question, email)
+        audience.submit_question(db, question, email if mailer is not None else None)
     except InvalidInput as error:
-        context = {"question": question, "email": email, "error": str(error), "field": error.field}
+        context = {"question": question, "email": email, "error": str(error), "field": error.field,
+                   "mail": mailer is not None}  # fmt: skip
         return render(request, "question.html", context, status_code=400)
     return RedirectResponse("/question/merci", status_code=303)
 
 
 @router.get("/question/merci")
-def question_sent(request: Request) -> Response:
-    return render(request, "question_sent.html")
+def question_sent(request: Request, mailer: MailerDep) -> Response:
+    return render(request, "question_sent.html", {"mail": mailer is not None})
 
 
 def _entry_url(entry_id: str) -> str:

@@ -1,0 +1,35 @@
+"""The French e-mails faqsante sends: today one, « votre question a une réponse »."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import quote
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A message before it has a sender: what the outbox stores and retries."""
+
+    recipient: str
+    subject: str
+    body: str
+
+
+def answer_notice(*, recipient: str, question: str, entry_id: str, public_url: str, site_name: str) -> Draft:
+    """Tell a visitor where the answer to the question they submitted is.
+
+    # answer_notice(recipient="a@b.fr", question="Comment …", entry_id="c1179", public_url="https://faq.example.fr",
+    #               site_name="FAQ du numérique en santé").body  ->  "Bonjour,\n\nVous avez posé … /reponses/c1179 …"
+    """
+    link = f"{public_url.rstrip('/')}/reponses/{quote(entry_id, safe='')}"
+    body = (
+        "Bonjour,\n\n"
+        f"Vous avez posé cette question sur la {site_name} :\n\n"
+        f"« {question} »\n\n"
+        "L'équipe qui rédige la FAQ y a répondu. Vous trouverez la réponse à cette adresse :\n\n"
+        f"{link}\n\n"
+        "Vous recevez ce message parce que vous avez laissé votre adresse en posant la question ; "
+        "elle ne servira à rien d'autre et vous ne recevrez pas d'autre message à ce sujet.\n\n"
+        f"— L'équipe de la {site_name}\n"
+    )
+    return Draft(recipient=recipient, subject=f"Votre question a une réponse — {site_name}", body=body)

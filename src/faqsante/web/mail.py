@@ -1,0 +1,60 @@
+"""Mail in the web app: the process's mailer, a send right after the response, and a retry loop per worker.
+
+An editor's click never waits for the SMTP server: the handler commits (the outbox row with it), answers,
+and only then ``deliver_due`` runs as a background task. Whatever failed is picked up by the loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager, suppress
+from typing import Annotated
+
+from fastapi import BackgroundTasks, Depends, Request
+from sqlalchemy.exc import SQLAlchemyError
+from starlette.concurrency import run_in_threadpool
+
+from faqsante.mail import Mailer, deliver_due
+from faqsante.store import Database
+
+RETRY_INTERVAL_SECONDS = 60
+log = logging.getLogger(__name__)
+
+
+def get_mailer(request: Request) -> Mailer | None:
+    """None when mail is off (FAQSANTE_SMTP_URL and its companions unset)."""
+    return request.app.state.mailer
+
+
+MailerDep = Annotated[Mailer | None, Depends(get_mailer)]
+
+
+def send_after_response(background: BackgroundTasks, db: Database, mailer: Mailer | None) -> None:
+    if mailer is not None:
+        background.add_task(deliver_due, db, mailer)
+
+
+@asynccontextmanager
+async def retrying_outbox(db: Database, mailer: Mailer | None) -> AsyncIterator[None]:
+    """While the app runs, send what is due every minute (claims keep two workers off one message)."""
+    if mailer is None:
+        yield
+        return
+    task = asyncio.create_task(_retry_forever(db, mailer))
+    try:
+        yield
+    finally:
+        task.cancel()
+        with suppress(asyncio.CancelledError):
+            await task
+
+
+async def _retry_forever(db: Database, mailer: Mailer) -> None:
+    while True:
+        await asyncio.sleep(RETRY_INTERVAL_SECONDS)
+        try:
+            await run_in_threadpool(deliver_due, db, mailer)
+        except SQLAlchemyError:  # the database was briefly unreachable: the next round tries again
+            log.exception("outbox: envoi des e-mails en attente impossible pour l'instant")
