@@ -1,14 +1,14 @@
 """mail outbox: e-mails to visitors, sent after the commit and retried
 
-Revision ID: 0002_mail_outbox
-Revises: 0001
+Revision ID: 0003_mail_outbox
+Revises: 0002_entry_questions
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0002_mail_outbox"
-down_revision = "0001"
+revision = "0003_mail_outbox"
+down_revision = "0002_entry_questions"
 branch_labels = None
 depends_on = None
 
