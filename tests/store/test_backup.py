@@ -23,6 +23,7 @@ from faqsante.store.models import (
     EntryQuestion,
     Feedback,
     Meta,
+    OutgoingMail,
     QueryLog,
     SubmittedQuestion,
     User,
@@ -56,7 +57,11 @@ def populate(db: Database, sample_dir: Path) -> None:
             )
         )
         session.add(QueryLog(query="question sans réponse", result_ids=[], abstained=True, top_confidence=None))
-        session.add(SubmittedQuestion(question="Et pour les pharmacies ?", email="a@exemple.fr"))
+        asked = SubmittedQuestion(question="Et pour les pharmacies ?", email="a@exemple.fr", status="answered")
+        session.add(asked)
+        session.flush()
+        session.add(OutgoingMail(question_id=asked.id, recipient="a@exemple.fr", subject="Votre question a une réponse",
+                                 body="« Et pour les pharmacies ? »\n", attempts=2, status="sent", sent_at=INSTANT))  # fmt: skip
         session.add(EntryQuestion(entry_id=first, text="e-CPS ?", key="ecp", origin="learned", state="suggested", asked_count=3))
         session.add(EntryQuestion(entry_id=None, text="Prix du timbre ?", key="prix timbr", origin="import", state="accepted"))
         session.add(User(username="éditrice", password_hash="$argon2id$v=19$m=65536,t=3,p=4$abc", role="admin"))
