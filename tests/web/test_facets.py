@@ -100,7 +100,7 @@ def test_facet_counts_follow_the_query(client: TestClient) -> None:
 def test_the_results_page_has_the_filters_panel_without_javascript(client: TestClient) -> None:
     page = client.get("/", params={"q": IDENTITY_QUESTION, "produit": "ins"}, headers={"Accept": "text/html"})
     assert page.status_code == 200
-    assert "Votre question concerne quel produit ou service produit ?" in page.text
+    assert "Votre question concerne quel produit ou service ?" in page.text
     assert 'form="recherche" name="produit" value="ins" checked' in page.text
     assert '<details class="filtres" data-filtres open>' in page.text
 

@@ -1,4 +1,4 @@
-"""Answers are plain text: they render as paragraphs, lists and links, and everything else is escaped."""
+"""Answers are Markdown (plain text reads as Markdown): paragraphs, lists, links, phone numbers; the rest is escaped."""
 
 from __future__ import annotations
 
@@ -8,21 +8,36 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from faqsante.web.presentation import answer_html, entry_title, excerpt
+from faqsante.web.presentation import answer_html, entry_title, excerpt, marked_excerpt, phone_links
+
+
+def flat(html: str) -> str:
+    return str(html).replace("\n", "")
 
 
 def test_paragraphs_line_breaks_and_lists() -> None:
     html = answer_html("Plusieurs causes :\n- la première ;\n• la deuxième\n\nEnsuite\nune ligne\n\n1. un\n2. deux")
-    assert html == (
-        "<p>Plusieurs causes :</p>\n"
-        "<ul><li>la première ;</li><li>la deuxième</li></ul>\n"
-        "<p>Ensuite<br>\nune ligne</p>\n"
+    assert flat(html) == (
+        "<p>Plusieurs causes :</p>"
+        "<ul><li>la première ;</li><li>la deuxième</li></ul>"
+        "<p>Ensuite<br />une ligne</p>"
         "<ol><li>un</li><li>deux</li></ol>"
     )
 
 
 def test_a_numbered_list_keeps_its_first_number() -> None:
-    assert '<ol start="3"><li>trois</li></ol>' in answer_html("Suite :\n3. trois")
+    assert '<ol start="3"><li>trois</li></ol>' in flat(answer_html("Suite :\n3. trois"))
+
+
+def test_markdown_links_and_emphasis_render_instead_of_showing_their_syntax() -> None:
+    html = answer_html("Voir [la documentation](https://esante.gouv.fr/doc) **avant** de commencer.")
+    assert '<a href="https://esante.gouv.fr/doc">la documentation</a>' in html
+    assert "<strong>avant</strong>" in html and "](" not in html
+
+
+def test_markdown_headings_sit_under_the_page_title() -> None:
+    assert "<h2>Étapes</h2>" in answer_html("# Étapes\n\nUne.")
+    assert "<h3>Étapes</h3>" in answer_html("# Étapes", heading_level=3)
 
 
 @pytest.mark.parametrize(
@@ -30,7 +45,7 @@ def test_a_numbered_list_keeps_its_first_number() -> None:
     [
         ("voir https://esante.gouv.fr/faq.", '<a href="https://esante.gouv.fr/faq">https://esante.gouv.fr/faq</a>.'),
         ("(https://x.fr/a_(b))", '(<a href="https://x.fr/a_(b)">https://x.fr/a_(b)</a>)'),
-        ('"https://x.fr/?a=1&b=2".', '&#34;<a href="https://x.fr/?a=1&amp;b=2">https://x.fr/?a=1&amp;b=2</a>&#34;.'),
+        ('"https://x.fr/?a=1&b=2".', '&quot;<a href="https://x.fr/?a=1&amp;b=2">https://x.fr/?a=1&amp;b=2</a>&quot;.'),
         ("écrire à support@esante.gouv.fr.", '<a href="mailto:support@esante.gouv.fr">support@esante.gouv.fr</a>.'),
         ("appelez le 01 23 45 67 89", '<a href="tel:+33123456789">01 23 45 67 89</a>'),
         ("ou le 01.23.45.67.89", '<a href="tel:+33123456789">01.23.45.67.89</a>'),
@@ -57,15 +72,54 @@ def test_markup_and_scripts_are_escaped() -> None:
     assert "&lt;script&gt;" in html
 
 
-PIECES = [*"ab<>\"'&:/.@- \n1234567890+()•*", "http://", "https://", "javascript:", "mailto:", "tel:", "le ", ".fr"]
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[clic](javascript:alert(1))",
+        "[clic](JAVASCRIPT:alert(1))",
+        "[clic]( javascript:alert(1))",
+        "<javascript:alert(1)>",
+        "[clic](data:text/html;base64,PHNjcmlwdD4=)",
+        "[clic](//evil.example/x)",
+        "![image](https://evil.example/x.png)",
+        "[clic][r]\n\n[r]: vbscript:msgbox",
+    ],
+)
+def test_no_unsafe_link_or_image_is_ever_produced(text: str) -> None:
+    html = str(answer_html(text))
+    assert "<img" not in html
+    assert not re.search(r'href="(?!https?://|mailto:|tel:|/[^/]|#)', html), html
+
+
+PIECES = [*"ab<>\"'&:/.@- \n1234567890+()•*[]!#_`", "http://", "https://", "javascript:", "mailto:", "tel:", "le ", ".fr"]
+ALLOWED_TAGS = "p|br|ul|ol|li|a|em|strong|code|pre|del|blockquote|hr|h[2-6]|table|thead|tbody|tr|th|td"
 
 
 @given(st.lists(st.sampled_from(PIECES), max_size=40).map("".join))
 def test_only_safe_links_ever_come_out(text: str) -> None:
     html = str(answer_html(text))
-    assert not re.search(r"<(?!/?(?:p|br|ul|ol|li|a)\b)", html)
+    assert not re.search(rf"<(?!/?(?:{ALLOWED_TAGS})\b)", html)
     for href in re.findall(r'href="([^"]*)"', html):
-        assert href.startswith(("http://", "https://", "mailto:", "tel:")), href
+        assert href.startswith(("http://", "https://", "mailto:", "tel:", "/", "#")) and not href.startswith("//"), href
+
+
+def test_phone_numbers_are_found_with_their_dialable_address() -> None:
+    text = "appelez le 01 23 45 67 89 ou le 3422"
+    assert [(text[start:end], href) for start, end, href in phone_links(text)] == [
+        ("01 23 45 67 89", "tel:+33123456789"),
+        ("3422", "tel:3422"),
+    ]
+
+
+def test_a_phone_number_inside_a_link_is_left_in_its_link() -> None:
+    html = answer_html("[le support au 01 23 45 67 89](https://x.fr)")
+    assert html.count("<a ") == 1 and "tel:" not in html
+
+
+def test_searched_words_are_marked_in_excerpts_as_search_matches_them() -> None:
+    html = marked_excerpt("Activez votre e-CPS depuis l'application <b>.", "activer e-cps")
+    assert html == "<mark>Activez</mark> votre <mark>e-CPS</mark> depuis l&#39;application &lt;b&gt;."
+    assert marked_excerpt("Activez votre e-CPS.", None) == "Activez votre e-CPS."
 
 
 def test_titles_of_entries_without_a_question() -> None:

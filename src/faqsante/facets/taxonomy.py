@@ -41,7 +41,7 @@ class FacetValue:
 @dataclass(frozen=True)
 class Facet:
     key: str
-    label: str  # the site's prompt: « Votre question concerne quel produit ou service produit ? »
+    label: str  # the prompt: « Votre question concerne quel produit ou service ? »
     values: Mapping[str, FacetValue]
     context: PhraseSet  # when not empty, the entry must mention one of these for keywords to count
 

@@ -10,6 +10,7 @@ import math
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, func, select
@@ -17,10 +18,11 @@ from sqlalchemy.orm import Session
 
 from faqsante.errors import NotFound
 from faqsante.store.db import Database
-from faqsante.store.models import Entry, EntrySource, Source
+from faqsante.store.models import Entry, EntrySource, QueryLog, Source, utcnow
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
+POPULAR_WINDOW = timedelta(days=90)  # « les plus consultées » follow what visitors open these days
 
 
 @dataclass(frozen=True)
@@ -139,6 +141,34 @@ def list_entries(
         ).all()
         items = _published(session, list(entries))
     return EntryPage(items=items, page=page, per_page=per_page, total=total, section=section)
+
+
+def section_entry_ids(db: Database, section: str) -> list[str]:
+    """The ids of a section's published entries."""
+    with db.session() as session:
+        return list(
+            session.scalars(select(Entry.id).where(Entry.status == "published", Entry.section == section))
+        ) if _storable(section) else []
+
+
+def most_consulted(db: Database, *, limit: int = 6) -> list[PublishedEntry]:
+    """The published entries visitors opened most from search results lately, most opened first.
+
+    Opens are the clicks the portal logs (``query_log.clicked_entry_id``); an entry merged or archived since
+    is left out rather than followed, so the list holds only what a visitor can read now.
+    """
+    opens = func.count().label("opens")
+    with db.session() as session:
+        ids = session.scalars(
+            select(QueryLog.clicked_entry_id)
+            .join(Entry, Entry.id == QueryLog.clicked_entry_id)
+            .where(Entry.status == "published", QueryLog.created_at >= utcnow() - POPULAR_WINDOW)
+            .group_by(QueryLog.clicked_entry_id)
+            .order_by(opens.desc(), QueryLog.clicked_entry_id)
+            .limit(limit)
+        ).all()
+        entries = {entry.id: entry for entry in session.scalars(select(Entry).where(Entry.id.in_(ids)))}
+        return _published(session, [entries[entry_id] for entry_id in ids if entry_id in entries])
 
 
 def _storable(key: str | None) -> bool:

@@ -10,14 +10,16 @@ own, so choosing « INS » still shows how many answers « DMP » would add.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Annotated, Any
+from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, Field
 
 from faqsante.facets import load_taxonomy, tags_by_entry
 from faqsante.search import SearchEngine
-from faqsante.store import Database
+from faqsante.store import Database, catalog
 from faqsante.web.deps import DbDep, EngineDep
 from faqsante.web.schemas import ERROR_RESPONSES
 
@@ -54,10 +56,32 @@ def search_filters(filters: dict[str, list[str]]) -> dict[str, list[str]] | None
 
 
 def filtered_counts(
-    engine: SearchEngine, db: Database, q: str | None, filters: dict[str, list[str]]
+    engine: SearchEngine,
+    db: Database,
+    q: str | None,
+    filters: dict[str, list[str]],
+    *,
+    section: str | None = None,
 ) -> dict[str, Any]:
-    """Counts per value among the answers to ``q`` (its best POOL), or among all published entries without ``q``."""
-    ids = [hit.id for hit in engine.ask(q, top_k=POOL).results] if q else None
+    """Counts per value among the answers to ``q`` (its best POOL), or among the published entries (of ``section``).
+
+    The whole FAQ's counts, which every home page shows, are computed once per data version.
+    """
+    if q is None and section is None and not filters:
+        return _whole_faq_counts(db, db.data_version())
+    if q:
+        ids: list[str] | None = [hit.id for hit in engine.ask(q, top_k=POOL).results]
+    else:
+        ids = catalog.section_entry_ids(db, section) if section else None
+    return _counts(db, ids, filters, q)
+
+
+@lru_cache(maxsize=8)
+def _whole_faq_counts(db: Database, version: int) -> dict[str, Any]:
+    return _counts(db, None, {}, None)
+
+
+def _counts(db: Database, ids: list[str] | None, filters: dict[str, list[str]], q: str | None) -> dict[str, Any]:
     tags = tags_by_entry(db, ids)
     taxonomy = load_taxonomy()
     counts = {facet.key: dict.fromkeys(facet.values, 0) for facet in taxonomy}
@@ -91,6 +115,38 @@ def facet_panel(counts: dict[str, Any], filters: dict[str, list[str]]) -> list[d
         if options:
             panel.append({"key": facet.key, "label": facet.label, "options": options, "active": bool(chosen)})
     return panel
+
+
+def filter_chips(path: str, params: list[tuple[str, str]], filters: dict[str, list[str]]) -> list[dict[str, str]]:
+    """The active filters as removable chips: each one's label and the address of the page without it.
+
+    # path "/reponses", params [("produit", "INS"), ("page", "2")], filters {"produit": ["ins"]}
+    #   -> [{"label": "INS (identité nationale de santé)", "remove_url": "/reponses"}]
+    Other parameters (the question, the section) are kept; the page number and live-search state are not.
+    """
+    taxonomy = load_taxonomy()
+    kept = [(name, value) for name, value in params if name not in taxonomy.facets and name not in _TRANSIENT]
+    chosen = [(facet, key) for facet, keys in filters.items() for key in keys]
+    return [
+        {
+            "label": taxonomy.value(facet, key).label,
+            "remove_url": _url(path, kept + [pair for pair in chosen if pair != (facet, key)]),
+        }
+        for facet, key in chosen
+    ]
+
+
+def clear_filters_url(path: str, params: list[tuple[str, str]]) -> str:
+    """The page without any filter (« Effacer les filtres »)."""
+    facets = load_taxonomy().facets
+    return _url(path, [(name, value) for name, value in params if name not in facets and name not in _TRANSIENT])
+
+
+_TRANSIENT = {"page", "partiel", "suite"}
+
+
+def _url(path: str, params: list[tuple[str, str]]) -> str:
+    return f"{path}?{urlencode(params, quote_via=quote)}" if params else path
 
 
 class FacetCountsOut(BaseModel):

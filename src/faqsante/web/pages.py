@@ -10,21 +10,30 @@ from typing import Annotated
 from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Form, Query, Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import FileResponse, RedirectResponse, Response
 
 from faqsante.errors import InvalidInput, InvalidQuery
+from faqsante.facets.entry_tags import facet_conditions
 from faqsante.search import AskResult
-from faqsante.store import audience, catalog
+from faqsante.store import audience, catalog, legal
 from faqsante.web.answers import ask_logged, entry_detail
 from faqsante.web.deps import DbDep, EngineDep, VisitorDep
-from faqsante.web.facets import FiltersDep, facet_panel, filtered_counts, search_filters
+from faqsante.web.facets import (
+    FiltersDep,
+    clear_filters_url,
+    facet_panel,
+    filter_chips,
+    filtered_counts,
+    search_filters,
+)
 from faqsante.web.mail import MailerDep
 from faqsante.web.params import PageNumber, RowId
-from faqsante.web.templating import render
+from faqsante.web.templating import STATIC_DIR, render
 
 router = APIRouter(include_in_schema=False)
 
 RESULTS_SHOWN = 10
+POPULAR_SHOWN = 6
 # What the vote widget shows after a vote: ?avis=non asks for a comment, ?avis=merci thanks.
 VOTE_STATES = ("non", "merci")
 
@@ -39,13 +48,18 @@ def home(
     partiel: bool = False,
     suite: Annotated[RowId | None, Query(description="log id of this live search's previous keystrokes")] = None,
 ) -> Response:
-    """Search box and sections; with ``q``, the results and the filters panel (its counts follow ``q``) too.
+    """Search box, the filters to browse without typing, the most consulted answers and the sections; with
+    ``q``, the results and the filters panel (its counts follow ``q``) instead.
 
-    ``partiel=1`` returns only the results block.
+    ``partiel=1`` returns only the results block. An empty question with filters is browsing: /reponses.
     """
+    if q is not None and not q.strip() and filters and not partiel:
+        return RedirectResponse(f"/reponses?{urlencode(_filter_params(request), quote_via=quote)}", status_code=303)
     context: dict[str, object] = {"q": q or ""}
     status = 200
     if q is not None:
+        params = request.query_params.multi_items()
+        context.update(chips=filter_chips("/", params, filters), clear_url=clear_filters_url("/", params))
         try:
             result, query_id = ask_logged(
                 engine, db, q, top_k=RESULTS_SHOWN, channel="web", refines=suite, facets=search_filters(filters)
@@ -57,17 +71,48 @@ def home(
             status = 400
     if partiel:
         return render(request, "_results.html", context, status_code=status)
-    context["sections"] = [section.to_dict() for section in catalog.list_sections(db)]
+    if q is None:
+        context["browse_panel"] = facet_panel(filtered_counts(engine, db, None, {}), {})
+        context["popular"] = [entry.to_dict() for entry in catalog.most_consulted(db, limit=POPULAR_SHOWN)]
+        context["sections"] = [section.to_dict() for section in catalog.list_sections(db)]
     return render(request, "home.html", context, status_code=status)
 
 
 @router.get("/reponses")
 def entries(
-    request: Request, db: DbDep, rubrique: str | None = None, page: PageNumber = 1
+    request: Request,
+    engine: EngineDep,
+    db: DbDep,
+    filters: FiltersDep,
+    rubrique: str | None = None,
+    page: PageNumber = 1,
 ) -> Response:
-    """All published entries, or one section's, page by page."""
-    listing = catalog.list_entries(db, section=rubrique or None, page=page).to_dict()
-    return render(request, "entries.html", {"listing": listing})
+    """All published entries, or one section's, page by page; the five filters narrow them (``?produit=e_cps``)."""
+    section = rubrique or None
+    listing = catalog.list_entries(db, section=section, page=page, where=facet_conditions(filters)).to_dict()
+    params = request.query_params.multi_items()
+    counts = filtered_counts(engine, db, None, filters, section=section)
+    context = {
+        "listing": listing,
+        "chips": filter_chips("/reponses", params, filters),
+        "clear_url": clear_filters_url("/reponses", params),
+        "facet_panel": facet_panel(counts, filters),
+        "page_url": _page_url(params),
+    }
+    return render(request, "entries.html", context)
+
+
+@router.get("/accessibilite")
+@router.get("/mentions-legales")
+@router.get("/donnees-personnelles")
+def legal_page(request: Request, db: DbDep) -> Response:
+    """The footer's legal pages, as an administrator wrote them (or their defaults)."""
+    return render(request, "legal.html", {"page": legal.legal_page(db, request.url.path.strip("/"))})
+
+
+@router.get("/favicon.ico")
+def favicon() -> Response:
+    return FileResponse(STATIC_DIR / "favicon.ico", media_type="image/x-icon", headers={"Cache-Control": "max-age=86400"})
 
 
 @router.get("/reponses/{entry_id}")
@@ -137,6 +182,17 @@ def submit_question(
 @router.get("/question/merci")
 def question_sent(request: Request, mailer: MailerDep) -> Response:
     return render(request, "question_sent.html", {"mail": mailer is not None})
+
+
+def _filter_params(request: Request) -> list[tuple[str, str]]:
+    """The filters of a request without its question: « Rechercher » with an empty box and ticked filters."""
+    return [(name, value) for name, value in request.query_params.multi_items() if name != "q"]
+
+
+def _page_url(params: list[tuple[str, str]]) -> str:
+    """# [("produit", "ins"), ("page", "2")]  ->  "/reponses?produit=ins&"  (the pagination adds page=N)"""
+    kept = [(name, value) for name, value in params if name != "page"]
+    return f"/reponses?{urlencode(kept, quote_via=quote)}&" if kept else "/reponses?"
 
 
 def _entry_url(entry_id: str) -> str:

@@ -1,34 +1,42 @@
-"""How an entry looks on a page: its title, a short excerpt, and its answer as safe HTML.
+"""How an entry looks on a page: its title, a short excerpt with the searched words marked, and its answer as safe HTML.
 
-Answers are plain text: "\\n\\n" between paragraphs, "\\n" line breaks, bullet lines starting with
-"-", "•", "*" or "1.". Everything is escaped; the only markup produced is <p>, <br>, <ul>, <ol>, <li> and
-<a> whose href is built here from an http(s) URL, an e-mail address (mailto:) or a French phone number
-(tel:) — never from anything else, so no ``javascript:`` link can come out.
+Answers are Markdown (markdown-it-py): imported answers are plain text — "\\n\\n" between paragraphs, "\\n"
+line breaks, bullet lines starting with "-", "•", "*" or "1." — which reads as Markdown once a list is
+allowed to follow its introducing line; editors may write links ``[libellé](https://…)`` and emphasis.
+Raw HTML is escaped, images and indented code are off, and a link keeps its href only for http(s), mailto:,
+tel: and this site's own paths, so no ``javascript:`` link can come out. Bare addresses become links
+(linkify-it-py) and phone numbers ``tel:`` links (phonenumbers, French numbering plan).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+import phonenumbers
+from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererHTML
+from markdown_it.rules_core import StateCore
+from markdown_it.token import Token
+from markdown_it.utils import EnvType, OptionsDict
 from markupsafe import Markup, escape
+from phonenumbers import shortnumberinfo
+
+from faqsante.search.analysis import FrenchAnalyzer
 
 TITLE_LENGTH = 110
 EXCERPT_LENGTH = 280
+REGION = "FR"
 
 _BULLET = re.compile(r"\s*[-•*]\s+(?P<text>.*)")
 _NUMBERED = re.compile(r"\s*(?P<number>\d{1,3})[.)]\s+(?P<text>.*)")
-_INLINE = re.compile(
-    r"(?P<url>\bhttps?://[^\s<>\"'«»]+)"
-    r"|(?P<email>\b[\w.%+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}\b)"
-    # 01 23 45 67 89 · 0123456789 · 01.23.45.67.89 · +33 1 23 45 67 89 · +33 (0)1 23 45 67 89 · 0 820 25 00 35
-    r"|(?P<phone>(?<![\w+])(?:\+33\s?(?:\(0\)\s?)?|0\s?)[1-9](?:[\s.-]?\d{2}){4}(?!\d))"
-    # numéros courts : « appelez le 3422 », « au 3422 », « numéro vert 3422 »
-    r"|(?P<lead>\b(?:numéro(?:\s+vert)?|au|le|composez|appelez)\s+)(?P<short>3\d{3})(?![\d\w])",
-    re.IGNORECASE,
-)
-_URL_TRAILING = ".,;:!?)]}"
+# Short numbers are digits like any other; they count as a phone number only after a word that calls them one:
+# « appelez le 3422 », « au 3422 », « numéro vert 3422 » (and only if the French plan knows them).
+_SHORT_NUMBER = re.compile(r"\b(?:numéro(?:\s+vert)?|au|le|composez|appelez)\s+(?P<number>\d{2,4})(?![\d\w])", re.IGNORECASE)
+_SAFE_HREF = re.compile(r"(?:https?://|mailto:|tel:|/(?!/)|#)", re.IGNORECASE)
+_WORD = re.compile(r"\w+(?:[.\-/_]\w+)*")
+_ANALYZER = FrenchAnalyzer()
 
 
 def entry_title(entry: Mapping[str, Any]) -> str:
@@ -50,93 +58,127 @@ def excerpt(text: str, length: int = EXCERPT_LENGTH) -> str:
     return _shorten(flat, length)
 
 
-def answer_html(text: str) -> Markup:
-    """Render an answer's paragraphs, lists, links, e-mail addresses and phone numbers as escaped HTML."""
-    blocks = re.split(r"\n\s*\n", (text or "").strip())
-    return Markup("\n").join(html for block in blocks for html in _block_html(block.splitlines()))
+def answer_html(text: str, *, heading_level: int = 2) -> Markup:
+    """Render an answer (or any Markdown text of the site) as escaped HTML.
+
+    ``heading_level`` is the level a Markdown « # » becomes: under the page's own <h1>, an answer's titles
+    start lower. The text is the one editors wrote; nothing in it can add markup of its own.
+    """
+    env: EnvType = {"heading_shift": max(0, heading_level - 1)}
+    return Markup(_MARKDOWN.render(_as_markdown(text or ""), env).strip())  # noqa: S704  (escaped by markdown-it)
 
 
-def _block_html(lines: list[str]) -> Iterator[Markup]:
-    """# ["Causes :", "- une", "- deux"]  ->  <p>Causes :</p>, <ul><li>une</li><li>deux</li></ul>"""
-    paragraph: list[str] = []
-    items: list[str] = []
-    kind: str | None = None  # "ul" or "ol" while a list is open
-    start = 1
-    for line in lines:
-        if not line.strip():
-            continue
-        bullet, numbered = _BULLET.fullmatch(line), _NUMBERED.fullmatch(line)
-        line_kind = "ul" if bullet else "ol" if numbered else None
-        if line_kind != kind or line_kind is None:
-            if kind:
-                yield _list_html(kind, items, start)
-                items = []
-            if line_kind is None:
-                paragraph.append(line.strip())
-                kind = None
-                continue
-            if paragraph:
-                yield _paragraph_html(paragraph)
-                paragraph = []
-            kind = line_kind
-            start = int(numbered.group("number")) if numbered else 1
-        items.append((bullet or numbered).group("text"))  # type: ignore[union-attr]
-    if kind:
-        yield _list_html(kind, items, start)
-    if paragraph:
-        yield _paragraph_html(paragraph)
+def marked_excerpt(text: str, query: str | None, length: int = EXCERPT_LENGTH) -> Markup:
+    """The excerpt of ``text`` with the words of ``query`` in <mark>, matched as search matches them (stems).
+
+    # ("Activez votre e-CPS depuis…", "activer e-cps")  ->  "<mark>Activez</mark> votre <mark>e-CPS</mark> depuis…"
+    """
+    return mark_words(excerpt(text, length), query)
 
 
-def _paragraph_html(lines: list[str]) -> Markup:
-    return Markup("<p>{}</p>").format(Markup("<br>\n").join(_inline_html(line) for line in lines))
-
-
-def _list_html(kind: str, items: list[str], start: int) -> Markup:
-    opening = Markup(f'<ol start="{start}">') if kind == "ol" and start != 1 else Markup(f"<{kind}>")
-    body = Markup("").join(Markup("<li>{}</li>").format(_inline_html(item.strip())) for item in items)
-    return opening + body + Markup(f"</{kind}>")
-
-
-def _inline_html(text: str) -> Markup:
-    """Escape a line, turning URLs, e-mail addresses and phone numbers into links."""
-    parts: list[Markup | str] = []
+def mark_words(text: str, query: str | None) -> Markup:
+    """Escape ``text``, marking its words whose search term is one of the query's."""
+    wanted = set(_ANALYZER.terms(query or ""))
+    if not wanted:
+        return escape(text)
+    parts: list[Markup] = []
     position = 0
-    for match in _INLINE.finditer(text):
-        parts.append(text[position : match.start()])
-        position = match.end()
-        if match.group("url"):
-            url = match.group("url")
-            trimmed = _trim_url(url)
-            parts.append(_link(trimmed, trimmed))
-            position -= len(url) - len(trimmed)
-        elif match.group("email"):
-            parts.append(_link("mailto:" + match.group("email"), match.group("email")))
-        elif match.group("phone"):
-            parts.append(_link("tel:" + _dialable(match.group("phone")), match.group("phone")))
-        else:
-            parts.append(match.group("lead"))
-            parts.append(_link("tel:" + match.group("short"), match.group("short")))
-    parts.append(text[position:])
-    return Markup("").join(escape(part) for part in parts)
+    for match in _WORD.finditer(text):
+        if wanted.intersection(_ANALYZER.terms(match.group())):
+            parts += [escape(text[position : match.start()]), Markup("<mark>{}</mark>").format(match.group())]
+            position = match.end()
+    parts.append(escape(text[position:]))
+    return Markup("").join(parts)
 
 
-def _link(href: str, label: str) -> Markup:
-    return Markup('<a href="{}">{}</a>').format(href, label)
+def phone_links(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, tel: address) of each phone number in running text, in order.
+
+    # "appelez le 01 23 45 67 89 ou le 3422"  ->  [(11, 25, "tel:+33123456789"), (33, 37, "tel:3422")]
+    """
+    found = [
+        (match.start, match.end, "tel:" + phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164))
+        for match in phonenumbers.PhoneNumberMatcher(text, REGION)
+    ]
+    for match in _SHORT_NUMBER.finditer(text):
+        number = match.group("number")
+        start = match.start("number")
+        if shortnumberinfo.is_valid_short_number_for_region(phonenumbers.parse(number, REGION), REGION) and not any(
+            begin <= start < end for begin, end, _ in found
+        ):
+            found.append((start, match.end("number"), "tel:" + number))
+    return sorted(found)
 
 
-def _trim_url(url: str) -> str:
-    """# "https://x.fr/a." -> "https://x.fr/a" ;  "(voir https://x.fr/a)" keeps no ")" unless the URL opened one"""
-    while url and url[-1] in _URL_TRAILING:
-        if url[-1] == ")" and url.count("(") >= url.count(")"):
-            break
-        url = url[:-1]
-    return url
+def _as_markdown(text: str) -> str:
+    """Plain-text answers as Markdown: "•" bullets are "-" bullets, and a list may follow its introducing line.
+
+    # "Causes :\\n• une\\n3. trois"  ->  "Causes :\\n\\n- une\\n\\n3. trois"
+    """
+    lines: list[str] = []
+    previous = "blank"
+    for line in text.replace("\r\n", "\n").split("\n"):
+        bullet, numbered = _BULLET.fullmatch(line), _NUMBERED.fullmatch(line)
+        kind = "ul" if bullet else "ol" if numbered else "text" if line.strip() else "blank"
+        if bullet and line.lstrip().startswith("•"):
+            line = "- " + bullet.group("text")
+        if kind in ("ul", "ol") and previous not in (kind, "blank"):
+            lines.append("")
+        lines.append(line)
+        previous = kind
+    return "\n".join(lines)
 
 
-def _dialable(phone: str) -> str:
-    """# "01 23 45 67 89" -> "+33123456789" ;  "+33 (0)1 23 45 67 89" -> "+33123456789" """
-    digits = re.sub(r"\D", "", phone.replace("(0)", ""))
-    return "+" + digits if phone.startswith("+") else "+33" + digits[1:]
+def _link_phones(state: StateCore) -> None:
+    """A core rule after linkify: phone numbers in text outside links become tel: links."""
+    for block in state.tokens:
+        if block.type != "inline" or not block.children:
+            continue
+        children: list[Token] = []
+        depth = 0
+        for token in block.children:
+            depth += token.type == "link_open"
+            depth -= token.type == "link_close"
+            if token.type != "text" or depth or not any(c.isdigit() for c in token.content):
+                children.append(token)
+                continue
+            position = 0
+            for start, end, href in phone_links(token.content):
+                children += [
+                    _text(token.content[position:start]),
+                    Token("link_open", "a", 1, attrs={"href": href}),
+                    _text(token.content[start:end]),
+                    Token("link_close", "a", -1),
+                ]
+                position = end
+            children.append(_text(token.content[position:]))
+        block.children = [child for child in children if child.type != "text" or child.content]
+
+
+def _text(content: str) -> Token:
+    return Token("text", "", 0, content=content)
+
+
+def _shifted_heading(tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+    """« # Titre » as <h2> (or lower) inside a page that has its own <h1>."""
+    token = tokens[idx]
+    level = min(6, int(token.tag[1]) + int(env.get("heading_shift", 1)))
+    return f"<h{level}>" if token.nesting == 1 else f"</h{level}>\n"
+
+
+def _markdown() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False, "linkify": True, "breaks": True})
+    md.enable(["linkify", "table", "strikethrough"]).disable(["code", "image", "lheading"])
+    md.validateLink = lambda url: bool(_SAFE_HREF.match(url.strip()))  # type: ignore[method-assign]
+    md.linkify.set({"fuzzy_link": True, "fuzzy_email": True})
+    md.core.ruler.after("linkify", "phone", _link_phones)
+    renderer: RendererHTML = md.renderer  # type: ignore[assignment]
+    renderer.rules["heading_open"] = _shifted_heading  # type: ignore[assignment]
+    renderer.rules["heading_close"] = _shifted_heading  # type: ignore[assignment]
+    return md
+
+
+_MARKDOWN = _markdown()
 
 
 def _strip_marker(line: str) -> str:

@@ -1,10 +1,12 @@
 """The one Jinja environment of the site: its layout and filters serve the portal and any later page (admin).
 
 Templates extend ``base.html`` and keep scripts and styles in ``static/`` (no inline code: the CSP forbids it).
+Every page gets the site's name and its footer (the legal pages and the declared accessibility status).
 """
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
@@ -12,14 +14,38 @@ from fastapi import Request
 from fastapi.templating import Jinja2Templates
 from starlette.responses import HTMLResponse
 
-from faqsante.web.presentation import answer_html, entry_title, excerpt
+from faqsante.store import legal
+from faqsante.web.presentation import answer_html, entry_title, excerpt, mark_words, marked_excerpt
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 STATIC_DIR = Path(__file__).parent / "static"
+FOOTER_TTL_S = 30.0  # an administrator's new accessibility status reaches every worker within this delay
 
 templates = Jinja2Templates(directory=TEMPLATES_DIR)
-templates.env.filters.update(answer_html=answer_html, entry_title=entry_title, excerpt=excerpt)
+templates.env.filters.update(
+    answer_html=answer_html, entry_title=entry_title, excerpt=excerpt, marked_excerpt=marked_excerpt, mark_words=mark_words
+)
+_footer_cache: dict[str, tuple[float, str]] = {}  # database URL -> (read at, accessibility status)
 
 
 def render(request: Request, name: str, context: dict[str, Any] | None = None, status_code: int = 200) -> HTMLResponse:
-    return templates.TemplateResponse(request, name, context or {}, status_code=status_code)
+    site = {"site_name": request.app.state.settings.site_name, "accessibility_status": _accessibility_status(request)}
+    return templates.TemplateResponse(request, name, {**site, **(context or {})}, status_code=status_code)
+
+
+def forget_footer() -> None:
+    """Read the accessibility status again on the next page (this worker), after an administrator changed it."""
+    _footer_cache.clear()
+
+
+def _accessibility_status(request: Request) -> str:
+    """The status the footer declares; an error page still renders when the database cannot be read."""
+    db = request.app.state.db
+    read_at, status = _footer_cache.get(db.url, (0.0, legal.DEFAULT_STATUS))
+    if time.monotonic() - read_at >= FOOTER_TTL_S:
+        try:
+            status = legal.accessibility_status(db)
+        except Exception:  # noqa: BLE001  (a page about a failing database must not fail on its footer)
+            return status
+        _footer_cache[db.url] = (time.monotonic(), status)
+    return status
