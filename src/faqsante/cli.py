@@ -382,6 +382,9 @@ def serve(
             workers=workers,
             access_log=access_log,
             server_header=False,
+            # uvicorn would believe X-Forwarded-For from 127.0.0.1 (FORWARDED_ALLOW_IPS) with no proxy there:
+            # the app believes FAQSANTE_TRUSTED_PROXIES only (faqsante.web.security.install_proxy_headers).
+            proxy_headers=False,
         )
 
 

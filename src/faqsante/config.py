@@ -23,15 +23,18 @@ class Settings:
                            "sentence-transformers:<model name or path>" (optional extra)
     FAQSANTE_INDEX_DIR     where derived index caches live (rebuildable at any time)
     FAQSANTE_RATE_ASK, FAQSANTE_RATE_FEEDBACK, FAQSANTE_RATE_QUESTIONS, FAQSANTE_RATE_SIGNIN
-                           requests allowed per client address, e.g. "120/minute" (that many at once, then
-                           refilled evenly), or "off"; counted in each worker process
+                           requests allowed per client address, e.g. "120/minute" (that many in any minute),
+                           or "off"
+    FAQSANTE_RATE_STORAGE  where the limits count: "memory://" (each worker process, the default) or
+                           "redis://host:6379/0" (shared by every worker)
     FAQSANTE_SECRET_KEY    signs session cookies; when unset, a random key is generated once and kept in the
                            database (table meta) so that every worker shares it — set it in production anyway
     FAQSANTE_LLM_URL       optional OpenAI-compatible endpoint (".../v1") that words suggested titles; off when
                            unset, the extractive suggestion is used then (FAQSANTE_LLM_MODEL, FAQSANTE_LLM_API_KEY)
     FAQSANTE_SITE_NAME     the portal's name, in its header and every page title
-    FAQSANTE_TRUSTED_PROXIES  comma-separated addresses of reverse proxies whose X-Forwarded-Proto is believed
-                           ("*" for any), so that cookies get the Secure flag behind an HTTPS proxy
+    FAQSANTE_TRUSTED_PROXIES  comma-separated addresses (or networks) of reverse proxies whose X-Forwarded-For and
+                           X-Forwarded-Proto are believed ("*" for any): the client address for rate limits, and
+                           the Secure flag on cookies behind an HTTPS proxy; from anyone else they are ignored
     FAQSANTE_SMTP_URL      e-mails to visitors whose question was answered: smtp://user:password@host:port
                            (STARTTLS when the server offers it) or smtps://… (TLS from the start); with
                            FAQSANTE_MAIL_FROM (the sender) and FAQSANTE_PUBLIC_URL (the site's address, for links).
@@ -56,6 +59,7 @@ class Settings:
     mail_from: str = field(default_factory=lambda: _env("FAQSANTE_MAIL_FROM", ""))
     public_url: str = field(default_factory=lambda: _env("FAQSANTE_PUBLIC_URL", ""))
     rate_signin: str = field(default_factory=lambda: _env("FAQSANTE_RATE_SIGNIN", "10/minute"))
+    rate_storage: str = field(default_factory=lambda: _env("FAQSANTE_RATE_STORAGE", "memory://"))
 
     def with_db(self, db_url: str | None) -> "Settings":
         return replace(self, db_url=db_url) if db_url else self

@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from faqsante.web.app import create_app
-from faqsante.web.security import CONTENT_SECURITY_POLICY, Rate, TokenBuckets
+from faqsante.web.security import CONTENT_SECURITY_POLICY, parse_rate
 
 from .conftest import ECPS_QUESTION, copy_sqlite, web_settings
 
@@ -89,20 +89,36 @@ def test_searches_share_one_allowance_between_the_api_and_the_portal(visitor: Te
     assert visitor.post("/api/entries/inconnue/feedback", json={"helpful": True}).status_code == 404  # not limited
 
 
-def test_a_bucket_refills_with_time() -> None:
-    now = [0.0]
-    buckets = TokenBuckets(Rate.parse("2/minute"), clock=lambda: now[0])  # type: ignore[arg-type]
-    assert buckets.take("a") == buckets.take("a") == 0.0
-    assert buckets.take("a") == pytest.approx(30.0)
-    now[0] = 30.0
-    assert buckets.take("a") == 0.0
-    assert buckets.take("b") == 0.0
+def test_a_refused_client_is_told_when_to_come_back(limited_app) -> None:  # type: ignore[no-untyped-def]
+    for client in client_from(limited_app, "192.0.2.3"):
+        statuses = [client.post("/connexion", data={}).status_code for _ in range(3)]
+        assert statuses[2] == 429
+        assert 1 <= int(client.post("/connexion", data={}).headers["retry-after"]) <= 60  # 2/minute: within the minute
 
 
-@pytest.mark.parametrize("text", ["beaucoup", "5/fortnight", "0/s", "-3/min"])
+def test_facet_counts_for_a_question_draw_from_the_search_allowance(limited_app) -> None:  # type: ignore[no-untyped-def]
+    for client in client_from(limited_app, "192.0.2.4"):
+        assert [client.get("/api/facets", params={"q": ECPS_QUESTION}).status_code for _ in range(3)] == [200] * 3
+        assert client.get("/api/facets", params={"q": ECPS_QUESTION}).status_code == 429  # it runs a search too
+        assert client.get("/api/ask", params={"q": ECPS_QUESTION}).status_code == 429  # one allowance for both
+        assert client.get("/api/facets").status_code == 200  # the counts of the whole FAQ search nothing
+
+
+@pytest.mark.parametrize(("text", "amount", "seconds"), [("120/minute", 120, 60), ("5 per second", 5, 1), (" 10/Hour ", 10, 3600)])
+def test_a_limit_reads_like_the_documentation(text: str, amount: int, seconds: int) -> None:
+    rate = parse_rate(text)
+    assert rate is not None and (rate.amount, rate.get_expiry()) == (amount, seconds)
+
+
+@pytest.mark.parametrize("text", ["off", "0", "", "none"])
+def test_a_limit_can_be_turned_off(text: str) -> None:
+    assert parse_rate(text) is None
+
+
+@pytest.mark.parametrize("text", ["beaucoup", "5/fortnight", "0/second", "-3/minute", "3/"])
 def test_a_malformed_limit_is_refused_at_startup(text: str) -> None:
     with pytest.raises(ValueError, match="limite de débit invalide"):
-        Rate.parse(text)
+        parse_rate(text)
 
 
 @pytest.mark.parametrize("accept", ["application/json", "text/html"])
@@ -120,3 +136,25 @@ def test_an_unexpected_error_shows_no_stack_trace(
         assert leak not in response.text
     assert "Une erreur inattendue" in response.text
     assert SECRET in caplog.text  # the details go to the log, for the operators
+
+
+def test_a_trusted_proxy_forwards_each_client_with_its_own_allowance(limited_app) -> None:  # type: ignore[no-untyped-def]
+    app = create_app(replace(limited_app.state.settings, trusted_proxies=("10.0.0.1",)))
+    for proxy in client_from(app, "10.0.0.1"):
+        first = [proxy.post("/connexion", headers={"x-forwarded-for": "198.51.100.1"}).status_code for _ in range(3)]
+        second = proxy.post("/connexion", headers={"x-forwarded-for": "198.51.100.2"}).status_code
+    assert first[2] == 429 and second != 429  # two visitors behind one proxy, counted apart
+
+
+def test_rate_limits_let_requests_through_when_their_storage_is_down(
+    limited_app, caplog: pytest.LogCaptureFixture
+) -> None:  # type: ignore[no-untyped-def]
+    app = create_app(replace(limited_app.state.settings, rate_storage="redis://127.0.0.1:9/0"))  # nothing listens
+    for client in client_from(app, "192.0.2.5"):
+        assert [client.get("/api/facets", params={"q": "carte"}).status_code for _ in range(4)] == [200] * 4  # 3/minute
+    assert "Limites de débit inopérantes" in caplog.text
+
+
+def test_an_unknown_rate_storage_is_refused_at_startup(limited_app) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(ValueError, match="memcached://"):
+        create_app(replace(limited_app.state.settings, rate_storage="memcached://127.0.0.1:11211"))

@@ -24,7 +24,7 @@ from faqsante.web.docs import install_docs
 from faqsante.web.errors import install_error_handlers
 from faqsante.web.mail import retrying_outbox
 from faqsante.web.metrics import install_metrics
-from faqsante.web.security import install_security
+from faqsante.web.security import install_proxy_headers, install_security
 from faqsante.web.templating import STATIC_DIR
 from faqsante.web.visitor import VisitorCookieMiddleware
 
@@ -62,7 +62,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     app.add_middleware(VisitorCookieMiddleware)
     install_security(app, settings)  # outside the cookie middleware: a refused request sets nothing
-    install_metrics(app)  # outermost: times and counts everything, refusals included
+    install_metrics(app)  # times and counts everything, refusals included
+    install_proxy_headers(app, settings)  # outermost: every layer sees the client's address, not the proxy's
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     install_docs(app)
     app.include_router(api.router)

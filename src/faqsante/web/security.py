@@ -4,32 +4,41 @@ Headers: a Content-Security-Policy with no inline script or style, so text that 
 (``<script>``, ``onerror=``) cannot run even if escaping failed somewhere; no framing, no sniffing,
 no referrer leaving the site (search URLs hold health questions).
 
-Rate limits: a token bucket per client address for the endpoints that cost CPU or write rows:
+Rate limits: a moving window per client address (the ``limits`` library) for the endpoints that cost CPU
+or write rows:
 
-    ask        GET /api/ask, GET /?q=…                               FAQSANTE_RATE_ASK        (120/minute)
+    ask        GET /api/ask, GET /?q=…, GET /api/facets?q=…                 FAQSANTE_RATE_ASK        (120/minute)
     feedback   POST /api/entries/{id}/feedback, POST /reponses/{id}/avis   FAQSANTE_RATE_FEEDBACK   (30/minute)
-    questions  POST /api/questions, POST /question                   FAQSANTE_RATE_QUESTIONS  (5/minute)
-    signin     POST /connexion (password guessing; argon2 costs CPU)  FAQSANTE_RATE_SIGNIN     (10/minute)
+    questions  POST /api/questions, POST /question                         FAQSANTE_RATE_QUESTIONS  (5/minute)
+    signin     POST /connexion (password guessing; argon2 costs CPU)        FAQSANTE_RATE_SIGNIN     (10/minute)
 
-Buckets live in each worker process: with N workers a client may get up to N times the limit. That is
-a deliberate trade (no shared state on the hot path); the reverse proxy enforces the global ceiling
-(docs/deployment.md). The client address is the one uvicorn resolved, X-Forwarded-For included when the
-connection comes from a trusted proxy (FORWARDED_ALLOW_IPS).
+Counts live in FAQSANTE_RATE_STORAGE: ``memory://`` (the default) keeps them in each worker process, so with
+N workers a client may get up to N times the limit; ``redis://host:6379/0`` shares them between the workers
+(and the machines). If that storage fails, requests pass and the failure is logged: the limits protect the
+service, they must not take it down; the reverse proxy keeps its own ceiling (docs/deployment.md).
+The client address is the connection's, or the one a trusted proxy (FAQSANTE_TRUSTED_PROXIES) forwarded:
+``X-Forwarded-For`` from anyone else is ignored (``install_proxy_headers``).
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import math
 import re
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from typing import cast
 from urllib.parse import parse_qs
 
+import limits
 from fastapi import FastAPI
+from limits import RateLimitItem
+from limits.aio.storage import Storage
+from limits.aio.strategies import MovingWindowRateLimiter
+from limits.storage import storage_from_string
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from faqsante.config import Settings
 from faqsante.web.errors import error_response
@@ -57,70 +66,76 @@ _HTTPS_HEADERS = [*_PLAIN_HEADERS, (b"strict-transport-security", HSTS.encode())
 RATE_LIMITED: tuple[tuple[str, str, re.Pattern[str]], ...] = (
     ("ask", "GET", re.compile(r"/api/ask")),
     ("ask", "GET", re.compile(r"/")),  # only with ?q=: the home page itself is free
+    ("ask", "GET", re.compile(r"/api/facets")),  # with ?q= it runs a search; the counts of the whole FAQ are free
     ("feedback", "POST", re.compile(r"/api/entries/[^/]+/feedback")),
     ("feedback", "POST", re.compile(r"/reponses/[^/]+/avis")),
     ("questions", "POST", re.compile(r"/api/questions")),
     ("questions", "POST", re.compile(r"/question")),
     ("signin", "POST", re.compile(r"/connexion")),
 )
-_PERIODS = {"s": 1, "sec": 1, "second": 1, "min": 60, "minute": 60, "h": 3600, "hour": 3600}
+_SEARCHES_ONLY_WITH_Q = frozenset({"/", "/api/facets"})
+_OFF = frozenset({"", "0", "off", "none", "unlimited"})
 
 
-@dataclass(frozen=True)
-class Rate:
-    """# "120/minute"  becomes  Rate(capacity=120, per_second=2.0): 120 at once, then two a second."""
-
-    capacity: int
-    per_second: float
-
-    @classmethod
-    def parse(cls, text: str) -> "Rate | None":
-        """None means unlimited: "off", "0" or empty."""
-        text = text.strip().lower()
-        if text in ("", "0", "off", "none", "unlimited"):
-            return None
-        count, _, period = text.partition("/")
-        period = period.strip() or "s"
-        seconds = _PERIODS.get(period) or _PERIODS.get(period.rstrip("s"))  # "minutes" is "minute"
-        if not count.strip().isdigit() or seconds is None or int(count) == 0:
-            raise ValueError(f"limite de débit invalide « {text} » : attendu par exemple 120/minute, 5/s ou off")
-        return cls(capacity=int(count), per_second=int(count) / seconds)
+def parse_rate(text: str) -> RateLimitItem | None:
+    """# "120/minute" -> 120 in any 60 s;  "off" -> None (unlimited);  "beaucoup" -> ValueError (at startup)"""
+    text = text.strip().lower()
+    if text in _OFF:
+        return None
+    try:
+        rate = limits.parse(text)
+    except ValueError:
+        rate = None
+    if rate is None or rate.amount < 1:
+        raise ValueError(f"limite de débit invalide « {text} » : attendu par exemple 120/minute, 5/second ou off")
+    return rate
 
 
-class TokenBuckets:
-    """One bucket per client; a full bucket is forgotten, so memory follows the clients active lately."""
+class RateLimits:
+    """The limits by bucket name, counted in one storage (per process, or shared through Redis)."""
 
-    MAX_CLIENTS = 50_000
+    def __init__(self, rates: dict[str, RateLimitItem | None], storage_uri: str, *, namespace: str) -> None:
+        self.rates = {name: rate for name, rate in rates.items() if rate is not None}
+        self.storage_uri = storage_uri
+        self.namespace = namespace
+        self.limiter = MovingWindowRateLimiter(_storage(storage_uri))
 
-    def __init__(self, rate: Rate, clock: Callable[[], float] = time.monotonic) -> None:
-        self.rate = rate
-        self.clock = clock
-        self._buckets: dict[str, tuple[float, float]] = {}  # client -> (tokens, when)
+    async def wait(self, bucket: str, client: str) -> float:
+        """Count one request; returns 0 when allowed, else the seconds until the client may ask again."""
+        rate = self.rates.get(bucket)
+        if rate is None:
+            return 0.0
+        try:
+            if await self.limiter.hit(rate, self.namespace, bucket, client):
+                return 0.0
+            stats = await self.limiter.get_window_stats(rate, self.namespace, bucket, client)
+        except Exception:  # the storage is down: serve, and tell the operators
+            log.exception("Limites de débit inopérantes : stockage %s injoignable", _without_password(self.storage_uri))
+            return 0.0
+        return max(1.0, stats.reset_time - time.time())
 
-    def take(self, client: str) -> float:
-        """Spend one token; returns 0 when allowed, else the seconds until the next token."""
-        now = self.clock()
-        tokens, when = self._buckets.get(client, (self.rate.capacity, now))
-        tokens = min(self.rate.capacity, tokens + (now - when) * self.rate.per_second)
-        if tokens < 1:
-            self._buckets[client] = (tokens, now)
-            return (1 - tokens) / self.rate.per_second
-        self._buckets[client] = (tokens - 1, now)
-        if len(self._buckets) > self.MAX_CLIENTS:
-            self._forget_full(now)
-        return 0.0
 
-    def _forget_full(self, now: float) -> None:
-        refill = self.rate.capacity / self.rate.per_second
-        self._buckets = {client: state for client, state in self._buckets.items() if now - state[1] < refill}
+def _storage(uri: str) -> Storage:
+    """# "memory://" -> this process;  "redis://127.0.0.1:6379/0" -> shared (redis-py's asyncio client)"""
+    scheme = uri.split("://", 1)[0]
+    if scheme not in ("memory", "redis", "rediss"):
+        raise ValueError(f"stockage des limites de débit non pris en charge « {scheme}:// » : memory:// ou redis://")
+    options = {"implementation": "redispy"} if scheme.startswith("redis") else {}
+    return cast(Storage, storage_from_string(f"async+{uri}", **options))
+
+
+def _without_password(uri: str) -> str:
+    """# redis://:secret@host:6379/0 -> redis://host:6379/0 (for the logs)"""
+    scheme, _, rest = uri.partition("://")
+    return f"{scheme}://{rest.rpartition('@')[2]}"
 
 
 class SecurityMiddleware:
     """Rate-limits the costly endpoints and adds the security headers to every response it passes."""
 
-    def __init__(self, app: ASGIApp, *, limits: dict[str, Rate | None]) -> None:
+    def __init__(self, app: ASGIApp, *, rate_limits: RateLimits) -> None:
         self.app = app
-        self.buckets = {name: TokenBuckets(rate) for name, rate in limits.items() if rate is not None}
+        self.rate_limits = rate_limits
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -135,7 +150,9 @@ class SecurityMiddleware:
                 message["headers"] = [*headers, *(header for header in extra if header[0] not in present)]
             await send(message)
 
-        wait = self._wait(scope)
+        bucket = self._bucket_of(scope)
+        client = scope["client"][0] if scope.get("client") else "inconnu"
+        wait = await self.rate_limits.wait(bucket, client) if bucket else 0.0
         if wait:
             retry_after = str(math.ceil(wait))
             message = f"Trop de demandes : réessayez dans {retry_after} seconde{'s' if wait > 1 else ''}."
@@ -144,31 +161,37 @@ class SecurityMiddleware:
             return
         await self.app(scope, receive, send_with_headers)
 
-    def _wait(self, scope: Scope) -> float:
-        bucket = self._bucket_of(scope)
-        if bucket is None or bucket not in self.buckets:
-            return 0.0
-        client = scope["client"][0] if scope.get("client") else "inconnu"
-        return self.buckets[bucket].take(client)
-
     @staticmethod
     def _bucket_of(scope: Scope) -> str | None:
         method, path = scope["method"], scope["path"]
         for bucket, rule_method, pattern in RATE_LIMITED:
             if method == rule_method and pattern.fullmatch(path):
-                if path == "/" and "q" not in parse_qs(scope.get("query_string", b"").decode("latin-1")):
+                if path in _SEARCHES_ONLY_WITH_Q and "q" not in parse_qs(scope.get("query_string", b"").decode("latin-1")):
                     return None
                 return bucket
         return None
 
 
 def install_security(app: FastAPI, settings: Settings) -> None:
-    limits = {
-        "ask": Rate.parse(settings.rate_ask),
-        "feedback": Rate.parse(settings.rate_feedback),
-        "questions": Rate.parse(settings.rate_questions),
-        "signin": Rate.parse(settings.rate_signin),
+    rates = {
+        "ask": parse_rate(settings.rate_ask),
+        "feedback": parse_rate(settings.rate_feedback),
+        "questions": parse_rate(settings.rate_questions),
+        "signin": parse_rate(settings.rate_signin),
     }
-    app.add_middleware(SecurityMiddleware, limits=limits)
-    if not all(limits.values()):
-        log.warning("Limites de débit désactivées : %s", ", ".join(name for name, rate in limits.items() if rate is None))
+    # One Redis may serve several instances (production, staging): each counts apart, keyed by its database.
+    namespace = hashlib.sha256(settings.db_url.encode()).hexdigest()[:12]
+    app.add_middleware(SecurityMiddleware, rate_limits=RateLimits(rates, settings.rate_storage, namespace=namespace))
+    if not all(rates.values()):
+        log.warning("Limites de débit désactivées : %s", ", ".join(name for name, rate in rates.items() if rate is None))
+
+
+def install_proxy_headers(app: FastAPI, settings: Settings) -> None:
+    """Believe X-Forwarded-For/-Proto from the configured proxies only (uvicorn's own handling is off: see cli).
+
+    # peer 127.0.0.1 in FAQSANTE_TRUSTED_PROXIES, X-Forwarded-For: 203.0.113.7  -> client 203.0.113.7
+    # no proxy configured, X-Forwarded-For: 203.0.113.7                         -> client is the peer
+    Install it last (outermost): the rate limits and the visitor ids must see the resolved address.
+    """
+    if settings.trusted_proxies:
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=list(settings.trusted_proxies))
