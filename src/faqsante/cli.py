@@ -444,6 +444,104 @@ def feedback(
     console.print(table)
 
 
+questions_app = typer.Typer(
+    help="Questions des entrées : import d'un historique, export, suggestions apprises à valider.", no_args_is_help=True
+)
+app.add_typer(questions_app, name="questions")
+
+
+@questions_app.command("import")
+def questions_import(
+    file: Annotated[Path, typer.Argument(help="Historique de questions (JSON, JSONL ou CSV).", exists=True, dir_okay=False)],
+    suggest: Annotated[
+        bool, typer.Option("--suggest", help="En faire des suggestions à valider au lieu de les accepter.")
+    ] = False,
+    format: Annotated[Optional[str], typer.Option("--format", "-f", help="Forcer le format (json, jsonl, csv).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Sortie JSON du compte rendu.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Rattacher des questions aux entrées dont la réponse contient un de leurs extraits (ou à leur identifiant)."""
+    from faqsante.content.question_history import import_file
+
+    try:
+        report = import_file(open_db(db), file, format=format, suggest=suggest)
+    except FaqsanteError as error:
+        raise fail(error) from None
+    if as_json:
+        print(json.dumps(report.to_dict(), ensure_ascii=False))
+        return
+    table = Table(title=f"Import de questions : {file.name}", show_header=False)
+    for label, value in [
+        ("Questions lues", report.items),
+        ("Rattachées à une entrée", report.matched),
+        ("Sans réponse dans la FAQ (gardées comme telles)", report.unanswerable),
+        ("Sans correspondance", len(report.unmatched)),
+        ("Entrées concernées", len(report.entries)),
+        ("Ajoutées" + (" comme suggestions" if suggest else ""), report.added),
+        ("Déjà présentes", report.already),
+        ("Refusées auparavant par un rédacteur", report.refused),
+    ]:
+        table.add_row(label, str(value))
+    console.print(table)
+    for item in report.unmatched[:20]:
+        err_console.print(f"Sans correspondance (ligne {item.line}) : {item.text}", soft_wrap=True)
+    if len(report.unmatched) > 20:
+        err_console.print(f"… et {len(report.unmatched) - 20} autres (--json pour la liste complète).")
+
+
+@questions_app.command("export")
+def questions_export(
+    format: Annotated[str, typer.Option("--format", "-f", help="json, jsonl ou csv.")] = "json",
+    state: Annotated[
+        Optional[list[str]], typer.Option("--state", help="États exportés (répétable) : accepted, suggested, rejected.")
+    ] = None,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Fichier de sortie (sinon la sortie standard).")] = None,
+    db: DbOption = None,
+) -> None:
+    """Exporter les questions (acceptées par défaut), dans un format que « questions import » relit."""
+    from faqsante.content.question_history import render_questions
+    from faqsante.store.models import QUESTION_STATES
+
+    states = state or ["accepted"]
+    unknown = sorted(set(states) - set(QUESTION_STATES))
+    if unknown:
+        raise fail(ValueError(f"état inconnu « {unknown[0]} » (accepted, suggested ou rejected)"), code=2)
+    try:
+        text = render_questions(open_db(db), format, states=states)
+    except FaqsanteError as error:
+        raise fail(error, code=2) from None
+    if output:
+        output.write_text(text, encoding="utf-8")
+        err_console.print(f"Export écrit dans {output}")
+    else:
+        sys.stdout.write(text)
+
+
+@questions_app.command("suggestions")
+def questions_suggestions(
+    as_json: Annotated[bool, typer.Option("--json", help="Sortie JSON : liste de suggestions.")] = False,
+    limit: Annotated[int, typer.Option("--limit", min=1, help="Nombre de suggestions affichées.")] = 50,
+    db: DbOption = None,
+) -> None:
+    """Les questions apprises en attente de validation, les plus posées d'abord."""
+    from faqsante.store.questions import list_suggestions
+
+    suggestions = list_suggestions(open_db(db), limit=limit)
+    if as_json:
+        print(json.dumps([s.question.to_dict() for s in suggestions], ensure_ascii=False))
+        return
+    if not suggestions:
+        console.print("Aucune suggestion en attente.")
+        return
+    table = Table(title=f"{len(suggestions)} suggestion(s)")
+    for column in ("n°", "posée", "question suggérée", "entrée"):
+        table.add_column(column)
+    for suggestion in suggestions:
+        question = suggestion.question
+        table.add_row(str(question.id), str(question.asked_count), question.text, str(question.entry_id))
+    console.print(table)
+
+
 user_app = typer.Typer(help="Comptes des rédacteurs et administrateurs de l'espace /admin.", no_args_is_help=True)
 app.add_typer(user_app, name="user")
 

@@ -32,6 +32,7 @@ class ParsedEntry:
     sources: tuple[str, ...] = ()
     status: str = "published"
     facets: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    questions: tuple[str, ...] = ()  # other accepted ways of asking it (faqsante.store.questions)
 
     @property
     def content_key(self) -> str:

@@ -25,6 +25,7 @@ from faqsante.store import Database
 from faqsante.store.db import bump_data_version
 from faqsante.store.lifecycle import follow_merges, record_revision
 from faqsante.store.models import Entry, EntryFacet, EntrySource, Source, utcnow
+from faqsante.store import questions
 
 SIMILAR_ENOUGH = 60.0  # rapidfuzz ratio (0-100) above which a changed answer is "the same entry, edited"
 INGEST_AUTHOR = "import"
@@ -225,6 +226,7 @@ def _add(session: Session, item: ParsedEntry, key: str) -> Entry:
     record_revision(entry, note="import", author=INGEST_AUTHOR)
     _set_source_facets(session, entry, item)
     session.flush()
+    questions.keep_source_questions(session, entry, item)
     return entry
 
 
@@ -238,6 +240,7 @@ def _write(session: Session, entry: Entry, item: ParsedEntry, key: str, report: 
     entry.content_hash = content_hash(entry.question, entry.answer)
     entry.updated_at = utcnow()
     _set_source_facets(session, entry, item)
+    questions.keep_source_questions(session, entry, item)
     record_revision(entry, note="mise à jour par import", author=INGEST_AUTHOR)
     report.updated += 1
 

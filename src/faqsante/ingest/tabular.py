@@ -34,6 +34,7 @@ FIELD_ALIASES: dict[str, tuple[str, ...]] = {
     "sources": ("sources",),
     "status": ("status", "statut"),
     "facets": ("facets", "facettes"),
+    "questions": ("questions",),
     **{facet: (facet,) for facet in FACET_KEYS},
 }
 STATUS_SPELLINGS: dict[str, tuple[str, ...]] = {
@@ -41,6 +42,7 @@ STATUS_SPELLINGS: dict[str, tuple[str, ...]] = {
     "archived": ("archived", "archivé", "archivée"),
 }
 SOURCE_SEPARATORS = re.compile(r";")
+QUESTION_SEPARATORS = re.compile(r"\n")  # a question is one line; a CSV cell holds one per line
 FACET_SEPARATORS = re.compile(r"[;|]")
 CSV_DELIMITERS = (",", ";", "\t")
 
@@ -99,6 +101,7 @@ def record_to_entry(path: Path, record: Mapping[str, Any], position: int, line: 
         sources=_values(fields.get("sources"), SOURCE_SEPARATORS, "sources", refuse),
         status=_status(fields.get("status"), refuse),
         facets=_facets(fields, refuse),
+        questions=_values(fields.get("questions"), QUESTION_SEPARATORS, "questions", refuse),
     )
 
 

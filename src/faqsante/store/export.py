@@ -13,10 +13,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from faqsante.store.db import Database
-from faqsante.store.models import Entry, EntryFacet, EntrySource
+from faqsante.store.models import Entry, EntryFacet, EntryQuestion, EntrySource
+from faqsante.store.questions import question_key
 
 EXPORT_FORMATS = ("jsonl", "json", "csv")
-CSV_COLUMNS = ["id", "question", "answer", "section", "sources", "status", "facets"]
+CSV_COLUMNS = ["id", "question", "answer", "section", "sources", "status", "facets", "questions"]
 
 
 def export_records(db: Database) -> Iterator[dict[str, Any]]:
@@ -28,6 +29,14 @@ def export_records(db: Database) -> Iterator[dict[str, Any]]:
             select(EntryFacet).where(EntryFacet.origin != "auto").order_by(EntryFacet.facet, EntryFacet.value)
         ):
             facets[tag.entry_id][tag.facet].append(tag.value)
+        # The other accepted ways of asking each entry; suggestions and refusals stay in backups only.
+        questions: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        for row in session.scalars(
+            select(EntryQuestion)
+            .where(EntryQuestion.state == "accepted", EntryQuestion.entry_id.is_not(None))
+            .order_by(EntryQuestion.id)
+        ):
+            questions[row.entry_id or ""].append((row.key, row.text))
         entries = session.scalars(
             select(Entry)
             .where(Entry.merged_into.is_(None))
@@ -45,6 +54,10 @@ def export_records(db: Database) -> Iterator[dict[str, Any]]:
             }
             if entry.id in facets:
                 record["facets"] = {facet: values for facet, values in facets[entry.id].items()}
+            main = question_key(entry.question) if entry.question else None
+            others = [text for key, text in questions.get(entry.id, []) if key != main]
+            if others:
+                record["questions"] = others
             yield record
 
 
@@ -65,6 +78,7 @@ def render_export(db: Database, format: str) -> str:
                     **record,
                     "sources": "; ".join(record["sources"]),
                     "facets": json.dumps(facets, ensure_ascii=False) if facets else "",
+                    "questions": "\n".join(record.get("questions", [])),  # one question per line
                 }
             )
         return buffer.getvalue()

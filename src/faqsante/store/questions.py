@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from faqsante.config import MAX_QUESTION_LENGTH
 from faqsante.errors import InvalidInput, NotFound
-from faqsante.ingest.base import content_hash, fold_for_comparison
+from faqsante.ingest.base import ParsedEntry, content_hash, fold_for_comparison
 from faqsante.store.db import Database, bump_data_version
 from faqsante.store.lifecycle import follow_merges, record_revision
 from faqsante.store.models import QUESTION_ORIGINS, QUESTION_STATES, Entry, EntryQuestion, utcnow
@@ -198,14 +198,16 @@ def record_question(
     return existing, "already"
 
 
-def keep_source_questions(session: Session, entry: Entry, questions: Iterable[str | None]) -> None:
+def keep_source_questions(session: Session, entry: Entry, item: ParsedEntry) -> None:
     """Ingest: the questions a source gives for an entry stay among its accepted questions for good.
 
-    A source that rewords its question later adds the new wording; the old one keeps answering.
+    A source that rewords its question adds the new wording; the old one keeps answering. An export's
+    ``questions`` (the other accepted ones) come back as imported questions.
     """
-    for text in questions:
-        if text and text.strip():
-            record_question(session, entry.id, text, origin="source", state="accepted", author=None)
+    if item.question and item.question.strip():
+        record_question(session, entry.id, item.question, origin="source", state="accepted", author=None)
+    for text in item.questions:
+        record_question(session, entry.id, text, origin="import", state="accepted", author=None)
 
 
 def move_questions(session: Session, duplicate: Entry, kept: Entry) -> int:
