@@ -22,7 +22,8 @@ from sqlalchemy import select
 
 from faqsante.ingest.base import fold_for_comparison
 from faqsante.store import Database
-from faqsante.store.models import Entry, Feedback, QueryLog
+from faqsante.store.models import Entry, EntryQuestion, Feedback, QueryLog
+from faqsante.store.questions import question_key
 
 CLICKABLE_CHANNELS = ("web",)
 SAME_GAP = 80.0  # rapidfuzz token_set_ratio from which two unanswered questions are one content gap
@@ -220,6 +221,7 @@ def build_report(
 
     _describe_entries(db, entries)
     ranked = sorted(queries.values(), key=lambda item: (-item.count, item.query))
+    off_topic = off_topic_keys(db)
     voted = [item for item in entries.values() if item.votes]
     return Report(
         start=start,
@@ -231,7 +233,7 @@ def build_report(
             (e for e in voted if e.votes >= min_votes), key=lambda e: (e.helpful_rate, -e.votes, e.entry_id)
         )[:limit],
         entries=sorted(voted, key=lambda e: (-e.votes, e.entry_id)),
-        gaps=group_gaps(ranked)[:limit],
+        gaps=[gap for gap in group_gaps(ranked) if not off_topic & {question_key(v) for v in gap.variants}][:limit],
     )
 
 
@@ -258,6 +260,16 @@ def group_gaps(queries: list[QueryFigures]) -> list[Gap]:
         gap.count += item.count
         gap.abstained += item.abstained
     return sorted(gaps, key=lambda gap: (-gap.count, gap.query))
+
+
+def off_topic_keys(db: Database) -> set[str]:
+    """Keys of the questions editors marked as not for this FAQ: they are no content gap."""
+    with db.session() as session:
+        return set(
+            session.scalars(
+                select(EntryQuestion.key).where(EntryQuestion.entry_id.is_(None), EntryQuestion.state == "accepted")
+            )
+        )
 
 
 def _describe_entries(db: Database, entries: dict[str, EntryFigures]) -> None:

@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Optional, TypeVar
+from typing import TYPE_CHECKING, Annotated, Optional, TypeVar
 
 import typer
 from rich.console import Console
@@ -22,6 +22,9 @@ from rich.table import Table
 from faqsante.config import Settings
 from faqsante.errors import FaqsanteError
 from faqsante.store import Database
+
+if TYPE_CHECKING:
+    from faqsante.mail import Mailer
 
 app = typer.Typer(
     help="faqsante : base de connaissances FAQ et réponses aux questions pour le numérique en santé.",
@@ -624,6 +627,106 @@ def user_disable(
     except FaqsanteError as error:
         raise fail(error, code=2) from None
     console.print(f"Compte « {username} » {'réactivé' if enable else 'désactivé'}.")
+
+
+inbox_app = typer.Typer(help="Questions envoyées par les visiteurs : lister, relier à une réponse, écarter.", no_args_is_help=True)
+app.add_typer(inbox_app, name="inbox")
+
+
+def _mailer(settings: Settings) -> Mailer | None:
+    """The configured mailer, None when mail is off; a half configuration stops the command."""
+    from faqsante.mail import Mailer
+
+    try:
+        return Mailer.from_settings(settings)
+    except FaqsanteError as error:
+        raise fail(error, code=2) from None
+
+
+@inbox_app.command("list")
+def inbox_list(
+    status: Annotated[str, typer.Option("--statut", help="open (à traiter), answered, dismissed ou all.")] = "open",
+    as_json: Annotated[bool, typer.Option("--json", help="Sortie JSON, réponses proposées comprises.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Lister les questions reçues, avec les réponses que la recherche propose pour chacune."""
+    from faqsante.editing import QUESTION_STATUSES, list_questions
+    from faqsante.search import SearchEngine
+
+    if status not in (*QUESTION_STATUSES, "all"):
+        raise fail(ValueError(f"statut inconnu « {status} » (open, answered, dismissed ou all)."), code=2)
+    settings = open_settings(db)
+    database = Database(settings.db_url)
+    engine = SearchEngine(database, settings)
+    queue = list_questions(database, None if status == "all" else status, engine=engine)
+    if as_json:
+        print(json.dumps([item.to_dict() for item in queue], ensure_ascii=False, indent=2, default=str))
+        return
+    table = Table(title=f"{len(queue)} question(s)")
+    for column in ("N°", "Reçue le", "Question", "E-mail", "Réponses proposées / réponse"):
+        table.add_column(column)
+    for item in queue:
+        proposed = "\n".join(f"{hit.id} ({hit.confidence:.0%})" for hit in item.candidates)
+        answer = item.answer_entry_id or proposed
+        mail = f"{item.email or ''}{f' ({item.mail.status})' if item.mail else ''}"
+        table.add_row(str(item.id), f"{item.created_at:%d/%m/%Y}", item.question, mail, answer)
+    console.print(table)
+
+
+@inbox_app.command("link")
+def inbox_link(
+    question_id: Annotated[int, typer.Argument(help="Numéro de la question (inbox list).")],
+    entry_id: Annotated[str, typer.Argument(help="Identifiant de l'entrée qui y répond.")],
+    author: Annotated[str, typer.Option("--auteur", help="Nom inscrit dans l'historique.")] = "ligne de commande",
+    db: DbOption = None,
+) -> None:
+    """Relier une question à l'entrée qui y répond ; le visiteur qui a laissé son adresse reçoit un e-mail."""
+    from faqsante.editing import answer_question
+    from faqsante.mail import deliver_due, latest_by_question
+
+    settings = open_settings(db)
+    database, mailer = Database(settings.db_url), _mailer(settings)
+    try:
+        linked = answer_question(database, question_id, author=author, entry_id=entry_id, mailer=mailer)
+    except FaqsanteError as error:
+        raise fail(error, code=2) from None
+    console.print(f"Question {question_id} reliée à l'entrée {linked}.")
+    if mailer is not None:
+        deliver_due(database, mailer)
+    mail = latest_by_question(database, [question_id]).get(question_id)
+    if mail is None:
+        return
+    if mail.status == "sent":
+        console.print(f"E-mail envoyé à {mail.recipient}.")
+    else:
+        err_console.print(f"E-mail à {mail.recipient} pas encore envoyé : {mail.last_error} (faqsante inbox send le renverra).")
+
+
+@inbox_app.command("dismiss")
+def inbox_dismiss(
+    question_id: Annotated[int, typer.Argument(help="Numéro de la question (inbox list).")], db: DbOption = None
+) -> None:
+    """Écarter une question sans réponse (hors sujet, doublon, indésirable)."""
+    from faqsante.editing import dismiss_question
+
+    try:
+        dismiss_question(open_db(db), question_id)
+    except FaqsanteError as error:
+        raise fail(error, code=2) from None
+    console.print(f"Question {question_id} écartée.")
+
+
+@inbox_app.command("send")
+def inbox_send(db: DbOption = None) -> None:
+    """Envoyer les e-mails en attente dont l'heure est venue (le serveur web le fait chaque minute)."""
+    from faqsante.mail import deliver_due
+
+    settings = open_settings(db)
+    mailer = _mailer(settings)
+    if mailer is None:
+        raise fail(ValueError("envoi d'e-mails non configuré (FAQSANTE_SMTP_URL, FAQSANTE_MAIL_FROM, FAQSANTE_PUBLIC_URL)."), code=2)
+    report = deliver_due(Database(settings.db_url), mailer)
+    console.print(f"{len(report.sent)} envoyé(s), {len(report.retrying)} à réessayer, {len(report.failed)} en échec définitif.")
 
 
 if __name__ == "__main__":

@@ -33,6 +33,7 @@ from faqsante.editing.questions import (
     QUESTION_STATUSES,
     QueuedQuestion,
     answer_question,
+    dismiss_off_topic,
     dismiss_question,
     list_questions,
 )
@@ -50,6 +51,7 @@ __all__ = [
     "Revision",
     "answer_question",
     "create_entry",
+    "dismiss_off_topic",
     "dismiss_question",
     "edit_entry",
     "entry_facets",

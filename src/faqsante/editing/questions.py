@@ -1,18 +1,31 @@
-"""The submitted-questions queue: what visitors asked that the FAQ did not answer, worked through by editors."""
+"""The submitted-questions queue: what visitors asked that the FAQ did not answer, worked through by editors.
+
+The web queue and ``faqsante inbox`` call these functions alike. Answering a question that left an address
+queues the visitor's e-mail in the same transaction (``faqsante.mail``); the caller sends it after the commit.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from faqsante.editing.entries import new_entry, require_entry
-from faqsante.errors import NotFound
+from faqsante.errors import InvalidInput, NotFound
+from faqsante.mail import Mailer, MailStatus, latest_by_question, queue_mail
 from faqsante.store import Database
 from faqsante.store.db import bump_data_version
 from faqsante.store.lifecycle import follow_merges
-from faqsante.store.models import SubmittedQuestion
+from faqsante.store.models import Entry, SubmittedQuestion
+from faqsante.store.questions import record_question
+
+if TYPE_CHECKING:
+    from faqsante.search import Hit, SearchEngine
+
+CANDIDATES = 5  # answers proposed for each question of the queue
 
 QUESTION_STATUSES = ("open", "answered", "dismissed")
 
@@ -27,18 +40,39 @@ class QueuedQuestion:
     status: str
     answer_entry_id: str | None
     created_at: datetime
+    mail: MailStatus | None = None  # the last e-mail about it, once answered
+    candidates: list[Hit] = field(default_factory=list)  # what search proposes, for an open question
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
 
 
-def list_questions(db: Database, status: str | None = "open") -> list[QueuedQuestion]:
-    """Submitted questions, oldest first: the queue editors work through."""
+def list_questions(
+    db: Database, status: str | None = "open", *, engine: SearchEngine | None = None
+) -> list[QueuedQuestion]:
+    """Submitted questions, oldest first: the queue editors work through.
+
+    With an ``engine``, each open question comes with the entries search proposes for it, to link in one click.
+    """
     statement = select(SubmittedQuestion).order_by(SubmittedQuestion.created_at, SubmittedQuestion.id)
     if status:
         statement = statement.where(SubmittedQuestion.status == status)
     with db.session() as session:
-        return [
-            QueuedQuestion(row.id, row.question, row.email, row.status, row.answer_entry_id, row.created_at)
+        rows = [
+            (row.id, row.question, row.email, row.status, row.answer_entry_id, row.created_at)
             for row in session.scalars(statement)
         ]
+    mails = latest_by_question(db, [row[0] for row in rows])
+    return [
+        QueuedQuestion(*row, mail=mails.get(row[0]), candidates=_candidates(engine, row[1]) if row[3] == "open" else [])
+        for row in rows
+    ]
+
+
+def _candidates(engine: SearchEngine | None, question: str) -> list[Hit]:
+    if engine is None:
+        return []
+    return engine.ask(question, top_k=CANDIDATES).results
 
 
 def answer_question(
@@ -50,27 +84,60 @@ def answer_question(
     question: str | None = None,
     answer: str | None = None,
     section: str | None = None,
+    mailer: Mailer | None = None,
 ) -> str:
-    """Close a submitted question with an existing entry (``entry_id``) or a new one; returns the entry id."""
+    """Close a submitted question with an existing entry (``entry_id``) or a new one; returns the entry id.
+
+    With a ``mailer`` and an address left by the visitor, their e-mail is queued in the same transaction
+    (once per answer: linking the same entry again sends nothing). Send it with ``mail.deliver_due``.
+    """
     with db.session() as session:
-        submitted = session.get(SubmittedQuestion, question_id)
-        if submitted is None:
-            raise NotFound(f"Aucune question soumise n'a le numéro {question_id}.")
+        submitted = _require_question(session, question_id)
         if entry_id:
-            entry = follow_merges(session, require_entry(session, entry_id.strip()))
+            entry = _published(session, entry_id.strip())
         else:
             entry = new_entry(
                 session, question=question or submitted.question, answer=answer or "", section=section, author=author
             )
             bump_data_version(session)
+        announce = mailer is not None and submitted.email and submitted.answer_entry_id != entry.id
         submitted.status, submitted.answer_entry_id = "answered", entry.id
+        if announce and mailer is not None and submitted.email:
+            notice = mailer.answer_notice(recipient=submitted.email, question=submitted.question, entry_id=entry.id)
+            queue_mail(session, notice, question_id=submitted.id)
         return entry.id
 
 
 def dismiss_question(db: Database, question_id: int) -> None:
     """Take a question off the queue without an answer (spam, off-topic, a duplicate of another)."""
     with db.session() as session:
-        submitted = session.get(SubmittedQuestion, question_id)
-        if submitted is None:
-            raise NotFound(f"Aucune question soumise n'a le numéro {question_id}.")
-        submitted.status = "dismissed"
+        _require_question(session, question_id).status = "dismissed"
+
+
+def dismiss_off_topic(db: Database, text: str, *, author: str) -> None:
+    """A content gap an editor judged off-topic: kept as a question the FAQ does not answer.
+
+    Search calibrates its abstention on such questions, and the analytics stop listing it (and its near
+    duplicates, same ``question_key``) as content to write.
+    """
+    with db.session() as session:
+        record_question(session, None, text, origin="editor", state="accepted", author=author)
+        bump_data_version(session)
+
+
+def _require_question(session: Session, question_id: int) -> SubmittedQuestion:
+    submitted = session.get(SubmittedQuestion, question_id)
+    if submitted is None:
+        raise NotFound(f"Aucune question soumise n'a le numéro {question_id}.")
+    return submitted
+
+
+def _published(session: Session, entry_id: str) -> Entry:
+    """The entry a question is linked to: it must exist and be public, since the visitor gets its address."""
+    try:
+        entry = follow_merges(session, require_entry(session, entry_id))
+    except NotFound as error:
+        raise InvalidInput(f"{error} Vérifiez l'identifiant ou choisissez une réponse proposée.", "entree") from error
+    if entry.status != "published":
+        raise InvalidInput(f"L'entrée {entry.id} n'est pas publiée : publiez-la d'abord ou choisissez-en une autre.", "entree")
+    return entry

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from fastapi import Request
+from typing import Annotated
+
+from fastapi import Form, Request
 from starlette.responses import JSONResponse, Response
 
-from faqsante import analytics
-from faqsante.web.admin.base import page, workspace_router
+from faqsante import analytics, editing
+from faqsante.config import MAX_QUESTION_LENGTH
+from faqsante.web.admin.base import page, redirect, workspace_router
+from faqsante.web.auth import EditorDep
 from faqsante.web.charts import bar_chart, column_chart, line_chart, percent
 from faqsante.web.deps import DbDep
 from faqsante.web.presentation import entry_title
@@ -37,6 +41,15 @@ def analytics_page(request: Request, db: DbDep, jours: int = 30) -> Response:
     }
     context = {"report": report, "charts": charts, "period": _period(jours), "periods": PERIODS, "percent": percent}
     return page(request, "analytics.html", context)
+
+
+@router.post("/analytics/hors-sujet")
+def dismiss_gap(
+    db: DbDep, editor: EditorDep, question: Annotated[str, Form(max_length=MAX_QUESTION_LENGTH)], jours: int = 30
+) -> Response:
+    """« Hors sujet » on a content gap: it leaves the list, and search learns to abstain on it."""
+    editing.dismiss_off_topic(db, question, author=editor.username)
+    return redirect("/admin/analytics", jours=str(_period(jours)), message="hors-sujet")
 
 
 @router.get("/api/analytics")

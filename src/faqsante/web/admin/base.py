@@ -25,6 +25,7 @@ MESSAGES = {
     "fusionnee": "Doublon fusionné : ses avis, ses sources et son historique suivent cette entrée.",
     "repondue": "Question traitée : elle est reliée à sa réponse.",
     "ecartee": "Question écartée.",
+    "hors-sujet": "Question écartée des contenus manquants : la recherche apprend qu'elle est hors sujet.",
     "compte": "Compte créé.",
     "compte-modifie": "Compte modifié.",
 }

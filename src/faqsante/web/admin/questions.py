@@ -1,32 +1,55 @@
-"""The queue of questions visitors submitted: answer with an entry, or dismiss."""
+"""The queue of questions visitors submitted: link a proposed answer in one click, write a new one, or dismiss.
+
+Answering queues the visitor's e-mail with the answer (when they left an address and mail is configured);
+it is sent once the response has left, so the editor never waits for the mail server.
+"""
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from typing import Annotated
 
-from fastapi import Form, Request
+from fastapi import BackgroundTasks, Form, Request
 from starlette.responses import Response
 
 from faqsante import editing
 from faqsante.errors import InvalidInput
 from faqsante.web.admin.base import OptionalText, page, redirect, workspace_router
 from faqsante.web.auth import EditorDep
-from faqsante.web.deps import DbDep
+from faqsante.web.deps import DbDep, EngineDep
+from faqsante.web.mail import MailerDep, send_after_response
 
 router = workspace_router()
 
 
 @router.get("/questions")
-def questions(request: Request, db: DbDep, statut: str = "open") -> Response:
-    queue = [asdict(item) for item in editing.list_questions(db, statut if statut in editing.QUESTION_STATUSES else None)]
-    return page(request, "questions.html", {"questions": queue, "statut": statut, "statuses": editing.QUESTION_STATUSES})
+def questions(request: Request, db: DbDep, engine: EngineDep, mailer: MailerDep, statut: str = "open") -> Response:
+    return _queue(request, db, engine, mailer, statut)
+
+
+def _queue(
+    request: Request,
+    db: DbDep,
+    engine: EngineDep,
+    mailer: MailerDep,
+    statut: str,
+    *,
+    failure: dict[str, object] | None = None,
+) -> Response:
+    """The queue page; ``failure`` shows a refused answer next to its question, with what was typed."""
+    status = statut if statut in editing.QUESTION_STATUSES else None
+    queue = [item.to_dict() for item in editing.list_questions(db, status, engine=engine)]
+    context = {"questions": queue, "statut": statut, "statuses": editing.QUESTION_STATUSES,
+               "mail_on": mailer is not None, "failure": failure or {}}  # fmt: skip
+    return page(request, "questions.html", context, 400 if failure else 200)
 
 
 @router.post("/questions/{question_id}/reponse")
 def answer_question(
     request: Request,
+    background: BackgroundTasks,
     db: DbDep,
+    engine: EngineDep,
+    mailer: MailerDep,
     editor: EditorDep,
     question_id: int,
     entree: Annotated[str | None, Form(max_length=40)] = None,
@@ -37,13 +60,13 @@ def answer_question(
     try:
         editing.answer_question(
             db, question_id, author=editor.username, entry_id=entree or None, question=question, answer=reponse,
-            section=rubrique,
+            section=rubrique, mailer=mailer,
         )  # fmt: skip
     except InvalidInput as error:
-        queue = [asdict(item) for item in editing.list_questions(db)]
-        context = {"questions": queue, "statut": "open", "statuses": editing.QUESTION_STATUSES, "error": str(error),
-                   "failed": question_id}  # fmt: skip
-        return page(request, "questions.html", context, 400)
+        failure = {"id": question_id, "error": str(error), "field": error.field, "entree": entree or "",
+                   "question": question, "reponse": reponse or "", "rubrique": rubrique or ""}  # fmt: skip
+        return _queue(request, db, engine, mailer, "open", failure=failure)
+    send_after_response(background, db, mailer)
     return redirect("/admin/questions", message="repondue")
 
 

@@ -1,0 +1,57 @@
+"""``faqsante inbox``: the submitted-questions queue from the command line, on the same core as /admin."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from smtp_sink import SmtpSink
+from typer.testing import CliRunner
+
+from faqsante.cli import app
+from faqsante.store import Database
+from faqsante.store.audience import submit_question
+
+runner = CliRunner()
+SAMPLE_DUMP = Path(__file__).parent.parent / "data" / "sample" / "004_f08617c875fe96e2.txt"
+LEXICAL = {"FAQSANTE_EMBEDDER": "none"}  # this is about the queue, not about dense retrieval
+
+
+@pytest.fixture
+def seeded(sqlite_url: str) -> str:
+    result = runner.invoke(app, ["ingest", str(SAMPLE_DUMP), "--db", sqlite_url], env=LEXICAL)
+    assert result.exit_code == 0, result.output
+    return sqlite_url
+
+
+def test_list_link_and_the_visitors_mail(seeded: str, plain_smtp_sink: SmtpSink) -> None:
+    asked = submit_question(Database(seeded), "Medimail garde les messages combien de temps ?", "lea@example.org")
+    listed = runner.invoke(app, ["inbox", "list", "--json", "--db", seeded], env=LEXICAL)
+    assert listed.exit_code == 0, listed.output
+    [item] = json.loads(listed.stdout)
+    assert (item["id"], item["email"], item["status"]) == (asked.id, "lea@example.org", "open")
+    proposed = item["candidates"][0]["id"]
+
+    mail = {**LEXICAL, "FAQSANTE_SMTP_URL": plain_smtp_sink.url, "FAQSANTE_MAIL_FROM": "faq@example.fr",
+            "FAQSANTE_PUBLIC_URL": "https://faq.example.fr"}  # fmt: skip
+    linked = runner.invoke(app, ["inbox", "link", str(asked.id), proposed, "--db", seeded], env=mail)
+
+    assert linked.exit_code == 0, linked.output
+    assert f"reliée à l'entrée {proposed}" in linked.output and "E-mail envoyé à lea@example.org" in linked.output
+    assert f"https://faq.example.fr/reponses/{proposed}" in plain_smtp_sink.inbox[0].text()
+    answered = json.loads(runner.invoke(app, ["inbox", "list", "--json", "--statut", "answered", "--db", seeded]).stdout)
+    assert answered[0]["answer_entry_id"] == proposed and answered[0]["mail"]["status"] == "sent"
+
+
+def test_dismiss_and_the_errors(seeded: str) -> None:
+    spam = submit_question(Database(seeded), "Gagnez un smartphone")
+
+    wrong = runner.invoke(app, ["inbox", "link", str(spam.id), "pas-un-id", "--db", seeded], env=LEXICAL)
+    assert wrong.exit_code == 2 and "Aucune entrée n'a l'identifiant « pas-un-id »" in wrong.output
+    dismissed = runner.invoke(app, ["inbox", "dismiss", str(spam.id), "--db", seeded])
+    assert dismissed.exit_code == 0 and f"Question {spam.id} écartée." in dismissed.output
+    missing = runner.invoke(app, ["inbox", "dismiss", "999999", "--db", seeded])
+    assert missing.exit_code == 2 and "Aucune question soumise n'a le numéro 999999" in missing.output
+    half = runner.invoke(app, ["inbox", "send", "--db", seeded], env={"FAQSANTE_SMTP_URL": "smtp://h"})
+    assert half.exit_code == 2 and "FAQSANTE_MAIL_FROM" in half.output
