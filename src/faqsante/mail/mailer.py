@@ -17,7 +17,6 @@ from faqsante.mail import smtp
 from faqsante.mail.messages import Draft, answer_notice
 from faqsante.mail.smtp import SmtpServer
 
-SITE_NAME = "FAQ du numérique en santé"
 SETTINGS = ("FAQSANTE_SMTP_URL", "FAQSANTE_MAIL_FROM", "FAQSANTE_PUBLIC_URL")
 
 
@@ -26,7 +25,7 @@ class Mailer:
     server: SmtpServer
     sender: str
     public_url: str
-    site_name: str = SITE_NAME
+    site_name: str = "FAQ du numérique en santé"
     tls: ssl.SSLContext | None = field(default=None, repr=False)  # None: the system's authorities
 
     @classmethod
@@ -44,7 +43,7 @@ class Mailer:
         if not settings.public_url.startswith(("http://", "https://")):
             raise InvalidInput("FAQSANTE_PUBLIC_URL doit commencer par https:// (ou http://).")
         return cls(SmtpServer.from_url(settings.smtp_url), settings.mail_from.strip(),
-                   settings.public_url.strip().rstrip("/"), tls=tls)  # fmt: skip
+                   settings.public_url.strip().rstrip("/"), settings.site_name, tls=tls)  # fmt: skip
 
     def answer_notice(self, *, recipient: str, question: str, entry_id: str) -> Draft:
         return answer_notice(

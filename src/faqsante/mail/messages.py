@@ -24,12 +24,12 @@ def answer_notice(*, recipient: str, question: str, entry_id: str, public_url: s
     link = f"{public_url.rstrip('/')}/reponses/{quote(entry_id, safe='')}"
     body = (
         "Bonjour,\n\n"
-        f"Vous avez posé cette question sur la {site_name} :\n\n"
+        f"Vous avez posé cette question sur « {site_name} » :\n\n"
         f"« {question} »\n\n"
         "L'équipe qui rédige la FAQ y a répondu. Vous trouverez la réponse à cette adresse :\n\n"
         f"{link}\n\n"
         "Vous recevez ce message parce que vous avez laissé votre adresse en posant la question ; "
         "elle ne servira à rien d'autre et vous ne recevrez pas d'autre message à ce sujet.\n\n"
-        f"— L'équipe de la {site_name}\n"
+        f"— L'équipe de rédaction de « {site_name} »\n"
     )
     return Draft(recipient=recipient, subject=f"Votre question a une réponse — {site_name}", body=body)
