@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from faqsante.analytics import build_report
+from faqsante.analytics import build_report, list_comments
 from faqsante.ingest import ingest_paths
 from faqsante.store import Database
 from faqsante.store.models import Entry, Feedback, QueryLog
@@ -90,3 +90,19 @@ def test_daily_series_cover_every_day_of_the_period(recorded: tuple[Database, li
 def test_an_empty_database_has_no_rates(sqlite_url: str) -> None:
     report = build_report(Database(sqlite_url), days=30, today=TODAY)
     assert (report.queries, report.abstention_rate, report.click_through, report.gaps) == (0, None, None, [])
+
+
+def test_comments_reach_the_report_newest_first_and_filter_by_day(recorded: tuple[Database, list[str]]) -> None:
+    db, (a, b, _) = recorded
+    with db.session() as session:
+        for entry_id, visitor, comment, days_ago in [(b, "c1", "Il manque le format.", 1), (a, "c2", "Parfait", 5),
+                                                     (b, "c3", "Trop ancien", 40), (b, "c4", "", 0)]:  # fmt: skip
+            session.add(Feedback(entry_id=entry_id, visitor=visitor, helpful=False, comment=comment, created_at=at(days_ago)))
+
+    report = build_report(db, days=30, today=TODAY)
+    assert [c.comment for c in report.comments] == ["Il manque le format.", "Parfait"]  # empty and too old left out
+    assert [c.comment for c in report.comments_on(b)] == ["Il manque le format."]
+    assert report.to_dict()["comments"][0]["entry_id"] == b
+    one_day = list_comments(db, start=TODAY - timedelta(days=1), end=TODAY - timedelta(days=1))
+    assert [c.comment for c in one_day] == ["Il manque le format."]
+    assert [c.comment for c in list_comments(db, entry_id=b)] == ["Il manque le format.", "Trop ancien"]

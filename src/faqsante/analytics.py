@@ -3,7 +3,8 @@
 # build_report(db, days=30).to_dict()
 # {"start": "2026-10-24", "end": "2026-11-22", "queries": 412, "abstention_rate": 0.11, "click_through": 0.58,
 #  "helpful_rate": 0.74, "days": [...], "top_queries": [...], "most_viewed": [...], "worst_rated": [...],
-#  "entries": [...], "gaps": [{"query": "carte vitale perdue", "variants": [...], "count": 7, "abstained": 5}]}
+#  "entries": [...], "gaps": [{"query": "carte vitale perdue", "variants": [...], "count": 7, "abstained": 5}],
+#  "comments": [{"entry_id": "627b0cbf71bb", "helpful": false, "comment": "Il manque le format.", …}]}
 
 Clicks exist only where results are links (the portal, channel "web"): click-through and "never clicked"
 are measured there; abstention counts every channel.
@@ -105,6 +106,47 @@ class Gap:
         return asdict(self)
 
 
+@dataclass(frozen=True)
+class Comment:
+    """What a visitor wrote with their vote: the words editors need most, on the entry they are about."""
+
+    entry_id: str
+    question: str | None
+    answer: str
+    helpful: bool
+    comment: str
+    query: str | None  # what they had searched for, when they came from a results list
+    created_at: datetime
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "created_at": self.created_at.isoformat()}
+
+
+def list_comments(
+    db: Database, *, entry_id: str | None = None, start: date | None = None, end: date | None = None, limit: int = 100
+) -> list[Comment]:
+    """Votes that came with a comment, newest first, on one entry or all, between two days (UTC) included."""
+    statement = (
+        select(Feedback.entry_id, Entry.question, Entry.answer, Feedback.helpful, Feedback.comment, Feedback.query,
+               Feedback.created_at)  # fmt: skip
+        .join(Entry, Entry.id == Feedback.entry_id)
+        .where(Feedback.comment.is_not(None), Feedback.comment != "")
+        .order_by(Feedback.created_at.desc(), Feedback.id.desc())
+        .limit(limit)
+    )
+    if entry_id is not None:
+        statement = statement.where(Feedback.entry_id == entry_id)
+    if start is not None:
+        statement = statement.where(Feedback.created_at >= datetime.combine(start, time.min, tzinfo=timezone.utc))
+    if end is not None:
+        statement = statement.where(
+            Feedback.created_at < datetime.combine(end + timedelta(days=1), time.min, tzinfo=timezone.utc)
+        )
+    with db.session() as session:
+        rows = session.execute(statement).all()
+    return [Comment(*row[:-1], _aware(row[-1])) for row in rows]
+
+
 @dataclass
 class Report:
     start: date
@@ -115,6 +157,10 @@ class Report:
     worst_rated: list[EntryFigures]
     entries: list[EntryFigures]  # every entry with votes, most voted first: the helpful rate per entry
     gaps: list[Gap]
+    comments: list[Comment] = field(default_factory=list)  # the period's, newest first
+
+    def comments_on(self, entry_id: str) -> list[Comment]:
+        return [comment for comment in self.comments if comment.entry_id == entry_id]
 
     @property
     def queries(self) -> int:
@@ -166,6 +212,7 @@ class Report:
             "worst_rated": [item.to_dict() for item in self.worst_rated],
             "entries": [item.to_dict() for item in self.entries],
             "gaps": [gap.to_dict() for gap in self.gaps],
+            "comments": [comment.to_dict() for comment in self.comments],
         }
 
 
@@ -233,6 +280,7 @@ def build_report(
             (e for e in voted if e.votes >= min_votes), key=lambda e: (e.helpful_rate, -e.votes, e.entry_id)
         )[:limit],
         entries=sorted(voted, key=lambda e: (-e.votes, e.entry_id)),
+        comments=list_comments(db, start=start, end=end),
         gaps=[gap for gap in group_gaps(ranked) if not off_topic & {question_key(v) for v in gap.variants}][:limit],
     )
 
@@ -280,6 +328,10 @@ def _describe_entries(db: Database, entries: dict[str, EntryFigures]) -> None:
         ).all()
     for entry_id, question, answer in rows:
         entries[entry_id].question, entries[entry_id].answer = question, answer
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
 def _day(moment: datetime) -> date:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime, timedelta, timezone
 from typing import Annotated
 
-from fastapi import Form, Request
+from fastapi import Form, Query, Request
 from starlette.responses import JSONResponse, Response
 
 from faqsante import analytics, editing
 from faqsante.config import MAX_QUESTION_LENGTH
+from faqsante.errors import InvalidInput
+from faqsante.store import Database
 from faqsante.web.admin.base import page, redirect, workspace_router
 from faqsante.web.auth import EditorDep
 from faqsante.web.charts import bar_chart, column_chart, line_chart, percent
@@ -18,15 +21,39 @@ from faqsante.web.presentation import entry_title
 PERIODS = (7, 30, 90, 365)
 
 router = workspace_router()
+OptionalDate = Annotated[date | None, Query(description="AAAA-MM-JJ")]
+
+
+MAX_DAYS = 366
 
 
 def _period(jours: int) -> int:
     return jours if jours in PERIODS else 30
 
 
+def _report(db: Database, jours: int, du: date | None, au: date | None) -> analytics.Report:
+    """A fixed period (``jours``) ending today, or the days from ``du`` to ``au`` included.
+
+    # ?du=2026-11-01&au=2026-11-15  ->  15 days ending 15/11;  ?du=2026-11-01  ->  from 01/11 to today
+    """
+    if du is None and au is None:
+        return analytics.build_report(db, days=_period(jours))
+    end = au or datetime.now(timezone.utc).date()
+    start = du or end - timedelta(days=_period(jours) - 1)
+    if start > end:
+        raise InvalidInput("La date de début (du) doit précéder la date de fin (au).", "du")
+    return analytics.build_report(db, days=min((end - start).days + 1, MAX_DAYS), today=end)
+
+
 @router.get("/analytics")
-def analytics_page(request: Request, db: DbDep, jours: int = 30) -> Response:
-    report = analytics.build_report(db, days=_period(jours))
+def analytics_page(
+    request: Request, db: DbDep, jours: int = 30, du: OptionalDate = None, au: OptionalDate = None
+) -> Response:
+    error = None
+    try:
+        report = _report(db, jours, du, au)
+    except InvalidInput as refused:  # the default period is shown, with the reason beside the dates
+        report, du, au, error = analytics.build_report(db, days=_period(jours)), None, None, str(refused)
     days = [(day.day, day) for day in report.days]
     charts = {
         "queries": column_chart([(d, day.queries) for d, day in days], title="Questions posées par jour"),
@@ -39,7 +66,10 @@ def analytics_page(request: Request, db: DbDep, jours: int = 30) -> Response:
             as_percent=True,
         ),
     }
-    context = {"report": report, "charts": charts, "period": _period(jours), "periods": PERIODS, "percent": percent}
+    custom = du is not None or au is not None
+    context = {"report": report, "charts": charts, "period": None if custom else _period(jours), "periods": PERIODS,
+               "percent": percent, "du": report.start.isoformat(), "au": report.end.isoformat(),
+               "error": error}  # fmt: skip
     return page(request, "analytics.html", context)
 
 
@@ -53,8 +83,8 @@ def dismiss_gap(
 
 
 @router.get("/api/analytics")
-def analytics_json(db: DbDep, jours: int = 30) -> JSONResponse:
-    return JSONResponse(analytics.build_report(db, days=_period(jours)).to_dict())
+def analytics_json(db: DbDep, jours: int = 30, du: OptionalDate = None, au: OptionalDate = None) -> JSONResponse:
+    return JSONResponse(_report(db, jours, du, au).to_dict())
 
 
 def _label(figures: analytics.EntryFigures) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict
+from datetime import date
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -10,14 +11,14 @@ from fastapi import Form, Query, Request
 from fastapi.encoders import jsonable_encoder
 from starlette.responses import JSONResponse, Response
 
-from faqsante import accounts, editing
+from faqsante import accounts, analytics, editing
 from faqsante.content.diff import history
 from faqsante.content.lint import lint_documents
 from faqsante.content.titles import TitleSuggester
 from faqsante.errors import EditConflict, InvalidInput
 from faqsante.facets.taxonomy import load_taxonomy
 from faqsante.search.corpus import Document
-from faqsante.store import Database
+from faqsante.store import Database, audience
 from faqsante.web.admin.base import OptionalText, Text, entry_path, page, redirect, workspace_router
 from faqsante.web.auth import EditorDep
 from faqsante.web.deps import DbDep
@@ -64,8 +65,14 @@ def create_entry(
 
 
 @router.get("/entrees/{entry_id}")
-def entry(request: Request, db: DbDep, entry_id: str) -> Response:
-    return _entry_page(request, editing.get_entry(db, entry_id))
+def entry(
+    request: Request,
+    db: DbDep,
+    entry_id: str,
+    du: Annotated[date | None, Query(description="avis depuis ce jour (AAAA-MM-JJ)")] = None,
+    au: Annotated[date | None, Query(description="avis jusqu'à ce jour inclus")] = None,
+) -> Response:
+    return _entry_page(request, editing.get_entry(db, entry_id), feedback_period=(du, au))
 
 
 def _entry_page(
@@ -76,8 +83,10 @@ def _entry_page(
     error: str | None = None,
     field: str | None = None,
     status_code: int = 200,
+    feedback_period: tuple[date | None, date | None] = (None, None),
 ) -> Response:
     revisions = list(reversed(list(zip(current.revisions, history(current.revisions)))))
+    db = request.app.state.db
     context = {
         "entry": asdict(current),
         "revision": current.revision,
@@ -88,8 +97,21 @@ def _entry_page(
         "facets": _facet_choices(editing.entry_facets(request.app.state.db, current.id)),
         "error": error,
         "field": field,
+        "feedback": _feedback(db, current.id, *feedback_period),
     }
     return page(request, "entry.html", context, status_code)
+
+
+def _feedback(db: Database, entry_id: str, start: date | None, end: date | None) -> dict[str, Any]:
+    """Votes on the entry and the comments that came with them, between two days (both optional)."""
+    votes = audience.list_votes(db, entry_id)
+    return {
+        "helpful": sum(vote.helpful for vote in votes),
+        "unhelpful": sum(not vote.helpful for vote in votes),
+        "comments": analytics.list_comments(db, entry_id=entry_id, start=start, end=end),
+        "du": start.isoformat() if start else "",
+        "au": end.isoformat() if end else "",
+    }
 
 
 def _titles(request: Request) -> TitleSuggester:
