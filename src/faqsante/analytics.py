@@ -144,7 +144,10 @@ def list_comments(
         )
     with db.session() as session:
         rows = session.execute(statement).all()
-    return [Comment(*row[:-1], _aware(row[-1])) for row in rows]
+    return [
+        Comment(entry_id, question, answer, helpful, comment or "", query, _aware(moment))
+        for entry_id, question, answer, helpful, comment, query, moment in rows
+    ]
 
 
 @dataclass

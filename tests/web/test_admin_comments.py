@@ -25,9 +25,8 @@ def test_a_no_vote_with_a_comment_is_on_the_entry_page_and_in_the_analytics(
     client.post(f"/reponses/{entry_id}/avis", data={"utile": "non", "commentaire": "Il manque le contexte « GAM ».", "q": "gam"})
     record_vote(db, entry_id, "un autre visiteur", helpful=False, comment="Réponse d'il y a longtemps")
     with db.session() as session:  # left 60 days ago
-        session.execute(
-            update(Feedback).where(Feedback.comment == "Réponse d'il y a longtemps").values(created_at=utcnow() - timedelta(days=60))
-        )
+        old = Feedback.comment == "Réponse d'il y a longtemps"
+        session.execute(update(Feedback).where(old).values(created_at=utcnow() - timedelta(days=60)))
     sign_in(client)
     page = client.get(f"/admin/entrees/{entry_id}", headers=HTML).text
     feedback = page.split('id="avis"', 1)[1].split("</section>", 1)[0]
