@@ -1,11 +1,11 @@
-# faqsante — `make run` serves the portal with the sample FAQ, `make test` runs the whole suite.
+# faqsante — `make run` serves the portal with the sample FAQ, `make check` lints and type-checks, `make test` runs the whole suite.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install install-extras lock run test bench bench-load clean
+.PHONY: install install-extras lock run check format test bench bench-load clean
 
 install: $(VENV)/.installed
 
@@ -32,6 +32,18 @@ lock:
 run: install
 	$(BIN)/faqsante ingest data/sample
 	$(BIN)/faqsante serve --host $(HOST) --port $(PORT)
+
+# ruff (lint, then formatting of the files not grandfathered in pyproject.toml) and mypy on src/ (strict).
+check: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+# Fix what ruff can, and format the checked files; `make format FILES=src/faqsante/x.py` also formats a
+# grandfathered file given by name (then remove it from [tool.ruff.format] exclude).
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format $(or $(FILES),.)
 
 test: install
 	$(BIN)/python -m pytest -q

@@ -68,7 +68,9 @@ class SmtpSink:
         login = session.auth_data.login.decode() if session.authenticated and session.auth_data else None
         message = message_from_bytes(envelope.original_content, policy=policy.default)
         assert isinstance(message, EmailMessage)
-        self.inbox.append(Received(envelope.mail_from, list(envelope.rcpt_tos), message, login, _encrypted(server, session)))
+        self.inbox.append(
+            Received(envelope.mail_from, list(envelope.rcpt_tos), message, login, _encrypted(server, session))
+        )
         return "250 Message accepted for delivery"
 
 
@@ -81,7 +83,8 @@ def _authenticate(server: Any, session: Any, envelope: Any, mechanism: str, auth
     from aiosmtpd.smtp import AuthResult, LoginPassword
 
     good = isinstance(auth_data, LoginPassword) and (auth_data.login, auth_data.password) == (
-        USER.encode(), PASSWORD.encode()
+        USER.encode(),
+        PASSWORD.encode(),
     )
     return AuthResult(success=good, handled=False, auth_data=auth_data if good else None)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -17,7 +17,7 @@ TODAY = date(2026, 11, 20)
 
 
 def at(days_ago: int) -> datetime:
-    return datetime(TODAY.year, TODAY.month, TODAY.day, 10, tzinfo=timezone.utc) - timedelta(days=days_ago)
+    return datetime(TODAY.year, TODAY.month, TODAY.day, 10, tzinfo=UTC) - timedelta(days=days_ago)
 
 
 @pytest.fixture

@@ -6,12 +6,12 @@ import json
 from pathlib import Path
 
 import pytest
-from smtp_sink import SmtpSink
 from typer.testing import CliRunner
 
 from faqsante.cli import app
 from faqsante.store import Database
 from faqsante.store.audience import submit_question
+from smtp_sink import SmtpSink
 
 runner = CliRunner()
 SAMPLE_DUMP = Path(__file__).parent.parent / "data" / "sample" / "004_f08617c875fe96e2.txt"
@@ -40,7 +40,9 @@ def test_list_link_and_the_visitors_mail(seeded: str, plain_smtp_sink: SmtpSink)
     assert linked.exit_code == 0, linked.output
     assert f"reliée à l'entrée {proposed}" in linked.output and "E-mail envoyé à lea@example.org" in linked.output
     assert f"https://faq.example.fr/reponses/{proposed}" in plain_smtp_sink.inbox[0].text()
-    answered = json.loads(runner.invoke(app, ["inbox", "list", "--json", "--statut", "answered", "--db", seeded]).stdout)
+    answered = json.loads(
+        runner.invoke(app, ["inbox", "list", "--json", "--statut", "answered", "--db", seeded]).stdout
+    )
     assert answered[0]["answer_entry_id"] == proposed and answered[0]["mail"]["status"] == "sent"
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from rapidfuzz import fuzz, process
@@ -223,9 +223,9 @@ def build_report(
     db: Database, *, days: int = 30, today: date | None = None, limit: int = 10, min_votes: int = MIN_VOTES
 ) -> Report:
     """Figures of the ``days`` days ending ``today`` (UTC), lists cut to ``limit`` items."""
-    end = today or datetime.now(timezone.utc).date()
+    end = today or datetime.now(UTC).date()
     start = end - timedelta(days=days - 1)
-    since = datetime.combine(start, time.min, tzinfo=timezone.utc)
+    since = datetime.combine(start, time.min, tzinfo=UTC)
     series = {start + timedelta(days=n): DayFigures(start + timedelta(days=n)) for n in range(days)}
     entries: dict[str, EntryFigures] = {}
     queries: dict[str, QueryFigures] = {}
@@ -339,4 +339,4 @@ def _aware(moment: datetime) -> datetime:
 
 def _day(moment: datetime) -> date:
     """SQLite gives back naive datetimes, PostgreSQL aware ones; both were stored in UTC."""
-    return (moment if moment.tzinfo is None else moment.astimezone(timezone.utc)).date()
+    return (moment if moment.tzinfo is None else moment.astimezone(UTC)).date()

@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Optional, TypeVar
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 from rich.console import Console
@@ -23,8 +23,9 @@ from faqsante.config import Settings
 from faqsante.errors import FaqsanteError
 from faqsante.store import Database
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the mailer and the search engine (numpy, scipy, the model) load only for the commands that use them
     from faqsante.mail import Mailer
+    from faqsante.search import AskResult, SearchEngine
 
 app = typer.Typer(
     help="faqsante : base de connaissances FAQ et réponses aux questions pour le numérique en santé.",
@@ -36,7 +37,7 @@ err_console = Console(stderr=True)
 T = TypeVar("T")
 
 DbOption = Annotated[
-    Optional[str],
+    str | None,
     typer.Option("--db", envvar="FAQSANTE_DB", help="URL de la base (sqlite:///… ou postgresql://…)."),
 ]
 
@@ -70,7 +71,7 @@ def progress_bar() -> Progress:
 def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Fichiers ou dossiers à importer.", exists=True)],
     format: Annotated[
-        Optional[str], typer.Option("--format", "-f", help="Forcer le format (scraped-text, csv, json, jsonl, markdown, html).")
+        str | None, typer.Option("--format", "-f", help="Forcer le format (scraped-text, csv, json, jsonl, markdown, html).")
     ] = None,
     db: DbOption = None,
 ) -> None:
@@ -112,7 +113,7 @@ def _tag_entries(database: Database, settings: Settings) -> None:
         err_console.print(f"Filtres : {report.added} étiquettes ajoutées, {report.removed} retirées.")
 
 
-def _refresh_index(engine: "SearchEngine") -> None:  # type: ignore[name-defined]  # noqa: F821
+def _refresh_index(engine: SearchEngine) -> None:
     """Compute what the search index lacks (new embeddings) now, so the first question is fast."""
     with_progress("Index de recherche", lambda progress: engine.refresh(progress=progress))
 
@@ -130,14 +131,14 @@ def with_progress(description: str, work: Callable[[Callable[[int, int], None]],
 
 @app.command()
 def ask(
-    question: Annotated[Optional[str], typer.Argument(help="La question, en langage courant.")] = None,
+    question: Annotated[str | None, typer.Argument(help="La question, en langage courant.")] = None,
     top_k: Annotated[int, typer.Option("--top-k", "-k", min=1, max=100, help="Nombre de réponses.")] = 10,
     as_json: Annotated[bool, typer.Option("--json", help="Sortie JSON (un objet par question).")] = False,
     batch: Annotated[
-        Optional[Path], typer.Option("--batch", exists=True, dir_okay=False, help="Une question par ligne.")
+        Path | None, typer.Option("--batch", exists=True, dir_okay=False, help="Une question par ligne.")
     ] = None,
     facet: Annotated[
-        Optional[list[str]], typer.Option("--facet", help="Filtre facette=valeur (répétable), ex. produit=INS.")
+        list[str] | None, typer.Option("--facet", help="Filtre facette=valeur (répétable), ex. produit=INS.")
     ] = None,
     db: DbOption = None,
 ) -> None:
@@ -181,7 +182,7 @@ def parse_facet_options(options: list[str]) -> dict[str, list[str]]:
     return facets
 
 
-def print_result(result) -> None:  # type: ignore[no-untyped-def]
+def print_result(result: AskResult) -> None:
     if result.abstained:
         console.print(
             Panel(
@@ -211,7 +212,7 @@ def facets(
     as_json: Annotated[bool, typer.Option("--json", help="Sortie JSON.")] = False,
     retag: Annotated[bool, typer.Option("--retag", help="Recalculer d'abord l'étiquetage automatique.")] = False,
     evaluate: Annotated[
-        Optional[Path],
+        Path | None,
         typer.Option("--evaluate", exists=True, dir_okay=False, help="Mesurer l'étiquetage sur des étiquettes posées à la main (YAML)."),
     ] = None,
     db: DbOption = None,
@@ -255,7 +256,7 @@ def facets(
 @app.command()
 def export(
     format: Annotated[str, typer.Option("--format", "-f", help="jsonl, json ou csv.")] = "jsonl",
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Fichier de sortie (sinon la sortie standard).")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Fichier de sortie (sinon la sortie standard).")] = None,
     db: DbOption = None,
 ) -> None:
     """Exporter toutes les entrées ; réimporter l'export dans une base vide la restaure."""
@@ -325,10 +326,10 @@ def restore(
 def lint(
     as_json: Annotated[bool, typer.Option("--json", help="Sortie JSON : liste de {entry_id, kind, detail}.")] = False,
     kind: Annotated[
-        Optional[list[str]], typer.Option("--kind", help="Ne lancer que ce contrôle (répétable), ex. stale.")
+        list[str] | None, typer.Option("--kind", help="Ne lancer que ce contrôle (répétable), ex. stale.")
     ] = None,
     today: Annotated[
-        Optional[datetime], typer.Option("--today", formats=["%Y-%m-%d"], help="Date de référence (AAAA-MM-JJ).")
+        datetime | None, typer.Option("--today", formats=["%Y-%m-%d"], help="Date de référence (AAAA-MM-JJ).")
     ] = None,
     db: DbOption = None,
 ) -> None:
@@ -395,7 +396,7 @@ def serve(
 def evaluate_command(
     questions: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="Fichier JSON [{\"q\", \"keys\"}].")],
     as_json: Annotated[bool, typer.Option("--json", help="Rapport JSON.")] = False,
-    half: Annotated[Optional[str], typer.Option("--half", help="Seulement la moitié a ou b du jeu.")] = None,
+    half: Annotated[str | None, typer.Option("--half", help="Seulement la moitié a ou b du jeu.")] = None,
     db: DbOption = None,
 ) -> None:
     """Mesurer la qualité des réponses sur un jeu de questions (hit@1, hit@5, MRR@10, abstention)."""
@@ -426,7 +427,7 @@ def glossary(db: DbOption = None) -> None:
 
 @app.command()
 def feedback(
-    entry: Annotated[Optional[str], typer.Option("--entry", help="Seulement les avis sur cette entrée.")] = None,
+    entry: Annotated[str | None, typer.Option("--entry", help="Seulement les avis sur cette entrée.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Sortie JSON (une liste d'avis).")] = False,
     db: DbOption = None,
 ) -> None:
@@ -459,7 +460,7 @@ def questions_import(
     suggest: Annotated[
         bool, typer.Option("--suggest", help="En faire des suggestions à valider au lieu de les accepter.")
     ] = False,
-    format: Annotated[Optional[str], typer.Option("--format", "-f", help="Forcer le format (json, jsonl, csv).")] = None,
+    format: Annotated[str | None, typer.Option("--format", "-f", help="Forcer le format (json, jsonl, csv).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Sortie JSON du compte rendu.")] = False,
     db: DbOption = None,
 ) -> None:
@@ -496,9 +497,9 @@ def questions_import(
 def questions_export(
     format: Annotated[str, typer.Option("--format", "-f", help="json, jsonl ou csv.")] = "json",
     state: Annotated[
-        Optional[list[str]], typer.Option("--state", help="États exportés (répétable) : accepted, suggested, rejected.")
+        list[str] | None, typer.Option("--state", help="États exportés (répétable) : accepted, suggested, rejected.")
     ] = None,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Fichier de sortie (sinon la sortie standard).")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Fichier de sortie (sinon la sortie standard).")] = None,
     db: DbOption = None,
 ) -> None:
     """Exporter les questions (acceptées par défaut), dans un format que « questions import » relit."""

@@ -61,7 +61,7 @@ class Settings:
     rate_signin: str = field(default_factory=lambda: _env("FAQSANTE_RATE_SIGNIN", "10/minute"))
     rate_storage: str = field(default_factory=lambda: _env("FAQSANTE_RATE_STORAGE", "memory://"))
 
-    def with_db(self, db_url: str | None) -> "Settings":
+    def with_db(self, db_url: str | None) -> Settings:
         return replace(self, db_url=db_url) if db_url else self
 
 

@@ -18,10 +18,19 @@ from faqsante.store.models import EntryQuestion
 from faqsante.store.questions import accepted_questions, decide, list_suggestions, unanswerable_questions
 
 FAQ = [
-    {"id": "ecps", "question": None, "answer": "Téléchargez l’application e-CPS, puis  suivez les étapes d'activation."},
+    {
+        "id": "ecps",
+        "question": None,
+        "answer": "Téléchargez l’application e-CPS, puis  suivez les étapes d'activation.",
+    },
     {"id": "psc", "question": "Durée d'une session PSC ?", "answer": "Une session Pro Santé Connect dure 4 heures."},
     {"id": "dmp", "question": None, "answer": "Le DMP s'appelle désormais Mon espace santé ; les étapes changent."},
-    {"id": "old", "question": None, "answer": "Ce service a fermé : suivez les étapes de migration.", "status": "archived"},
+    {
+        "id": "old",
+        "question": None,
+        "answer": "Ce service a fermé : suivez les étapes de migration.",
+        "status": "archived",
+    },
 ]
 HISTORY = [
     # typographic apostrophe, double space and capitals differ from the answer: still a match
@@ -57,7 +66,10 @@ def test_items_match_entries_by_snippet_or_id_and_unanswered_ones_are_kept(faq: 
     report = import_file(faq, write(tmp_path / "h.json", json.dumps(HISTORY, ensure_ascii=False, indent=1)))
 
     assert (report.items, report.matched, report.unanswerable) == (6, 3, 1)
-    assert [(item.text, item.line) for item in report.unmatched] == [("question orpheline", 22), ("entrée disparue", 28)]
+    assert [(item.text, item.line) for item in report.unmatched] == [
+        ("question orpheline", 22),
+        ("entrée disparue", 28),
+    ]
     assert (report.added, report.already, sorted(report.entries)) == (5, 0, ["dmp", "ecps", "psc"])
     assert faq.data_version() == before + 1
     with faq.session() as session:
@@ -97,6 +109,7 @@ def test_json_jsonl_and_csv_give_the_same_items(tmp_path: Path) -> None:
             "Durée session ?;psc;\nPrix du timbre ?;;\n",
         )
     )
+
     def strip(items):  # type: ignore[no-untyped-def]
         return [(i.text, i.entry_id, i.keys) for i in items]
 

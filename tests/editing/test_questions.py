@@ -6,7 +6,6 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from smtp_sink import SmtpSink
 from sqlalchemy import select
 
 from faqsante import analytics, editing
@@ -18,6 +17,7 @@ from faqsante.search import SearchEngine
 from faqsante.store import Database
 from faqsante.store.audience import record_query, submit_question
 from faqsante.store.models import Entry
+from smtp_sink import SmtpSink
 
 REGIONAL_DUMP = "004_f08617c875fe96e2.txt"
 

@@ -51,9 +51,7 @@ def test_a_source_question_is_one_of_the_entry_questions_and_survives_rewording(
 
 
 @pytest.mark.parametrize("format", ["jsonl", "json", "csv"])
-def test_an_export_read_back_restores_the_accepted_questions(
-    db: Database, tmp_path: Path, format: str
-) -> None:
+def test_an_export_read_back_restores_the_accepted_questions(db: Database, tmp_path: Path, format: str) -> None:
     ingest_paths(db, [write_faq(tmp_path / "faq.json", "Durée d'une session PSC ?")])
     add_question(db, "psc", "Combien de temps reste-t-on connecté ?", author="marie")
     add_question(db, "ins", "Qu'est-ce que l'INS ?", author="marie")

@@ -138,7 +138,7 @@ def expected_text(value: str | None) -> str | None:
 
 def assert_round_trip(records: list[dict], entries: list[ParsedEntry]) -> None:
     assert len(entries) == len(records)
-    for record, entry in zip(records, entries):
+    for record, entry in zip(records, entries, strict=True):
         assert entry.answer == expected_text(record["answer"])
         assert entry.question == expected_text(record.get("question"))
         assert entry.section == expected_text(record.get("section"))

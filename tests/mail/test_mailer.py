@@ -5,17 +5,19 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
-from smtp_sink import PASSWORD, USER, SmtpSink
 
 from faqsante.config import Settings
 from faqsante.errors import InvalidInput
 from faqsante.mail import DeliveryError, Draft, Mailer, SmtpServer
+from smtp_sink import PASSWORD, USER, SmtpSink
 
 PUBLIC_URL = "https://faq.example.fr"
 
 
 def mailer_for(sink: SmtpSink, url: str | None = None) -> Mailer:
-    settings = replace(Settings(), smtp_url=url or sink.url, mail_from="FAQ santé <faq@example.fr>", public_url=PUBLIC_URL)
+    settings = replace(
+        Settings(), smtp_url=url or sink.url, mail_from="FAQ santé <faq@example.fr>", public_url=PUBLIC_URL
+    )
     mailer = Mailer.from_settings(settings, tls=sink.client_tls)
     assert mailer is not None
     return mailer

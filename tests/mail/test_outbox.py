@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
-from smtp_sink import SmtpSink
 from sqlalchemy import select
 
 from faqsante.config import Settings
@@ -14,6 +13,7 @@ from faqsante.mail.outbox import RETRY_DELAYS
 from faqsante.store import Database
 from faqsante.store.audience import submit_question
 from faqsante.store.models import OutgoingMail, utcnow
+from smtp_sink import SmtpSink
 
 
 def mailer_for(sink: SmtpSink) -> Mailer:

@@ -9,7 +9,11 @@ from faqsante.store import Database, legal
 
 
 def test_pages_show_their_default_until_edited_and_again_once_emptied(db: Database) -> None:
-    assert [page.slug for page in legal.legal_pages(db)] == ["accessibilite", "mentions-legales", "donnees-personnelles"]
+    assert [page.slug for page in legal.legal_pages(db)] == [
+        "accessibilite",
+        "mentions-legales",
+        "donnees-personnelles",
+    ]
     default = legal.legal_page(db, "mentions-legales")
     assert not default.edited and default.text == default.default
 

@@ -16,13 +16,13 @@ from pathlib import Path
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from smtp_sink import SmtpSink
 
 from faqsante.config import Settings
 from faqsante.ingest import ingest_paths
 from faqsante.mail import Mailer
 from faqsante.store import Database
 from faqsante.web.app import create_app
+from smtp_sink import SmtpSink
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE_DIR = ROOT / "data" / "sample"

@@ -8,9 +8,9 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from fastapi.routing import iter_route_contexts
 from fastapi.testclient import TestClient
 from sqlalchemy import select
-from fastapi.routing import iter_route_contexts
 from starlette.requests import Request
 
 from faqsante import editing

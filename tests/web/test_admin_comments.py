@@ -17,12 +17,15 @@ LOST_QUESTION = "Oui, c'est cela."
 
 
 def test_a_no_vote_with_a_comment_is_on_the_entry_page_and_in_the_analytics(
-    client: TestClient, editor: TestClient  # noqa: F811
+    client: TestClient,
+    editor: TestClient,  # noqa: F811
 ) -> None:
     db: Database = editor.app.state.db
     entry_id = entry_id_of(db, LOST_QUESTION)
     client.cookies.clear()  # a visitor, not the editor
-    client.post(f"/reponses/{entry_id}/avis", data={"utile": "non", "commentaire": "Il manque le contexte « GAM ».", "q": "gam"})
+    client.post(
+        f"/reponses/{entry_id}/avis", data={"utile": "non", "commentaire": "Il manque le contexte « GAM ».", "q": "gam"}
+    )
     record_vote(db, entry_id, "un autre visiteur", helpful=False, comment="Réponse d'il y a longtemps")
     with db.session() as session:  # left 60 days ago
         old = Feedback.comment == "Réponse d'il y a longtemps"
@@ -34,7 +37,9 @@ def test_a_no_vote_with_a_comment_is_on_the_entry_page_and_in_the_analytics(
     assert "Réponse d&#39;il y a longtemps" in feedback and "0 « utile », 2 « pas utile »" in feedback
 
     recent = (utcnow() - timedelta(days=7)).date().isoformat()
-    filtered = client.get(f"/admin/entrees/{entry_id}", params={"du": recent}, headers=HTML).text.split('id="avis"', 1)[1]
+    filtered = client.get(f"/admin/entrees/{entry_id}", params={"du": recent}, headers=HTML).text.split('id="avis"', 1)[
+        1
+    ]
     assert "Il manque le contexte" in filtered and "il y a longtemps" not in filtered.split("</section>", 1)[0]
 
     analytics = client.get("/admin/analytics", params={"jours": 30}, headers=HTML).text

@@ -5,17 +5,18 @@ from __future__ import annotations
 import re
 
 from fastapi.testclient import TestClient
-from smtp_sink import SmtpSink
 
 from faqsante.store import Database
 from faqsante.store.audience import record_query, submit_question
+from smtp_sink import SmtpSink
 
 from .conftest import PUBLIC_URL, mail_on
 from .test_admin import HTML, accounts, editor, token_of  # noqa: F401  (signed-in editor fixtures)
 
 
 def test_a_proposed_answer_is_linked_in_one_click_and_the_visitor_mailed(
-    editor: TestClient, plain_smtp_sink: SmtpSink  # noqa: F811
+    editor: TestClient,  # noqa: F811  (the fixture imported above)
+    plain_smtp_sink: SmtpSink,  # noqa: F811
 ) -> None:
     db: Database = editor.app.state.db
     with mail_on(editor.app, plain_smtp_sink):

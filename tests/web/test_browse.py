@@ -62,7 +62,9 @@ def test_the_home_page_offers_the_five_filters_before_any_question(client: TestC
         assert f"<summary>Votre question concerne {prompt}</summary>" in page
     assert "<summary>Votre question concerne quel produit ou service ?</summary>" in page
     assert "service produit" not in page
-    assert re.search(r'<a href="/reponses\?produit=e_cps">e-CPS et carte CPS</a> <span class="compte">\(\d+\)</span>', page)
+    assert re.search(
+        r'<a href="/reponses\?produit=e_cps">e-CPS et carte CPS</a> <span class="compte">\(\d+\)</span>', page
+    )
 
 
 def test_a_filter_lists_only_the_entries_that_carry_it(client: TestClient) -> None:
@@ -78,14 +80,18 @@ def test_a_filter_lists_only_the_entries_that_carry_it(client: TestClient) -> No
 
 def test_filters_combine_with_a_section_and_an_alias_is_understood(client: TestClient) -> None:
     ids = all_listed(client, {"rubrique": "Mon espace santé", "produit": "DMP"})
-    sections = {entry["section"] for entry in client.get("/api/entries", params={"section": "Mon espace santé"}).json()["items"]}
+    sections = {
+        entry["section"] for entry in client.get("/api/entries", params={"section": "Mon espace santé"}).json()["items"]
+    }
     tags = tags_by_entry(client.app.state.db, ids)
     assert ids and sections == {"Mon espace santé"}
     assert all("dmp" in tags[entry]["produit"] for entry in ids)
 
 
 def test_active_filters_are_chips_that_remove_themselves(client: TestClient) -> None:
-    page = client.get("/reponses", params=[("produit", "e_cps"), ("thematique", "acces_connexion"), ("page", "1")], headers=HTML).text
+    page = client.get(
+        "/reponses", params=[("produit", "e_cps"), ("thematique", "acces_connexion"), ("page", "1")], headers=HTML
+    ).text
     chips = dict(re.findall(r'<a class="puce" href="([^"]*)" aria-label="Retirer le filtre « ([^»]*) »"', page))
     assert {unescape(label) for label in chips.values()} == {"e-CPS et carte CPS", "Accès, comptes et connexion"}
     by_label = {unescape(label): unescape(href) for href, label in chips.items()}
@@ -161,7 +167,9 @@ def test_legal_pages_have_french_defaults(client: TestClient, path: str, title: 
 
 def test_an_administrators_text_and_status_replace_the_defaults(client: TestClient) -> None:
     db = client.app.state.db
-    legal.set_legal_page(db, "mentions-legales", "## Éditeur\n\nAgence **exemple**, [site](https://exemple.fr) <script>x</script>")
+    legal.set_legal_page(
+        db, "mentions-legales", "## Éditeur\n\nAgence **exemple**, [site](https://exemple.fr) <script>x</script>"
+    )
     legal.set_accessibility_status(db, "partiellement conforme")
     try:
         page = client.get("/mentions-legales", headers=HTML).text

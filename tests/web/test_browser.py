@@ -78,7 +78,7 @@ class LiveServer:
     def db(self) -> Database:
         return self.app.state.db
 
-    def __enter__(self) -> "LiveServer":
+    def __enter__(self) -> LiveServer:
         self.thread.start()
         while not self.server.started and self.thread.is_alive():
             time.sleep(0.05)

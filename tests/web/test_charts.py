@@ -18,13 +18,13 @@ def test_bar_labels_are_escaped_and_values_shown() -> None:
 
 
 def test_a_day_without_data_breaks_the_line() -> None:
-    svg = str(line_chart(list(zip(DAYS, [0.5, 0.75, None, 1.0])), title="Utile"))
+    svg = str(line_chart(list(zip(DAYS, [0.5, 0.75, None, 1.0], strict=True)), title="Utile"))
     assert svg.count("<circle") == 3
     assert svg.count("<polyline") == 1  # the lone point after the gap draws no segment
     assert "01/11" in svg and "04/11" in svg
 
 
 def test_columns_and_empty_series() -> None:
-    assert str(column_chart(list(zip(DAYS, [0, 2, 4, 1])), title="Questions")).count("<rect") == 4
+    assert str(column_chart(list(zip(DAYS, [0, 2, 4, 1], strict=True)), title="Questions")).count("<rect") == 4
     assert bar_chart([], title="vide") == "" and line_chart([], title="vide") == ""
     assert percent(0.456) == "46\u00a0%" and percent(None) == "—"

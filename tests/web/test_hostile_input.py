@@ -65,9 +65,16 @@ def test_a_lone_surrogate_in_a_question_or_a_vote_is_a_422_and_stores_nothing(ho
     assert "U+D800" in _refused(question, "question")
     vote = b'{"helpful": false, "comment": "\\udfff incomplet"}'
     _refused(client.post(f"/api/entries/{ENTRY_ID}/feedback", content=vote, headers=json), "comment")
-    _refused(client.post(f"/api/entries/{ENTRY_ID}/feedback", content=b'{"helpful": true, "query": "\\ud83d"}', headers=json), "query")
+    _refused(
+        client.post(
+            f"/api/entries/{ENTRY_ID}/feedback", content=b'{"helpful": true, "query": "\\ud83d"}', headers=json
+        ),
+        "query",
+    )
     with db.session() as session:
         assert session.scalar(select(func.count()).select_from(SubmittedQuestion)) == 0
         assert session.scalar(select(func.count()).select_from(Feedback)) == 0
     paired = client.post("/api/questions", content=b'{"question": "Et la carte \\ud83d\\ude00 ?"}', headers=json)
-    assert paired.status_code == 201 and paired.json()["question"] == "Et la carte \U0001f600 ?"  # a whole pair is a character
+    assert (
+        paired.status_code == 201 and paired.json()["question"] == "Et la carte \U0001f600 ?"
+    )  # a whole pair is a character

@@ -57,7 +57,7 @@ def serving(pg_url: str, tmp_path: Path, **env: str) -> Iterator[str]:
         env=env,
         start_new_session=True,
         stdout=subprocess.DEVNULL,
-        stderr=open(tmp_path / "serve.log", "wb"),  # noqa: SIM115 (closed with the process)
+        stderr=open(tmp_path / "serve.log", "wb"),
     )
     base = f"http://127.0.0.1:{port}"
     try:

@@ -21,10 +21,16 @@ STATUS_LABELS = {"published": "publiée", "archived": "archivée"}
 
 
 class Version(Protocol):
-    question: str | None
-    answer: str
-    section: str | None
-    status: str
+    """What a diff reads of a revision; read-only, so frozen dataclasses and ORM rows both fit."""
+
+    @property
+    def question(self) -> str | None: ...
+    @property
+    def answer(self) -> str: ...
+    @property
+    def section(self) -> str | None: ...
+    @property
+    def status(self) -> str: ...
 
 
 @dataclass(frozen=True)

@@ -101,7 +101,9 @@ def read_question_file(path: Path, format: str | None = None) -> list[QuestionIt
     if chosen == "jsonl":
         return [_item(path, record, line) for line, record in _jsonl_records(path, text)]
     if chosen == "json":
-        return [_item(path, record, line, position) for position, (line, record) in enumerate(_json_records(path, text), 1)]
+        return [
+            _item(path, record, line, position) for position, (line, record) in enumerate(_json_records(path, text), 1)
+        ]
     raise IngestError(path, f"format inconnu « {chosen} » (formats connus : {', '.join(FORMATS)})")
 
 
@@ -181,20 +183,24 @@ def _read_csv(path: Path, text: str) -> list[QuestionItem]:
         columns = [column.strip().lower() for column in next(reader, [])]
         if not set(QUESTION_FIELDS) & set(columns):
             raise IngestError(
-                path, f"colonne de question introuvable (attendue : q ou question) ; colonnes : {', '.join(columns) or 'aucune'}", line=1
+                path,
+                f"colonne de question introuvable (attendue : q ou question) ; colonnes : {', '.join(columns) or 'aucune'}",
+                line=1,
             )
         line = reader.line_num + 1
         for row in reader:
             if any(cell.strip() for cell in row):
                 if len(row) > len(columns) and any(cell.strip() for cell in row[len(columns) :]):
                     raise IngestError(path, f"{len(row)} valeurs pour {len(columns)} colonnes", line=line)
-                record: dict[str, Any] = dict(zip(columns, row))
+                record: dict[str, Any] = dict(zip(columns, row, strict=False))
                 keys = (record.get("keys") or "").strip()
                 if keys.startswith("["):
                     try:
                         record["keys"] = json.loads(keys)
                     except json.JSONDecodeError as error:
-                        raise IngestError(path, f"« keys » n'est pas une liste JSON valide ({error.msg})", line=line) from None
+                        raise IngestError(
+                            path, f"« keys » n'est pas une liste JSON valide ({error.msg})", line=line
+                        ) from None
                 else:
                     record["keys"] = [keys] if keys else []
                 items.append(_item(path, record, line))
@@ -212,7 +218,7 @@ def _item(path: Path, record: Any, line: int | None, position: int | None = None
         return IngestError(path, where + message, line=line)
 
     if not isinstance(record, dict):
-        raise refuse("un objet {\"q\": …, \"keys\": […]} est attendu")
+        raise refuse('un objet {"q": …, "keys": […]} est attendu')
     raw = next((record[name] for name in QUESTION_FIELDS if _filled(record.get(name))), None)
     if not isinstance(raw, str):
         raise refuse("question absente ou vide (champ « q » ou « question »)")
@@ -270,7 +276,7 @@ def import_items(
     state = "suggested" if suggest else "accepted"
     report = ImportReport(items=len(items))
     with db.session() as session:
-        for item, entry_ids in zip(items, match_entries(session, items)):
+        for item, entry_ids in zip(items, match_entries(session, items), strict=True):
             if not item.answerable:
                 report.unanswerable += 1
                 targets: list[str | None] = [None]

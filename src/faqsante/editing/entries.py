@@ -142,9 +142,7 @@ def workspace_counts(db: Database) -> dict[str, int]:
         counts = {status: 0 for status in ENTRY_STATUSES}
         by_status = session.execute(select(Entry.status, func.count()).group_by(Entry.status))
         counts.update({status: count for status, count in by_status})
-        counts["open_questions"] = (
-            session.scalar(select(func.count()).where(SubmittedQuestion.status == "open")) or 0
-        )
+        counts["open_questions"] = session.scalar(select(func.count()).where(SubmittedQuestion.status == "open")) or 0
     return counts
 
 
@@ -218,9 +216,7 @@ def set_status(db: Database, entry_id: str, status: str, *, author: str) -> bool
     return True
 
 
-def create_entry(
-    db: Database, *, question: str | None, answer: str, section: str | None = None, author: str
-) -> str:
+def create_entry(db: Database, *, question: str | None, answer: str, section: str | None = None, author: str) -> str:
     """A new published entry written by an editor; returns its id."""
     with db.session() as session:
         entry = new_entry(session, question=question, answer=answer, section=section, author=author)

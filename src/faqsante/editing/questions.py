@@ -139,5 +139,7 @@ def _published(session: Session, entry_id: str) -> Entry:
     except NotFound as error:
         raise InvalidInput(f"{error} Vérifiez l'identifiant ou choisissez une réponse proposée.", "entree") from error
     if entry.status != "published":
-        raise InvalidInput(f"L'entrée {entry.id} n'est pas publiée : publiez-la d'abord ou choisissez-en une autre.", "entree")
+        raise InvalidInput(
+            f"L'entrée {entry.id} n'est pas publiée : publiez-la d'abord ou choisissez-en une autre.", "entree"
+        )
     return entry

@@ -10,10 +10,10 @@ from faqsante.facets.entry_tags import (
     FacetCounts,
     RetagReport,
     clear_editor_tag,
-    tags_by_entry,
     facet_counts,
     retag,
     set_editor_tag,
+    tags_by_entry,
 )
 from faqsante.facets.taxonomy import Taxonomy, load_taxonomy
 

@@ -66,7 +66,7 @@ class FoldedText:
     cased: str
 
     @classmethod
-    def of(cls, text: str) -> "FoldedText":
+    def of(cls, text: str) -> FoldedText:
         return cls(lower=fold(text), cased=fold(text, keep_case=True))
 
 
@@ -75,7 +75,8 @@ class PhraseSet:
 
     def __init__(self, phrases: Iterable[str]) -> None:
         self.phrases = tuple(p for p in phrases if fold(plain(p)))
-        words, acronyms = [], []
+        words: list[str] = []
+        acronyms: list[str] = []
         for phrase in self.phrases:
             pattern, acronym = phrase_pattern(phrase)
             (acronyms if acronym else words).append(pattern)
@@ -87,7 +88,7 @@ class PhraseSet:
 
     def count(self, text: FoldedText) -> int:
         """Non-overlapping occurrences of any phrase, the longest phrase winning where two overlap."""
-        spans = []
+        spans: list[tuple[int, int]] = []
         for pattern, folded in ((self._words, text.lower), (self._acronyms, text.cased)):
             if pattern is not None:
                 spans.extend(match.span() for match in pattern.finditer(folded))

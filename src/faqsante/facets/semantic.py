@@ -81,13 +81,15 @@ def description_vectors(embedder: Embedder, texts: list[str], cache_dir: Path) -
     cached: dict[str, np.ndarray] = {}
     if path.exists():
         with np.load(path) as archive:
-            cached = {key: archive[key] for key in archive.files}
+            # {"keys": ["3f2a…", …], "vectors": (n × dim)}; a file of another layout is simply recomputed
+            if {"keys", "vectors"} <= set(archive.files):
+                cached = dict(zip(archive["keys"].tolist(), archive["vectors"], strict=True))
     missing = [i for i, key in enumerate(keys) if key not in cached]
     if missing:
         vectors = embedder.queries([texts[i] for i in missing])
-        cached.update((keys[i], np.asarray(vector, dtype=np.float32)) for i, vector in zip(missing, vectors))
+        cached.update((keys[i], np.asarray(vector, dtype=np.float32)) for i, vector in zip(missing, vectors, strict=True))
         cache_dir.mkdir(parents=True, exist_ok=True)
         partial = path.with_name(f"{path.stem}.{os.getpid()}.npz")  # written whole, then renamed: readers never see half
-        np.savez(partial, **{key: cached[key] for key in keys})
+        np.savez(partial, keys=np.asarray(keys), vectors=np.stack([cached[key] for key in keys]))
         partial.replace(path)
     return np.stack([cached[key] for key in keys])

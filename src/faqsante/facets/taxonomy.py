@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -54,7 +54,7 @@ class Taxonomy:
         self._lookup: dict[str, dict[str, str]] = {facet.key: _lookup_table(facet) for facet in facets}
         self._check_implications()
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def __iter__(self) -> Iterator[Facet]:
         return iter(self.facets.values())
 
     def value(self, facet: str, key: str) -> FacetValue:

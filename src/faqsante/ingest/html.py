@@ -107,6 +107,8 @@ class HtmlParser(Parser):
 def _page_items(tree: LexborHTMLParser) -> Iterator[_Item]:
     """Microdata, ``<details>`` and ``<dl>`` items in page order, each under the heading before it."""
     section: str | None = None
+    if tree.root is None:  # nothing parsed at all (an empty file)
+        return
     for node in tree.root.traverse():
         tag = node.tag
         if tag in SECTION_HEADINGS and not _inside(node, _is_item_container):

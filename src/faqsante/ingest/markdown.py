@@ -65,7 +65,7 @@ class MarkdownParser(Parser):
                 fence = None if fence else opening.group(1)[:3]
             heading = None if fence or opening else HEADING.match(line)
             level = len(heading.group(1)) if heading else 0
-            if level == 1 or level in QUESTION_LEVELS:
+            if heading is not None and (level == 1 or level in QUESTION_LEVELS):
                 close_question()
                 title = (heading.group(2) or "").strip() or None
                 if level == 1:

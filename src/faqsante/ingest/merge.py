@@ -21,11 +21,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from faqsante.ingest.base import ParsedEntry, ParsedSource, content_hash, parse_file
-from faqsante.store import Database
+from faqsante.store import Database, questions
 from faqsante.store.db import bump_data_version
 from faqsante.store.lifecycle import follow_merges, record_revision
 from faqsante.store.models import Entry, EntryFacet, EntrySource, Source, utcnow
-from faqsante.store import questions
 
 SIMILAR_ENOUGH = 60.0  # rapidfuzz ratio (0-100) above which a changed answer is "the same entry, edited"
 INGEST_AUTHOR = "import"
@@ -136,11 +135,11 @@ def _apply_source(
             report.duplicates_merged += 1
             entry = seen_this_run[key]
         else:
-            entry = _find_by_content(session, key, item)
-            if entry is None:
+            found = _find_by_content(session, key, item)
+            if found is None:
                 leftovers.append((item, key))
                 continue
-            entry = follow_merges(session, entry)  # an editor merged this duplicate: its source now feeds the kept one
+            entry = follow_merges(session, found)  # an editor merged this duplicate: its source now feeds the kept one
             seen_this_run[key] = entry
             if entry.status != item.status and "status" not in (entry.locked_fields or []):
                 _write(session, entry, item, key, report)
@@ -150,12 +149,13 @@ def _apply_source(
 
     candidates = [old.entry for entry_id, old in previous.items() if entry_id not in claimed]
     for item, key in leftovers:
-        entry = _find_edited(item, candidates)
-        if entry is None:
+        edited = _find_edited(item, candidates)
+        if edited is None:
             entry = _add(session, item, key)
             report.added += 1
         else:
-            candidates.remove(entry)
+            candidates.remove(edited)
+            entry = edited
             _write(session, entry, item, key, report)
         seen_this_run[key] = entry
         link(entry, item)

@@ -199,7 +199,7 @@ class CsvParser(Parser):
                             f"(un « {delimiter} » dans un texte sans guillemets ?)",
                             line=line,
                         )
-                    entries.append(record_to_entry(path, dict(zip(columns, row)), len(entries), line))
+                    entries.append(record_to_entry(path, dict(zip(columns, row, strict=False)), len(entries), line))
                 line = reader.line_num + 1
         except csv.Error as exc:
             raise IngestError(path, f"CSV illisible : {exc}", line=line) from None

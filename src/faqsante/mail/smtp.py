@@ -81,7 +81,9 @@ def send(server: SmtpServer, message: EmailMessage, *, tls: ssl.SSLContext | Non
                 client.login(server.username, server.password or "")
             client.send_message(message)
     except smtplib.SMTPAuthenticationError as error:
-        raise DeliveryError(f"Le serveur d'envoi a refusé l'identifiant ou le mot de passe ({_reply(error)}).") from error
+        raise DeliveryError(
+            f"Le serveur d'envoi a refusé l'identifiant ou le mot de passe ({_reply(error)})."
+        ) from error
     except smtplib.SMTPRecipientsRefused as error:
         codes = [code for code, _ in error.recipients.values()]
         raise DeliveryError(

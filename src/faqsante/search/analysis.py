@@ -53,7 +53,7 @@ class Token:
 
     text: str
     acronym: bool
-    parts: tuple["Token", ...] = ()
+    parts: tuple[Token, ...] = ()
 
 
 class FrenchAnalyzer:

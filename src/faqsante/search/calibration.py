@@ -114,7 +114,7 @@ def _collect(engine: Any, questions: list[dict[str, Any]]) -> tuple[np.ndarray, 
     for item in questions:
         keys = [fold_for_comparison(key) for key in item["keys"]]
         ranking = engine.rank(item["q"], top_k=10)
-        for position, (doc, row) in enumerate(zip(ranking.documents, ranking.features)):
+        for position, (doc, row) in enumerate(zip(ranking.documents, ranking.features, strict=True)):
             features.append(row)
             labels.append(any(key in fold_for_comparison(doc.answer) for key in keys))
             first.append(position == 0)

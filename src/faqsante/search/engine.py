@@ -168,7 +168,7 @@ class SearchEngine:
         ranking = self.rank(query, top_k=top_k, facets=facets)
         hits = [
             _hit(doc, float(score), float(confidence))
-            for doc, score, confidence in zip(ranking.documents, ranking.scores, ranking.confidences)
+            for doc, score, confidence in zip(ranking.documents, ranking.scores, ranking.confidences, strict=True)
         ]
         if not hits:
             abstained = True

@@ -24,7 +24,7 @@ class LexicalIndex:
         self.size = matrix.shape[0]
 
     @classmethod
-    def build(cls, documents_terms: list[list[str]], *, k1: float = 1.2, b: float = 0.75) -> "LexicalIndex":
+    def build(cls, documents_terms: list[list[str]], *, k1: float = 1.2, b: float = 0.75) -> LexicalIndex:
         vocabulary: dict[str, int] = {}
         rows: list[int] = []
         columns: list[int] = []
@@ -53,5 +53,5 @@ class LexicalIndex:
         known = [(self.vocabulary[term], weight) for term, weight in query.items() if term in self.vocabulary]
         if not known:
             return np.zeros(self.size, dtype=np.float32)
-        ids, weights = zip(*known)
+        ids, weights = zip(*known, strict=True)
         return np.asarray(self.matrix[:, list(ids)] @ np.asarray(weights, dtype=np.float32)).reshape(-1)

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass
-from datetime import datetime, timedelta, timezone
-from typing import Any
+from datetime import UTC, datetime, timedelta
+from typing import Any, cast
 
-from sqlalchemy import Boolean, DateTime, Text, bindparam, select, update
+from sqlalchemy import Boolean, CursorResult, DateTime, Result, Text, bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.sql import Insert
 
 from faqsante.config import MAX_QUESTION_LENGTH
 from faqsante.errors import InvalidInput, NotFound
@@ -88,7 +87,7 @@ def record_vote(
         set_={name: statement.excluded[name] for name in columns[2:]},
     )
     with db.session() as session:
-        if entry_id != _printable(entry_id) or session.execute(statement).rowcount == 0:
+        if entry_id != _printable(entry_id) or _rowcount(session.execute(statement)) == 0:
             raise NotFound(f"Aucune réponse publiée n'a l'identifiant « {entry_id} ».")
     return vote
 
@@ -134,14 +133,14 @@ def record_query(
     }
     previous = _refinable_query(db, refines, channel) if refines is not None else None
     with db.session() as session:
-        if previous is not None and _continues(previous, query):
+        if refines is not None and previous is not None and _continues(previous, query):
             refined = session.execute(
                 update(QueryLog)
                 .where(QueryLog.id == refines, QueryLog.query == previous, QueryLog.clicked_entry_id.is_(None))
                 .values(**values)
             )
-            if refined.rowcount == 1:
-                return refines  # type: ignore[return-value]
+            if _rowcount(refined) == 1:
+                return refines
         row = QueryLog(**values)
         session.add(row)
         session.flush()
@@ -189,7 +188,12 @@ def submit_question(db: Database, question: str, email: str | None = None) -> Su
         return SubmittedQuestionRecord(row.id, row.question, row.email, row.status, row.created_at)
 
 
-def _dialect_insert(db: Database, table: type) -> Insert:
+def _rowcount(result: Result[Any]) -> int:
+    """Rows an UPDATE or INSERT touched: Session.execute is typed for SELECTs, DML gives a CursorResult."""
+    return cast(CursorResult[Any], result).rowcount
+
+
+def _dialect_insert(db: Database, table: type) -> postgresql.Insert | sqlite.Insert:
     """The INSERT that knows ON CONFLICT for this database (both dialects spell it the same way)."""
     if db.dialect == "postgresql":
         return postgresql.insert(table)
@@ -214,7 +218,7 @@ def _refinable_query(db: Database, query_id: int, channel: str) -> str | None:
 def _continues(previous: str, query: str) -> bool:
     """# "identifiant e-c" -> "identifiant e-cps": True;  "identifiant e-cps" -> "mot de passe": False"""
     shared = 0
-    for a, b in zip(previous.casefold(), query.casefold()):
+    for a, b in zip(previous.casefold(), query.casefold(), strict=False):
         if a != b:
             break
         shared += 1
@@ -223,7 +227,7 @@ def _continues(previous: str, query: str) -> bool:
 
 def _aware(moment: datetime) -> datetime:
     """SQLite hands back naive datetimes; they were stored in UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _comment(comment: str | None) -> str | None:

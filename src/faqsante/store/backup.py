@@ -23,12 +23,12 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Connection, DateTime, Integer, LargeBinary, String, Table, func, select, text
+from sqlalchemy import Connection, DateTime, Integer, LargeBinary, String, Table, func, insert, select, text, update
 
 from faqsante.errors import BackupError
 from faqsante.store.db import Database
@@ -65,7 +65,7 @@ class BackupHeader:
         }
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any], path: Path) -> "BackupHeader":
+    def from_dict(cls, data: dict[str, Any], path: Path) -> BackupHeader:
         if data.get("format") != FORMAT or data.get("format_version") != FORMAT_VERSION:
             raise BackupError(f"{path} n'est pas une sauvegarde faqsante (format {FORMAT} v{FORMAT_VERSION})")
         return cls(
@@ -91,8 +91,8 @@ def _encode(value: Any, column_type: Any) -> Any:
     if isinstance(column_type, DateTime):
         # SQLite hands back naive datetimes; every timestamp we write is UTC (models.utcnow).
         if value.tzinfo is None:
-            value = value.replace(tzinfo=timezone.utc)
-        return value.astimezone(timezone.utc).isoformat(timespec="microseconds")
+            value = value.replace(tzinfo=UTC)
+        return value.astimezone(UTC).isoformat(timespec="microseconds")
     if isinstance(column_type, LargeBinary):
         return base64.b64encode(value).decode("ascii")
     return value
@@ -207,7 +207,7 @@ def backup(db: Database, path: Path, *, embeddings: bool = True) -> BackupHeader
         header = BackupHeader(
             schema_revision=revision,
             tables=digester.digests(tables),
-            created_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            created_at=datetime.now(UTC).isoformat(timespec="seconds"),
             dialect=db.dialect,
         )
         # Written beside the target then renamed: an interrupted backup never leaves a truncated file.
@@ -298,13 +298,13 @@ def restore(db: Database, path: Path, *, force: bool = False) -> BackupHeader:
                 raise BackupError(f"{path}, ligne {number} : ligne de sauvegarde invalide") from error
             digester.add(table, row, canonical_json(row))
             # Rows come parents first; flushing on every change of table keeps foreign keys satisfied.
-            if batch and (table is not batch_table or len(batch) >= BATCH_ROWS):
-                connection.execute(batch_table.insert(), batch)  # type: ignore[union-attr]
+            if batch_table is not None and (table is not batch_table or len(batch) >= BATCH_ROWS):
+                connection.execute(batch_table.insert(), batch)
                 batch = []
             batch_table = table
             batch.append({column.name: _decode(row.get(column.name), column.type) for column in table.columns})
-        if batch:
-            connection.execute(batch_table.insert(), batch)  # type: ignore[union-attr]
+        if batch_table is not None:
+            connection.execute(batch_table.insert(), batch)
 
         included = [tables[name] for name in header.tables]
         if digester.digests(included) != header.tables:
@@ -336,10 +336,10 @@ def _data_version(connection: Connection) -> int:
 
 def _set_data_version(connection: Connection, version: int) -> None:
     updated = connection.execute(
-        Meta.__table__.update().where(Meta.key == DATA_VERSION_KEY).values(value=str(version))
+        update(Meta).where(Meta.key == DATA_VERSION_KEY).values(value=str(version))
     )
     if updated.rowcount == 0:
-        connection.execute(Meta.__table__.insert().values(key=DATA_VERSION_KEY, value=str(version)))
+        connection.execute(insert(Meta).values(key=DATA_VERSION_KEY, value=str(version)))
 
 
 def _reset_sequences(connection: Connection, tables: Any) -> None:

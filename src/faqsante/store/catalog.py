@@ -94,7 +94,7 @@ def list_sections(db: Database) -> list[Section]:
             .group_by(Entry.section)
             .order_by(Entry.section)
         ).all()
-    return [Section(name, count) for name, count in rows]
+    return [Section(name, count) for name, count in rows if name is not None]
 
 
 def list_entries(

@@ -9,7 +9,9 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, Integer, String, cast, create_engine, event, inspect, select, update
+from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import ConnectionPoolEntry
 
 from faqsante.config import normalize_db_url
 from faqsante.store.models import Meta
@@ -17,7 +19,7 @@ from faqsante.store.models import Meta
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+def _sqlite_pragmas(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
     # WAL lets readers (web workers) run while an ingest writes; busy_timeout queues concurrent writers
     # instead of failing them, so no vote is lost under load.
     cursor = dbapi_connection.cursor()

@@ -140,7 +140,9 @@ def set_legal_page(db: Database, slug: str, text: str) -> None:
     legal_page(db, slug)  # NotFound for an unknown page
     text = text.replace("\r\n", "\n").strip()
     if len(text) > MAX_PAGE_LENGTH:
-        raise InvalidInput(f"Le texte est trop long ({len(text)} caractères, {MAX_PAGE_LENGTH} au plus).", field="texte")
+        raise InvalidInput(
+            f"Le texte est trop long ({len(text)} caractères, {MAX_PAGE_LENGTH} au plus).", field="texte"
+        )
     _store(db, _key(slug), text or None)
 
 

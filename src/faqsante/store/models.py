@@ -11,7 +11,7 @@ Tables, grouped by what they serve:
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import (
     JSON,
@@ -31,7 +31,7 @@ ENTRY_STATUSES = ("published", "archived")
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class Base(DeclarativeBase):
@@ -72,10 +72,10 @@ class Entry(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
-    links: Mapped[list["EntrySource"]] = relationship(
+    links: Mapped[list[EntrySource]] = relationship(
         back_populates="entry", cascade="all, delete-orphan", order_by="EntrySource.source_id"
     )
-    revisions: Mapped[list["EntryRevision"]] = relationship(
+    revisions: Mapped[list[EntryRevision]] = relationship(
         back_populates="entry", cascade="all, delete-orphan", order_by="EntryRevision.number"
     )
 

@@ -7,6 +7,7 @@ Unexpected exceptions are logged with their stack trace and answered with a gene
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from http import HTTPStatus
 from typing import Any
 
@@ -66,7 +67,7 @@ def error_response(
     *,
     code: str | None = None,
     fields: list[dict[str, str]] | None = None,
-    headers: dict[str, str] | None = None,
+    headers: Mapping[str, str] | None = None,
 ) -> Response:
     """The JSON error for API clients, the French error page for browsers."""
     default_code, title, default = _STATUS_TEXT.get(status, ("http_error", HTTPStatus(status).phrase, HTTPStatus(status).phrase))

@@ -112,7 +112,9 @@ def legal_page(request: Request, db: DbDep) -> Response:
 
 @router.get("/favicon.ico")
 def favicon() -> Response:
-    return FileResponse(STATIC_DIR / "favicon.ico", media_type="image/x-icon", headers={"Cache-Control": "max-age=86400"})
+    return FileResponse(
+        STATIC_DIR / "favicon.ico", media_type="image/x-icon", headers={"Cache-Control": "max-age=86400"}
+    )
 
 
 @router.get("/reponses/{entry_id}")

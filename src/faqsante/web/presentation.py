@@ -11,7 +11,7 @@ tel: and this site's own paths, so no ``javascript:`` link can come out. Bare ad
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import phonenumbers
@@ -33,7 +33,9 @@ _BULLET = re.compile(r"\s*[-•*]\s+(?P<text>.*)")
 _NUMBERED = re.compile(r"\s*(?P<number>\d{1,3})[.)]\s+(?P<text>.*)")
 # Short numbers are digits like any other; they count as a phone number only after a word that calls them one:
 # « appelez le 3422 », « au 3422 », « numéro vert 3422 » (and only if the French plan knows them).
-_SHORT_NUMBER = re.compile(r"\b(?:numéro(?:\s+vert)?|au|le|composez|appelez)\s+(?P<number>\d{2,4})(?![\d\w])", re.IGNORECASE)
+_SHORT_NUMBER = re.compile(
+    r"\b(?:numéro(?:\s+vert)?|au|le|composez|appelez)\s+(?P<number>\d{2,4})(?![\d\w])", re.IGNORECASE
+)
 _SAFE_HREF = re.compile(r"(?:https?://|mailto:|tel:|/(?!/)|#)", re.IGNORECASE)
 _WORD = re.compile(r"\w+(?:[.\-/_]\w+)*")
 _ANALYZER = FrenchAnalyzer()
@@ -170,6 +172,7 @@ def _markdown() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "linkify": True, "breaks": True})
     md.enable(["linkify", "table", "strikethrough"]).disable(["code", "image", "lheading"])
     md.validateLink = lambda url: bool(_SAFE_HREF.match(url.strip()))  # type: ignore[method-assign]
+    assert md.linkify is not None, "linkify-it-py is a dependency: markdown-it-py sets it up with linkify on"
     md.linkify.set({"fuzzy_link": True, "fuzzy_email": True})
     md.core.ruler.after("linkify", "phone", _link_phones)
     renderer: RendererHTML = md.renderer  # type: ignore[assignment]

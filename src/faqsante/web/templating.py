@@ -23,7 +23,11 @@ FOOTER_TTL_S = 30.0  # an administrator's new accessibility status reaches every
 
 templates = Jinja2Templates(directory=TEMPLATES_DIR)
 templates.env.filters.update(
-    answer_html=answer_html, entry_title=entry_title, excerpt=excerpt, marked_excerpt=marked_excerpt, mark_words=mark_words
+    answer_html=answer_html,
+    entry_title=entry_title,
+    excerpt=excerpt,
+    marked_excerpt=marked_excerpt,
+    mark_words=mark_words,
 )
 _footer_cache: dict[str, tuple[float, str]] = {}  # database URL -> (read at, accessibility status)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from typing import Annotated
 
 from fastapi import Form, Query, Request
@@ -38,7 +38,7 @@ def _report(db: Database, jours: int, du: date | None, au: date | None) -> analy
     """
     if du is None and au is None:
         return analytics.build_report(db, days=_period(jours))
-    end = au or datetime.now(timezone.utc).date()
+    end = au or datetime.now(UTC).date()
     start = du or end - timedelta(days=_period(jours) - 1)
     if start > end:
         raise InvalidInput("La date de début (du) doit précéder la date de fin (au).", "du")

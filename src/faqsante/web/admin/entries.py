@@ -85,12 +85,13 @@ def _entry_page(
     status_code: int = 200,
     feedback_period: tuple[date | None, date | None] = (None, None),
 ) -> Response:
-    revisions = list(reversed(list(zip(current.revisions, history(current.revisions)))))
+    revisions = list(reversed(list(zip(current.revisions, history(current.revisions), strict=True))))
     db = request.app.state.db
     context = {
         "entry": asdict(current),
         "revision": current.revision,
-        "form": form or {"question": current.question or "", "answer": current.answer, "section": current.section or ""},
+        "form": form
+        or {"question": current.question or "", "answer": current.answer, "section": current.section or ""},
         "suggestion": None if current.question else _titles(request).suggest(current.answer, current.section),
         "history": [(asdict(revision), changes) for revision, changes in revisions],
         "findings": lint_documents([_document(current)]),
@@ -162,7 +163,7 @@ def accept_title(
     request: Request, db: DbDep, editor: EditorDep, entry_id: str, revision: Annotated[int, Form()],
     titre: Annotated[str, Form(max_length=500)],
 ) -> Response:  # fmt: skip
-    changes = {"question": titre}
+    changes: dict[str, str | None] = {"question": titre}
     return _save(request, db, editor, entry_id, changes, revision, note="titre suggéré accepté", success="titre")
 
 
@@ -194,9 +195,7 @@ def _save(
 
 
 @router.post("/entrees/{entry_id}/statut")
-def change_status(
-    db: DbDep, editor: EditorDep, entry_id: str, statut: Annotated[str, Form(max_length=20)]
-) -> Response:
+def change_status(db: DbDep, editor: EditorDep, entry_id: str, statut: Annotated[str, Form(max_length=20)]) -> Response:
     editing.set_status(db, entry_id, statut, author=editor.username)
     return redirect(entry_path(entry_id), message="publiee" if statut == "published" else "archivee")
 

@@ -4,11 +4,10 @@ Revision ID: 0002_entry_questions
 Revises: 0001
 Create Date: 2026-11-29 13:00:00
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 from faqsante.store.questions import question_key
-
 
 revision = "0002_entry_questions"
 down_revision = "0001"
