@@ -137,10 +137,10 @@ def list_comments(
     if entry_id is not None:
         statement = statement.where(Feedback.entry_id == entry_id)
     if start is not None:
-        statement = statement.where(Feedback.created_at >= datetime.combine(start, time.min, tzinfo=timezone.utc))
+        statement = statement.where(Feedback.created_at >= datetime.combine(start, time.min, tzinfo=UTC))
     if end is not None:
         statement = statement.where(
-            Feedback.created_at < datetime.combine(end + timedelta(days=1), time.min, tzinfo=timezone.utc)
+            Feedback.created_at < datetime.combine(end + timedelta(days=1), time.min, tzinfo=UTC)
         )
     with db.session() as session:
         rows = session.execute(statement).all()
@@ -334,7 +334,7 @@ def _describe_entries(db: Database, entries: dict[str, EntryFigures]) -> None:
 
 
 def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _day(moment: datetime) -> date:
