@@ -12,6 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
+from faqsante.accounts import create_user
 from faqsante.ingest import ingest_paths
 from faqsante.store import Database
 from faqsante.store.models import Feedback, QueryLog, SubmittedQuestion
@@ -19,6 +20,7 @@ from faqsante.web.app import create_app
 from faqsante.web.params import MAX_PAGE, MAX_ROW_ID
 
 from .conftest import SAMPLE_DIR, web_settings
+from .test_admin import HTML, PASSWORD, sign_in, token_of
 
 HUGE = "9" * 20  # beyond both databases' integers
 ENTRY_ID = "627b0cbf71bb"
@@ -56,6 +58,18 @@ def test_out_of_range_ids_and_pages_are_a_422_on_both_databases(hostile_client) 
     assert client.get("/reponses", params={"page": MAX_PAGE}).status_code == 404  # in range, past the end
     with db.session() as session:
         assert session.scalar(select(func.count()).select_from(QueryLog)) == 1
+
+
+def test_an_out_of_range_page_or_id_in_the_workspace_is_a_422_on_both_databases(hostile_client) -> None:  # type: ignore[no-untyped-def]
+    client, db = hostile_client
+    create_user(db, "marie", PASSWORD)
+    assert sign_in(client).status_code == 303
+    for value in (str(MAX_ROW_ID + 1), HUGE):
+        _refused(client.get("/admin/entrees", params={"page": value}, headers=HTML), "page")
+        form = {"csrf_token": token_of(client.get("/admin/entrees", headers=HTML).text), "revision": value}
+        _refused(client.post(f"/admin/entrees/{ENTRY_ID}", data={**form, "reponse": "Texte."}, headers=HTML), "revision")
+        _refused(client.post(f"/admin/questions/{value}/ecarter", data=form, headers=HTML), "question_id")
+    assert client.get("/admin/entrees", params={"page": MAX_PAGE}, headers=HTML).status_code == 200  # an empty page
 
 
 def test_a_lone_surrogate_in_a_question_or_a_vote_is_a_422_and_stores_nothing(hostile_client) -> None:  # type: ignore[no-untyped-def]

@@ -25,6 +25,7 @@ OptionalDate = Annotated[date | None, Query(description="AAAA-MM-JJ")]
 
 
 MAX_DAYS = 366
+Days = Annotated[int, Query(ge=1, le=max(PERIODS))]  # a period outside PERIODS shows the default one
 
 
 def _period(jours: int) -> int:
@@ -47,7 +48,7 @@ def _report(db: Database, jours: int, du: date | None, au: date | None) -> analy
 
 @router.get("/analytics")
 def analytics_page(
-    request: Request, db: DbDep, jours: int = 30, du: OptionalDate = None, au: OptionalDate = None
+    request: Request, db: DbDep, jours: Days = 30, du: OptionalDate = None, au: OptionalDate = None
 ) -> Response:
     error = None
     try:
@@ -75,7 +76,7 @@ def analytics_page(
 
 @router.post("/analytics/hors-sujet")
 def dismiss_gap(
-    db: DbDep, editor: EditorDep, question: Annotated[str, Form(max_length=MAX_QUESTION_LENGTH)], jours: int = 30
+    db: DbDep, editor: EditorDep, question: Annotated[str, Form(max_length=MAX_QUESTION_LENGTH)], jours: Days = 30
 ) -> Response:
     """« Hors sujet » on a content gap: it leaves the list, and search learns to abstain on it."""
     editing.dismiss_off_topic(db, question, author=editor.username)
@@ -83,7 +84,7 @@ def dismiss_gap(
 
 
 @router.get("/api/analytics")
-def analytics_json(db: DbDep, jours: int = 30, du: OptionalDate = None, au: OptionalDate = None) -> JSONResponse:
+def analytics_json(db: DbDep, jours: Days = 30, du: OptionalDate = None, au: OptionalDate = None) -> JSONResponse:
     return JSONResponse(_report(db, jours, du, au).to_dict())
 
 

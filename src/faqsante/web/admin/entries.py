@@ -22,6 +22,7 @@ from faqsante.store import Database, audience
 from faqsante.web.admin.base import OptionalText, Text, entry_path, page, redirect, workspace_router
 from faqsante.web.auth import EditorDep
 from faqsante.web.deps import DbDep
+from faqsante.web.params import PageNumber, RowId
 
 router = workspace_router()
 
@@ -32,7 +33,7 @@ def entries(
     db: DbDep,
     q: str | None = None,
     statut: str | None = None,
-    page_number: Annotated[int, Query(alias="page", ge=1)] = 1,
+    page_number: Annotated[PageNumber, Query(alias="page")] = 1,
 ) -> Response:
     listing = editing.list_entries(db, text=q, status=statut or None, page=page_number)
     context = {
@@ -149,7 +150,7 @@ def save_entry(
     db: DbDep,
     editor: EditorDep,
     entry_id: str,
-    revision: Annotated[int, Form()],
+    revision: Annotated[RowId, Form()],
     reponse: Text = "",
     question: OptionalText = None,
     rubrique: OptionalText = None,
@@ -160,7 +161,7 @@ def save_entry(
 
 @router.post("/entrees/{entry_id}/titre")
 def accept_title(
-    request: Request, db: DbDep, editor: EditorDep, entry_id: str, revision: Annotated[int, Form()],
+    request: Request, db: DbDep, editor: EditorDep, entry_id: str, revision: Annotated[RowId, Form()],
     titre: Annotated[str, Form(max_length=500)],
 ) -> Response:  # fmt: skip
     changes: dict[str, str | None] = {"question": titre}

@@ -17,6 +17,7 @@ from faqsante.web.admin.base import OptionalText, page, redirect, workspace_rout
 from faqsante.web.auth import EditorDep
 from faqsante.web.deps import DbDep, EngineDep
 from faqsante.web.mail import MailerDep, send_after_response
+from faqsante.web.params import RowId
 
 router = workspace_router()
 
@@ -51,7 +52,7 @@ def answer_question(
     engine: EngineDep,
     mailer: MailerDep,
     editor: EditorDep,
-    question_id: int,
+    question_id: RowId,
     entree: Annotated[str | None, Form(max_length=40)] = None,
     question: OptionalText = None,
     reponse: OptionalText = None,
@@ -71,6 +72,6 @@ def answer_question(
 
 
 @router.post("/questions/{question_id}/ecarter")
-def dismiss_question(db: DbDep, question_id: int) -> Response:
+def dismiss_question(db: DbDep, question_id: RowId) -> Response:
     editing.dismiss_question(db, question_id)
     return redirect("/admin/questions", message="ecartee")
