@@ -63,12 +63,21 @@ def test_lost_links_are_dangling_references(seed_url: str, seed_findings: list[F
     assert any(words in answer for answer in answers_flagged(seed_url, seed_findings, "dangling-reference"))
 
 
-def test_duplicates_exact_across_sources_and_near(seed_findings: list[Finding]) -> None:
+def test_duplicates_are_pairs_to_merge_not_texts_the_import_merged(seed_findings: list[Finding]) -> None:
     duplicates = [finding for finding in seed_findings if finding.kind == "duplicate"]
-    exact = [finding for finding in duplicates if "doublon exact" in finding.detail]
     near = [finding for finding in duplicates if "quasi-doublon" in finding.detail]
-    assert len(exact) == 3 and all("000_" in f.detail and "002_" in f.detail for f in exact)
     assert near and all(f.related_id and "similarité 0," in f.detail for f in near)
+    assert all(f.related_id for f in duplicates)  # each names the entry to merge with
+    # 000_ and 002_ share three answers word for word: the import made each one entry with two sources
+    assert not any("entre sources" in f.detail for f in duplicates)
+
+
+def test_an_exact_duplicate_between_two_entries_is_listed_with_its_pair() -> None:
+    first = Document("a1", "Q1 ?", "Le même texte, mot pour mot.", None, ("x.txt",))
+    second = Document("b2", "Q2 ?", "Le même texte, mot pour mot.", None, ("y.txt",))
+    merged = Document("c3", "Q3 ?", "Un texte lu dans deux sources.", None, ("x.txt", "y.txt"))
+    [finding] = lint_documents([first, second, merged], today=TODAY, kinds=["duplicate"])
+    assert (finding.entry_id, finding.related_id) == ("a1", "b2") and "doublon exact" in finding.detail
 
 
 def test_the_mistyped_support_address_is_flagged(seed_findings: list[Finding]) -> None:

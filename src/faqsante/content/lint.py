@@ -178,16 +178,15 @@ def _tail(line: str, width: int = 80) -> str:
 
 @register
 class Duplicate(Check):
-    """The same answer twice: merged at import (one entry, two sources) or two entries (exact or near)."""
+    """The same answer in two published entries (exact or near): one should be merged into the other.
+
+    The same text in two sources is one entry already (the import merged it): nothing to do, not listed.
+    """
 
     kind = "duplicate"
     label = "Doublons"
 
     def run(self, documents: Sequence[Document], today: date) -> Iterator[Finding]:
-        for document in documents:
-            if len(document.sources) > 1:
-                detail = "doublon exact entre sources (similarité 1,00) : même texte dans " + " et ".join(document.sources)
-                yield Finding(document.id, self.kind, detail)
         texts = [fold_for_comparison(document.answer) for document in documents]
         for i, j in sorted(_candidate_pairs(texts)):
             similarity = fuzz.ratio(texts[i], texts[j], score_cutoff=NEAR_DUPLICATE) / 100

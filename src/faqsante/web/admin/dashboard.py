@@ -1,4 +1,4 @@
-"""The workspace's home page: counts and the latest changes made by editors."""
+"""The workspace's home page: the state of the FAQ at a glance (what waits for an editor), the latest changes."""
 
 from __future__ import annotations
 
@@ -8,7 +8,9 @@ from fastapi import Request
 from starlette.responses import Response
 
 from faqsante import editing
+from faqsante.store import questions
 from faqsante.web.admin.base import page, workspace_router
+from faqsante.web.admin.lint import stale_count
 from faqsante.web.deps import DbDep
 
 router = workspace_router()
@@ -17,4 +19,10 @@ router = workspace_router()
 @router.get("")
 def dashboard(request: Request, db: DbDep) -> Response:
     changes = [(entry_id, asdict(revision)) for entry_id, revision in editing.recent_changes(db)]
-    return page(request, "dashboard.html", {"counts": editing.workspace_counts(db), "changes": changes})
+    counts = {
+        **editing.workspace_counts(db),
+        "untitled": len(questions.entries_without_question(db)),
+        "stale": stale_count(request, db),
+        "suggestions": questions.count_suggestions(db),
+    }
+    return page(request, "dashboard.html", {"counts": counts, "changes": changes})

@@ -1,0 +1,39 @@
+"""Content health an editor can act on: rows with titles and actions, a dashboard of what waits."""
+
+from __future__ import annotations
+
+import re
+
+from fastapi.testclient import TestClient
+
+from faqsante.content.lint import lint_database
+from faqsante.store import Database, questions
+from faqsante.store.audience import submit_question
+
+from .test_admin import HTML, accounts, editor  # noqa: F401  (signed-in editor fixtures)
+
+
+def test_lint_rows_show_the_entry_title_and_the_action_of_their_kind(editor: TestClient) -> None:  # noqa: F811
+    db: Database = editor.app.state.db
+    page = editor.get("/admin/lint", headers=HTML).text
+    stale = next(f for f in lint_database(db) if f.kind == "stale")
+    row = page.split(f'<span class="identifiant">{stale.entry_id}</span>', 1)[0].rsplit("<tr>", 1)[1]
+    title = re.search(rf'<a href="/admin/entrees/{stale.entry_id}">([^<]+)</a>', row)
+    assert title and title.group(1) != stale.entry_id  # the question (or the answer's first sentence), not an id
+    after = page.split(f'<span class="identifiant">{stale.entry_id}</span>', 1)[1].split("</tr>", 1)[0]
+    assert f'href="/admin/entrees/{stale.entry_id}#modifier-titre">Mettre à jour la réponse</a>' in after
+    duplicates = page.split('id="controle-duplicate"', 1)[1].split("</section>", 1)[0]
+    assert "Comparer et fusionner" in duplicates and "entre sources" not in duplicates
+    assert "Donner une question" in page.split('id="controle-needs-question"', 1)[1].split("</section>", 1)[0]
+
+
+def test_the_dashboard_counts_what_waits_for_an_editor(editor: TestClient) -> None:  # noqa: F811
+    db: Database = editor.app.state.db
+    submit_question(db, "Une question qui attend")
+    page = editor.get("/admin", headers=HTML).text
+    waiting = page.split('aria-label="À traiter"', 1)[1].split("</ul>", 1)[0]
+    untitled = len(questions.entries_without_question(db))
+    stale = len({f.entry_id for f in lint_database(db) if f.kind == "stale"})
+    assert re.search(r"<strong>\d+</strong> questions? reçues? à traiter", waiting)
+    assert f"<strong>{untitled}</strong> entrée" in waiting and f"<strong>{stale}</strong> entrée" in waiting
+    assert f"<strong>{questions.count_suggestions(db)}</strong> question" in waiting
