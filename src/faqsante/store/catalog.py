@@ -167,8 +167,19 @@ def most_consulted(db: Database, *, limit: int = 6) -> list[PublishedEntry]:
             .order_by(opens.desc(), QueryLog.clicked_entry_id)
             .limit(limit)
         ).all()
-        entries = {entry.id: entry for entry in session.scalars(select(Entry).where(Entry.id.in_(ids)))}
-        return _published(session, [entries[entry_id] for entry_id in ids if entry_id in entries])
+        return _in_order(session, list(ids))
+
+
+def published_entries(db: Database, ids: Sequence[str]) -> list[PublishedEntry]:
+    """The published entries among ``ids``, in that order (a topic's page of answers)."""
+    with db.session() as session:
+        return _in_order(session, list(ids))
+
+
+def _in_order(session: Session, ids: list[str]) -> list[PublishedEntry]:
+    found = session.scalars(select(Entry).where(Entry.id.in_(ids), Entry.status == "published"))
+    entries = {entry.id: entry for entry in found}
+    return _published(session, [entries[entry_id] for entry_id in ids if entry_id in entries])
 
 
 def _storable(key: str | None) -> bool:

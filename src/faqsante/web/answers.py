@@ -1,6 +1,6 @@
 """What the API and the portal both serve, built once so that both render the same data.
 
-# ask_logged(...)    -> ({"query", "abstained", "results": [hit, ...]}, query_log id)
+# ask_logged(...)    -> ({"query", "abstained", "results": [hit, ...], "topic": {...} | null}, query_log id)
 # entry_detail(...)  -> {"id", "question", "answer", "section", "sources", "related": [entry, ...]}
 """
 
@@ -12,40 +12,58 @@ from typing import Any
 
 from faqsante.config import MAX_QUESTION_LENGTH
 from faqsante.errors import InvalidQuery
-from faqsante.search import AskResult, SearchEngine
+from faqsante.search import SearchEngine
 from faqsante.store import Database, audience, catalog
+from faqsante.topics import TopicFinder
 from faqsante.web.metrics import record_answer
 
 RELATED_COUNT = 5
+TOPIC_POOL = 50  # a topic's answers follow search's ranking of its best TOPIC_POOL answers
 ENTRY_FIELDS = tuple(field.name for field in dataclasses.fields(catalog.PublishedEntry))
 
 
 def ask_logged(
     engine: SearchEngine,
     db: Database,
+    topics: TopicFinder,
     query: str,
     *,
     top_k: int,
     channel: str,
     refines: int | None = None,
     facets: dict[str, list[str]] | None = None,
-) -> tuple[AskResult, int]:
-    """Answer a question within the facet filters (web/facets.py); log what was shown and how long it took."""
+    close_k: int | None = None,
+) -> tuple[dict[str, Any], int]:
+    """Answer a question within the facet filters (web/facets.py); log what was shown and how long it took.
+
+    A short query naming a topic (``faqsante.topics``) also gets ``topic``: that topic's first ``top_k``
+    answers, which a reader is shown instead of an abstention. Without a topic, an abstention keeps only
+    ``close_k`` results when given (the portal shows three « réponses proches », not ten unrelated ones).
+    Topics are not looked for within filters: the filters already say what the visitor is after.
+    """
     started = time.perf_counter()
-    result = engine.ask(query, top_k=top_k, facets=facets)
+    result = engine.ask(query, top_k=max(top_k, TOPIC_POOL) if not facets else top_k, facets=facets)
+    topic = None if facets else topics.find(query, [hit.id for hit in result.results])
+    hits = result.results[:top_k]
+    if topic is None and result.abstained and close_k is not None:
+        hits = hits[:close_k]
+    answer = {**dataclasses.replace(result, results=hits).to_dict(), "topic": None}
+    if topic is not None:
+        answer["topic"] = topic.to_dict(catalog.published_entries(db, topic.entry_ids[:top_k]))
     latency_ms = (time.perf_counter() - started) * 1000
     record_answer(result)
+    shown = [entry["id"] for entry in answer["topic"]["results"]] if topic else [hit.id for hit in hits]
     query_id = audience.record_query(
         db,
         result.query,
-        result_ids=[hit.id for hit in result.results],
-        abstained=result.abstained,
-        top_confidence=result.results[0].confidence if result.results else None,
+        result_ids=shown,
+        abstained=result.abstained and topic is None,
+        top_confidence=hits[0].confidence if hits else None,
         latency_ms=latency_ms,
         channel=channel,
         refines=refines,
     )
-    return result, query_id
+    return answer, query_id
 
 
 def entry_detail(engine: SearchEngine, db: Database, entry_id: str) -> dict[str, Any]:

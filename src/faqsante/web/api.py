@@ -12,7 +12,7 @@ from fastapi import APIRouter, Query, status
 from faqsante.facets.entry_tags import facet_conditions
 from faqsante.store import audience, catalog
 from faqsante.web.answers import ask_logged, entry_detail
-from faqsante.web.deps import DbDep, EngineDep, VisitorDep
+from faqsante.web.deps import DbDep, EngineDep, TopicsDep, VisitorDep
 from faqsante.web.facets import FiltersDep, search_filters
 from faqsante.web.params import PageNumber
 from faqsante.web.schemas import (
@@ -34,15 +34,18 @@ router = APIRouter(prefix="/api", responses=ERROR_RESPONSES)
 def ask(
     engine: EngineDep,
     db: DbDep,
+    topics: TopicsDep,
     q: Annotated[str, Query(description="La question, en langage courant (500 caractères au plus).")],
     filters: FiltersDep,
     top_k: Annotated[int, Query(ge=1, le=100, description="Nombre de réponses.")] = 10,
 ) -> dict[str, Any]:
     """Les meilleures entrées de la FAQ pour une question, et si aucune n'est assez sûre (`abstained`).
 
-    Les filtres (`produit=INS`, répétables) ne gardent que les entrées qui portent l'une des valeurs de chacun."""
-    result, _ = ask_logged(engine, db, q, top_k=top_k, channel="api", facets=search_filters(filters))
-    return result.to_dict()
+    Les filtres (`produit=INS`, répétables) ne gardent que les entrées qui portent l'une des valeurs de chacun.
+    Une question d'un ou deux mots qui nomme un sujet connu (« INS », « DMP », une rubrique, un sigle du
+    glossaire) porte aussi `topic` : ce sujet et ses premières réponses (sans filtre seulement)."""
+    answer, _ = ask_logged(engine, db, topics, q, top_k=top_k, channel="api", facets=search_filters(filters))
+    return answer
 
 
 @router.get("/sections", response_model=list[SectionOut], tags=["entrées"], summary="Lister les rubriques")

@@ -19,6 +19,7 @@ from faqsante.config import Settings
 from faqsante.mail import Mailer
 from faqsante.search import SearchEngine
 from faqsante.store import Database
+from faqsante.topics import TopicFinder
 from faqsante.web import admin, api, facets, pages
 from faqsante.web.docs import install_docs
 from faqsante.web.errors import install_error_handlers
@@ -57,6 +58,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.db = db
     app.state.engine = engine
+    app.state.topics = TopicFinder(db)
     app.state.mailer = Mailer.from_settings(settings)  # None: mail off
 
     install_error_handlers(app)

@@ -14,6 +14,7 @@ from faqsante.config import Settings
 from faqsante.search import SearchEngine
 from faqsante.store import Database
 from faqsante.store.secret import shared_secret
+from faqsante.topics import TopicFinder
 from faqsante.web.visitor import visitor_id
 
 
@@ -28,6 +29,11 @@ def get_db(request: Request) -> Database:
 def get_engine(request: Request) -> SearchEngine:
     """The one engine of this process: its indexes are built once and refreshed when the data changes."""
     return request.app.state.engine
+
+
+def get_topics(request: Request) -> TopicFinder:
+    """The process's topic finder (short queries such as « INS »): its vocabulary follows the data version."""
+    return request.app.state.topics
 
 
 def app_secret(request: Request) -> str:
@@ -47,3 +53,4 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 DbDep = Annotated[Database, Depends(get_db)]
 EngineDep = Annotated[SearchEngine, Depends(get_engine)]
 VisitorDep = Annotated[str, Depends(get_visitor)]
+TopicsDep = Annotated[TopicFinder, Depends(get_topics)]

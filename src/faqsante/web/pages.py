@@ -6,18 +6,19 @@ only enhances: results as you type (this page's ``?partiel=1`` fragment) and vot
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Form, Query, Request
 from starlette.responses import FileResponse, RedirectResponse, Response
 
-from faqsante.errors import InvalidInput, InvalidQuery
+from faqsante.config import MAX_QUESTION_LENGTH
+from faqsante.errors import InvalidInput, InvalidQuery, NotFound
 from faqsante.facets.entry_tags import facet_conditions
-from faqsante.search import AskResult
 from faqsante.store import audience, catalog, legal
+from faqsante.store.models import Entry
 from faqsante.web.answers import ask_logged, entry_detail
-from faqsante.web.deps import DbDep, EngineDep, VisitorDep
+from faqsante.web.deps import DbDep, EngineDep, TopicsDep, VisitorDep
 from faqsante.web.facets import (
     FiltersDep,
     clear_filters_url,
@@ -33,6 +34,7 @@ from faqsante.web.templating import STATIC_DIR, render
 router = APIRouter(include_in_schema=False)
 
 RESULTS_SHOWN = 10
+CLOSE_SHOWN = 3  # after an abstention: a few « réponses proches », not ten unrelated ones
 POPULAR_SHOWN = 6
 # What the vote widget shows after a vote: ?avis=non asks for a comment, ?avis=merci thanks.
 VOTE_STATES = ("non", "merci")
@@ -43,6 +45,7 @@ def home(
     request: Request,
     engine: EngineDep,
     db: DbDep,
+    topics: TopicsDep,
     filters: FiltersDep,
     q: str | None = None,
     partiel: bool = False,
@@ -62,9 +65,17 @@ def home(
         context.update(chips=filter_chips("/", params, filters), clear_url=clear_filters_url("/", params))
         try:
             result, query_id = ask_logged(
-                engine, db, q, top_k=RESULTS_SHOWN, channel="web", refines=suite, facets=search_filters(filters)
+                engine,
+                db,
+                topics,
+                q,
+                top_k=RESULTS_SHOWN,
+                channel="web",
+                refines=suite,
+                facets=search_filters(filters),
+                close_k=CLOSE_SHOWN,
             )
-            context.update(result=result.to_dict(), query_id=query_id, summary=_summary(result))
+            context.update(result=result, query_id=query_id, summary=_summary(result))
             context["facet_panel"] = facet_panel(filtered_counts(engine, db, q, filters), filters)
         except InvalidQuery as error:
             context.update(error=str(error), summary=str(error))
@@ -83,13 +94,26 @@ def entries(
     request: Request,
     engine: EngineDep,
     db: DbDep,
+    topics: TopicsDep,
     filters: FiltersDep,
     rubrique: str | None = None,
+    sujet: Annotated[str | None, Query(max_length=MAX_QUESTION_LENGTH)] = None,
     page: PageNumber = 1,
 ) -> Response:
-    """All published entries, or one section's, page by page; the five filters narrow them (``?produit=e_cps``)."""
+    """All published entries, or one section's, page by page; the five filters narrow them (``?produit=e_cps``).
+
+    ``?sujet=AMOA`` lists a glossary topic's answers (``faqsante.topics``): those that mention it.
+    """
     section = rubrique or None
-    listing = catalog.list_entries(db, section=section, page=page, where=facet_conditions(filters)).to_dict()
+    where = facet_conditions(filters)
+    topic = topics.find(sujet) if sujet else None
+    if sujet and topic is None:
+        raise NotFound(f"Aucune réponse ne porte sur « {sujet} ».")
+    if topic is not None and topic.kind != "glossaire":
+        return RedirectResponse(topic.url, status_code=303)
+    if topic is not None:
+        where.append(Entry.id.in_(topic.entry_ids))
+    listing = catalog.list_entries(db, section=section, page=page, where=where).to_dict()
     params = request.query_params.multi_items()
     counts = filtered_counts(engine, db, None, filters, section=section)
     context = {
@@ -98,6 +122,7 @@ def entries(
         "clear_url": clear_filters_url("/reponses", params),
         "facet_panel": facet_panel(counts, filters),
         "page_url": _page_url(params),
+        "topic": topic.to_dict() if topic else None,
     }
     return render(request, "entries.html", context)
 
@@ -201,12 +226,16 @@ def _entry_url(entry_id: str) -> str:
     return f"/reponses/{quote(entry_id, safe='')}"
 
 
-def _summary(result: AskResult) -> str:
+def _summary(result: dict[str, Any]) -> str:
     """The one sentence a screen reader announces when results change."""
-    count = len(result.results)
+    query, topic = result["query"], result["topic"]
+    if topic:
+        total = topic["total"]
+        return f"{total} réponse{'s' if total > 1 else ''} sur le sujet « {topic['label']} »."
+    count = len(result["results"])
     answers = f"{count} réponse{'s' if count > 1 else ''}"
-    if not result.abstained:
-        return f"{answers} pour « {result.query} »."
+    if not result["abstained"]:
+        return f"{answers} pour « {query} »."
     if count:
-        return f"Pas de réponse sûre pour « {result.query} » : {answers} proche{'s' if count > 1 else ''}, à lire avec prudence."
-    return f"Aucune réponse pour « {result.query} »."
+        return f"Pas de réponse sûre pour « {query} » : {answers} proche{'s' if count > 1 else ''}, à lire avec prudence."
+    return f"Aucune réponse pour « {query} »."

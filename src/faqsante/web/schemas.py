@@ -27,12 +27,25 @@ class HitOut(EntryOut):
     confidence: float = Field(ge=0, le=1, description="Probabilité estimée que l'entrée réponde à la question.")
 
 
+class TopicOut(BaseModel):
+    kind: str = Field(description="« filtre », « rubrique » ou « glossaire ».", examples=["filtre"])
+    label: str = Field(examples=["INS (identité nationale de santé)"])
+    definition: str | None = Field(description="Ce que recouvre le sujet, quand on le sait.")
+    url: str = Field(description="La page de toutes ses réponses.", examples=["/reponses?produit=ins"])
+    filters: dict[str, list[str]] = Field(description="Le filtre qui le définit, pour un sujet « filtre ».")
+    total: int = Field(description="Nombre de réponses publiées du sujet.")
+    results: list[EntryOut] = Field(description="Ses premières réponses, les mieux classées pour la question d'abord.")
+
+
 class AskOut(BaseModel):
     model_config = ConfigDict(extra="allow")
 
     query: str
     abstained: bool = Field(description="Vrai quand aucune entrée ne répond avec assez de confiance.")
     results: list[HitOut]
+    topic: TopicOut | None = Field(
+        default=None, description="Le sujet que nomme une question d'un ou deux mots (« INS », « DMP »), s'il y en a un."
+    )
 
 
 class EntryDetailOut(EntryOut):
