@@ -144,6 +144,7 @@ def ask(
 ) -> None:
     """Poser une question et afficher les meilleures réponses de la FAQ."""
     from faqsante.search import SearchEngine
+    from faqsante.topics import TopicFinder, answer
 
     if (question is None) == (batch is None):
         raise fail(ValueError("donnez une question, ou --batch FICHIER (pas les deux)."), code=2)
@@ -154,19 +155,21 @@ def ask(
     except (ValueError, FaqsanteError) as error:
         raise fail(error, code=2) from None
     settings = open_settings(db)
-    engine = SearchEngine(Database(settings.db_url), settings)
+    database = Database(settings.db_url)
+    engine, topics = SearchEngine(database, settings), TopicFinder(database)
     questions = batch.read_text(encoding="utf-8").splitlines() if batch else [question or ""]
     for text in questions:
         try:
-            result = engine.ask(text, top_k=top_k, facets=facets)
+            result, shown = answer(engine, topics, text, top_k=top_k, facets=facets)
         except FaqsanteError as error:
             if not batch:
                 raise fail(error, code=2) from None
             # In a batch, one bad line must not shift the answers of the others: report it in place.
-            print(json.dumps({"query": text, "abstained": True, "results": [], "error": str(error)}, ensure_ascii=False))
+            failed = {"query": text, "abstained": True, "results": [], "topic": None, "error": str(error)}
+            print(json.dumps(failed, ensure_ascii=False))
             continue
         if as_json or batch:
-            print(json.dumps(result.to_dict(), ensure_ascii=False), flush=True)
+            print(json.dumps(shown, ensure_ascii=False), flush=True)
         else:
             print_result(result)
 

@@ -9,11 +9,13 @@ certainty; it names a topic, and a visitor typing it wants that topic's answers.
 # "ROR"      -> the filter value ror, found through its alias; "répertoire opérationnel…" through the glossary too
 # "AMOA"     -> Topic(kind="glossaire", label="AMOA", definition="Assistant à Maîtrise d'Ouvrage", url="/reponses?sujet=AMOA")
 # "comment activer ma carte" -> None (a question: search answers it)
-The portal, ``/api/ask`` and ``/reponses?sujet=…`` all ask ``TopicFinder.find``, so they agree.
+The portal, ``/api/ask``, ``faqsante ask --json`` (through ``answer``) and ``/reponses?sujet=…`` all ask
+``TopicFinder.find``, so they agree.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -24,6 +26,7 @@ from sqlalchemy import select
 
 from faqsante.facets.entry_tags import facet_conditions
 from faqsante.facets.taxonomy import FALLBACK_VALUE, load_taxonomy
+from faqsante.search import AskResult, SearchEngine
 from faqsante.search.analysis import FrenchAnalyzer
 from faqsante.search.corpus import Document, load_documents
 from faqsante.search.glossary import GlossaryEntry, load_glossary
@@ -32,6 +35,7 @@ from faqsante.store.models import Entry
 
 MAX_TOPIC_WORDS = 2  # content words (stop words aside) of a query read as a topic
 MAX_NAME_WORDS = 6  # a longer query naming a topic in full (« dossier médical partagé ») is one too
+TOPIC_POOL = 50  # a topic's answers follow search's ranking of its best TOPIC_POOL answers
 
 _ANALYZER = FrenchAnalyzer()
 
@@ -65,6 +69,33 @@ class Topic:
             "total": self.total,
             "results": [entry.to_dict() for entry in entries],
         }
+
+
+def answer(
+    engine: SearchEngine,
+    finder: TopicFinder,
+    query: str,
+    *,
+    top_k: int,
+    facets: dict[str, list[str]] | None = None,
+    close_k: int | None = None,
+) -> tuple[AskResult, dict[str, Any]]:
+    """Search's answer and what every channel shows of it: ``AskResult.to_dict()`` plus ``topic``.
+
+    A short query naming a topic gets ``topic``: that topic's first ``top_k`` answers, which a reader is
+    shown instead of an abstention. Without a topic, an abstention keeps only ``close_k`` results when given
+    (the portal shows three « réponses proches », not ten unrelated ones). Topics are not looked for within
+    filters: the filters already say what the visitor is after.
+    # ({"query": "INS", "abstained": true, "results": [hit, ...], "topic": {"kind": "filtre", ...}})
+    """
+    result = engine.ask(query, top_k=top_k if facets else max(top_k, TOPIC_POOL), facets=facets)
+    topic = None if facets else finder.find(query, [hit.id for hit in result.results])
+    hits = result.results[:top_k]
+    if topic is None and result.abstained and close_k is not None:
+        hits = hits[:close_k]
+    shown = dataclasses.replace(result, results=hits)
+    entries = catalog.published_entries(finder.db, topic.entry_ids[:top_k]) if topic else []
+    return shown, {**shown.to_dict(), "topic": topic.to_dict(entries) if topic else None}
 
 
 @dataclass(frozen=True)

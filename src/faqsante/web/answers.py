@@ -14,11 +14,10 @@ from faqsante.config import MAX_QUESTION_LENGTH
 from faqsante.errors import InvalidQuery
 from faqsante.search import SearchEngine
 from faqsante.store import Database, audience, catalog
-from faqsante.topics import TopicFinder
+from faqsante.topics import TopicFinder, answer
 from faqsante.web.metrics import record_answer
 
 RELATED_COUNT = 5
-TOPIC_POOL = 50  # a topic's answers follow search's ranking of its best TOPIC_POOL answers
 ENTRY_FIELDS = tuple(field.name for field in dataclasses.fields(catalog.PublishedEntry))
 
 
@@ -34,36 +33,24 @@ def ask_logged(
     facets: dict[str, list[str]] | None = None,
     close_k: int | None = None,
 ) -> tuple[dict[str, Any], int]:
-    """Answer a question within the facet filters (web/facets.py); log what was shown and how long it took.
-
-    A short query naming a topic (``faqsante.topics``) also gets ``topic``: that topic's first ``top_k``
-    answers, which a reader is shown instead of an abstention. Without a topic, an abstention keeps only
-    ``close_k`` results when given (the portal shows three « réponses proches », not ten unrelated ones).
-    Topics are not looked for within filters: the filters already say what the visitor is after.
-    """
+    """Answer a question within the facet filters (web/facets.py), its topic included (``faqsante.topics.answer``);
+    log what was shown and how long it took."""
     started = time.perf_counter()
-    result = engine.ask(query, top_k=max(top_k, TOPIC_POOL) if not facets else top_k, facets=facets)
-    topic = None if facets else topics.find(query, [hit.id for hit in result.results])
-    hits = result.results[:top_k]
-    if topic is None and result.abstained and close_k is not None:
-        hits = hits[:close_k]
-    answer = {**dataclasses.replace(result, results=hits).to_dict(), "topic": None}
-    if topic is not None:
-        answer["topic"] = topic.to_dict(catalog.published_entries(db, topic.entry_ids[:top_k]))
+    result, shown = answer(engine, topics, query, top_k=top_k, facets=facets, close_k=close_k)
     latency_ms = (time.perf_counter() - started) * 1000
     record_answer(result)
-    shown = [entry["id"] for entry in answer["topic"]["results"]] if topic else [hit.id for hit in hits]
+    topic = shown["topic"]
     query_id = audience.record_query(
         db,
         result.query,
-        result_ids=shown,
-        abstained=result.abstained and topic is None,
-        top_confidence=hits[0].confidence if hits else None,
+        result_ids=[entry["id"] for entry in (topic["results"] if topic else shown["results"])],
+        abstained=result.abstained and topic is None,  # a topic's answers are no gap in the FAQ
+        top_confidence=result.results[0].confidence if result.results else None,
         latency_ms=latency_ms,
         channel=channel,
         refines=refines,
     )
-    return answer, query_id
+    return shown, query_id
 
 
 def entry_detail(engine: SearchEngine, db: Database, entry_id: str) -> dict[str, Any]:
