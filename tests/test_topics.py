@@ -35,7 +35,9 @@ def finder(db: Database) -> TopicFinder:
 
 
 @pytest.mark.parametrize(("query", "produit"), [("INS", "ins"), ("dmp", "dmp"), ("le ROR", "ror"), ("e-CPS", "e_cps")])
-def test_a_filter_value_is_a_topic_of_its_tagged_entries(finder: TopicFinder, db: Database, query: str, produit: str) -> None:
+def test_a_filter_value_is_a_topic_of_its_tagged_entries(
+    finder: TopicFinder, db: Database, query: str, produit: str
+) -> None:
     topic = finder.find(query)
     assert topic is not None and topic.kind == "filtre" and topic.filters == {"produit": [produit]}
     assert topic.url == f"/reponses?produit={produit}"
@@ -84,7 +86,10 @@ def test_the_vocabulary_follows_new_content(tmp_path: Path) -> None:
     finder = TopicFinder(db)
     assert finder.find("AMOA") is None
     faq = tmp_path / "faq.csv"
-    faq.write_text("question,answer,section\nQui aide ?,Une AMOA = Assistance à Maîtrise d'Ouvrage vous aide.,Projets\n", encoding="utf-8")
+    faq.write_text(
+        "question,answer,section\nQui aide ?,Une AMOA = Assistance à Maîtrise d'Ouvrage vous aide.,Projets\n",
+        encoding="utf-8",
+    )
     ingest_paths(db, [faq])
     topic = finder.find("AMOA")
     assert topic is not None and topic.kind == "glossaire" and topic.total == 1

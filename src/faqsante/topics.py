@@ -200,7 +200,7 @@ def _mentioning(vocabulary: _Vocabulary, names: tuple[Key, ...]) -> list[str]:
     """Ids of the documents whose words contain one of the names (as consecutive words)."""
     return [
         document.id
-        for document, words in zip(vocabulary.documents, vocabulary.words)
+        for document, words in zip(vocabulary.documents, vocabulary.words, strict=True)
         if any(_contains(words, name) for name in names)
     ]
 

@@ -51,7 +51,11 @@ def test_an_acronym_lists_its_topic_instead_of_no_answer(client: TestClient, que
 def test_the_api_carries_the_same_topic(client: TestClient) -> None:
     answer = client.get("/api/ask", params={"q": "INS", "top_k": 5}).json()
     topic = answer["topic"]
-    assert topic["kind"] == "filtre" and topic["filters"] == {"produit": ["ins"]} and topic["url"] == "/reponses?produit=ins"
+    assert (
+        topic["kind"] == "filtre"
+        and topic["filters"] == {"produit": ["ins"]}
+        and topic["url"] == "/reponses?produit=ins"
+    )
     assert len(topic["results"]) == 5 and topic["total"] > 5
     assert set(topic["results"][0]) == {"id", "question", "answer", "section", "sources"}
     assert client.get("/api/ask", params={"q": ECPS_QUESTION}).json()["topic"] is None

@@ -167,7 +167,7 @@ def most_consulted(db: Database, *, limit: int = 6) -> list[PublishedEntry]:
             .order_by(opens.desc(), QueryLog.clicked_entry_id)
             .limit(limit)
         ).all()
-        return _in_order(session, list(ids))
+        return _in_order(session, [entry_id for entry_id in ids if entry_id is not None])
 
 
 def published_entries(db: Database, ids: Sequence[str]) -> list[PublishedEntry]:

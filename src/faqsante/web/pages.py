@@ -237,5 +237,7 @@ def _summary(result: dict[str, Any]) -> str:
     if not result["abstained"]:
         return f"{answers} pour « {query} »."
     if count:
-        return f"Pas de réponse sûre pour « {query} » : {answers} proche{'s' if count > 1 else ''}, à lire avec prudence."
+        return (
+            f"Pas de réponse sûre pour « {query} » : {answers} proche{'s' if count > 1 else ''}, à lire avec prudence."
+        )
     return f"Aucune réponse pour « {query} »."

@@ -44,7 +44,8 @@ class AskOut(BaseModel):
     abstained: bool = Field(description="Vrai quand aucune entrée ne répond avec assez de confiance.")
     results: list[HitOut]
     topic: TopicOut | None = Field(
-        default=None, description="Le sujet que nomme une question d'un ou deux mots (« INS », « DMP »), s'il y en a un."
+        default=None,
+        description="Le sujet que nomme une question d'un ou deux mots (« INS », « DMP »), s'il y en a un.",
     )
 
 
