@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -10,8 +11,12 @@ import pytest
 from sqlalchemy import func, select
 
 from faqsante import editing
+from faqsante.config import Settings
 from faqsante.errors import EditConflict, InvalidInput, NotFound
+from faqsante.facets import tags_by_entry
+from faqsante.facets.entry_tags import facet_conditions
 from faqsante.ingest import ingest_paths
+from faqsante.search import SearchEngine
 from faqsante.store import Database, catalog
 from faqsante.store.audience import record_vote, submit_question
 from faqsante.store.models import Entry, EntryFacet, EntryRevision, EntrySource, Feedback, QueryLog, utcnow
@@ -25,6 +30,11 @@ def entry_id_of(db: Database, answer: str) -> str:
         entry_id = session.scalar(select(Entry.id).where(Entry.answer == answer))
     assert entry_id, answer
     return entry_id
+
+
+def lexical(db: Database) -> Settings:
+    """Tagging and search without a model: the filters then come from the taxonomy's words alone."""
+    return replace(Settings(), db_url=db.url, embedder="none")
 
 
 def revision_count(db: Database) -> int:
@@ -41,7 +51,7 @@ def test_an_edit_survives_the_next_ingest_of_the_same_dump(db: Database, sample_
         db,
         entry_id,
         {"question": "Le DMN reçoit-il l'identité par un message HL7 ?", "answer": "Oui, c'est cela :\r\nun message ADT."},
-        author="marie",
+        author="marie", settings=lexical(db),
         base_revision=1,
     )
     ingest_paths(db, [sample_dir])
@@ -68,7 +78,7 @@ def test_locked_fields_keep_the_editor_text_while_the_source_updates_the_rest(
         "Medimail conserve les messages pendant 3 mois."
     )
     entry_id = entry_id_of(db, original)
-    editing.edit_entry(db, entry_id, {"section": "Messagerie de Mon espace santé"}, author="marie")
+    editing.edit_entry(db, entry_id, {"section": "Messagerie de Mon espace santé"}, author="marie", settings=lexical(db))
 
     edited = dump.read_text(encoding="utf-8").replace("conserve les messages pendant 3 mois.", "conserve les messages pendant 6 mois.")
     dump.write_text(edited, encoding="utf-8")
@@ -84,24 +94,24 @@ def test_an_archived_entry_stays_archived_and_quiet_across_ingests(sqlite_url: s
     db = Database(sqlite_url)
     ingest_paths(db, [sample_dir])
     entry_id = entry_id_of(db, LOST_QUESTION)
-    assert editing.set_status(db, entry_id, "archived", author="marie")
+    assert editing.set_status(db, entry_id, "archived", author="marie", settings=lexical(db))
     revisions, version = revision_count(db), db.data_version()
 
     report = ingest_paths(db, [sample_dir])
 
     assert editing.get_entry(db, entry_id).status == "archived"
     assert (report.updated, revision_count(db), db.data_version()) == (0, revisions, version)
-    assert not editing.set_status(db, entry_id, "archived", author="marie")  # no change, no revision
+    assert not editing.set_status(db, entry_id, "archived", author="marie", settings=lexical(db))  # no change, no revision
 
 
 def test_a_stale_form_is_refused_and_nothing_is_written(sqlite_url: str, sample_dir: Path) -> None:
     db = Database(sqlite_url)
     ingest_paths(db, [sample_dir / REGIONAL_DUMP])
     entry_id = entry_id_of(db, "Pour l’instant, ce n’est pas prévu.")
-    editing.edit_entry(db, entry_id, {"question": "Première version ?"}, author="marie", base_revision=1)
+    editing.edit_entry(db, entry_id, {"question": "Première version ?"}, author="marie", settings=lexical(db), base_revision=1)
 
     with pytest.raises(EditConflict, match="marie"):
-        editing.edit_entry(db, entry_id, {"question": "Autre version ?"}, author="paul", base_revision=1)
+        editing.edit_entry(db, entry_id, {"question": "Autre version ?"}, author="paul", settings=lexical(db), base_revision=1)
     assert editing.get_entry(db, entry_id).question == "Première version ?"
 
 
@@ -114,10 +124,10 @@ def test_invalid_edits_are_refused(sqlite_url: str, sample_dir: Path, changes: d
     ingest_paths(db, [sample_dir / REGIONAL_DUMP])
     entry_id = entry_id_of(db, "Pour l’instant, ce n’est pas prévu.")
     with pytest.raises(InvalidInput) as error:
-        editing.edit_entry(db, entry_id, changes, author="marie")
+        editing.edit_entry(db, entry_id, changes, author="marie", settings=lexical(db))
     assert error.value.field == field
     with pytest.raises(NotFound):
-        editing.edit_entry(db, "inconnue", {"question": "?"}, author="marie")
+        editing.edit_entry(db, "inconnue", {"question": "?"}, author="marie", settings=lexical(db))
 
 
 def test_answering_a_submitted_question_creates_or_links_an_entry(db: Database, sample_dir: Path) -> None:
@@ -127,8 +137,8 @@ def test_answering_a_submitted_question_creates_or_links_an_entry(db: Database, 
     spam = submit_question(db, "Achetez des montres")
     existing = entry_id_of(db, "Pour l’instant, ce n’est pas prévu.")
 
-    created = editing.answer_question(db, first.id, author="marie", answer="Trois mois.", section="MSSanté")
-    linked = editing.answer_question(db, second.id, author="marie", entry_id=existing)
+    created = editing.answer_question(db, first.id, author="marie", settings=lexical(db), answer="Trois mois.", section="MSSanté")
+    linked = editing.answer_question(db, second.id, author="marie", settings=lexical(db), entry_id=existing)
     editing.dismiss_question(db, spam.id)
 
     assert linked == existing
@@ -158,7 +168,7 @@ def test_merging_moves_votes_clicks_and_sources_and_survives_reingest(db: Databa
         )
         session.add(QueryLog(query="catalogue obligatoire", result_ids=[duplicate], clicked_entry_id=duplicate))
 
-    report = editing.merge_entries(db, duplicate, kept, author="marie")
+    report = editing.merge_entries(db, duplicate, kept, author="marie", settings=lexical(db))
     ingest_paths(db, [sample_dir])
 
     assert (report.votes_moved, report.votes_dropped, report.sources_moved) == (1, 1, 1)
@@ -174,14 +184,14 @@ def test_merging_moves_votes_clicks_and_sources_and_survives_reingest(db: Databa
     assert [r.note for r in merged.revisions] == ["import", f"fusionnée dans {kept}"]
     assert catalog.get_entry(db, duplicate).id == kept
     with pytest.raises(InvalidInput):
-        editing.merge_entries(db, kept, duplicate, author="marie")  # merging into its own duplicate
+        editing.merge_entries(db, kept, duplicate, author="marie", settings=lexical(db))  # merging into its own duplicate
 
 
 def test_entries_are_listed_by_text_and_status(sqlite_url: str, sample_dir: Path) -> None:
     db = Database(sqlite_url)
     ingest_paths(db, [sample_dir / REGIONAL_DUMP])
     entry_id = entry_id_of(db, "Pour l’instant, ce n’est pas prévu.")
-    editing.set_status(db, entry_id, "archived", author="marie")
+    editing.set_status(db, entry_id, "archived", author="marie", settings=lexical(db))
 
     assert [row.id for row in editing.list_entries(db, status="archived").items] == [entry_id]
     assert editing.list_entries(db, text="medimail").total > 3
@@ -193,8 +203,11 @@ def test_facets_set_by_an_editor_are_decisions_the_tagger_keeps(sqlite_url: str,
     ingest_paths(db, [sample_dir / REGIONAL_DUMP])
     entry_id = entry_id_of(db, "Pour l’instant, ce n’est pas prévu.")
 
-    assert editing.set_facets(db, entry_id, {"Produit": ["INS", "dmp"]}, author="marie") == ["+produit=dmp", "+produit=ins"]
-    assert editing.set_facets(db, entry_id, {"produit": ["dmp"]}, author="marie") == ["−produit=ins"]
+    assert editing.set_facets(db, entry_id, {"Produit": ["INS", "dmp"]}, author="marie", settings=lexical(db)) == ["+produit=dmp", "+produit=ins"]
+    ticked = {facet: list(values) for facet, values in editing.entry_facets(db, entry_id).items()}  # as the form shows
+    assert editing.set_facets(db, entry_id, {**ticked, "produit": ["dmp"]}, author="marie", settings=lexical(db)) == [
+        "−produit=ins"
+    ]
 
     assert editing.entry_facets(db, entry_id)["produit"] == {"dmp": "editor"}
     with db.session() as session:
@@ -202,4 +215,56 @@ def test_facets_set_by_an_editor_are_decisions_the_tagger_keeps(sqlite_url: str,
     assert rejected is not None and (rejected.origin, rejected.confidence) == ("editor", 0.0)
     assert editing.get_entry(db, entry_id).revisions[-1].note == "filtres : −produit=ins"
     with pytest.raises(InvalidInput):
-        editing.set_facets(db, entry_id, {"produit": ["fax"]}, author="marie")
+        editing.set_facets(db, entry_id, {"produit": ["fax"]}, author="marie", settings=lexical(db))
+
+
+INS_ANSWER = (
+    "Le téléservice INSi renvoie l'identité nationale de santé (INS) du patient à partir de ses traits stricts : "
+    "le logiciel la qualifie avant de l'utiliser dans les documents."
+)
+
+
+def test_an_entry_an_editor_creates_is_tagged_and_found_under_its_filter_at_once(db: Database, sample_dir: Path) -> None:
+    ingest_paths(db, [sample_dir / REGIONAL_DUMP])
+    settings = lexical(db)
+    engine = SearchEngine(db, settings)
+    engine.refresh()
+    version = db.data_version()
+
+    entry_id = editing.create_entry(
+        db, question="Comment récupérer l'INS d'un patient ?", answer=INS_ANSWER, author="marie", settings=settings
+    )
+
+    assert db.data_version() == version + 1  # the entry, its revision and its tags: one change
+    assert editing.entry_facets(db, entry_id)["produit"] == {"ins": "auto"}
+    listed = catalog.list_entries(db, where=facet_conditions({"produit": ["ins"]}), per_page=100).items
+    assert entry_id in [item.id for item in listed]
+    engine.refresh()  # what every worker does within a second of a data_version bump
+    found = engine.ask("récupérer l'INS d'un patient", facets={"produit": ["ins"]})
+    assert [hit.id for hit in found.results][:1] == [entry_id]
+
+
+def test_an_edit_retags_the_entry_and_keeps_what_the_editor_decided(db: Database, sample_dir: Path) -> None:
+    ingest_paths(db, [sample_dir / REGIONAL_DUMP])
+    settings = lexical(db)
+    entry_id = entry_id_of(db, "Pour l’instant, ce n’est pas prévu.")
+    editing.set_facets(db, entry_id, {"thematique": ["securite"]}, author="marie", settings=settings)
+
+    editing.edit_entry(db, entry_id, {"answer": INS_ANSWER}, author="marie", settings=settings)
+
+    carried = editing.entry_facets(db, entry_id)
+    assert carried["produit"] == {"ins": "auto"}
+    assert carried["thematique"] == {"securite": "editor"}  # the editor curated this facet: the tagger keeps off
+
+
+def test_an_import_merges_and_tags_every_entry_in_one_change(db: Database, sample_dir: Path) -> None:
+    version = db.data_version()
+
+    report = editing.import_sources(db, lexical(db), [sample_dir])
+
+    assert report.ingest.added > 300 and report.tags.added >= report.ingest.added
+    assert db.data_version() == version + 1
+    tags = tags_by_entry(db)
+    assert all(values.get("produit") or values.get("thematique") for values in tags.values())
+    again = editing.import_sources(db, lexical(db), [sample_dir])
+    assert (again.ingest.changed, again.tags.changed, db.data_version()) == (False, False, version + 1)

@@ -24,6 +24,7 @@ from faqsante.errors import FaqsanteError
 from faqsante.store import Database
 
 if TYPE_CHECKING:  # the mailer and the search engine (numpy, scipy, the model) load only for the commands that use them
+    from faqsante.facets.entry_tags import RetagReport
     from faqsante.mail import Mailer
     from faqsante.search import AskResult, SearchEngine
 
@@ -76,19 +77,27 @@ def ingest(
     db: DbOption = None,
 ) -> None:
     """Importer des pages de FAQ (texte extrait, HTML, CSV, JSON, Markdown) dans la base."""
-    from faqsante.ingest import merge
+    from faqsante.editing import import_sources
+    from faqsante.ingest.merge import collect_files
     from faqsante.search import SearchEngine
 
     settings = open_settings(db)
     database = Database(settings.db_url)
-    files = merge.collect_files(paths)
+    files = collect_files(paths)
     try:
         with progress_bar() as bar:
-            task = bar.add_task("Lecture des fichiers", total=len(files))
-            report = merge.ingest_paths(database, files, format=format, progress=lambda _path: bar.advance(task))
+            reading = bar.add_task("Lecture des fichiers", total=len(files))
+            tagging = bar.add_task("Étiquetage des filtres", total=None)
+            result = import_sources(
+                database, settings, files, format=format, progress=lambda _path: bar.advance(reading),
+                tag_progress=lambda done, total: bar.update(tagging, completed=done, total=total),
+            )  # fmt: skip
+            finished = bar.tasks[tagging].total or 1  # shown full even when every vector was cached
+            bar.update(tagging, completed=finished, total=finished)
     except FaqsanteError as error:
         raise fail(error) from None
 
+    report = result.ingest
     table = Table(title="Import terminé", show_header=False)
     for label, value in [
         ("Sources", len(report.sources)),
@@ -100,7 +109,7 @@ def ingest(
     ]:
         table.add_row(label, str(value))
     console.print(table)
-    _tag_entries(database, settings)
+    _print_tags(result.tags)
     _refresh_index(SearchEngine(database, settings))
 
 
@@ -108,7 +117,10 @@ def _tag_entries(database: Database, settings: Settings) -> None:
     """Tag new and changed entries with the five FAQ filters (before indexing, so the index loads them once)."""
     from faqsante.facets.entry_tags import retag
 
-    report = with_progress("Étiquetage des filtres", lambda progress: retag(database, settings, progress=progress))
+    _print_tags(with_progress("Étiquetage des filtres", lambda progress: retag(database, settings, progress=progress)))
+
+
+def _print_tags(report: RetagReport) -> None:
     if report.changed:
         err_console.print(f"Filtres : {report.added} étiquettes ajoutées, {report.removed} retirées.")
 
@@ -691,7 +703,9 @@ def inbox_link(
     settings = open_settings(db)
     database, mailer = Database(settings.db_url), _mailer(settings)
     try:
-        linked = answer_question(database, question_id, author=author, entry_id=entry_id, mailer=mailer)
+        linked = answer_question(
+            database, question_id, author=author, settings=settings, entry_id=entry_id, mailer=mailer
+        )
     except FaqsanteError as error:
         raise fail(error, code=2) from None
     console.print(f"Question {question_id} reliée à l'entrée {linked}.")

@@ -20,6 +20,7 @@ from faqsante.store.models import Entry
 from smtp_sink import SmtpSink
 
 REGIONAL_DUMP = "004_f08617c875fe96e2.txt"
+LEXICAL = replace(Settings(), embedder="none")  # entries written here are tagged without a model
 
 
 @pytest.fixture
@@ -48,11 +49,13 @@ def test_linking_an_answer_mails_its_address_to_the_visitor_once(seeded: Databas
     silent = submit_question(seeded, "Et sans adresse ?")
     entry_id = published_id(seeded)
 
-    editing.answer_question(seeded, asked.id, author="marie", entry_id=entry_id, mailer=mailer)
-    editing.answer_question(seeded, silent.id, author="marie", entry_id=entry_id, mailer=mailer)
+    editing.answer_question(seeded, asked.id, author="marie", settings=LEXICAL, entry_id=entry_id, mailer=mailer)
+    editing.answer_question(seeded, silent.id, author="marie", settings=LEXICAL, entry_id=entry_id, mailer=mailer)
     assert plain_smtp_sink.inbox == []  # queued in the transaction, sent only when asked to, after it
     deliver_due(seeded, mailer)
-    editing.answer_question(seeded, asked.id, author="marie", entry_id=entry_id, mailer=mailer)  # the same again
+    editing.answer_question(
+        seeded, asked.id, author="marie", settings=LEXICAL, entry_id=entry_id, mailer=mailer
+    )  # the same again
     deliver_due(seeded, mailer)
 
     [received] = plain_smtp_sink.inbox
@@ -68,7 +71,9 @@ def test_a_new_entry_written_for_the_question_is_mailed_too(seeded: Database, pl
     mailer = mailer_for(plain_smtp_sink)
     asked = submit_question(seeded, "Combien de temps Medimail garde-t-il les messages ?", "paul@example.org")
 
-    created = editing.answer_question(seeded, asked.id, author="marie", answer="Trois mois.", mailer=mailer)
+    created = editing.answer_question(
+        seeded, asked.id, author="marie", settings=LEXICAL, answer="Trois mois.", mailer=mailer
+    )
     deliver_due(seeded, mailer)
 
     assert f"/reponses/{created}" in plain_smtp_sink.inbox[0].text()
@@ -79,7 +84,7 @@ def test_a_wrong_id_is_an_input_error_on_the_id_field(seeded: Database, wrong: s
     asked = submit_question(seeded, "Où est ma réponse ?", "lea@example.org")
 
     with pytest.raises(InvalidInput, match="Vérifiez l'identifiant") as refused:
-        editing.answer_question(seeded, asked.id, author="marie", entry_id=wrong or "inconnue")
+        editing.answer_question(seeded, asked.id, author="marie", settings=LEXICAL, entry_id=wrong or "inconnue")
 
     assert refused.value.field == "entree"
     assert [item.id for item in editing.list_questions(seeded)] == [asked.id]
@@ -87,11 +92,11 @@ def test_a_wrong_id_is_an_input_error_on_the_id_field(seeded: Database, wrong: s
 
 def test_an_archived_entry_cannot_answer_a_visitor(seeded: Database) -> None:
     entry_id = published_id(seeded)
-    editing.set_status(seeded, entry_id, "archived", author="marie")
+    editing.set_status(seeded, entry_id, "archived", author="marie", settings=LEXICAL)
     asked = submit_question(seeded, "Où est ma réponse ?")
 
     with pytest.raises(InvalidInput, match="n'est pas publiée"):
-        editing.answer_question(seeded, asked.id, author="marie", entry_id=entry_id)
+        editing.answer_question(seeded, asked.id, author="marie", settings=LEXICAL, entry_id=entry_id)
 
 
 def test_open_questions_come_with_the_answers_search_proposes(sqlite_url: str, sample_dir: Path) -> None:

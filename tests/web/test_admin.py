@@ -211,6 +211,8 @@ def test_new_entries_and_submitted_questions(editor: TestClient) -> None:
     )
     new_id = created.headers["location"].split("/")[-1].split("?")[0]
     assert catalog.get_entry(db, new_id).answer == "TéléO est gratuit."
+    under_its_filter = editor.get("/api/entries", params={"produit": "teleo", "per_page": 100}).json()["items"]
+    assert new_id in [item["id"] for item in under_its_filter]  # tagged when created, not at the next import
     empty = editor.post("/admin/entrees", data={"csrf_token": token, "question": "Vide ?", "reponse": " "})
     assert empty.status_code == 400 and "ne peut pas être vide" in empty.text
 

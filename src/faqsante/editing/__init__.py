@@ -6,9 +6,13 @@ same dump keeps the editor's text:
 # edit_entry(db, "c11796043a08", {"question": "Le DMN doit-il recevoir l'INS ?"}, author="marie")
 # -> ["question"];  entries.locked_fields == ["question"];  revision 2 by "marie"
 
+This package is the one core for content changes: the command line, ``/admin`` and the API call it,
+never the store directly. Each change is one transaction that also re-tags the changed entries' filters
+(``facets.entry_tags.retag_in``) and bumps ``data_version`` once (``entries.finish_change``).
+
 One module per concept: ``entries`` (read, create, edit, publish), ``facets`` (the filters an editor
 ticks), ``merge`` (fold a duplicate into the entry that stays), ``questions`` (the submitted-questions
-queue). Front ends import this package, not the modules.
+queue), ``imports`` (sources parsed, merged and tagged). Front ends import this package, not the modules.
 """
 
 from faqsante.editing.entries import (
@@ -28,6 +32,7 @@ from faqsante.editing.entries import (
     workspace_counts,
 )
 from faqsante.editing.facets import entry_facets, set_facets
+from faqsante.editing.imports import ImportReport, import_sources
 from faqsante.editing.merge import MergeReport, merge_entries
 from faqsante.editing.questions import (
     QUESTION_STATUSES,
@@ -46,6 +51,7 @@ __all__ = [
     "EditableEntry",
     "EntryListing",
     "EntryRow",
+    "ImportReport",
     "MergeReport",
     "QueuedQuestion",
     "Revision",
@@ -56,6 +62,7 @@ __all__ = [
     "edit_entry",
     "entry_facets",
     "get_entry",
+    "import_sources",
     "list_entries",
     "list_questions",
     "merge_entries",

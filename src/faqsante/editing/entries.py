@@ -1,4 +1,8 @@
-"""Entries as editors handle them: read any entry with its history, create, edit, publish or archive it."""
+"""Entries as editors handle them: read any entry with its history, create, edit, publish or archive it.
+
+Every change ends with ``finish_change`` in its own transaction: the entry's filters are re-tagged and
+``data_version`` is bumped once, so search (which polls it) shows the change, under its filters, at once.
+"""
 
 from __future__ import annotations
 
@@ -11,8 +15,9 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from faqsante.config import MAX_QUESTION_LENGTH
+from faqsante.config import MAX_QUESTION_LENGTH, Settings
 from faqsante.errors import EditConflict, InvalidInput, NotFound
+from faqsante.facets.entry_tags import retag_in
 from faqsante.ingest.base import content_hash
 from faqsante.ingest.merge import EDITABLE_FIELDS, INGEST_AUTHOR, new_entry_id
 from faqsante.store import Database
@@ -167,6 +172,7 @@ def edit_entry(
     changes: Mapping[str, str | None],
     *,
     author: str,
+    settings: Settings,
     base_revision: int | None = None,
     note: str | None = None,
 ) -> list[str]:
@@ -195,11 +201,11 @@ def edit_entry(
         entry.content_hash = content_hash(entry.question, entry.answer)
         lock_fields(entry, changed)
         record_revision(entry, note=note or _describe(changed), author=author)
-        bump_data_version(session)
+        finish_change(session, settings, [entry.id])
     return changed
 
 
-def set_status(db: Database, entry_id: str, status: str, *, author: str) -> bool:
+def set_status(db: Database, entry_id: str, status: str, *, author: str, settings: Settings) -> bool:
     """Publish or archive; the choice is locked, so an import never republishes what an editor archived."""
     if status not in ENTRY_STATUSES:
         raise InvalidInput(f"statut inconnu « {status} » (publié : published, archivé : archived)", "status")
@@ -212,16 +218,25 @@ def set_status(db: Database, entry_id: str, status: str, *, author: str) -> bool
         entry.status = status
         lock_fields(entry, ["status"])
         record_revision(entry, note="publiée" if status == "published" else "archivée", author=author)
-        bump_data_version(session)
+        finish_change(session, settings, [entry.id])
     return True
 
 
-def create_entry(db: Database, *, question: str | None, answer: str, section: str | None = None, author: str) -> str:
-    """A new published entry written by an editor; returns its id."""
+def create_entry(
+    db: Database, *, question: str | None, answer: str, section: str | None = None, author: str, settings: Settings
+) -> str:
+    """A new published entry written by an editor, tagged and searchable at once; returns its id."""
     with db.session() as session:
         entry = new_entry(session, question=question, answer=answer, section=section, author=author)
-        bump_data_version(session)
+        finish_change(session, settings, [entry.id])
         return entry.id
+
+
+def finish_change(session: Session, settings: Settings, entry_ids: list[str]) -> None:
+    """The end of every content change, in its transaction: the changed entries' filters re-tagged (what
+    editors or sources decided stays), then one ``data_version`` bump for the whole change."""
+    retag_in(session, settings, entry_ids)
+    bump_data_version(session)
 
 
 # ---------------------------------------------------------------------------------------------- helpers

@@ -6,8 +6,9 @@ from collections.abc import Mapping
 
 from sqlalchemy import select
 
-from faqsante.editing.entries import require_entry
-from faqsante.facets.entry_tags import REJECTED, set_editor_tag
+from faqsante.config import Settings
+from faqsante.editing.entries import finish_change, require_entry
+from faqsante.facets.entry_tags import REJECTED, decide_tag
 from faqsante.facets.taxonomy import load_taxonomy
 from faqsante.store import Database
 from faqsante.store.lifecycle import record_revision
@@ -30,22 +31,27 @@ def entry_facets(db: Database, entry_id: str) -> dict[str, dict[str, str]]:
     return carried
 
 
-def set_facets(db: Database, entry_id: str, chosen: Mapping[str, list[str]], *, author: str) -> list[str]:
+def set_facets(
+    db: Database, entry_id: str, chosen: Mapping[str, list[str]], *, author: str, settings: Settings
+) -> list[str]:
     """Make the entry carry exactly the ``chosen`` values of every facet; returns the changes made.
 
-    Each change is an editor decision (``set_editor_tag``): a value unticked is rejected for good, so the
-    tagger never puts it back. The revision notes what changed, for the history.
+    Each change is an editor decision (``decide_tag``): a value unticked is rejected for good, so the
+    tagger never puts it back, and a facet the editor curated is left alone by the tagger. The revision
+    notes what changed, for the history; decisions, revision and re-tagging are one transaction.
     """
     wanted = load_taxonomy().resolve_filters({facet: values for facet, values in chosen.items() if values})
     changes: list[str] = []
-    for facet, values in entry_facets(db, entry_id).items():
-        for value in sorted(set(wanted.get(facet, [])) - set(values)):
-            set_editor_tag(db, entry_id, facet, value, present=True)
-            changes.append(f"+{facet}={value}")
-        for value in sorted(set(values) - set(wanted.get(facet, []))):
-            set_editor_tag(db, entry_id, facet, value, present=False)
-            changes.append(f"−{facet}={value}")
-    if changes:
-        with db.session() as session:
+    carried = entry_facets(db, entry_id)
+    with db.session() as session:
+        for facet, values in carried.items():
+            for value in sorted(set(wanted.get(facet, [])) - set(values)):
+                decide_tag(session, entry_id, facet, value, present=True)
+                changes.append(f"+{facet}={value}")
+            for value in sorted(set(values) - set(wanted.get(facet, []))):
+                decide_tag(session, entry_id, facet, value, present=False)
+                changes.append(f"−{facet}={value}")
+        if changes:
             record_revision(require_entry(session, entry_id), note="filtres : " + ", ".join(changes), author=author)
+            finish_change(session, settings, [entry_id])
     return changes

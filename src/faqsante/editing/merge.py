@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from faqsante.editing.entries import lock_fields, require_entry
+from faqsante.config import Settings
+from faqsante.editing.entries import finish_change, lock_fields, require_entry
 from faqsante.errors import InvalidInput
 from faqsante.store import Database
-from faqsante.store.db import bump_data_version
 from faqsante.store.lifecycle import follow_merges, record_revision
 from faqsante.store.models import Entry, EntryFacet, EntrySource, Feedback, QueryLog, SubmittedQuestion
 
@@ -24,7 +24,7 @@ class MergeReport:
     sources_moved: int = 0
 
 
-def merge_entries(db: Database, duplicate_id: str, kept_id: str, *, author: str) -> MergeReport:
+def merge_entries(db: Database, duplicate_id: str, kept_id: str, *, author: str, settings: Settings) -> MergeReport:
     """Fold a duplicate into the entry that stays: votes, clicks, sources and facets follow it.
 
     The duplicate is archived with ``merged_into`` and keeps its revisions, so its id still leads to the
@@ -54,7 +54,7 @@ def merge_entries(db: Database, duplicate_id: str, kept_id: str, *, author: str)
         lock_fields(duplicate, ["status"])
         record_revision(duplicate, note=f"fusionnée dans {kept.id}", author=author)
         record_revision(kept, note=f"a absorbé le doublon {duplicate.id}", author=author)
-        bump_data_version(session)
+        finish_change(session, settings, [kept.id])
     return report
 
 

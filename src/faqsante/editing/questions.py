@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from faqsante.editing.entries import new_entry, require_entry
+from faqsante.config import Settings
+from faqsante.editing.entries import finish_change, new_entry, require_entry
 from faqsante.errors import InvalidInput, NotFound
 from faqsante.mail import Mailer, MailStatus, latest_by_question, queue_mail
 from faqsante.store import Database
@@ -80,6 +81,7 @@ def answer_question(
     question_id: int,
     *,
     author: str,
+    settings: Settings,
     entry_id: str | None = None,
     question: str | None = None,
     answer: str | None = None,
@@ -99,7 +101,7 @@ def answer_question(
             entry = new_entry(
                 session, question=question or submitted.question, answer=answer or "", section=section, author=author
             )
-            bump_data_version(session)
+            finish_change(session, settings, [entry.id])
         announce = mailer is not None and submitted.email and submitted.answer_entry_id != entry.id
         submitted.status, submitted.answer_entry_id = "answered", entry.id
         if announce and mailer is not None and submitted.email:

@@ -24,7 +24,7 @@ from faqsante.errors import NotFound
 from faqsante.facets.semantic import semantic_scores
 from faqsante.facets.tagger import TOPIC_FACETS, Tag, Tagger
 from faqsante.facets.taxonomy import FALLBACK_VALUE, Taxonomy, load_taxonomy
-from faqsante.search.corpus import Document, load_documents
+from faqsante.search.corpus import Document, read_documents
 from faqsante.search.embedders import make_embedder
 from faqsante.store import Database
 from faqsante.store.db import bump_data_version
@@ -61,7 +61,7 @@ class FacetCounts:
 
 
 def make_tagger(
-    db: Database,
+    session: Session,
     settings: Settings,
     documents: list[Document],
     taxonomy: Taxonomy | None = None,
@@ -72,7 +72,7 @@ def make_tagger(
     embedder = make_embedder(settings.embedder)
     semantic = None
     if embedder is not None:
-        semantic = semantic_scores(db, documents, taxonomy, embedder, settings.index_dir, progress)
+        semantic = semantic_scores(session, documents, taxonomy, embedder, settings.index_dir, progress)
     return Tagger(taxonomy, semantic)
 
 
@@ -82,27 +82,49 @@ def retag(
     taxonomy: Taxonomy | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> RetagReport:
-    """Recompute the automatic tags of every published entry; bump ``data_version`` if a filter changes.
-
-    Cheap enough to redo after every ingest: one regex pass per facet and entry, one matrix product over
-    vectors search already caches, and only the differences are written.
-    """
-    documents = load_documents(db)
-    tagger = make_tagger(db, settings, documents, taxonomy, progress)
-    proposed = tagger.tag_all(documents)
-    report = RetagReport(entries=len(documents))
+    """Recompute the automatic tags of every published entry; bump ``data_version`` if a filter changes."""
     with db.session() as session:
-        existing = _rows_by_entry(session)
-        for doc in documents:
-            _apply(session, doc.id, _wanted(proposed[doc.id], existing.get(doc.id, [])), existing.get(doc.id, []), report)
+        report = retag_in(session, settings, taxonomy=taxonomy, progress=progress)
         if report.changed:
             bump_data_version(session)
     return report
 
 
-def _rows_by_entry(session: Session) -> dict[str, list[EntryFacet]]:
+def retag_in(
+    session: Session,
+    settings: Settings,
+    entry_ids: Collection[str] | None = None,
+    *,
+    taxonomy: Taxonomy | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> RetagReport:
+    """Recompute the automatic tags of the published entries (all, or those of ``entry_ids``) in the
+    caller's transaction, which sees its own uncommitted changes; the caller bumps ``data_version``.
+
+    Cheap enough to redo after every change: one regex pass per facet and entry, one matrix product over
+    vectors search already caches, and only the differences are written. Semantic scores are standardised
+    over the whole corpus, so all published entries are read even when a few are tagged.
+    """
+    session.flush()
+    documents = read_documents(session)
+    tagger = make_tagger(session, settings, documents, taxonomy, progress)
+    targets = [
+        (row, doc) for row, doc in enumerate(documents) if entry_ids is None or doc.id in entry_ids
+    ]
+    report = RetagReport(entries=len(targets))
+    existing = _rows_by_entry(session, None if entry_ids is None else [doc.id for _, doc in targets])
+    for row, doc in targets:
+        rows = existing.get(doc.id, [])
+        _apply(session, doc.id, _wanted(tagger.tag(doc, row), rows), rows, report)
+    return report
+
+
+def _rows_by_entry(session: Session, entry_ids: list[str] | None) -> dict[str, list[EntryFacet]]:
+    statement = select(EntryFacet)
+    if entry_ids is not None:
+        statement = statement.where(EntryFacet.entry_id.in_(entry_ids))
     rows: dict[str, list[EntryFacet]] = defaultdict(list)
-    for row in session.scalars(select(EntryFacet)):
+    for row in session.scalars(statement):
         rows[row.entry_id].append(row)
     return rows
 
@@ -147,15 +169,20 @@ def set_editor_tag(db: Database, entry_id: str, facet: str, value: str, *, prese
 
     ``facet`` and ``value`` may be written as users type them (« Produit », « INS »); they are resolved.
     """
-    facet, value = _resolved(facet, value)
     with db.session() as session:
-        _require_entry(session, entry_id)
-        row = session.get(EntryFacet, (entry_id, facet, value))
-        if row is None:
-            row = EntryFacet(entry_id=entry_id, facet=facet, value=value)
-            session.add(row)
-        row.origin, row.confidence = EDITOR, 1.0 if present else REJECTED
+        decide_tag(session, entry_id, facet, value, present=present)
         bump_data_version(session)
+
+
+def decide_tag(session: Session, entry_id: str, facet: str, value: str, *, present: bool) -> None:
+    """``set_editor_tag`` inside the caller's transaction (the caller bumps ``data_version``)."""
+    facet, value = _resolved(facet, value)
+    _require_entry(session, entry_id)
+    row = session.get(EntryFacet, (entry_id, facet, value))
+    if row is None:
+        row = EntryFacet(entry_id=entry_id, facet=facet, value=value)
+        session.add(row)
+    row.origin, row.confidence = EDITOR, 1.0 if present else REJECTED
 
 
 def clear_editor_tag(db: Database, entry_id: str, facet: str, value: str) -> None:

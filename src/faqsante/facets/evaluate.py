@@ -26,7 +26,7 @@ from faqsante.facets.entry_tags import make_tagger
 from faqsante.facets.tagger import Tag
 from faqsante.facets.taxonomy import Taxonomy, load_taxonomy
 from faqsante.ingest.base import fold_for_comparison
-from faqsante.search.corpus import Document, load_documents
+from faqsante.search.corpus import Document, read_documents
 from faqsante.store import Database
 
 
@@ -169,6 +169,7 @@ def evaluate_file(db: Database, settings: Settings, path: Path) -> TaggingReport
     """Run the tagger on the database's published entries (nothing is written) and score it against ``path``."""
     taxonomy = load_taxonomy()
     labels = load_labels(path, taxonomy)
-    documents = load_documents(db)
-    predicted = make_tagger(db, settings, documents, taxonomy).tag_all(documents)
+    with db.session() as session:
+        documents = read_documents(session)
+        predicted = make_tagger(session, settings, documents, taxonomy).tag_all(documents)
     return evaluate_tags(labels, documents, predicted, taxonomy)

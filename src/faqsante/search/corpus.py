@@ -11,6 +11,7 @@ from functools import cached_property
 
 import numpy as np
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from faqsante.store import Database
 from faqsante.store.models import Entry, EntryFacet, EntrySource, Source
@@ -36,24 +37,29 @@ class Document:
 def load_documents(db: Database) -> list[Document]:
     """Published entries in a stable order (by id), with their source names and facet values."""
     with db.session() as session:
-        rows = session.execute(
-            select(Entry.id, Entry.question, Entry.answer, Entry.section)
-            .where(Entry.status == "published")
-            .order_by(Entry.id)
-        ).all()
-        sources: dict[str, list[str]] = defaultdict(list)
-        for entry_id, name in session.execute(
-            select(EntrySource.entry_id, Source.name)
-            .join(Source, Source.id == EntrySource.source_id)
-            .order_by(EntrySource.entry_id, EntrySource.source_id)
-        ):
-            sources[entry_id].append(name)
-        facets: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-        for entry_id, facet, value in session.execute(
-            # confidence 0 is an editor's "not this value" (see faqsante.facets.entry_tags): not a tag
-            select(EntryFacet.entry_id, EntryFacet.facet, EntryFacet.value).where(EntryFacet.confidence > 0)
-        ):
-            facets[entry_id][facet].add(value)
+        return read_documents(session)
+
+
+def read_documents(session: Session) -> list[Document]:
+    """``load_documents`` through the caller's session, which sees its own uncommitted changes."""
+    rows = session.execute(
+        select(Entry.id, Entry.question, Entry.answer, Entry.section)
+        .where(Entry.status == "published")
+        .order_by(Entry.id)
+    ).all()
+    sources: dict[str, list[str]] = defaultdict(list)
+    for entry_id, name in session.execute(
+        select(EntrySource.entry_id, Source.name)
+        .join(Source, Source.id == EntrySource.source_id)
+        .order_by(EntrySource.entry_id, EntrySource.source_id)
+    ):
+        sources[entry_id].append(name)
+    facets: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for entry_id, facet, value in session.execute(
+        # confidence 0 is an editor's "not this value" (see faqsante.facets.entry_tags): not a tag
+        select(EntryFacet.entry_id, EntryFacet.facet, EntryFacet.value).where(EntryFacet.confidence > 0)
+    ):
+        facets[entry_id][facet].add(value)
     return [
         Document(
             id=entry_id,

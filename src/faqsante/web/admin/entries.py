@@ -21,7 +21,7 @@ from faqsante.search.corpus import Document
 from faqsante.store import Database, audience
 from faqsante.web.admin.base import OptionalText, Text, entry_path, page, redirect, workspace_router
 from faqsante.web.auth import EditorDep
-from faqsante.web.deps import DbDep
+from faqsante.web.deps import DbDep, SettingsDep, get_settings
 from faqsante.web.params import PageNumber, RowId
 
 router = workspace_router()
@@ -54,11 +54,13 @@ def new_entry_form(request: Request, question: str = "") -> Response:
 
 @router.post("/entrees")
 def create_entry(
-    request: Request, db: DbDep, editor: EditorDep, reponse: Text = "", question: OptionalText = None,
-    rubrique: OptionalText = None,
+    request: Request, db: DbDep, settings: SettingsDep, editor: EditorDep, reponse: Text = "",
+    question: OptionalText = None, rubrique: OptionalText = None,
 ) -> Response:  # fmt: skip
     try:
-        entry_id = editing.create_entry(db, question=question, answer=reponse, section=rubrique, author=editor.username)
+        entry_id = editing.create_entry(
+            db, question=question, answer=reponse, section=rubrique, author=editor.username, settings=settings
+        )
     except InvalidInput as error:
         form = {"question": question or "", "answer": reponse, "section": rubrique or ""}
         return page(request, "new_entry.html", {"form": form, "error": str(error), "field": error.field}, 400)
@@ -181,7 +183,10 @@ def _save(
 ) -> Response:
     """Apply an edit and come back to the entry; on a refusal, show the form again with what was typed."""
     try:
-        changed = editing.edit_entry(db, entry_id, changes, author=editor.username, base_revision=revision, note=note)
+        changed = editing.edit_entry(
+            db, entry_id, changes, author=editor.username, settings=get_settings(request), base_revision=revision,
+            note=note,
+        )  # fmt: skip
     except (InvalidInput, EditConflict) as error:
         current = editing.get_entry(db, entry_id)
         form = {
@@ -196,21 +201,27 @@ def _save(
 
 
 @router.post("/entrees/{entry_id}/statut")
-def change_status(db: DbDep, editor: EditorDep, entry_id: str, statut: Annotated[str, Form(max_length=20)]) -> Response:
-    editing.set_status(db, entry_id, statut, author=editor.username)
+def change_status(
+    db: DbDep, settings: SettingsDep, editor: EditorDep, entry_id: str, statut: Annotated[str, Form(max_length=20)]
+) -> Response:
+    editing.set_status(db, entry_id, statut, author=editor.username, settings=settings)
     return redirect(entry_path(entry_id), message="publiee" if statut == "published" else "archivee")
 
 
 @router.post("/entrees/{entry_id}/filtres")
 def save_facets(
-    db: DbDep, editor: EditorDep, entry_id: str, filtre: Annotated[list[str] | None, Form()] = None
+    db: DbDep,
+    settings: SettingsDep,
+    editor: EditorDep,
+    entry_id: str,
+    filtre: Annotated[list[str] | None, Form()] = None,
 ) -> Response:
     """``filtre`` holds the ticked boxes: ["produit:ins", "thematique:securite"]."""
     chosen: dict[str, list[str]] = {}
     for item in filtre or []:
         facet, _, value = item.partition(":")
         chosen.setdefault(facet, []).append(value)
-    changed = editing.set_facets(db, entry_id, chosen, author=editor.username)
+    changed = editing.set_facets(db, entry_id, chosen, author=editor.username, settings=settings)
     return redirect(entry_path(entry_id), message="filtres" if changed else "inchangee")
 
 

@@ -12,7 +12,7 @@ from faqsante import editing
 from faqsante.errors import InvalidInput
 from faqsante.web.admin.base import entry_path, page, redirect, workspace_router
 from faqsante.web.auth import EditorDep
-from faqsante.web.deps import DbDep
+from faqsante.web.deps import DbDep, SettingsDep
 
 router = workspace_router()
 
@@ -25,11 +25,11 @@ def merge_form(request: Request, db: DbDep, doublon: str = "", garder: str = "")
 
 @router.post("/fusion")
 def merge(
-    request: Request, db: DbDep, editor: EditorDep, doublon: Annotated[str, Form(max_length=40)],
-    garder: Annotated[str, Form(max_length=40)],
+    request: Request, db: DbDep, settings: SettingsDep, editor: EditorDep,
+    doublon: Annotated[str, Form(max_length=40)], garder: Annotated[str, Form(max_length=40)],
 ) -> Response:  # fmt: skip
     try:
-        report = editing.merge_entries(db, doublon.strip(), garder.strip(), author=editor.username)
+        report = editing.merge_entries(db, doublon.strip(), garder.strip(), author=editor.username, settings=settings)
     except InvalidInput as error:
         context = {"duplicate": None, "kept": None, "doublon": doublon, "garder": garder, "error": str(error)}
         return page(request, "merge.html", context, 400)

@@ -15,7 +15,7 @@ from faqsante import editing
 from faqsante.errors import InvalidInput
 from faqsante.web.admin.base import OptionalText, page, redirect, workspace_router
 from faqsante.web.auth import EditorDep
-from faqsante.web.deps import DbDep, EngineDep
+from faqsante.web.deps import DbDep, EngineDep, SettingsDep
 from faqsante.web.mail import MailerDep, send_after_response
 from faqsante.web.params import RowId
 
@@ -51,6 +51,7 @@ def answer_question(
     db: DbDep,
     engine: EngineDep,
     mailer: MailerDep,
+    settings: SettingsDep,
     editor: EditorDep,
     question_id: RowId,
     entree: Annotated[str | None, Form(max_length=40)] = None,
@@ -60,8 +61,8 @@ def answer_question(
 ) -> Response:
     try:
         editing.answer_question(
-            db, question_id, author=editor.username, entry_id=entree or None, question=question, answer=reponse,
-            section=rubrique, mailer=mailer,
+            db, question_id, author=editor.username, settings=settings, entry_id=entree or None, question=question,
+            answer=reponse, section=rubrique, mailer=mailer,
         )  # fmt: skip
     except InvalidInput as error:
         failure = {"id": question_id, "error": str(error), "field": error.field, "entree": entree or "",
