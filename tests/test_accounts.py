@@ -9,7 +9,7 @@ from argon2 import PasswordHasher
 from sqlalchemy import select
 from typer.testing import CliRunner
 
-from faqsante.accounts import BACKENDS, create_user, get_account, list_users, set_active, set_password
+from faqsante.accounts import authenticate, create_user, get_account, list_users, set_active, set_password
 from faqsante.cli import app
 from faqsante.errors import InvalidInput, NotFound
 from faqsante.store import Database
@@ -24,10 +24,6 @@ def sqlite_db(sqlite_url: str) -> Database:
     return Database(sqlite_url)
 
 
-def sign_in(db: Database, username: str, password: str):  # type: ignore[no-untyped-def]
-    return BACKENDS["password"].authenticate(db, {"username": username, "password": password})
-
-
 def test_only_an_argon2_hash_is_stored(sqlite_db: Database) -> None:
     account = create_user(sqlite_db, "  Marie ", PASSWORD, "admin")
     with sqlite_db.session() as session:
@@ -38,15 +34,15 @@ def test_only_an_argon2_hash_is_stored(sqlite_db: Database) -> None:
 
 def test_sign_in_accepts_the_right_password_only(sqlite_db: Database) -> None:
     create_user(sqlite_db, "marie", PASSWORD)
-    assert sign_in(sqlite_db, "MARIE", PASSWORD).username == "marie"
-    assert sign_in(sqlite_db, "marie", PASSWORD + "!") is None
-    assert sign_in(sqlite_db, "inconnu", PASSWORD) is None
+    assert authenticate(sqlite_db, "MARIE", PASSWORD).username == "marie"
+    assert authenticate(sqlite_db, "marie", PASSWORD + "!") is None
+    assert authenticate(sqlite_db, "inconnu", PASSWORD) is None
 
 
 def test_a_deactivated_account_cannot_sign_in_nor_keep_its_session(sqlite_db: Database) -> None:
     account = create_user(sqlite_db, "marie", PASSWORD)
     set_active(sqlite_db, "marie", False)
-    assert sign_in(sqlite_db, "marie", PASSWORD) is None
+    assert authenticate(sqlite_db, "marie", PASSWORD) is None
     assert get_account(sqlite_db, account.id) is None
     set_active(sqlite_db, "marie", True)
     assert get_account(sqlite_db, account.id) == account
@@ -57,22 +53,26 @@ def test_a_new_password_changes_the_session_fingerprint(sqlite_db: Database) -> 
     set_password(sqlite_db, "marie", "un tout autre mot de passe")
     after = get_account(sqlite_db, before.id)
     assert after is not None and after.fingerprint != before.fingerprint
-    assert sign_in(sqlite_db, "marie", PASSWORD) is None
+    assert authenticate(sqlite_db, "marie", PASSWORD) is None
 
 
-def test_hashes_with_weaker_parameters_are_renewed_at_sign_in(sqlite_db: Database) -> None:
+def test_hashes_with_weaker_parameters_are_renewed_at_authenticate(sqlite_db: Database) -> None:
     create_user(sqlite_db, "marie", PASSWORD)
     weak = PasswordHasher(time_cost=1, memory_cost=8192).hash(PASSWORD)
     with sqlite_db.session() as session:
         session.scalar(select(User)).password_hash = weak  # type: ignore[union-attr]
-    assert sign_in(sqlite_db, "marie", PASSWORD) is not None
+    assert authenticate(sqlite_db, "marie", PASSWORD) is not None
     with sqlite_db.session() as session:
         assert session.scalar(select(User.password_hash)) != weak
 
 
 @pytest.mark.parametrize(
     ("username", "password", "role", "field"),
-    [("marie", "court", "editor", "password"), ("é", PASSWORD, "editor", "username"), ("marie", PASSWORD, "chef", "role")],
+    [
+        ("marie", "court", "editor", "password"),
+        ("é", PASSWORD, "editor", "username"),
+        ("marie", PASSWORD, "chef", "role"),
+    ],
 )
 def test_invalid_accounts_are_refused(sqlite_db: Database, username: str, password: str, role: str, field: str) -> None:
     with pytest.raises(InvalidInput) as error:
@@ -103,6 +103,6 @@ def test_cli_reads_the_password_from_stdin_and_lists_accounts(sqlite_url: str) -
     assert added.exit_code == 0, added.output
     listed = runner.invoke(app, ["user", "list", "--json", "--db", sqlite_url])
     assert json.loads(listed.stdout) == [{"username": "admin", "role": "admin", "active": True}]
-    assert sign_in(Database(sqlite_url), "admin", PASSWORD) is not None
+    assert authenticate(Database(sqlite_url), "admin", PASSWORD) is not None
     disabled = runner.invoke(app, ["user", "disable", "admin", "--db", sqlite_url])
     assert disabled.exit_code == 0 and not list_users(Database(sqlite_url))[0].active

@@ -1,16 +1,13 @@
-"""Editors' accounts: roles, argon2 password hashes, and the backends that tell who someone is.
+"""Editors' accounts: roles, argon2 password hashes, and signing in with a username and password.
 
-A backend turns credentials into an account. Passwords are the only one today; single sign-on adds an
-``OidcBackend`` whose credentials are the provider's callback parameters and which finds the account by
-``users.oidc_subject`` — the session, roles and pages stay as they are.
+Single sign-on, when it comes, is a second way to find the account (a column for the provider's subject
+and its own sign-in routes) ending in the same session; until then there is one ``authenticate``.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import ClassVar
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -52,7 +49,7 @@ class Account:
 
 
 def _account(user: User) -> Account:
-    return Account(user.id, user.username, user.role, user.active, (user.password_hash or user.oidc_subject or "")[-16:])
+    return Account(user.id, user.username, user.role, user.active, (user.password_hash or "")[-16:])
 
 
 def hash_password(password: str) -> str:
@@ -113,35 +110,20 @@ def _require(session: Session, username: str) -> User:
     return user
 
 
-class AuthBackend:
-    """One way to sign in: credentials in, an active account (or None) out."""
+def authenticate(db: Database, username: str, password: str) -> Account | None:
+    """The active account these credentials prove, or None; a hash made with older parameters is renewed.
 
-    name: ClassVar[str]
-
-    def authenticate(self, db: Database, credentials: Mapping[str, str]) -> Account | None:
-        raise NotImplementedError
-
-
-class PasswordBackend(AuthBackend):
-    """Username and password, checked against the argon2 hash; hashes made with older parameters are renewed."""
-
-    name = "password"
-
-    def authenticate(self, db: Database, credentials: Mapping[str, str]) -> Account | None:
-        username = (credentials.get("username") or "").strip().lower()
-        password = credentials.get("password") or ""
-        with db.session() as session:
-            user = session.scalar(select(User).where(User.username == username))
-            stored = user.password_hash if user is not None and user.password_hash else _DUMMY_HASH
-            try:
-                _hasher.verify(stored, password)
-            except (VerificationError, InvalidHashError):
-                return None
-            if user is None or not user.active or stored is _DUMMY_HASH:
-                return None
-            if _hasher.check_needs_rehash(stored):
-                user.password_hash = _hasher.hash(password)
-            return _account(user)
-
-
-BACKENDS: dict[str, AuthBackend] = {backend.name: backend for backend in (PasswordBackend(),)}
+    An unknown username costs one argon2 check too, so response times do not tell which usernames exist.
+    """
+    with db.session() as session:
+        user = session.scalar(select(User).where(User.username == username.strip().lower()))
+        stored = user.password_hash if user is not None and user.password_hash else _DUMMY_HASH
+        try:
+            _hasher.verify(stored, password)
+        except (VerificationError, InvalidHashError):
+            return None
+        if user is None or not user.active or stored is _DUMMY_HASH:
+            return None
+        if _hasher.check_needs_rehash(stored):
+            user.password_hash = _hasher.hash(password)
+        return _account(user)

@@ -253,7 +253,7 @@ class EntryFacet(Base):
 
 
 class User(Base):
-    """An editor or admin. ``oidc_subject`` leaves room for single sign-on later."""
+    """An editor or admin, signing in with a password."""
 
     __tablename__ = "users"
 
@@ -261,6 +261,5 @@ class User(Base):
     username: Mapped[str] = mapped_column(String(120), unique=True)
     password_hash: Mapped[str | None] = mapped_column(String(255), nullable=True)
     role: Mapped[str] = mapped_column(String(16), default="editor")
-    oidc_subject: Mapped[str | None] = mapped_column(String(255), nullable=True, unique=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -8,8 +8,8 @@ these routers must carry the token (form field ``csrf_token`` or header ``X-CSRF
 token tied to the session. ``fp`` ends the session when the password changes; a deactivated account is
 refused at its next request.
 
-Which backend proves who someone is comes from ``faqsante.accounts.BACKENDS`` (passwords today): an OIDC
-backend adds its own sign-in routes here and ends, like the password form, in ``start_session``.
+Passwords are checked by ``faqsante.accounts.authenticate``; single sign-on would add its own routes here
+and end, like the password form, in ``start_session``.
 """
 
 from __future__ import annotations
@@ -20,13 +20,13 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 from starlette.responses import RedirectResponse, Response
 
-from faqsante.accounts import BACKENDS, Account, get_account
+from faqsante.accounts import Account, authenticate, get_account
 from faqsante.web.deps import app_secret
 from faqsante.web.templating import render
 
@@ -164,27 +164,25 @@ router = APIRouter(include_in_schema=False, dependencies=[Depends(verify_csrf)])
 
 
 @router.get(SIGN_IN_PATH)
-def sign_in_page(request: Request, suivant: str | None = None) -> Response:
+def sign_in_page(request: Request, next_path: Annotated[str | None, Query(alias="suivant")] = None) -> Response:
     if current_account(request) is not None:
-        return RedirectResponse(_safe_next(suivant), status_code=303)
-    return _sign_in_form(request, suivant)
+        return RedirectResponse(_safe_next(next_path), status_code=303)
+    return _sign_in_form(request, next_path)
 
 
 @router.post(SIGN_IN_PATH)
 def sign_in(
     request: Request,
-    identifiant: Annotated[str, Form(max_length=200)] = "",
-    mot_de_passe: Annotated[str, Form(max_length=1000)] = "",
-    suivant: Annotated[str | None, Form()] = None,
+    username: Annotated[str, Form(alias="identifiant", max_length=200)] = "",
+    password: Annotated[str, Form(alias="mot_de_passe", max_length=1000)] = "",
+    next_path: Annotated[str | None, Form(alias="suivant")] = None,
 ) -> Response:
-    account = BACKENDS["password"].authenticate(
-        request.app.state.db, {"username": identifiant, "password": mot_de_passe}
-    )
+    account = authenticate(request.app.state.db, username, password)
     if account is None:
         return _sign_in_form(
-            request, suivant, error="Identifiant ou mot de passe incorrect.", username=identifiant, status_code=400
+            request, next_path, error="Identifiant ou mot de passe incorrect.", username=username, status_code=400
         )
-    return start_session(request, account, _safe_next(suivant))
+    return start_session(request, account, _safe_next(next_path))
 
 
 @router.post("/deconnexion")
@@ -194,12 +192,12 @@ def sign_out(request: Request) -> Response:
 
 
 def _sign_in_form(
-    request: Request, suivant: str | None, *, error: str | None = None, username: str = "", status_code: int = 200
+    request: Request, next_path: str | None, *, error: str | None = None, username: str = "", status_code: int = 200
 ) -> Response:
     session = get_session(request)
     context = {
         "csrf_token": session.csrf,
-        "next": _safe_next(suivant),
+        "next": _safe_next(next_path),
         "error": error,
         "username": username,
         "signed_out": request.query_params.get("deconnecte") == "1",

@@ -96,19 +96,19 @@ def entries(
     db: DbDep,
     topics: TopicsDep,
     filters: FiltersDep,
-    rubrique: str | None = None,
-    sujet: Annotated[str | None, Query(max_length=MAX_QUESTION_LENGTH)] = None,
+    section_name: Annotated[str | None, Query(alias="rubrique")] = None,
+    subject: Annotated[str | None, Query(alias="sujet", max_length=MAX_QUESTION_LENGTH)] = None,
     page: PageNumber = 1,
 ) -> Response:
     """All published entries, or one section's, page by page; the five filters narrow them (``?produit=e_cps``).
 
     ``?sujet=AMOA`` lists a glossary topic's answers (``faqsante.topics``): those that mention it.
     """
-    section = rubrique or None
+    section = section_name or None
     where = facet_conditions(filters)
-    topic = topics.find(sujet) if sujet else None
-    if sujet and topic is None:
-        raise NotFound(f"Aucune réponse ne porte sur « {sujet} ».")
+    topic = topics.find(subject) if subject else None
+    if subject and topic is None:
+        raise NotFound(f"Aucune réponse ne porte sur « {subject} ».")
     if topic is not None and topic.kind != "glossaire":
         return RedirectResponse(topic.url, status_code=303)
     if topic is not None:
@@ -169,15 +169,15 @@ def vote(
     db: DbDep,
     visitor: VisitorDep,
     entry_id: str,
-    utile: Annotated[str, Form()] = "",
-    commentaire: Annotated[str, Form()] = "",
+    useful: Annotated[str, Form(alias="utile")] = "",
+    comment: Annotated[str, Form(alias="commentaire")] = "",
     q: Annotated[str, Form()] = "",
 ) -> Response:
     """The no-JavaScript vote: store it, then show the answer again with thanks (or a comment box after Non)."""
-    if utile not in ("oui", "non"):
+    if useful not in ("oui", "non"):
         raise InvalidInput("Choisissez « Oui » ou « Non » pour dire si la réponse vous a été utile.")
-    audience.record_vote(db, entry_id, visitor, helpful=utile == "oui", comment=commentaire, query=q)
-    state = "non" if utile == "non" and not commentaire.strip() else "merci"
+    audience.record_vote(db, entry_id, visitor, helpful=useful == "oui", comment=comment, query=q)
+    state = "non" if useful == "non" and not comment.strip() else "merci"
     params = {"avis": state, **({"q": q} if q else {})}
     return RedirectResponse(f"{_entry_url(entry_id)}?{urlencode(params)}#avis", status_code=303)
 

@@ -30,8 +30,12 @@ MESSAGES = {
     "compte-modifie": "Compte modifié.",
 }
 
+# Form fields keep the French names of the pages' HTML (name="reponse"); Python calls them in English.
 Text = Annotated[str, Form(max_length=editing.MAX_ANSWER_LENGTH)]
 OptionalText = Annotated[str | None, Form(max_length=editing.MAX_ANSWER_LENGTH)]
+AnswerField = Annotated[str, Form(alias="reponse", max_length=editing.MAX_ANSWER_LENGTH)]
+OptionalAnswerField = Annotated[str | None, Form(alias="reponse", max_length=editing.MAX_ANSWER_LENGTH)]
+SectionField = Annotated[str | None, Form(alias="rubrique", max_length=editing.MAX_ANSWER_LENGTH)]
 
 
 def workspace_router() -> APIRouter:

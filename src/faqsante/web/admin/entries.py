@@ -19,7 +19,15 @@ from faqsante.errors import EditConflict, InvalidInput
 from faqsante.facets.taxonomy import load_taxonomy
 from faqsante.search.corpus import Document
 from faqsante.store import Database, audience
-from faqsante.web.admin.base import OptionalText, Text, entry_path, page, redirect, workspace_router
+from faqsante.web.admin.base import (
+    AnswerField,
+    OptionalText,
+    SectionField,
+    entry_path,
+    page,
+    redirect,
+    workspace_router,
+)
 from faqsante.web.auth import EditorDep
 from faqsante.web.deps import DbDep, SettingsDep, get_settings
 from faqsante.web.params import PageNumber, RowId
@@ -32,16 +40,16 @@ def entries(
     request: Request,
     db: DbDep,
     q: str | None = None,
-    statut: str | None = None,
+    status: Annotated[str | None, Query(alias="statut")] = None,
     page_number: Annotated[PageNumber, Query(alias="page")] = 1,
 ) -> Response:
-    listing = editing.list_entries(db, text=q, status=statut or None, page=page_number)
+    listing = editing.list_entries(db, text=q, status=status or None, page=page_number)
     context = {
         "items": [asdict(item) for item in listing.items],
         "listing": listing,
         "q": q or "",
-        "statut": statut or "",
-        "query": urlencode({key: value for key, value in (("q", q), ("statut", statut)) if value}),
+        "statut": status or "",
+        "query": urlencode({key: value for key, value in (("q", q), ("statut", status)) if value}),
     }
     return page(request, "entries.html", context)
 
@@ -54,15 +62,15 @@ def new_entry_form(request: Request, question: str = "") -> Response:
 
 @router.post("/entrees")
 def create_entry(
-    request: Request, db: DbDep, settings: SettingsDep, editor: EditorDep, reponse: Text = "",
-    question: OptionalText = None, rubrique: OptionalText = None,
+    request: Request, db: DbDep, settings: SettingsDep, editor: EditorDep, answer: AnswerField = "",
+    question: OptionalText = None, section: SectionField = None,
 ) -> Response:  # fmt: skip
     try:
         entry_id = editing.create_entry(
-            db, question=question, answer=reponse, section=rubrique, author=editor.username, settings=settings
+            db, question=question, answer=answer, section=section, author=editor.username, settings=settings
         )
     except InvalidInput as error:
-        form = {"question": question or "", "answer": reponse, "section": rubrique or ""}
+        form = {"question": question or "", "answer": answer, "section": section or ""}
         return page(request, "new_entry.html", {"form": form, "error": str(error), "field": error.field}, 400)
     return redirect(entry_path(entry_id), message="creee")
 
@@ -153,20 +161,20 @@ def save_entry(
     editor: EditorDep,
     entry_id: str,
     revision: Annotated[RowId, Form()],
-    reponse: Text = "",
+    answer: AnswerField = "",
     question: OptionalText = None,
-    rubrique: OptionalText = None,
+    section: SectionField = None,
 ) -> Response:
-    changes = {"question": question, "answer": reponse, "section": rubrique}
+    changes = {"question": question, "answer": answer, "section": section}
     return _save(request, db, editor, entry_id, changes, revision, note=None, success="enregistree")
 
 
 @router.post("/entrees/{entry_id}/titre")
 def accept_title(
     request: Request, db: DbDep, editor: EditorDep, entry_id: str, revision: Annotated[RowId, Form()],
-    titre: Annotated[str, Form(max_length=500)],
+    title: Annotated[str, Form(alias="titre", max_length=500)],
 ) -> Response:  # fmt: skip
-    changes: dict[str, str | None] = {"question": titre}
+    changes: dict[str, str | None] = {"question": title}
     return _save(request, db, editor, entry_id, changes, revision, note="titre suggéré accepté", success="titre")
 
 
@@ -202,10 +210,14 @@ def _save(
 
 @router.post("/entrees/{entry_id}/statut")
 def change_status(
-    db: DbDep, settings: SettingsDep, editor: EditorDep, entry_id: str, statut: Annotated[str, Form(max_length=20)]
+    db: DbDep,
+    settings: SettingsDep,
+    editor: EditorDep,
+    entry_id: str,
+    status: Annotated[str, Form(alias="statut", max_length=20)],
 ) -> Response:
-    editing.set_status(db, entry_id, statut, author=editor.username, settings=settings)
-    return redirect(entry_path(entry_id), message="publiee" if statut == "published" else "archivee")
+    editing.set_status(db, entry_id, status, author=editor.username, settings=settings)
+    return redirect(entry_path(entry_id), message="publiee" if status == "published" else "archivee")
 
 
 @router.post("/entrees/{entry_id}/filtres")
@@ -214,11 +226,11 @@ def save_facets(
     settings: SettingsDep,
     editor: EditorDep,
     entry_id: str,
-    filtre: Annotated[list[str] | None, Form()] = None,
+    ticked: Annotated[list[str] | None, Form(alias="filtre")] = None,
 ) -> Response:
-    """``filtre`` holds the ticked boxes: ["produit:ins", "thematique:securite"]."""
+    """``ticked`` holds the boxes ticked: ["produit:ins", "thematique:securite"]."""
     chosen: dict[str, list[str]] = {}
-    for item in filtre or []:
+    for item in ticked or []:
         facet, _, value = item.partition(":")
         chosen.setdefault(facet, []).append(value)
     changed = editing.set_facets(db, entry_id, chosen, author=editor.username, settings=settings)

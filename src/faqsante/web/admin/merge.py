@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Annotated
 
-from fastapi import Form, Request
+from fastapi import Form, Query, Request
 from starlette.responses import Response
 
 from faqsante import editing
@@ -18,19 +18,24 @@ router = workspace_router()
 
 
 @router.get("/fusion")
-def merge_form(request: Request, db: DbDep, doublon: str = "", garder: str = "") -> Response:
-    pair = [asdict(editing.get_entry(db, entry_id)) if entry_id else None for entry_id in (doublon, garder)]
-    return page(request, "merge.html", {"duplicate": pair[0], "kept": pair[1], "doublon": doublon, "garder": garder})
+def merge_form(
+    request: Request,
+    db: DbDep,
+    duplicate: Annotated[str, Query(alias="doublon")] = "",
+    kept: Annotated[str, Query(alias="garder")] = "",
+) -> Response:
+    pair = [asdict(editing.get_entry(db, entry_id)) if entry_id else None for entry_id in (duplicate, kept)]
+    return page(request, "merge.html", {"duplicate": pair[0], "kept": pair[1], "doublon": duplicate, "garder": kept})
 
 
 @router.post("/fusion")
 def merge(
     request: Request, db: DbDep, settings: SettingsDep, editor: EditorDep,
-    doublon: Annotated[str, Form(max_length=40)], garder: Annotated[str, Form(max_length=40)],
+    duplicate: Annotated[str, Form(alias="doublon", max_length=40)], kept: Annotated[str, Form(alias="garder", max_length=40)],
 ) -> Response:  # fmt: skip
     try:
-        report = editing.merge_entries(db, doublon.strip(), garder.strip(), author=editor.username, settings=settings)
+        report = editing.merge_entries(db, duplicate.strip(), kept.strip(), author=editor.username, settings=settings)
     except InvalidInput as error:
-        context = {"duplicate": None, "kept": None, "doublon": doublon, "garder": garder, "error": str(error)}
+        context = {"duplicate": None, "kept": None, "doublon": duplicate, "garder": kept, "error": str(error)}
         return page(request, "merge.html", context, 400)
     return redirect(entry_path(report.kept), message="fusionnee")

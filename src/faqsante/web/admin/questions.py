@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import BackgroundTasks, Form, Request
+from fastapi import BackgroundTasks, Form, Query, Request
 from starlette.responses import Response
 
 from faqsante import editing
 from faqsante.errors import InvalidInput
-from faqsante.web.admin.base import OptionalText, page, redirect, workspace_router
+from faqsante.web.admin.base import OptionalAnswerField, OptionalText, SectionField, page, redirect, workspace_router
 from faqsante.web.auth import EditorDep
 from faqsante.web.deps import DbDep, EngineDep, SettingsDep
 from faqsante.web.mail import MailerDep, send_after_response
@@ -23,8 +23,14 @@ router = workspace_router()
 
 
 @router.get("/questions")
-def questions(request: Request, db: DbDep, engine: EngineDep, mailer: MailerDep, statut: str = "open") -> Response:
-    return _queue(request, db, engine, mailer, statut)
+def questions(
+    request: Request,
+    db: DbDep,
+    engine: EngineDep,
+    mailer: MailerDep,
+    shown: Annotated[str, Query(alias="statut")] = "open",
+) -> Response:
+    return _queue(request, db, engine, mailer, shown)
 
 
 def _queue(
@@ -32,14 +38,14 @@ def _queue(
     db: DbDep,
     engine: EngineDep,
     mailer: MailerDep,
-    statut: str,
+    shown: str,
     *,
     failure: dict[str, object] | None = None,
 ) -> Response:
     """The queue page; ``failure`` shows a refused answer next to its question, with what was typed."""
-    status = statut if statut in editing.QUESTION_STATUSES else None
+    status = shown if shown in editing.QUESTION_STATUSES else None
     queue = [item.to_dict() for item in editing.list_questions(db, status, engine=engine)]
-    context = {"questions": queue, "statut": statut, "statuses": editing.QUESTION_STATUSES,
+    context = {"questions": queue, "statut": shown, "statuses": editing.QUESTION_STATUSES,
                "mail_on": mailer is not None, "failure": failure or {}}  # fmt: skip
     return page(request, "questions.html", context, 400 if failure else 200)
 
@@ -54,19 +60,19 @@ def answer_question(
     settings: SettingsDep,
     editor: EditorDep,
     question_id: RowId,
-    entree: Annotated[str | None, Form(max_length=40)] = None,
+    entry_id: Annotated[str | None, Form(alias="entree", max_length=40)] = None,
     question: OptionalText = None,
-    reponse: OptionalText = None,
-    rubrique: OptionalText = None,
+    answer: OptionalAnswerField = None,
+    section: SectionField = None,
 ) -> Response:
     try:
         editing.answer_question(
-            db, question_id, author=editor.username, settings=settings, entry_id=entree or None, question=question,
-            answer=reponse, section=rubrique, mailer=mailer,
+            db, question_id, author=editor.username, settings=settings, entry_id=entry_id or None, question=question,
+            answer=answer, section=section, mailer=mailer,
         )  # fmt: skip
     except InvalidInput as error:
-        failure = {"id": question_id, "error": str(error), "field": error.field, "entree": entree or "",
-                   "question": question, "reponse": reponse or "", "rubrique": rubrique or ""}  # fmt: skip
+        failure = {"id": question_id, "error": str(error), "field": error.field, "entree": entry_id or "",
+                   "question": question, "reponse": answer or "", "rubrique": section or ""}  # fmt: skip
         return _queue(request, db, engine, mailer, "open", failure=failure)
     send_after_response(background, db, mailer)
     return redirect("/admin/questions", message="repondue")

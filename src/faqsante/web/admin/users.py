@@ -26,22 +26,22 @@ def create_user(
     request: Request,
     db: DbDep,
     _admin: AdminDep,
-    identifiant: Annotated[str, Form(max_length=200)],
-    mot_de_passe: Annotated[str, Form(max_length=1000)],
+    username: Annotated[str, Form(alias="identifiant", max_length=200)],
+    password: Annotated[str, Form(alias="mot_de_passe", max_length=1000)],
     role: Annotated[str, Form(max_length=20)] = "editor",
 ) -> Response:
     try:
-        accounts.create_user(db, identifiant, mot_de_passe, role)
+        accounts.create_user(db, username, password, role)
     except InvalidInput as error:
         context = {"users": accounts.list_users(db), "roles": accounts.ROLE_LABELS, "error": str(error),
-                   "field": error.field, "username": identifiant, "role": role}  # fmt: skip
+                   "field": error.field, "username": username, "role": role}  # fmt: skip
         return page(request, "users.html", context, 400)
     return redirect("/admin/utilisateurs", message="compte")
 
 
 @router.post("/utilisateurs/{username}/actif")
-def toggle_user(db: DbDep, admin: AdminDep, username: str, actif: Annotated[bool, Form()]) -> Response:
-    if username == admin.username and not actif:
+def toggle_user(db: DbDep, admin: AdminDep, username: str, active: Annotated[bool, Form(alias="actif")]) -> Response:
+    if username == admin.username and not active:
         raise InvalidInput("Vous ne pouvez pas désactiver votre propre compte.")
-    accounts.set_active(db, username, actif)
+    accounts.set_active(db, username, active)
     return redirect("/admin/utilisateurs", message="compte-modifie")
