@@ -22,8 +22,6 @@ def test_a_name_of_three_words_weighs_like_one_word():
         "durée de session Pro Santé Connect",
         terms=["dure", "session", "pro", "sant", "connect"],
         expansion_terms=["psc"],
-        corrections={},
-        expansions=["PSC"],
         concept_weights={"pro": 1 / 3, "sant": 1 / 3, "connect": 1 / 3},
     )
     weights = query.weighted_terms(expansion_weight=0.2)

@@ -17,8 +17,6 @@ class AnalyzedQuery:
     text: str
     terms: list[str]  # lexical index terms of the question and of its corrections
     expansion_terms: list[str]  # lexical index terms the glossary adds (weighted lower: they widen, not aim)
-    corrections: dict[str, str]  # unknown word -> closest corpus word
-    expansions: list[str]  # other names of the glossary terms the question mentions
     concept_weights: dict[str, float] = field(default_factory=dict)  # terms of a several-word name: 1/words
     dense_text: str = ""  # what the embedding model reads: the question, or its content words when long
 
@@ -70,6 +68,4 @@ class QueryAnalyzer:
         added = [term for expansion in expansions for term in self.analyzer.terms(expansion) if term not in terms]
         long = len(query.split()) > LONG_QUESTION_WORDS
         dense_text = (self.analyzer.content_words(query) if long else "") or query
-        return AnalyzedQuery(
-            query, terms, list(dict.fromkeys(added)), corrections, expansions, concept_weights, dense_text
-        )
+        return AnalyzedQuery(query, terms, list(dict.fromkeys(added)), concept_weights, dense_text)

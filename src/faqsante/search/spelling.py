@@ -26,9 +26,6 @@ class Speller:
         for word in self._vocabulary:
             self._by_length.setdefault(len(word), []).append(word)
 
-    def __contains__(self, word: str) -> bool:
-        return word in self._known
-
     def correct(self, word: str) -> str | None:
         """The closest known word within 1 edit (2 for words of 10 letters or more), or None."""
         if word in self._known or len(word) < MIN_LENGTH or not word.isalpha():
