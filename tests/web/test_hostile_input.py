@@ -67,7 +67,9 @@ def test_an_out_of_range_page_or_id_in_the_workspace_is_a_422_on_both_databases(
     for value in (str(MAX_ROW_ID + 1), HUGE):
         _refused(client.get("/admin/entrees", params={"page": value}, headers=HTML), "page")
         form = {"csrf_token": token_of(client.get("/admin/entrees", headers=HTML).text), "revision": value}
-        _refused(client.post(f"/admin/entrees/{ENTRY_ID}", data={**form, "reponse": "Texte."}, headers=HTML), "revision")
+        _refused(
+            client.post(f"/admin/entrees/{ENTRY_ID}", data={**form, "reponse": "Texte."}, headers=HTML), "revision"
+        )
         _refused(client.post(f"/admin/questions/{value}/ecarter", data=form, headers=HTML), "question_id")
     assert client.get("/admin/entrees", params={"page": MAX_PAGE}, headers=HTML).status_code == 200  # an empty page
 
