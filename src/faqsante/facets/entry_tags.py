@@ -7,6 +7,9 @@ One row of ``entry_facets`` per (entry, facet, value), with its origin:
               value", confidence 0 (``REJECTED``) means "it does not": the tagger will not propose it again.
 An editor or source value on a facet also silences the tagger on that whole facet for that entry: the
 editor curated it. Filters and counts only see rows with a confidence above 0.
+The values an editor gives a whole source (``sources.facets``: « everything in the agency's FAQ is for
+software vendors ») replace the tagger's proposals on their facets for every entry it lists; they are
+``auto`` rows of confidence 1, so an editor's decision on one entry still wins over them.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ from faqsante.search.corpus import Document, read_documents
 from faqsante.search.embedders import make_embedder
 from faqsante.store import Database
 from faqsante.store.db import bump_data_version
-from faqsante.store.models import Entry, EntryFacet
+from faqsante.store.models import Entry, EntryFacet, Source
 
 AUTO, EDITOR, SOURCE = "auto", "editor", "source"
 REJECTED = 0.0
@@ -113,10 +116,35 @@ def retag_in(
     ]
     report = RetagReport(entries=len(targets))
     existing = _rows_by_entry(session, None if entry_ids is None else [doc.id for _, doc in targets])
+    given = _source_tags(session)
     for row, doc in targets:
         rows = existing.get(doc.id, [])
-        _apply(session, doc.id, _wanted(tagger.tag(doc, row), rows), rows, report)
+        tags = _with_source_tags(tagger.tag(doc, row), [tag for name in doc.sources for tag in given.get(name, [])])
+        _apply(session, doc.id, _wanted(tags, rows), rows, report)
     return report
+
+
+def _source_tags(session: Session) -> dict[str, list[Tag]]:
+    """The filter values an editor gave a whole source (``sources.facets``), as tags, by source name."""
+    tags: dict[str, list[Tag]] = {}
+    for name, facets in session.execute(select(Source.name, Source.facets).where(Source.facets.is_not(None))):
+        tags[name] = [Tag(facet, value, 1.0) for facet, values in (facets or {}).items() for value in values]
+    return tags
+
+
+def _with_source_tags(proposed: list[Tag], given: list[Tag]) -> list[Tag]:
+    """The tagger's proposals, except on the facets the entry's sources decide: there, the sources' values.
+
+    # proposed [type_offre=etablissements 0.6, produit=dpi 0.8], given [type_offre=editeurs]
+    #   -> [produit=dpi 0.8, type_offre=editeurs 1.0]
+    """
+    if not given:
+        return proposed
+    decided = {tag.facet for tag in given}
+    kept = [tag for tag in proposed if tag.facet not in decided]
+    if decided & set(TOPIC_FACETS):  # the fallback theme is for entries with no topic at all
+        kept = [tag for tag in kept if (tag.facet, tag.value) != ("thematique", FALLBACK_VALUE)]
+    return kept + list({(tag.facet, tag.value): tag for tag in given}.values())
 
 
 def _rows_by_entry(session: Session, entry_ids: list[str] | None) -> dict[str, list[EntryFacet]]:

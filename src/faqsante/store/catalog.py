@@ -10,8 +10,9 @@ import math
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
@@ -35,6 +36,17 @@ class PublishedEntry:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where an entry comes from and when it last changed, as visitors are shown it."""
+
+    updated_at: datetime
+    origins: list[dict[str, str | None]]  # [{"name": "FAQ de l'ANS", "url": "https://…"}], never a file name
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"updated_at": self.updated_at.isoformat(), "origins": self.origins}
 
 
 @dataclass(frozen=True)
@@ -83,6 +95,35 @@ def get_entry(db: Database, entry_id: str) -> PublishedEntry:
         if entry is None or entry.status != "published":
             raise NotFound(f"Aucune réponse publiée n'a l'identifiant « {entry_id} ».")
         return _published(session, [entry])[0]
+
+
+def provenance(db: Database, entry_id: str) -> Provenance:
+    """An entry's sources as visitors see them (``shown_name``) and the date it last changed."""
+    with db.session() as session:
+        entry = session.get(Entry, entry_id) if _storable(entry_id) else None
+        if entry is None:
+            raise NotFound(f"Aucune réponse publiée n'a l'identifiant « {entry_id} ».")
+        sources = session.scalars(
+            select(Source).join(EntrySource, EntrySource.source_id == Source.id).where(EntrySource.entry_id == entry_id)
+        ).all()
+        origins: dict[str, dict[str, str | None]] = {}
+        for source in sorted(sources, key=lambda source: source.id):
+            name = shown_name(source.display_name, source.url, source.imported_at)
+            origins.setdefault(name, {"name": name, "url": source.url})
+        updated = entry.updated_at if entry.updated_at.tzinfo else entry.updated_at.replace(tzinfo=UTC)
+        return Provenance(updated, list(origins.values()))
+
+
+def shown_name(display_name: str | None, url: str | None, imported_at: datetime) -> str:
+    """What visitors read of a source: its editor-given name, else its address's site, else its import date.
+
+    # (None, "https://esante.gouv.fr/faq", …) -> "esante.gouv.fr" ; (None, None, 2026-11-29) -> "FAQ importée le 29/11/2026"
+    """
+    if display_name:
+        return display_name
+    if url:
+        return urlsplit(url).hostname or url
+    return f"FAQ importée le {imported_at:%d/%m/%Y}"
 
 
 def list_sections(db: Database) -> list[Section]:

@@ -39,7 +39,12 @@ class Base(DeclarativeBase):
 
 
 class Source(Base):
-    """One imported file (or URL). Re-importing the same name updates this row."""
+    """One imported file (or URL). Re-importing the same name updates this row.
+
+    What visitors see of it is set by an editor: a display name and an address (never the dump's file
+    name), and the filter values that hold for everything it contains ({"type_offre": ["editeurs"]}),
+    which the tagger gives to each of its entries.
+    """
 
     __tablename__ = "sources"
 
@@ -49,6 +54,9 @@ class Source(Base):
     parser: Mapped[str] = mapped_column(String(40))
     checksum: Mapped[str] = mapped_column(String(64))
     imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    display_name: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    url: Mapped[str | None] = mapped_column(Text, nullable=True)
+    facets: Mapped[dict[str, list[str]] | None] = mapped_column(JSON, nullable=True)
 
 
 class Entry(Base):

@@ -1,7 +1,8 @@
 """What the API and the portal both serve, built once so that both render the same data.
 
 # ask_logged(...)    -> ({"query", "abstained", "results": [hit, ...], "topic": {...} | null}, query_log id)
-# entry_detail(...)  -> {"id", "question", "answer", "section", "sources", "related": [entry, ...]}
+# entry_detail(...)  -> {"id", "question", "answer", "section", "sources", "updated_at", "origins", "notices",
+#                        "related": [entry, ...]}
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import time
 from typing import Any
 
 from faqsante.config import MAX_QUESTION_LENGTH
+from faqsante.content.notices import entry_notices
 from faqsante.errors import InvalidQuery
 from faqsante.search import SearchEngine
 from faqsante.store import Database, audience, catalog
@@ -54,9 +56,20 @@ def ask_logged(
 
 
 def entry_detail(engine: SearchEngine, db: Database, entry_id: str) -> dict[str, Any]:
-    """A published entry and the entries closest to it."""
-    entry = catalog.get_entry(db, entry_id).to_dict()
-    return {**entry, "related": related_entries(engine, entry)}
+    """A published entry, where it comes from, what the content-health report says of it, and the closest entries.
+
+    # {..., "updated_at": "2026-11-29T12:00:00+00:00", "origins": [{"name", "url"}],
+    #  "notices": [{"kind": "stale", "message": "…"}], "related": [...]}
+    """
+    published = catalog.get_entry(db, entry_id)
+    entry = published.to_dict()
+    notices = entry_notices(published.id, published.question, published.answer, published.section, published.sources)
+    return {
+        **entry,
+        **catalog.provenance(db, published.id).to_dict(),
+        "notices": [notice.to_dict() for notice in notices],
+        "related": related_entries(engine, entry),
+    }
 
 
 def related_entries(engine: SearchEngine, entry: dict[str, Any]) -> list[dict[str, Any]]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from datetime import date, datetime
 from typing import Any
 
 import phonenumbers
@@ -52,6 +53,16 @@ def entry_title(entry: Mapping[str, Any]) -> str:
     first_line = _strip_marker(first_line).strip()
     sentence = re.split(r"(?<=[.!?])\s", first_line, maxsplit=1)[0]
     return _shorten(sentence, TITLE_LENGTH).rstrip(" :;,") or "Réponse"
+
+
+MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+          "novembre", "décembre")  # fmt: skip
+
+
+def french_date(moment: str | datetime | date) -> str:
+    """# "2026-11-29T12:00:00+00:00" -> "29 novembre 2026" ; the 1st of a month is « 1er »"""
+    day = datetime.fromisoformat(moment) if isinstance(moment, str) else moment
+    return f"{'1er' if day.day == 1 else day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
 def excerpt(text: str, length: int = EXCERPT_LENGTH) -> str:

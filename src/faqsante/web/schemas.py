@@ -49,7 +49,22 @@ class AskOut(BaseModel):
     )
 
 
+class OriginOut(BaseModel):
+    name: str = Field(description="Le nom de la source tel que l'affiche le portail.", examples=["esante.gouv.fr"])
+    url: str | None = Field(description="Son adresse, quand on la connaît.")
+
+
+class NoticeOut(BaseModel):
+    kind: str = Field(description="Le type de signalement, comme dans `faqsante lint`.", examples=["stale"])
+    message: str = Field(description="Ce qu'on en dit au lecteur.")
+
+
 class EntryDetailOut(EntryOut):
+    updated_at: str = Field(description="Date de la dernière modification (ISO 8601).")
+    origins: list[OriginOut] = Field(description="Les sources de l'entrée, telles que les lecteurs les voient.")
+    notices: list[NoticeOut] = Field(
+        description="Ce que le bilan de santé du contenu signale au lecteur (échéance passée, lien perdu) ; vide sinon."
+    )
     related: list[EntryOut] = Field(description="Les entrées les plus proches de celle-ci.")
 
 

@@ -15,7 +15,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.responses import HTMLResponse
 
 from faqsante.store import legal
-from faqsante.web.presentation import answer_html, entry_title, excerpt, mark_words, marked_excerpt
+from faqsante.web.presentation import answer_html, entry_title, excerpt, french_date, mark_words, marked_excerpt
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 STATIC_DIR = Path(__file__).parent / "static"
@@ -26,6 +26,7 @@ templates.env.filters.update(
     answer_html=answer_html,
     entry_title=entry_title,
     excerpt=excerpt,
+    french_date=french_date,
     marked_excerpt=marked_excerpt,
     mark_words=mark_words,
 )

@@ -28,6 +28,9 @@ MESSAGES = {
     "hors-sujet": "Question écartée des contenus manquants : la recherche apprend qu'elle est hors sujet.",
     "compte": "Compte créé.",
     "compte-modifie": "Compte modifié.",
+    "source": "Source enregistrée : ses réponses affichent ce nom et portent ces filtres.",
+    "source-inchangee": "Aucune modification de la source.",
+    "page": "Page enregistrée : elle est en ligne.",
 }
 
 # Form fields keep the French names of the pages' HTML (name="reponse"); Python calls them in English.
