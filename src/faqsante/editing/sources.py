@@ -17,8 +17,8 @@ from urllib.parse import urlsplit
 from sqlalchemy import func, select
 
 from faqsante.config import Settings
-from faqsante.errors import InvalidInput, NotFound
 from faqsante.editing.entries import finish_change
+from faqsante.errors import InvalidInput, NotFound
 from faqsante.facets.taxonomy import load_taxonomy
 from faqsante.store import Database
 from faqsante.store.catalog import shown_name

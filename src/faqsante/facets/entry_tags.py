@@ -111,9 +111,7 @@ def retag_in(
     session.flush()
     documents = read_documents(session)
     tagger = make_tagger(session, settings, documents, taxonomy, progress)
-    targets = [
-        (row, doc) for row, doc in enumerate(documents) if entry_ids is None or doc.id in entry_ids
-    ]
+    targets = [(row, doc) for row, doc in enumerate(documents) if entry_ids is None or doc.id in entry_ids]
     report = RetagReport(entries=len(targets))
     existing = _rows_by_entry(session, None if entry_ids is None else [doc.id for _, doc in targets])
     given = _source_tags(session)
