@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from faqsante.config import normalize_db_url
@@ -62,3 +64,15 @@ def test_a_rolled_back_transaction_leaves_the_data_version_alone(db: Database) -
 )
 def test_database_urls_people_paste_are_accepted(given: str, expected: str) -> None:
     assert normalize_db_url(given) == expected
+
+
+def test_migrations_form_one_line_of_history() -> None:
+    # Two engineers branching off the same head would leave alembic unable to pick "head".
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from faqsante.store import db as store_db
+
+    config = Config()
+    config.set_main_option("script_location", str(Path(store_db.__file__).with_name("migrations")))
+    assert len(ScriptDirectory.from_config(config).get_heads()) == 1

@@ -1,14 +1,14 @@
 """sources: display name, address and filter values set by editors
 
-Revision ID: 0004_source_display
-Revises: 0003_mail_outbox
+Revision ID: 0005_source_display
+Revises: 0004_drop_oidc_subject
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0004_source_display"
-down_revision = "0003_mail_outbox"
+revision = "0005_source_display"
+down_revision = "0004_drop_oidc_subject"
 branch_labels = None
 depends_on = None
 
