@@ -11,9 +11,9 @@ import pytest
 from faqsante.config import Settings
 from faqsante.facets import retag, tags_by_entry
 from faqsante.ingest import ingest_paths
-from faqsante.search.analysis import fold
 from faqsante.search.corpus import load_documents
 from faqsante.store import Database, catalog
+from faqsante.text import fold
 from faqsante.topics import TopicFinder
 
 SAMPLE_DIR = Path(__file__).resolve().parent.parent / "data" / "sample"

@@ -21,10 +21,10 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.utils import default_process
 from sqlalchemy import select
 
-from faqsante.ingest.base import fold_for_comparison
 from faqsante.store import Database
 from faqsante.store.models import Entry, EntryQuestion, Feedback, QueryLog
 from faqsante.store.questions import question_key
+from faqsante.text import fold_for_comparison
 
 CLICKABLE_CHANNELS = ("web",)
 SAME_GAP = 80.0  # rapidfuzz token_set_ratio from which two unanswered questions are one content gap

@@ -2,15 +2,11 @@
 
 import pytest
 
-from faqsante.facets.matching import FoldedText, PhraseSet, fold
+from faqsante.facets.matching import FoldedText, PhraseSet
 
 
 def count(phrases: list[str], text: str) -> int:
     return PhraseSet(phrases).count(FoldedText.of(text))
-
-
-def test_fold_drops_accents_punctuation_and_case() -> None:
-    assert fold("L’e-CPS : Téléconsultation  œuvre") == "l e cps teleconsultation oeuvre"
 
 
 @pytest.mark.parametrize(

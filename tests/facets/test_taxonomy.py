@@ -5,18 +5,18 @@ from pathlib import Path
 import pytest
 
 from faqsante.errors import FaqsanteError, InvalidQuery
-from faqsante.facets.matching import fold
 from faqsante.facets.taxonomy import FACET_KEYS, load_taxonomy, parse_taxonomy
+from faqsante.text import fold_words
 
 
 def test_the_five_facets_carry_the_prompts_the_sites_show_without_their_typo(sample_dir: Path) -> None:
     taxonomy = load_taxonomy()
     prompts = (sample_dir / "000_579ae92fbe6641e0.txt").read_text(encoding="utf-8").splitlines()[:5]
     # The sites ask « … quel produit ou service produit ? »: the portal keeps the question, not the slip (#12.1).
-    corrected = [fold(prompt).replace("produit ou service produit", "produit ou service") for prompt in prompts]
+    corrected = [fold_words(prompt).replace("produit ou service produit", "produit ou service") for prompt in prompts]
 
     assert list(taxonomy.facets) == list(FACET_KEYS)
-    assert [fold(facet.label) for facet in taxonomy] == corrected
+    assert [fold_words(facet.label) for facet in taxonomy] == corrected
 
 
 def test_every_facet_keeps_general_other() -> None:

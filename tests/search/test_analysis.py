@@ -1,6 +1,6 @@
 """The French analyzer: what answers and questions become before BM25 compares them."""
 
-from faqsante.search.analysis import FrenchAnalyzer, fold
+from faqsante.search.analysis import FrenchAnalyzer
 from faqsante.search.spelling import Speller
 
 analyzer = FrenchAnalyzer()
@@ -13,7 +13,6 @@ def test_elision_and_typographic_apostrophes_leave_the_word():
 
 def test_accents_and_case_do_not_matter():
     assert analyzer.terms("Référencement TÉLÉCONSULTATION") == analyzer.terms("referencement teleconsultation")
-    assert fold("Œuvre") == "oeuvre"
 
 
 def test_stop_words_go_but_acronyms_in_capitals_stay():

@@ -21,10 +21,9 @@ from rapidfuzz import fuzz
 
 from faqsante.content.contacts import find_contacts, with_typos
 from faqsante.content.dates import find_periods, fold_text
-from faqsante.ingest.base import fold_for_comparison
-from faqsante.search.analysis import normalize
 from faqsante.search.corpus import Document, load_documents
 from faqsante.store import Database
+from faqsante.text import fold_for_comparison, normalize
 
 NEAR_DUPLICATE = 85.0  # rapidfuzz ratio (0-100) of folded answers from which two entries say the same thing
 COMMON_SHINGLE = 50  # a three-word sequence found in more answers than this is boilerplate, not a clue

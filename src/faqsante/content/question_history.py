@@ -26,11 +26,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from faqsante.errors import IngestError, InvalidInput
-from faqsante.ingest.base import decode, fold_for_comparison
+from faqsante.ingest.base import decode
 from faqsante.store.db import Database, bump_data_version
 from faqsante.store.lifecycle import follow_merges
 from faqsante.store.models import Entry
 from faqsante.store.questions import clean_question, list_questions, record_question
+from faqsante.text import fold_for_comparison
 
 IMPORT_AUTHOR = "import"
 QUESTION_FIELDS = ("q", "question")

@@ -21,8 +21,8 @@ from functools import lru_cache
 import httpx
 
 from faqsante.config import Settings
-from faqsante.search.analysis import normalize
 from faqsante.search.glossary import load_curated
+from faqsante.text import normalize
 
 MAX_TITLE_LENGTH = 110
 _REPLY = re.compile(r"^(?:oui|non|si(?=\s*[,.!])|tout à fait|effectivement|en effet)\b\s*[,.:!]?\s*", re.IGNORECASE)

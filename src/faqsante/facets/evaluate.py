@@ -25,9 +25,9 @@ from faqsante.errors import FaqsanteError
 from faqsante.facets.entry_tags import make_tagger
 from faqsante.facets.tagger import Tag
 from faqsante.facets.taxonomy import Taxonomy, load_taxonomy
-from faqsante.ingest.base import fold_for_comparison
 from faqsante.search.corpus import Document, read_documents
 from faqsante.store import Database
+from faqsante.text import fold_for_comparison
 
 
 @dataclass(frozen=True)

@@ -9,22 +9,15 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-NON_WORD = re.compile(r"[^0-9A-Za-z]+")
-WILDCARD = "zzwildcardzz"  # stands for "*" while an alias goes through fold(), which drops punctuation
+from faqsante.text import fold_words, is_acronym
+
+WILDCARD = "zzwildcardzz"  # stands for "*" while an alias goes through fold_words(), which drops punctuation
 ACRONYM_MAX_LETTERS = 4
 EXACT_CASE = "="  # prefix of a phrase that must match with its capitals
 PLURAL_MIN_LENGTH = 3  # "de", "e" (of "e-CPS") take no plural ending
-
-
-def fold(text: str, *, keep_case: bool = False) -> str:
-    """Without accents, ligatures or punctuation, one space between words; lower case unless ``keep_case``."""
-    text = unicodedata.normalize("NFKD", text.replace("œ", "oe").replace("Œ", "OE").replace("æ", "ae"))
-    text = NON_WORD.sub(" ", "".join(c for c in text if not unicodedata.combining(c))).strip()
-    return text if keep_case else text.lower()
 
 
 def plain(phrase: str) -> str:
@@ -32,10 +25,9 @@ def plain(phrase: str) -> str:
     return phrase.removeprefix(EXACT_CASE).replace("*", "")
 
 
-def is_acronym(phrase: str) -> bool:
+def is_short_acronym(phrase: str) -> bool:
     """ "MES", "INS", "SONS", "HL7": short, in capitals; "CI-SIS" or "HOP'EN" are long enough to be safe."""
-    letters = [c for c in phrase if c.isalpha()]
-    return 2 <= len(letters) <= ACRONYM_MAX_LETTERS and all(c.isupper() for c in letters)
+    return is_acronym(phrase) and sum(c.isalpha() for c in phrase) <= ACRONYM_MAX_LETTERS
 
 
 def phrase_pattern(phrase: str) -> tuple[str, bool]:
@@ -46,8 +38,8 @@ def phrase_pattern(phrase: str) -> tuple[str, bool]:
     """
     exact_case = phrase.startswith(EXACT_CASE)
     phrase = phrase.removeprefix(EXACT_CASE)
-    acronym = is_acronym(phrase)
-    tokens = fold(phrase.replace("*", WILDCARD), keep_case=acronym or exact_case).split()
+    acronym = is_short_acronym(phrase)
+    tokens = fold_words(phrase.replace("*", WILDCARD), keep_case=acronym or exact_case).split()
     parts = []
     for token in tokens:
         if token.endswith(WILDCARD):
@@ -67,14 +59,14 @@ class FoldedText:
 
     @classmethod
     def of(cls, text: str) -> FoldedText:
-        return cls(lower=fold(text), cased=fold(text, keep_case=True))
+        return cls(lower=fold_words(text), cased=fold_words(text, keep_case=True))
 
 
 class PhraseSet:
     """A set of phrases compiled into (at most) two regexes: case-insensitive words and exact-case acronyms."""
 
     def __init__(self, phrases: Iterable[str]) -> None:
-        self.phrases = tuple(p for p in phrases if fold(plain(p)))
+        self.phrases = tuple(p for p in phrases if fold_words(plain(p)))
         words: list[str] = []
         acronyms: list[str] = []
         for phrase in self.phrases:

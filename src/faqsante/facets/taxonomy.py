@@ -15,7 +15,8 @@ from typing import Any
 import yaml
 
 from faqsante.errors import FaqsanteError, InvalidQuery
-from faqsante.facets.matching import PhraseSet, fold, plain
+from faqsante.facets.matching import PhraseSet, plain
+from faqsante.text import fold_words
 
 TAXONOMY_FILE = Path(__file__).with_name("taxonomy.yaml")
 FACET_KEYS = ("type_offre", "couloir_segur", "dispositif_segur", "produit", "thematique")
@@ -63,7 +64,7 @@ class Taxonomy:
     def canonical(self, facet: str, text: str) -> str | None:
         """The value key that ``text`` names in ``facet`` (key, label or alias, any accents and case), if any."""
         table = self._lookup.get(facet)
-        return table.get(fold(text)) if table is not None else None
+        return table.get(fold_words(text)) if table is not None else None
 
     def resolve_filters(self, raw: Mapping[str, list[str]]) -> dict[str, list[str]]:
         """User filters to value keys; an unknown facet or value is an ``InvalidQuery`` saying what exists.
@@ -93,7 +94,7 @@ class Taxonomy:
         }
 
     def _facet_named(self, name: str) -> Facet:
-        wanted = fold(name).replace(" ", "_")
+        wanted = fold_words(name).replace(" ", "_")
         for facet in self.facets.values():
             if wanted == facet.key:
                 return facet
@@ -115,7 +116,7 @@ def _lookup_table(facet: Facet) -> dict[str, str]:
     table: dict[str, str] = {}
     for value in facet.values.values():
         for name in value.spellings():
-            folded = fold(name)
+            folded = fold_words(name)
             owner = table.setdefault(folded, value.key)
             if owner != value.key:
                 raise FaqsanteError(

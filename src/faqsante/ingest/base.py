@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import hashlib
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar
 
 from faqsante.errors import IngestError
+from faqsante.text import fold_for_comparison
 
 FACET_KEYS = ("type_offre", "couloir_segur", "dispositif_segur", "produit", "thematique")
 
@@ -47,15 +47,6 @@ class ParsedSource:
     parser: str
     checksum: str
     entries: list[ParsedEntry]
-
-
-def fold_for_comparison(text: str) -> str:
-    """Compare texts the way a reader would: NFKC, straight apostrophes, collapsed spaces, lower case.
-
-    # "L’INS  est\u00a0composée"  becomes  "l'ins est composée"
-    """
-    text = unicodedata.normalize("NFKC", text).replace("’", "'").replace("‘", "'")
-    return " ".join(text.split()).lower()
 
 
 def content_hash(question: str | None, answer: str) -> str:

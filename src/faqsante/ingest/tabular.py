@@ -18,13 +18,13 @@ import csv
 import io
 import json
 import re
-import unicodedata
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 from faqsante.errors import IngestError
 from faqsante.ingest.base import FACET_KEYS, ParsedEntry, Parser, register
+from faqsante.text import column_key
 
 FIELD_ALIASES: dict[str, tuple[str, ...]] = {
     "question": ("question", "titre", "title", "q"),
@@ -49,18 +49,8 @@ CSV_DELIMITERS = (",", ";", "\t")
 Refuse = Callable[[str], IngestError]  # builds the error for the record at hand
 
 
-def fold_key(name: str) -> str:
-    """Column names and statuses as people type them.
-
-    # " Réponse "  becomes  "reponse";  "Type offre"  becomes  "type_offre";  "Archivé"  becomes  "archive"
-    """
-    decomposed = unicodedata.normalize("NFKD", name)
-    unaccented = "".join(char for char in decomposed if not unicodedata.combining(char))
-    return re.sub(r"[\s-]+", "_", unaccented.strip().lower())
-
-
-FIELD_OF_COLUMN = {fold_key(alias): name for name, aliases in FIELD_ALIASES.items() for alias in aliases}
-STATUS_OF = {fold_key(spelling): status for status, spellings in STATUS_SPELLINGS.items() for spelling in spellings}
+FIELD_OF_COLUMN = {column_key(alias): name for name, aliases in FIELD_ALIASES.items() for alias in aliases}
+STATUS_OF = {column_key(spelling): status for status, spellings in STATUS_SPELLINGS.items() for spelling in spellings}
 
 
 def load_json(path: Path, text: str, first_line: int | None = 1, label: str = "JSON") -> Any:
@@ -84,7 +74,7 @@ def record_to_entry(path: Path, record: Mapping[str, Any], position: int, line: 
 
     fields: dict[str, Any] = {}
     for key, value in record.items():
-        name = FIELD_OF_COLUMN.get(fold_key(str(key)))
+        name = FIELD_OF_COLUMN.get(column_key(str(key)))
         if name and _is_blank(fields.get(name)):  # with two aliases ("question", "titre"), the first filled wins
             fields[name] = value
 
@@ -138,7 +128,7 @@ def _status(value: Any, refuse: Refuse) -> str:
     if text is None:
         return "published"
     try:
-        return STATUS_OF[fold_key(text)]
+        return STATUS_OF[column_key(text)]
     except KeyError:
         raise refuse(f"statut inconnu « {text} » (attendu : published ou archived, publié ou archivé)") from None
 
@@ -156,7 +146,7 @@ def _facets(fields: Mapping[str, Any], refuse: Refuse) -> dict[str, tuple[str, .
 
     collected: dict[str, list[str]] = {facet: [] for facet in FACET_KEYS}
     for key, value in (given or {}).items():
-        facet = fold_key(str(key))
+        facet = column_key(str(key))
         if facet not in collected:
             raise refuse(f"facette inconnue « {key} » (facettes connues : {', '.join(FACET_KEYS)})")
         collected[facet].extend(_values(value, FACET_SEPARATORS, facet, refuse))
@@ -180,7 +170,7 @@ class CsvParser(Parser):
         line = 1
         try:
             columns = [column.strip() for column in next(reader, [])]
-            if "answer" not in {FIELD_OF_COLUMN.get(fold_key(column)) for column in columns}:
+            if "answer" not in {FIELD_OF_COLUMN.get(column_key(column)) for column in columns}:
                 expected = ", ".join(FIELD_ALIASES["answer"])
                 raise IngestError(
                     path,

@@ -11,35 +11,22 @@ meets the accented answer ("référencement") on the same stem.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 import Stemmer
 
+from faqsante.text import fold, is_acronym, normalize
+
 STOPWORDS_FILE = Path(__file__).with_name("stopwords_fr.txt")
 
-APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "´": "'", "`": "'"})
 ELISION = re.compile(r"\b(?:l|d|qu|j|n|s|c|m|t|jusqu|lorsqu|puisqu|quoiqu)'", re.IGNORECASE)
 # A token is a run of letters/digits, possibly joined by . - / _ inside: "ETHT.01", "SUN-ES", "3422".
 TOKEN = re.compile(r"\w+(?:[.\-/_]\w+)*")
 JOINERS = re.compile(r"[.\-/_]")
 # Inverted subject pronouns are grammar, not compounds: "active-t-elle", "peut-on", "est-ce".
 INVERSION = re.compile(r"-(?:t-)?(?:il|elle|on|ils|elles|je|tu|nous|vous|ce|moi|toi|y|en)\b", re.IGNORECASE)
-
-
-def normalize(text: str) -> str:
-    """NFKC and straight apostrophes: what every other step expects."""
-    return unicodedata.normalize("NFKC", text).translate(APOSTROPHES)
-
-
-@lru_cache(maxsize=200_000)
-def fold(word: str) -> str:
-    """Lower case without accents or ligatures: "Téléconsultation" -> "teleconsultation", "œuvre" -> "oeuvre"."""
-    word = word.lower().replace("œ", "oe").replace("æ", "ae")
-    decomposed = unicodedata.normalize("NFD", word)
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def load_stopwords(path: Path = STOPWORDS_FILE) -> frozenset[str]:
@@ -72,8 +59,8 @@ class FrenchAnalyzer:
         for match in TOKEN.finditer(text):
             raw = match.group()
             pieces = [p for p in JOINERS.split(raw) if p]
-            parts = tuple(Token(fold(p), _is_acronym(p)) for p in pieces) if len(pieces) > 1 else ()
-            out.append(Token(fold("".join(pieces)), _is_acronym(raw), parts))
+            parts = tuple(Token(fold(p), is_acronym(p)) for p in pieces) if len(pieces) > 1 else ()
+            out.append(Token(fold("".join(pieces)), is_acronym(raw), parts))
         return out
 
     def keep(self, token: Token) -> bool:
@@ -94,12 +81,7 @@ class FrenchAnalyzer:
         """
         text = INVERSION.sub(" ", ELISION.sub(" ", normalize(text)))
         words = (match.group() for match in TOKEN.finditer(text))
-        return " ".join(w for w in words if self.keep(Token(fold(JOINERS.sub("", w)), _is_acronym(w))))
-
-
-def _is_acronym(raw: str) -> bool:
-    letters = [c for c in raw if c.isalpha()]
-    return len(letters) >= 2 and sum(c.isupper() for c in letters) >= max(2, len(letters) - 1)
+        return " ".join(w for w in words if self.keep(Token(fold(JOINERS.sub("", w)), is_acronym(w))))
 
 
 _STEMMER = Stemmer.Stemmer("french")

@@ -20,8 +20,8 @@ import numpy as np
 from scipy.optimize import minimize
 
 from faqsante.config import Settings
-from faqsante.ingest.base import fold_for_comparison
 from faqsante.search.fusion import FEATURES
+from faqsante.text import fold_for_comparison
 
 CALIBRATION_FILE = Path(__file__).with_name("calibration.json")
 MAX_FALSE_ABSTENTION = 0.05

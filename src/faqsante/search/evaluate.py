@@ -15,8 +15,8 @@ from typing import Any
 
 from rich.table import Table
 
-from faqsante.ingest.base import fold_for_comparison
 from faqsante.search.engine import SearchEngine
+from faqsante.text import fold_for_comparison
 
 LENGTH_BUCKETS = (("≤ 3 mots", 0, 3), ("4 à 8 mots", 4, 8), ("> 8 mots", 9, 10**9))
 

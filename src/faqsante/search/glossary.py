@@ -18,9 +18,10 @@ from pathlib import Path
 
 import yaml
 
-from faqsante.search.analysis import TOKEN, FrenchAnalyzer, Token, fold, normalize
+from faqsante.search.analysis import TOKEN, FrenchAnalyzer, Token
 from faqsante.search.corpus import Document, load_documents
 from faqsante.store import Database
+from faqsante.text import fold, normalize
 
 GLOSSARY_FILE = Path(__file__).with_name("glossary.yaml")
 

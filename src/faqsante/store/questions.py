@@ -26,10 +26,11 @@ from sqlalchemy.orm import Session
 
 from faqsante.config import MAX_QUESTION_LENGTH
 from faqsante.errors import InvalidInput, NotFound
-from faqsante.ingest.base import ParsedEntry, content_hash, fold_for_comparison
+from faqsante.ingest.base import ParsedEntry, content_hash
 from faqsante.store.db import Database, bump_data_version
 from faqsante.store.lifecycle import follow_merges, record_revision
 from faqsante.store.models import QUESTION_ORIGINS, QUESTION_STATES, Entry, EntryQuestion, utcnow
+from faqsante.text import fold_for_comparison
 
 if TYPE_CHECKING:
     from faqsante.search.analysis import FrenchAnalyzer
