@@ -9,11 +9,20 @@ from argon2 import PasswordHasher
 from sqlalchemy import select
 from typer.testing import CliRunner
 
-from faqsante.accounts import authenticate, create_user, get_account, list_users, set_active, set_password
+from faqsante.accounts import (
+    authenticate,
+    create_user,
+    get_account,
+    list_users,
+    open_session,
+    session_account,
+    set_active,
+    set_password,
+)
 from faqsante.cli import app
 from faqsante.errors import InvalidInput, NotFound
 from faqsante.store import Database
-from faqsante.store.models import User
+from faqsante.store.models import EditorSession, User
 
 PASSWORD = "correct horse battery"
 runner = CliRunner()
@@ -48,12 +57,20 @@ def test_a_deactivated_account_cannot_sign_in_nor_keep_its_session(sqlite_db: Da
     assert get_account(sqlite_db, account.id) == account
 
 
-def test_a_new_password_changes_the_session_fingerprint(sqlite_db: Database) -> None:
-    before = create_user(sqlite_db, "marie", PASSWORD)
+def test_a_new_password_ends_the_sessions_opened_before(sqlite_db: Database) -> None:
+    account = create_user(sqlite_db, "marie", PASSWORD)
+    token = open_session(sqlite_db, account, user_agent="Firefox", address="192.0.2.1")
+    assert session_account(sqlite_db, token) is not None
     set_password(sqlite_db, "marie", "un tout autre mot de passe")
-    after = get_account(sqlite_db, before.id)
-    assert after is not None and after.fingerprint != before.fingerprint
+    assert session_account(sqlite_db, token) is None
     assert authenticate(sqlite_db, "marie", PASSWORD) is None
+
+
+def test_only_a_hash_of_the_session_token_is_stored(sqlite_db: Database) -> None:
+    token = open_session(sqlite_db, create_user(sqlite_db, "marie", PASSWORD), user_agent=None, address=None)
+    with sqlite_db.session() as session:
+        stored = session.scalar(select(EditorSession.token_hash))
+    assert stored and token not in stored and len(stored) == 64
 
 
 def test_hashes_with_weaker_parameters_are_renewed_at_authenticate(sqlite_db: Database) -> None:

@@ -2,27 +2,39 @@
 
 Single sign-on, when it comes, is a second way to find the account (a column for the provider's subject
 and its own sign-in routes) ending in the same session; until then there is one ``authenticate``.
+
+Sessions are rows (``editor_sessions``): a browser holds a random token, the database its hash, an expiry
+and whether it was revoked. Signing out, disabling an account or changing its password revokes them; an
+admin sees them per account and may revoke any.
+# open_session(db, account, ...) -> "Zq3…" (cookie);  session_account(db, "Zq3…") -> (account, session id) | None
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
+import secrets
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from faqsante.errors import InvalidInput, NotFound
 from faqsante.store import Database
-from faqsante.store.models import User
+from faqsante.store.models import EditorSession, User, utcnow
 
 ROLES = ("editor", "admin")
 ROLE_LABELS = {"editor": "rédacteur", "admin": "administrateur"}
 MIN_PASSWORD_LENGTH = 10
 USERNAME = re.compile(r"[a-z0-9][a-z0-9._@-]{1,119}")
+
+SESSION_LIFETIME = timedelta(hours=12)  # a working day; then sign in again
+SEEN_EVERY = timedelta(minutes=5)  # last_seen_at is rewritten at most this often, not at every request
+FORGET_AFTER = timedelta(days=30)  # ended sessions stay listed this long, then are deleted
 
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
 # Verified against when the username is unknown, so that a wrong name takes as long as a wrong password.
@@ -31,13 +43,12 @@ _DUMMY_HASH = _hasher.hash("faqsante: compte inexistant")
 
 @dataclass(frozen=True)
 class Account:
-    """Who is signed in. ``fingerprint`` changes with the password: sessions opened before a change end."""
+    """Who is signed in."""
 
     id: int
     username: str
     role: str
     active: bool
-    fingerprint: str
 
     @property
     def is_admin(self) -> bool:
@@ -49,7 +60,7 @@ class Account:
 
 
 def _account(user: User) -> Account:
-    return Account(user.id, user.username, user.role, user.active, (user.password_hash or "")[-16:])
+    return Account(user.id, user.username, user.role, user.active)
 
 
 def hash_password(password: str) -> str:
@@ -92,15 +103,136 @@ def get_account(db: Database, user_id: int) -> Account | None:
 
 
 def set_password(db: Database, username: str, password: str) -> None:
+    """A new password ends every session opened with the old one."""
     password_hash = hash_password(password)
     with db.session() as session:
-        _require(session, username).password_hash = password_hash
+        user = _require(session, username)
+        user.password_hash = password_hash
+        _revoke_all(session, user.id)
 
 
 def set_active(db: Database, username: str, active: bool) -> None:
-    """Deactivating signs the person out everywhere at their next request; nothing they wrote is lost."""
+    """Deactivating ends every session at once; re-activating revives none of them. Nothing written is lost."""
     with db.session() as session:
-        _require(session, username).active = active
+        user = _require(session, username)
+        user.active = active
+        if not active:
+            _revoke_all(session, user.id)
+
+
+@dataclass(frozen=True)
+class SessionRecord:
+    """One signed-in browser, as an admin sees it."""
+
+    id: int
+    username: str
+    created_at: datetime
+    last_seen_at: datetime
+    expires_at: datetime
+    revoked_at: datetime | None
+    user_agent: str | None
+    address: str | None
+
+    @property
+    def active(self) -> bool:
+        return self.revoked_at is None and self.expires_at > utcnow()
+
+
+def open_session(db: Database, account: Account, *, user_agent: str | None, address: str | None) -> str:
+    """A new session for a signed-in account; returns the token for its cookie (only its hash is stored)."""
+    token = secrets.token_urlsafe(32)
+    now = utcnow()
+    with db.session() as session:
+        session.execute(delete(EditorSession).where(EditorSession.expires_at < now - FORGET_AFTER))
+        session.add(
+            EditorSession(
+                token_hash=_token_hash(token),
+                user_id=account.id,
+                created_at=now,
+                last_seen_at=now,
+                expires_at=now + SESSION_LIFETIME,
+                user_agent=(user_agent or "")[:200] or None,
+                address=(address or "")[:64] or None,
+            )
+        )
+    return token
+
+
+def session_account(db: Database, token: str) -> tuple[Account, int] | None:
+    """The account and session id of a live session token; None once revoked, expired or the account disabled."""
+    now = utcnow()
+    with db.session() as session:
+        row = session.execute(
+            select(EditorSession.id, EditorSession.last_seen_at, User)
+            .join(User, User.id == EditorSession.user_id)
+            .where(
+                EditorSession.token_hash == _token_hash(token),
+                EditorSession.revoked_at.is_(None),
+                EditorSession.expires_at > now,
+                User.active.is_(True),
+            )
+        ).first()
+        if row is None:
+            return None
+        if _aware(row.last_seen_at) < now - SEEN_EVERY:
+            session.execute(update(EditorSession).where(EditorSession.id == row.id).values(last_seen_at=now))
+        return _account(row.User), row.id
+
+
+def revoke_session(db: Database, token: str) -> None:
+    """Sign-out: this browser's session ends, a copy of its cookie with it."""
+    with db.session() as session:
+        session.execute(
+            update(EditorSession)
+            .where(EditorSession.token_hash == _token_hash(token), EditorSession.revoked_at.is_(None))
+            .values(revoked_at=utcnow())
+        )
+
+
+def list_sessions(db: Database, username: str) -> list[SessionRecord]:
+    """An account's sessions, the latest first: live ones, and those ended in the last FORGET_AFTER."""
+    with db.session() as session:
+        user = _require(session, username)
+        rows = session.scalars(
+            select(EditorSession).where(EditorSession.user_id == user.id).order_by(EditorSession.created_at.desc())
+        )
+        return [
+            SessionRecord(row.id, user.username, _aware(row.created_at), _aware(row.last_seen_at),
+                          _aware(row.expires_at), row.revoked_at and _aware(row.revoked_at), row.user_agent,
+                          row.address)  # fmt: skip
+            for row in rows
+        ]
+
+
+def revoke_session_of(db: Database, username: str, session_id: int | None = None) -> None:
+    """An admin ends one session of an account, or all of them with ``session_id=None``."""
+    with db.session() as session:
+        user = _require(session, username)
+        if session_id is None:
+            _revoke_all(session, user.id)
+            return
+        session.execute(
+            update(EditorSession)
+            .where(EditorSession.id == session_id, EditorSession.user_id == user.id, EditorSession.revoked_at.is_(None))
+            .values(revoked_at=utcnow())
+        )
+
+
+def _revoke_all(session: Session, user_id: int) -> None:
+    session.execute(
+        update(EditorSession)
+        .where(EditorSession.user_id == user_id, EditorSession.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _aware(moment: datetime) -> datetime:
+    """SQLite hands back naive datetimes; they were stored in UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _require(session: Session, username: str) -> User:

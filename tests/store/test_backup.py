@@ -17,6 +17,7 @@ from faqsante.ingest import ingest_paths
 from faqsante.store import Database
 from faqsante.store.backup import backed_up_tables, backup, read_header, restore, table_digests, verify
 from faqsante.store.models import (
+    EditorSession,
     Embedding,
     Entry,
     EntryFacet,
@@ -64,7 +65,10 @@ def populate(db: Database, sample_dir: Path) -> None:
                                  body="« Et pour les pharmacies ? »\n", attempts=2, status="sent", sent_at=INSTANT))  # fmt: skip
         session.add(EntryQuestion(entry_id=first, text="e-CPS ?", key="ecp", origin="learned", state="suggested", asked_count=3))
         session.add(EntryQuestion(entry_id=None, text="Prix du timbre ?", key="prix timbr", origin="import", state="accepted"))
-        session.add(User(username="éditrice", password_hash="$argon2id$v=19$m=65536,t=3,p=4$abc", role="admin"))
+        editor = User(username="éditrice", password_hash="$argon2id$v=19$m=65536,t=3,p=4$abc", role="admin")
+        session.add(editor)
+        session.flush()
+        session.add(EditorSession(token_hash="t" * 64, user_id=editor.id, expires_at=INSTANT, user_agent="Firefox « 128 »"))
         session.add(Meta(key="tagger_version", value="3"))
 
 

@@ -1,12 +1,13 @@
 """Signing in to the editors' workspace: a signed session cookie, CSRF tokens, and role checks.
 
-# Set-Cookie: faqsante_session=<{"csrf": "…", "uid": 3, "fp": "…"} signed with itsdangerous>;
+# Set-Cookie: faqsante_session=<{"csrf": "…", "sid": "…"} signed with itsdangerous>;
 #             HttpOnly; SameSite=Lax; Path=/; Max-Age=43200  (+ Secure over HTTPS)
 Every visitor of the sign-in page gets a session holding a CSRF token; signing in replaces it with a new
-token and the account id, so a token seen before sign-in is worthless after. Every unsafe request under
+token and a session token, so a token seen before sign-in is worthless after. Every unsafe request under
 these routers must carry the token (form field ``csrf_token`` or header ``X-CSRF-Token``): a synchronizer
-token tied to the session. ``fp`` ends the session when the password changes; a deactivated account is
-refused at its next request.
+token tied to the session. ``sid`` names a row of ``editor_sessions`` (``faqsante.accounts``), checked at
+every request: signing out, an admin, a disabled account or a new password revoke it, and it expires on
+the server whatever the cookie says.
 
 Passwords are checked by ``faqsante.accounts.authenticate``; single sign-on would add its own routes here
 and end, like the password form, in ``start_session``.
@@ -26,12 +27,12 @@ from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 from starlette.responses import RedirectResponse, Response
 
-from faqsante.accounts import Account, authenticate, get_account
+from faqsante.accounts import SESSION_LIFETIME, Account, authenticate, open_session, revoke_session, session_account
 from faqsante.web.deps import app_secret
 from faqsante.web.templating import render
 
 SESSION_COOKIE = "faqsante_session"
-SESSION_MAX_AGE = 12 * 3600  # a working day; then sign in again
+SESSION_MAX_AGE = int(SESSION_LIFETIME.total_seconds())  # the cookie's; the server's row decides
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
 SIGN_IN_PATH = "/connexion"
@@ -42,12 +43,11 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 @dataclass(frozen=True)
 class WebSession:
     csrf: str
-    user_id: int | None = None
-    fingerprint: str | None = None
+    token: str | None = None  # a signed-in session's token (editor_sessions), None before sign-in
     fresh: bool = False  # not yet in the browser's cookie
 
     def dumps(self) -> dict[str, Any]:
-        return {"csrf": self.csrf, "uid": self.user_id, "fp": self.fingerprint}
+        return {"csrf": self.csrf, "sid": self.token}
 
 
 def _serializer(request: Request) -> URLSafeTimedSerializer:
@@ -64,7 +64,8 @@ def get_session(request: Request) -> WebSession:
     if cookie:
         try:
             data = _serializer(request).loads(cookie, max_age=SESSION_MAX_AGE)
-            session = WebSession(csrf=str(data["csrf"]), user_id=data.get("uid"), fingerprint=data.get("fp"))
+            token = data.get("sid")
+            session = WebSession(csrf=str(data["csrf"]), token=token if isinstance(token, str) else None)
         except (BadSignature, KeyError, TypeError):
             pass
     request.state.web_session = session
@@ -72,13 +73,11 @@ def get_session(request: Request) -> WebSession:
 
 
 def current_account(request: Request) -> Account | None:
-    """The signed-in account, checked against the database on every request (deactivation, new password)."""
+    """The signed-in account, its session checked against the database on every request."""
     if not hasattr(request.state, "account"):
-        session = get_session(request)
-        account = get_account(request.app.state.db, session.user_id) if session.user_id is not None else None
-        if account is not None and not hmac.compare_digest(account.fingerprint, session.fingerprint or ""):
-            account = None
-        request.state.account = account
+        token = get_session(request).token
+        found = session_account(request.app.state.db, token) if token else None
+        request.state.account, request.state.session_id = found or (None, None)
     return request.state.account
 
 
@@ -148,8 +147,14 @@ def write_session(request: Request, response: Response, session: WebSession) -> 
 
 
 def start_session(request: Request, account: Account, next_path: str) -> Response:
-    """Signed in: a new session (new CSRF token) for this account, then where the person was going."""
-    session = WebSession(csrf=secrets.token_urlsafe(32), user_id=account.id, fingerprint=account.fingerprint)
+    """Signed in: a new session (new CSRF token, new server-side row), then where the person was going."""
+    token = open_session(
+        request.app.state.db,
+        account,
+        user_agent=request.headers.get("user-agent"),
+        address=request.client.host if request.client else None,
+    )
+    session = WebSession(csrf=secrets.token_urlsafe(32), token=token)
     return write_session(request, RedirectResponse(next_path, status_code=303), session)
 
 
@@ -187,6 +192,10 @@ def sign_in(
 
 @router.post("/deconnexion")
 def sign_out(request: Request) -> Response:
+    """The session ends on the server: a copy of the cookie taken before opens nothing after."""
+    token = get_session(request).token
+    if token:
+        revoke_session(request.app.state.db, token)
     anonymous = WebSession(csrf=secrets.token_urlsafe(32))
     return write_session(request, RedirectResponse(SIGN_IN_PATH + "?deconnecte=1", status_code=303), anonymous)
 

@@ -31,6 +31,8 @@ MESSAGES = {
     "source": "Source enregistrée : ses réponses affichent ce nom et portent ces filtres.",
     "source-inchangee": "Aucune modification de la source.",
     "page": "Page enregistrée : elle est en ligne.",
+    "session-revoquee": "Session révoquée : ce navigateur devra se reconnecter.",
+    "sessions-revoquees": "Toutes les sessions du compte sont révoquées.",
 }
 
 # Form fields keep the French names of the pages' HTML (name="reponse"); Python calls them in English.

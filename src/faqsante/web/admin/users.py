@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import quote
 
 from fastapi import Form, Request
 from starlette.responses import Response
@@ -12,6 +13,7 @@ from faqsante.errors import InvalidInput
 from faqsante.web.admin.base import page, redirect, workspace_router
 from faqsante.web.auth import AdminDep
 from faqsante.web.deps import DbDep
+from faqsante.web.params import RowId
 
 router = workspace_router()
 
@@ -45,3 +47,23 @@ def toggle_user(db: DbDep, admin: AdminDep, username: str, active: Annotated[boo
         raise InvalidInput("Vous ne pouvez pas désactiver votre propre compte.")
     accounts.set_active(db, username, active)
     return redirect("/admin/utilisateurs", message="compte-modifie")
+
+
+@router.get("/utilisateurs/{username}/sessions")
+def sessions(request: Request, db: DbDep, _admin: AdminDep, username: str) -> Response:
+    """Where an account is signed in: browser, address, since when, until when; the ended ones below."""
+    context = {"username": username, "sessions": accounts.list_sessions(db, username),
+               "current_session": getattr(request.state, "session_id", None)}  # fmt: skip
+    return page(request, "sessions.html", context)
+
+
+@router.post("/utilisateurs/{username}/sessions/{session_id}/revoquer")
+def revoke_session(db: DbDep, _admin: AdminDep, username: str, session_id: RowId) -> Response:
+    accounts.revoke_session_of(db, username, session_id)
+    return redirect(f"/admin/utilisateurs/{quote(username, safe='')}/sessions", message="session-revoquee")
+
+
+@router.post("/utilisateurs/{username}/sessions/revoquer")
+def revoke_all_sessions(db: DbDep, _admin: AdminDep, username: str) -> Response:
+    accounts.revoke_session_of(db, username)
+    return redirect(f"/admin/utilisateurs/{quote(username, safe='')}/sessions", message="sessions-revoquees")
