@@ -14,7 +14,7 @@ def test_a_promise_whose_date_is_past_is_a_stale_notice() -> None:
     (notice,) = entry_notices("e1", None, answer, "DMP", today=TODAY)
     assert notice.kind == "stale"
     assert notice.message.startswith(
-        "Cette réponse annonce une échéance aujourd'hui passée (« d'ici la fin de l'année 2022 »"
+        "Cette réponse annonce une échéance aujourd'hui passée : « d'ici la fin de l'année 2022 »"
     )
     assert "(31/12/2022)" in notice.message and "échéance passée :" not in notice.message
 

@@ -39,3 +39,10 @@ def test_bad_input_is_refused_in_french(db: Database) -> None:
         legal.set_accessibility_status(db, "conforme")
     with pytest.raises(InvalidInput, match="trop long"):
         legal.set_legal_page(db, "accessibilite", "x" * (legal.MAX_PAGE_LENGTH + 1))
+
+
+def test_defaults_are_whole_paragraphs_not_the_code_s_wrapped_lines(db: Database) -> None:
+    # Markdown keeps line breaks as typed, so a wrapped default would show broken lines.
+    text = legal.legal_page(db, "accessibilite").text
+    assert "conformément à l'article 47 de la loi n° 2005-102" in text
+    assert "Libre réponse 71120, 75342 Paris CEDEX 07." in text

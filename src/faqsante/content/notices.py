@@ -1,8 +1,8 @@
 """What a visitor is told about an answer the content-health report flags: a date now past, a lost link.
 
 The same checks as ``faqsante lint`` (``content/lint.py``), worded for readers, one notice per finding:
-# {"kind": "stale", "message": "Cette réponse annonce une échéance aujourd'hui passée (« d'ici la fin de
-#  l'année 2022 » (31/12/2022)) : certaines informations ne sont peut-être plus à jour."}
+# {"kind": "stale", "message": "Cette réponse annonce une échéance aujourd'hui passée : « d'ici la fin de
+#  l'année 2022 » (31/12/2022). Certaines informations ne sont peut-être plus à jour."}
 Only the kinds a reader can act on are shown; duplicates or missing questions are the editors' business.
 """
 
@@ -19,8 +19,8 @@ from faqsante.search.corpus import Document
 VISITOR_NOTICES = {
     "stale": (
         "échéance passée : ",
-        "Cette réponse annonce une échéance aujourd'hui passée ({detail}) : "
-        "certaines informations ne sont peut-être plus à jour.",
+        "Cette réponse annonce une échéance aujourd'hui passée : {detail}. "
+        "Certaines informations ne sont peut-être plus à jour.",
     ),
     "dangling-reference": (
         "",

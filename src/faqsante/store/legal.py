@@ -119,6 +119,24 @@ Vous pouvez demander l'accès à vos données, leur rectification ou leur efface
 }
 
 
+def _unwrapped(text: str) -> str:
+    """Source lines wrapped for the code joined back: Markdown line breaks are kept as typed by administrators.
+
+    # "Ce site\\nest déclaré.\\n\\n- un point\\n  qui continue"  ->  "Ce site est déclaré.\\n\\n- un point qui continue"
+    """
+    lines: list[str] = []
+    for line in text.strip().split("\n"):
+        continues = lines and lines[-1].strip() and line.strip() and not line.startswith(("- ", "#"))
+        if continues and not lines[-1].startswith("#"):
+            lines[-1] += " " + line.strip()
+        else:
+            lines.append(line)
+    return "\n".join(lines)
+
+
+DEFAULTS = {slug: (title, _unwrapped(text)) for slug, (title, text) in DEFAULTS.items()}
+
+
 def legal_pages(db: Database) -> list[LegalPage]:
     """Every legal page, in footer order, with its current text."""
     return [legal_page(db, slug) for slug in DEFAULTS]
