@@ -210,7 +210,7 @@ def print_result(result: AskResult) -> None:
     if not result.results:
         console.print("Aucun résultat.")
     for rank, hit in enumerate(result.results, 1):
-        title = hit.question or (hit.section or "Réponse")
+        title = hit.title
         meta = " · ".join(filter(None, [hit.section, ", ".join(hit.sources)]))
         console.print(
             Panel(

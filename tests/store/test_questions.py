@@ -7,8 +7,10 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import inspect, select, text
 
+from faqsante import editing
 from faqsante.errors import InvalidInput, NotFound
 from faqsante.store import Database
+from faqsante.store.audience import record_query, record_vote, submit_question
 from faqsante.store.db import MIGRATIONS_DIR
 from faqsante.store.models import Entry, EntryQuestion
 from faqsante.store.questions import (
@@ -148,16 +150,23 @@ def test_search_reads_main_and_accepted_questions_of_published_entries_only(faq:
         assert ("ins", "INS c'est quoi") in accepted_questions(session)
 
 
-def test_the_title_is_the_main_question_else_the_most_asked_accepted_one(faq: Database) -> None:
-    add_question(faq, "ins", "Qu'est-ce que l'INS ?", author="marie")
-    asked = learn(faq, "ins", "INS obligatoire depuis quand")
-    learn(faq, "ins", "depuis quand l'INS est obligatoire")
-    assert asked is not None
-    decide(faq, [asked.id], "accepted", author="marie")
+def test_the_title_is_the_main_question_else_the_best_accepted_one(faq: Database) -> None:
+    keywords = learn(faq, "ins", "INS obligatoire depuis quand")
+    learn(faq, "ins", "depuis quand l'INS est obligatoire")  # asked twice, but keywords make a poor title
+    assert keywords is not None
+    decide(faq, [keywords.id], "accepted", author="marie")
     with faq.session() as session:
-        assert best_titles(session, ["ecps", "ins", "old"]) == {
+        assert best_titles(session, ["ins"]) == {"ins": "INS obligatoire depuis quand"}
+    learned = learn(faq, "ins", "Faut-il l'INS dans les laboratoires ?")
+    assert learned is not None
+    decide(faq, [learned.id], "accepted", author="marie")
+    with faq.session() as session:
+        assert best_titles(session, ["ins"]) == {"ins": "Faut-il l'INS dans les laboratoires ?"}  # a real question wins
+    add_question(faq, "ins", "Qu'est-ce que l'INS ?", author="marie")
+    with faq.session() as session:
+        assert best_titles(session, ["ecps", "ins", "old", "missing"]) == {
             "ecps": "Comment activer ma e-CPS ?",
-            "ins": "INS obligatoire depuis quand",
+            "ins": "Qu'est-ce que l'INS ?",  # an editor's wording before a visitor's
             "old": "Ancienne question ?",
         }
 
@@ -202,3 +211,48 @@ def test_entries_without_a_question_come_with_their_suggestions(faq: Database) -
     assert [(u.entry_id, [(q.text, q.asked_count) for q in u.suggestions]) for u in untitled] == [
         ("ins", [("INS c'est quoi", 2)])
     ]
+
+
+# --------------------------------------------------------------------------------------------- learning from use
+
+
+def _logged(db: Database, query: str, shown: list[str]) -> None:
+    record_query(db, query, result_ids=shown, abstained=False, top_confidence=0.5, latency_ms=1.0, channel="web")
+
+
+def test_a_helpful_vote_on_a_searched_answer_suggests_the_search(faq: Database) -> None:
+    _logged(faq, "e-cps nouveau téléphone", ["ecps", "ins"])
+    record_vote(faq, "ecps", "v1", helpful=True, query="e-cps nouveau téléphone")
+    record_vote(faq, "ecps", "v2", helpful=True, query="e-cps nouveau téléphone")
+    record_vote(faq, "ins", "v1", helpful=False, query="e-cps nouveau téléphone")  # not helpful: nothing
+    record_vote(faq, "ins", "v3", helpful=True, query="jamais cherché")  # never asked: forged, nothing
+    record_vote(faq, "ins", "v4", helpful=True)  # no search behind it
+    assert [(s.question.entry_id, s.question.text, s.question.origin, s.question.asked_count) for s in list_suggestions(faq)] == [
+        ("ecps", "e-cps nouveau téléphone", "learned", 2)
+    ]
+
+
+def test_a_question_answered_with_an_existing_entry_is_suggested_for_it(faq: Database) -> None:
+    submitted = submit_question(faq, "Où est l'appli e-CPS pour Android ?")
+    editing.answer_question(faq, submitted.id, author="marie", entry_id="ecps")
+    assert [(s.question.entry_id, s.question.text) for s in list_suggestions(faq)] == [
+        ("ecps", "Où est l'appli e-CPS pour Android ?")
+    ]
+
+
+def test_a_merge_brings_the_duplicate_questions_to_the_kept_entry(faq: Database) -> None:
+    _entry(faq, "ecps2", "Activer la carte e-CPS ?", "Installez l'application e-CPS.")
+    twin = learn(faq, "ecps2", "installer appli e-cps")
+    learn(faq, "ecps", "appli e-cps installer")
+    own = learn(faq, "ecps2", "e-CPS sur iPhone")
+    assert twin is not None and own is not None
+    decide(faq, [twin.id], "accepted", author="marie")
+    editing.merge_entries(faq, "ecps2", "ecps", author="marie")
+
+    kept = [(q.text, q.state, q.asked_count) for q in entry_questions(faq, "ecps")]
+    assert kept == [
+        ("installer appli e-cps", "accepted", 2),  # both asks, the firmer decision
+        ("Activer la carte e-CPS ?", "accepted", 1),  # the duplicate's title answers too
+        ("e-CPS sur iPhone", "suggested", 1),
+    ]
+    assert entry_questions(faq, "ecps2") == []

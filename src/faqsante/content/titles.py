@@ -103,17 +103,39 @@ def _from_statement(sentence: str) -> str | None:
 
 def _from_terms(answer: str, section: str | None, terms: Iterable[str]) -> str | None:
     text = normalize(answer)
-    found: list[str] = []
-    for term in terms:
-        pattern = re.compile(rf"(?<![\w-]){re.escape(term)}(?![\w-])")
-        if pattern.search(text) and not any(term in longer for longer in found):
-            found.append(term)
-    found.sort(key=lambda term: text.find(term))
+    seen = list(dict.fromkeys(match.group() for match in _terms_pattern(tuple(terms)).finditer(text)))
+    found = [term for term in seen if not any(term != longer and term in longer for longer in seen)]
     found = [term for term in found if not section or term.lower() not in section.lower()]
     if found:
         subject = " et ".join(found[:2])
         return _finish(f"{section} : que faut-il savoir sur {subject}" if section else f"Que faut-il savoir sur {subject}")
     return _finish(f"Que faut-il savoir sur {section}") if section else None
+
+
+@lru_cache(maxsize=100_000)
+def display_title(known: str | None, answer: str, section: str | None = None) -> str:
+    """The title an entry shows everywhere (portal, API, CLI): ``known`` (its main question, else its best accepted
+    question: ``store.questions.best_titles``), else the extractive suggestion, else its first sentence, shortened.
+
+    # display_title(None, "Non, le référencement au Catalogue de services n'est pas obligatoire.")
+    #     -> "Est-ce que le référencement au Catalogue de services est obligatoire ?"
+    """
+    if known and known.strip():
+        return known
+    return suggest_title(answer, section) or _shorten(_first_sentence(answer)) or (section or "Réponse")
+
+
+def _shorten(text: str) -> str:
+    if len(text) <= MAX_TITLE_LENGTH:
+        return text
+    return text[: MAX_TITLE_LENGTH - 1].rsplit(" ", 1)[0].rstrip(" ,;:") + "…"
+
+
+@lru_cache(maxsize=4)
+def _terms_pattern(terms: tuple[str, ...]) -> re.Pattern[str]:
+    """One pass over the answer for every term (longest first, so "e-CPS" wins over "CPS" where both fit)."""
+    alternatives = "|".join(re.escape(term) for term in sorted(terms, key=len, reverse=True))
+    return re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])" if terms else r"(?!x)x")
 
 
 def _first_sentence(answer: str) -> str:

@@ -13,6 +13,7 @@ from faqsante.errors import InvalidInput
 from faqsante.store import Database
 from faqsante.store.lifecycle import follow_merges, record_revision
 from faqsante.store.models import Entry, EntryFacet, EntrySource, Feedback, QueryLog, SubmittedQuestion
+from faqsante.store.questions import move_questions
 
 
 @dataclass
@@ -50,6 +51,7 @@ def merge_entries(db: Database, duplicate_id: str, kept_id: str, *, author: str,
         session.execute(update(Entry).where(Entry.merged_into == duplicate.id).values(merged_into=kept.id))
         _move_sources(session, duplicate, kept, report)
         _copy_facets(session, duplicate, kept)
+        move_questions(session, duplicate, kept)
         duplicate.status, duplicate.merged_into = "archived", kept.id
         lock_fields(duplicate, ["status"])
         record_revision(duplicate, note=f"fusionnée dans {kept.id}", author=author)

@@ -21,7 +21,7 @@ from faqsante.store import Database
 from faqsante.store.db import bump_data_version
 from faqsante.store.lifecycle import follow_merges
 from faqsante.store.models import Entry, SubmittedQuestion
-from faqsante.store.questions import record_question
+from faqsante.store.questions import record_question, suggest_in
 
 if TYPE_CHECKING:
     from faqsante.search import Hit, SearchEngine
@@ -97,6 +97,7 @@ def answer_question(
         submitted = _require_question(session, question_id)
         if entry_id:
             entry = _published(session, entry_id.strip())
+            suggest_in(session, entry, submitted.question)  # the visitor's words: a way of asking this entry
         else:
             entry = new_entry(
                 session, question=question or submitted.question, answer=answer or "", section=section, author=author

@@ -17,6 +17,7 @@ class Hit:
     sources: list[str]
     score: float  # the fused ranking score: orders results within one query only
     confidence: float  # calibrated in [0, 1]: the estimated chance this entry answers the question
+    title: str = ""  # main question, else best accepted question, else extractive (content.titles.display_title)
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,8 @@
 """The published FAQ as visitors browse it: sections, pages of entries, one entry.
 
 Entries have the shape of a search hit without its scores, so every channel shows one entry shape:
-# {"id": "627b0cbf71bb", "question": null, "answer": "…", "section": "Pro Santé Connect", "sources": ["faq.txt"]}
+# {"id": "627b0cbf71bb", "question": null, "answer": "…", "section": "Pro Santé Connect", "sources": ["faq.txt"],
+#  "title": "Combien de temps dure une session ?"}
 """
 
 from __future__ import annotations
@@ -17,9 +18,11 @@ from urllib.parse import urlsplit
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
+from faqsante.content.titles import display_title
 from faqsante.errors import NotFound
 from faqsante.store.db import Database
 from faqsante.store.models import Entry, EntrySource, QueryLog, Source, utcnow
+from faqsante.store.questions import best_titles
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
@@ -33,6 +36,7 @@ class PublishedEntry:
     answer: str
     section: str | None
     sources: list[str] = field(default_factory=list)
+    title: str = ""  # what every channel shows: faqsante.content.titles.display_title
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -238,7 +242,15 @@ def _published(session: Session, entries: list[Entry]) -> list[PublishedEntry]:
         .order_by(EntrySource.entry_id, EntrySource.source_id)
     ):
         sources[entry_id].append(name)
+    titles = best_titles(session, [entry.id for entry in entries])
     return [
-        PublishedEntry(entry.id, entry.question, entry.answer, entry.section, sources.get(entry.id, []))
+        PublishedEntry(
+            entry.id,
+            entry.question,
+            entry.answer,
+            entry.section,
+            sources.get(entry.id, []),
+            display_title(titles.get(entry.id), entry.answer, entry.section),
+        )
         for entry in entries
     ]

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -29,13 +29,14 @@ from faqsante.errors import InvalidInput, NotFound
 from faqsante.ingest.base import ParsedEntry, content_hash
 from faqsante.store.db import Database, bump_data_version
 from faqsante.store.lifecycle import follow_merges, record_revision
-from faqsante.store.models import QUESTION_ORIGINS, QUESTION_STATES, Entry, EntryQuestion, utcnow
+from faqsante.store.models import QUESTION_ORIGINS, QUESTION_STATES, Entry, EntryQuestion, QueryLog, utcnow
 from faqsante.text import fold_for_comparison
 
 if TYPE_CHECKING:
     from faqsante.search.analysis import FrenchAnalyzer
 
 LEARNED_AUTHOR = "apprentissage"
+LEARN_WINDOW = timedelta(days=2)  # a vote counts for a question asked that recently (a visitor reads, then votes)
 # accepted beats suggested beats rejected when two rows of the same key meet (a merge of entries)
 _STATE_RANK = {"accepted": 2, "suggested": 1, "rejected": 0}
 
@@ -115,9 +116,11 @@ def unanswerable_questions(session: Session) -> list[str]:
 
 
 def best_titles(session: Session, entry_ids: Iterable[str]) -> dict[str, str]:
-    """The title each entry shows: its main question, else its most asked accepted question (first added on ties).
+    """The title each entry shows: its main question, else its best accepted question.
 
-    Entries with neither are left out; the caller falls back on the extractive suggestion.
+    Best: a real question (ending with "?") before keywords, then an editor's or the source's wording before an
+    imported or learned one, then the most asked, then the first added. Entries with neither are left out; the
+    caller falls back on the extractive suggestion (``content.titles.display_title``).
     """
     ids = list(dict.fromkeys(entry_ids))
     if not ids:
@@ -128,16 +131,24 @@ def best_titles(session: Session, entry_ids: Iterable[str]) -> dict[str, str]:
         if question and question.strip()
     }
     missing = [entry_id for entry_id in ids if entry_id not in titles]
-    if missing:
-        rows = session.execute(
-            select(Entry.id, EntryQuestion.text)
-            .join(Entry, Entry.id == EntryQuestion.entry_id)
-            .where(Entry.id.in_(missing), EntryQuestion.state == "accepted")
-            .order_by(EntryQuestion.entry_id, EntryQuestion.asked_count.desc(), EntryQuestion.id)
-        )
-        for entry_id, text in rows:
-            titles.setdefault(entry_id, text)
+    candidates: dict[str, list[EntryQuestion]] = defaultdict(list)
+    for start in range(0, len(missing), 500):
+        for row in session.scalars(
+            select(EntryQuestion).where(
+                EntryQuestion.entry_id.in_(missing[start : start + 500]), EntryQuestion.state == "accepted"
+            )
+        ):
+            candidates[row.entry_id or ""].append(row)
+    for entry_id, rows in candidates.items():
+        titles[entry_id] = min(rows, key=_title_rank).text
     return titles
+
+
+_ORIGIN_RANK = {"editor": 0, "source": 1, "import": 2, "learned": 3}
+
+
+def _title_rank(row: EntryQuestion) -> tuple[int, int, int, int]:
+    return (0 if row.text.rstrip().endswith("?") else 1, _ORIGIN_RANK.get(row.origin, 4), -row.asked_count, row.id)
 
 
 # ------------------------------------------------------------------------------------- writing, in a session
@@ -214,7 +225,8 @@ def keep_source_questions(session: Session, entry: Entry, item: ParsedEntry) -> 
 def move_questions(session: Session, duplicate: Entry, kept: Entry) -> int:
     """Merge: the duplicate's questions (its main one included) become the kept entry's; returns how many moved.
 
-    A question both hold stays once, with both counts and the firmer decision (accepted > suggested > rejected).
+    A question both hold stays once, with both counts and the firmer decision and its wording
+    (accepted > suggested > rejected).
     """
     if duplicate.question and duplicate.question.strip():
         record_question(session, duplicate.id, duplicate.question, origin="source", state="accepted", author=None)
@@ -231,7 +243,7 @@ def move_questions(session: Session, duplicate: Entry, kept: Entry) -> int:
             continue
         twin.asked_count += row.asked_count
         if _STATE_RANK[row.state] > _STATE_RANK[twin.state]:
-            twin.state, twin.decided_at, twin.decided_by = row.state, row.decided_at, row.decided_by
+            twin.text, twin.state, twin.decided_at, twin.decided_by = row.text, row.state, row.decided_at, row.decided_by
         session.delete(row)
     session.flush()
     return moved
@@ -300,6 +312,12 @@ def entry_questions(db: Database, entry_id: str) -> list[Question]:
         rows = session.scalars(select(EntryQuestion).where(EntryQuestion.entry_id == entry_id)).all()
     order = {"accepted": 0, "suggested": 1, "rejected": 2}
     return sorted((_question(row) for row in rows), key=lambda q: (order[q.state], -q.asked_count, q.id))
+
+
+def questions_by_state(db: Database, entry_id: str) -> dict[str, list[Question]]:
+    """An entry's questions as its page groups them: ``{"accepted": [...], "suggested": [...], "rejected": [...]}``."""
+    listed = entry_questions(db, entry_id)
+    return {state: [question for question in listed if question.state == state] for state in QUESTION_STATES}
 
 
 def list_questions(db: Database, *, states: Sequence[str] = ("accepted",)) -> list[Question]:
@@ -472,37 +490,62 @@ def entries_without_question(db: Database) -> list[Untitled]:
 def learn(db: Database, entry_id: str, text: str | None) -> Question | None:
     """A visitor's words that led to this entry become a suggested question of it (grouped, counted).
 
-    Called when an opened answer gets « utile : oui » and when an editor answers a submitted question with an
-    existing entry. Returns None when there is nothing to learn (no words, an entry gone, an unusable text).
-    Two workers learning the same new question at once meet on the unique key: the loser counts again.
+    Returns None when there is nothing to learn (no words, an entry gone or archived, an unusable text, the
+    entry's own title). Two workers learning the same new question at once meet on the unique key: the
+    loser's transaction is retried once, and counts.
     """
     if not text or not text.strip():
         return None
     for attempt in (1, 2):
         try:
             with db.session() as session:
-                entry = session.get(Entry, entry_id)
-                if entry is None:
-                    return None
-                entry = follow_merges(session, entry)
-                if entry.status != "published":
-                    return None
-                try:
-                    row, outcome = record_question(
-                        session, entry.id, text, origin="learned", state="suggested", author=LEARNED_AUTHOR
-                    )
-                except InvalidInput:
-                    return None
-                if outcome == "added" and question_key(text) in _main_keys(entry):
-                    session.delete(row)  # the entry's own title, asked as is: nothing new to suggest
-                    return None
-                if outcome in ("added", "counted"):
-                    bump_data_version(session)
-                return _question(row)
+                entry = session.get(Entry, entry_id) if "\x00" not in entry_id else None
+                row = suggest_in(session, entry, text) if entry is not None else None
+                return _question(row) if row is not None else None
         except IntegrityError:
             if attempt == 2:
                 raise
     return None
+
+
+def suggest_in(session: Session, entry: Entry, text: str) -> EntryQuestion | None:
+    """``learn`` inside the caller's transaction (an editor answering a submitted question with this entry)."""
+    entry = follow_merges(session, entry)
+    if entry.status != "published":
+        return None
+    try:
+        row, outcome = record_question(
+            session, entry.id, text, origin="learned", state="suggested", author=LEARNED_AUTHOR
+        )
+    except InvalidInput:
+        return None
+    if outcome == "added" and row.key in _main_keys(entry):
+        session.delete(row)  # the entry's own title, asked as is: nothing new to suggest
+        return None
+    if outcome in ("added", "counted"):
+        bump_data_version(session)
+    return row
+
+
+def learn_from_vote(db: Database, entry_id: str, query: str | None) -> Question | None:
+    """« Utile : oui » on an answer opened from a search: that search becomes a suggestion of the entry.
+
+    Only a question really asked recently and answered with this entry among its results counts, so a forged
+    vote cannot fill the editors' list with words nobody searched.
+    """
+    if not query or not query.strip() or "\x00" in query:
+        return None
+    since = utcnow() - LEARN_WINDOW
+    with db.session() as session:
+        shown = session.scalars(
+            select(QueryLog.result_ids)
+            .where(QueryLog.created_at >= since, QueryLog.query == query)
+            .order_by(QueryLog.id.desc())
+            .limit(20)
+        ).all()
+    if not any(entry_id in (ids or []) for ids in shown):
+        return None
+    return learn(db, entry_id, query)
 
 
 def _main_keys(entry: Entry) -> set[str]:

@@ -43,10 +43,13 @@ _ANALYZER = FrenchAnalyzer()
 
 
 def entry_title(entry: Mapping[str, Any]) -> str:
-    """The question, or for entries scraped without one, the first sentence of the answer.
+    """The title the core chose (``title``: main or accepted question, else extractive), else the question, else
+    the first sentence of the answer (the workspace's lists, which show entries as they are stored).
 
     # {"question": None, "answer": "Ce message peut avoir plusieurs causes :\\n- …"}  ->  "Ce message peut avoir plusieurs causes"
     """
+    if entry.get("title"):
+        return str(entry["title"])
     if entry.get("question"):
         return str(entry["question"])
     first_line = next((line for line in str(entry.get("answer") or "").splitlines() if line.strip()), "")

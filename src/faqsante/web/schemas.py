@@ -17,6 +17,10 @@ class EntryOut(BaseModel):
     answer: str = Field(description="Texte brut : « \\n\\n » entre paragraphes, lignes de liste en « - ».")
     section: str | None = Field(examples=["Pro Santé Connect"])
     sources: list[str] = Field(description="Fichiers ou pages d'où vient l'entrée.")
+    title: str = Field(
+        description="Le titre affiché : la question principale, sinon la question acceptée la plus posée, "
+        "sinon une question tirée de la réponse."
+    )
 
 
 class HitOut(EntryOut):

@@ -11,9 +11,20 @@ submits twice.
 from fastapi import APIRouter
 
 from faqsante.web import auth
-from faqsante.web.admin import analytics, dashboard, entries, legal, lint, merge, questions, sources, users
+from faqsante.web.admin import (
+    analytics,
+    dashboard,
+    entries,
+    entry_questions,
+    legal,
+    lint,
+    merge,
+    questions,
+    sources,
+    users,
+)
 
 router = APIRouter(include_in_schema=False)
 router.include_router(auth.router)
-for area in (dashboard, entries, merge, questions, analytics, lint, sources, users, legal):
+for area in (dashboard, entries, entry_questions, merge, questions, analytics, lint, sources, users, legal):
     router.include_router(area.router)

@@ -19,6 +19,7 @@ from faqsante.errors import EditConflict, InvalidInput
 from faqsante.facets.taxonomy import load_taxonomy
 from faqsante.search.corpus import Document
 from faqsante.store import Database, audience
+from faqsante.store.questions import questions_by_state
 from faqsante.web.admin.base import (
     AnswerField,
     OptionalText,
@@ -107,6 +108,7 @@ def _entry_page(
         "history": [(asdict(revision), changes) for revision, changes in revisions],
         "findings": lint_documents([_document(current)]),
         "facets": _facet_choices(editing.entry_facets(request.app.state.db, current.id)),
+        "questions": questions_by_state(db, current.id),
         "error": error,
         "field": field,
         "feedback": _feedback(db, current.id, *feedback_period),

@@ -1,0 +1,128 @@
+"""The questions each entry answers: suggestions learned from visitors to accept or reject (one by one or in
+bulk), an entry's own questions to add, reword, delete or promote to its title, and the entries that still
+have no question (« sans question »). Every decision reaches search from the next question asked.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Form, Request
+from starlette.responses import Response
+
+from faqsante import editing
+from faqsante.config import MAX_QUESTION_LENGTH
+from faqsante.errors import InvalidInput
+from faqsante.store import Database, questions
+from faqsante.web.admin.base import entry_path, page, redirect, workspace_router
+from faqsante.web.admin.entries import _entry_page
+from faqsante.web.auth import EditorDep
+from faqsante.web.deps import DbDep
+from faqsante.web.presentation import entry_title
+
+router = workspace_router()
+
+SUGGESTIONS_PAGE = 200  # the most asked first: what an editor can review in one sitting
+QuestionText = Annotated[str, Form(max_length=MAX_QUESTION_LENGTH * 2)]  # over-long text gets a French message
+# Where a decision sends the editor back: a fixed set of pages, never a URL taken from the form.
+RETURNS = {"suggestions": "/admin/suggestions", "sans-question": "/admin/sans-question"}
+
+
+@router.get("/suggestions")
+def suggestions(request: Request, db: DbDep) -> Response:
+    listed = questions.list_suggestions(db, limit=SUGGESTIONS_PAGE)
+    rows = [
+        {
+            **suggestion.question.to_dict(),
+            "entry_title": entry_title({"question": suggestion.entry_question, "answer": suggestion.entry_answer}),
+        }
+        for suggestion in listed
+    ]
+    total = questions.count_suggestions(db)
+    return page(request, "suggestions.html", {"suggestions": rows, "total": total, "shown": len(rows)})
+
+
+@router.post("/suggestions")
+def decide(
+    db: DbDep,
+    editor: EditorDep,
+    question: Annotated[list[int], Form()] = [],  # noqa: B006  (FastAPI reads the default, never mutates it)
+    decision: Annotated[str, Form(max_length=20)] = "",
+    seul: Annotated[str, Form(max_length=40)] = "",
+    retour: Annotated[str, Form(max_length=60)] = "suggestions",
+) -> Response:
+    """Accept or reject: one suggestion (``seul`` = "accepted:12", its own button) or every ticked one."""
+    if seul:
+        decision, _, single = seul.partition(":")
+        chosen = [int(single)] if single.isdigit() else []
+    else:
+        chosen = question
+    if decision not in ("accepted", "rejected"):
+        raise InvalidInput("Choisissez « Accepter » ou « Refuser ».")
+    if not chosen:
+        raise InvalidInput("Cochez au moins une suggestion.")
+    questions.decide(db, chosen, decision, author=editor.username)
+    message = "suggestions-acceptees" if decision == "accepted" else "suggestions-refusees"
+    return redirect(_back(retour), message=message)
+
+
+@router.get("/sans-question")
+def untitled(request: Request, db: DbDep) -> Response:
+    listed = questions.entries_without_question(db)
+    entries = [
+        {
+            "id": item.entry_id,
+            "title": entry_title({"question": None, "answer": item.answer}),
+            "section": item.section,
+            "suggestions": [question.to_dict() for question in item.suggestions],
+            "accepted": [question.to_dict() for question in item.accepted],
+        }
+        for item in listed
+    ]
+    waiting = sum(len(item.suggestions) for item in listed)
+    return page(request, "untitled.html", {"entries": entries, "waiting": waiting})
+
+
+@router.post("/entrees/{entry_id}/questions")
+def add(request: Request, db: DbDep, editor: EditorDep, entry_id: str, texte: QuestionText = "") -> Response:
+    try:
+        questions.add_question(db, entry_id, texte, author=editor.username)
+    except InvalidInput as error:
+        return _entry_error(request, db, entry_id, error)
+    return redirect(entry_path(entry_id) + "#questions", message="question-ajoutee")
+
+
+@router.post("/entrees/{entry_id}/questions/{question_id}/modifier")
+def edit(
+    request: Request, db: DbDep, editor: EditorDep, entry_id: str, question_id: int, texte: QuestionText = ""
+) -> Response:
+    try:
+        questions.edit_question(db, question_id, texte, author=editor.username)
+    except InvalidInput as error:
+        return _entry_error(request, db, entry_id, error)
+    return redirect(entry_path(entry_id), message="question-modifiee")
+
+
+@router.post("/entrees/{entry_id}/questions/{question_id}/supprimer")
+def remove(db: DbDep, entry_id: str, question_id: int) -> Response:
+    questions.delete_question(db, question_id)
+    return redirect(entry_path(entry_id), message="question-supprimee")
+
+
+@router.post("/entrees/{entry_id}/questions/{question_id}/principale")
+def make_main(db: DbDep, editor: EditorDep, entry_id: str, question_id: int) -> Response:
+    kept = questions.make_main(db, question_id, author=editor.username)
+    return redirect(entry_path(kept), message="question-principale")
+
+
+def _back(retour: str) -> str:
+    """# "suggestions" -> /admin/suggestions ; "entree:627b0cbf71bb" -> /admin/entrees/627b0cbf71bb"""
+    kind, _, entry_id = retour.partition(":")
+    if kind == "entree" and entry_id:
+        return entry_path(entry_id)
+    return RETURNS.get(retour, RETURNS["suggestions"])
+
+
+def _entry_error(request: Request, db: Database, entry_id: str, error: InvalidInput) -> Response:
+    """The entry's page again, with the message (nothing was written)."""
+    return _entry_page(request, editing.get_entry(db, entry_id), error=str(error), status_code=400)

@@ -1,0 +1,121 @@
+"""Questions in the editors' workspace: a helpful vote becomes a suggestion, accepted or refused one by one or in
+bulk; an entry's own questions added, reworded, promoted to title, deleted; entries without a question listed."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from faqsante.accounts import create_user
+from faqsante.store import Database
+from faqsante.store.models import Entry
+from faqsante.store.questions import accepted_questions, entry_questions, learn, list_suggestions
+
+from .test_admin import HTML, PASSWORD, sign_in, token_of
+
+
+@pytest.fixture(scope="module", autouse=True)
+def accounts(app_client: TestClient) -> None:
+    create_user(app_client.app.state.db, "marie", PASSWORD, "editor")
+
+
+@pytest.fixture
+def editor(client: TestClient) -> TestClient:
+    assert sign_in(client).status_code == 303
+    return client
+
+
+def untitled_entries(db: Database, count: int) -> list[str]:
+    with db.session() as session:
+        return list(
+            session.scalars(
+                select(Entry.id).where(Entry.status == "published", Entry.question.is_(None)).order_by(Entry.id).limit(count)
+            )
+        )
+
+
+def test_a_helpful_vote_on_a_searched_answer_becomes_a_suggestion_an_editor_accepts(
+    client: TestClient, app_db: Database
+) -> None:
+    query = "combien de chiffres dans mon identifiant e-cps"
+    results = client.get("/api/ask", params={"q": query}).json()["results"]
+    entry_id = results[1]["id"]  # not the first: the editor teaches search that this one answers it
+    vote = client.post(f"/api/entries/{entry_id}/feedback", json={"helpful": True, "query": query})
+    assert vote.status_code == 201
+    [suggestion] = [s.question for s in list_suggestions(app_db) if s.question.text == query]
+    assert (suggestion.entry_id, suggestion.origin, suggestion.asked_count) == (entry_id, "learned", 1)
+
+    assert sign_in(client).status_code == 303
+    page = client.get("/admin/suggestions", headers=HTML)
+    assert page.status_code == 200 and f"« {query} »" in page.text
+    version = app_db.data_version()
+    decided = client.post(
+        "/admin/suggestions",
+        data={"csrf_token": token_of(page.text), "seul": f"accepted:{suggestion.id}"},
+        follow_redirects=False,
+    )
+    assert decided.status_code == 303 and decided.headers["location"] == "/admin/suggestions?message=suggestions-acceptees"
+    assert app_db.data_version() == version + 1  # every worker's index reloads before its next answer
+    with app_db.session() as session:
+        assert (entry_id, query) in accepted_questions(session)
+
+
+def test_suggestions_are_accepted_or_refused_in_bulk_from_the_sans_question_view(editor: TestClient, app_db: Database) -> None:
+    first, second = untitled_entries(app_db, 2)
+    asked = [learn(app_db, first, "comment faire pour ma carte"), learn(app_db, second, "à qui écrire pour ça")]
+    learn(app_db, first, "ma carte, comment faire")  # the same question again: counted, not listed twice
+    refused = learn(app_db, second, "question hors sujet")
+    assert all(asked) and refused is not None
+
+    page = editor.get("/admin/sans-question", headers=HTML)
+    assert page.status_code == 200
+    assert "« comment faire pour ma carte » <span class=\"aide\">posée 2 fois</span>" in page.text
+    form = {"csrf_token": token_of(page.text), "retour": "sans-question", "decision": "accepted"}
+    accepted = editor.post(
+        "/admin/suggestions", data={**form, "question": [q.id for q in asked if q]}, follow_redirects=False
+    )
+    assert accepted.headers["location"] == "/admin/sans-question?message=suggestions-acceptees"
+    editor.post("/admin/suggestions", data={**form, "decision": "rejected", "question": [refused.id]})
+
+    states = {q.text: q.state for q in entry_questions(app_db, second)}
+    assert states == {"à qui écrire pour ça": "accepted", "question hors sujet": "rejected"}
+    # an accepted question is the title of an entry that had none, in the portal and in the API
+    assert "comment faire pour ma carte" in editor.get(f"/reponses/{first}", headers=HTML).text
+    assert editor.get(f"/api/entries/{first}").json()["title"] == "comment faire pour ma carte"
+
+    nothing = editor.post("/admin/suggestions", data={**form, "question": []})
+    assert nothing.status_code == 400 and "Cochez au moins une suggestion" in nothing.text
+    missing = editor.post("/admin/suggestions", data={**form, "question": [987654]})
+    assert missing.status_code == 404
+
+
+def test_an_entry_page_adds_rewords_promotes_and_deletes_its_questions(editor: TestClient, app_db: Database) -> None:
+    [entry_id] = untitled_entries(app_db, 1)[-1:]
+    page = editor.get(f"/admin/entrees/{entry_id}", headers=HTML)
+    token = token_of(page.text)
+    base = f"/admin/entrees/{entry_id}/questions"
+
+    added = editor.post(base, data={"csrf_token": token, "texte": "Quelle est la démarche ?"}, follow_redirects=False)
+    assert added.status_code == 303
+    too_long = editor.post(base, data={"csrf_token": token, "texte": "x" * 600})
+    assert too_long.status_code == 400 and "trop longue" in too_long.text
+    [question] = [q for q in entry_questions(app_db, entry_id) if q.text == "Quelle est la démarche ?"]
+
+    page = editor.get(f"/admin/entrees/{entry_id}", headers=HTML).text
+    assert re.search(r'value="Quelle est la démarche \?"', page)
+    editor.post(f"{base}/{question.id}/modifier", data={"csrf_token": token, "texte": "Quelle démarche suivre ?"})
+    editor.post(f"{base}/{question.id}/principale", data={"csrf_token": token})
+    with app_db.session() as session:
+        entry = session.get(Entry, entry_id)
+        assert entry is not None and entry.question == "Quelle démarche suivre ?"
+
+    other = editor.post(base, data={"csrf_token": token, "texte": "Une autre façon de demander"})
+    assert other.status_code == 200
+    [extra] = [q for q in entry_questions(app_db, entry_id) if q.text == "Une autre façon de demander"]
+    editor.post(f"{base}/{extra.id}/supprimer", data={"csrf_token": token})
+    assert "Une autre façon de demander" not in [q.text for q in entry_questions(app_db, entry_id)]
+    assert editor.post(f"{base}/{extra.id}/supprimer", data={"csrf_token": token}).status_code == 404
+    assert editor.post(base, data={"texte": "sans jeton"}).status_code == 403
