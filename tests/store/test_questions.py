@@ -177,14 +177,20 @@ def test_the_title_is_the_main_question_else_the_best_accepted_one(faq: Database
 def test_editors_add_edit_delete_and_choose_the_main_question(faq: Database) -> None:
     added = add_question(faq, "ecps", "  Où trouver   l'application e-CPS ?  ", author="marie")
     assert (added.text, added.origin, added.state, added.author) == (
-        "Où trouver l'application e-CPS ?", "editor", "accepted", "marie"
+        "Où trouver l'application e-CPS ?",
+        "editor",
+        "accepted",
+        "marie",
     )
     with pytest.raises(InvalidInput):
         add_question(faq, "ecps", "x" * 501, author="marie")
     other = add_question(faq, "ecps", "Installer e-CPS", author="marie")
     with pytest.raises(InvalidInput, match="déjà cette question"):
         edit_question(faq, other.id, "trouver l'application e-CPS", author="marie")
-    assert edit_question(faq, other.id, "Installer e-CPS sur Android", author="marie").text == "Installer e-CPS sur Android"
+    assert (
+        edit_question(faq, other.id, "Installer e-CPS sur Android", author="marie").text
+        == "Installer e-CPS sur Android"
+    )
 
     make_main(faq, other.id, author="marie")
     with faq.session() as session:
@@ -227,9 +233,9 @@ def test_a_helpful_vote_on_a_searched_answer_suggests_the_search(faq: Database) 
     record_vote(faq, "ins", "v1", helpful=False, query="e-cps nouveau téléphone")  # not helpful: nothing
     record_vote(faq, "ins", "v3", helpful=True, query="jamais cherché")  # never asked: forged, nothing
     record_vote(faq, "ins", "v4", helpful=True)  # no search behind it
-    assert [(s.question.entry_id, s.question.text, s.question.origin, s.question.asked_count) for s in list_suggestions(faq)] == [
-        ("ecps", "e-cps nouveau téléphone", "learned", 2)
-    ]
+    assert [
+        (s.question.entry_id, s.question.text, s.question.origin, s.question.asked_count) for s in list_suggestions(faq)
+    ] == [("ecps", "e-cps nouveau téléphone", "learned", 2)]
 
 
 def test_a_question_answered_with_an_existing_entry_is_suggested_for_it(faq: Database) -> None:

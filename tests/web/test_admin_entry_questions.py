@@ -32,7 +32,10 @@ def untitled_entries(db: Database, count: int) -> list[str]:
     with db.session() as session:
         return list(
             session.scalars(
-                select(Entry.id).where(Entry.status == "published", Entry.question.is_(None)).order_by(Entry.id).limit(count)
+                select(Entry.id)
+                .where(Entry.status == "published", Entry.question.is_(None))
+                .order_by(Entry.id)
+                .limit(count)
             )
         )
 
@@ -57,13 +60,17 @@ def test_a_helpful_vote_on_a_searched_answer_becomes_a_suggestion_an_editor_acce
         data={"csrf_token": token_of(page.text), "seul": f"accepted:{suggestion.id}"},
         follow_redirects=False,
     )
-    assert decided.status_code == 303 and decided.headers["location"] == "/admin/suggestions?message=suggestions-acceptees"
+    assert (
+        decided.status_code == 303 and decided.headers["location"] == "/admin/suggestions?message=suggestions-acceptees"
+    )
     assert app_db.data_version() == version + 1  # every worker's index reloads before its next answer
     with app_db.session() as session:
         assert (entry_id, query) in accepted_questions(session)
 
 
-def test_suggestions_are_accepted_or_refused_in_bulk_from_the_sans_question_view(editor: TestClient, app_db: Database) -> None:
+def test_suggestions_are_accepted_or_refused_in_bulk_from_the_sans_question_view(
+    editor: TestClient, app_db: Database
+) -> None:
     first, second = untitled_entries(app_db, 2)
     asked = [learn(app_db, first, "comment faire pour ma carte"), learn(app_db, second, "à qui écrire pour ça")]
     learn(app_db, first, "ma carte, comment faire")  # the same question again: counted, not listed twice
@@ -72,7 +79,7 @@ def test_suggestions_are_accepted_or_refused_in_bulk_from_the_sans_question_view
 
     page = editor.get("/admin/sans-question", headers=HTML)
     assert page.status_code == 200
-    assert "« comment faire pour ma carte » <span class=\"aide\">posée 2 fois</span>" in page.text
+    assert '« comment faire pour ma carte » <span class="aide">posée 2 fois</span>' in page.text
     form = {"csrf_token": token_of(page.text), "retour": "sans-question", "decision": "accepted"}
     accepted = editor.post(
         "/admin/suggestions", data={**form, "question": [q.id for q in asked if q]}, follow_redirects=False

@@ -243,7 +243,12 @@ def move_questions(session: Session, duplicate: Entry, kept: Entry) -> int:
             continue
         twin.asked_count += row.asked_count
         if _STATE_RANK[row.state] > _STATE_RANK[twin.state]:
-            twin.text, twin.state, twin.decided_at, twin.decided_by = row.text, row.state, row.decided_at, row.decided_by
+            twin.text, twin.state, twin.decided_at, twin.decided_by = (
+                row.text,
+                row.state,
+                row.decided_at,
+                row.decided_by,
+            )
         session.delete(row)
     session.flush()
     return moved
@@ -331,7 +336,9 @@ def list_questions(db: Database, *, states: Sequence[str] = ("accepted",)) -> li
     return [_question(row) for row in rows]
 
 
-def list_suggestions(db: Database, *, entry_ids: Sequence[str] | None = None, limit: int | None = None) -> list[Suggestion]:
+def list_suggestions(
+    db: Database, *, entry_ids: Sequence[str] | None = None, limit: int | None = None
+) -> list[Suggestion]:
     """Suggestions waiting for an editor, most asked first, on published entries (of ``entry_ids`` if given)."""
     statement = (
         select(EntryQuestion, Entry.question, Entry.answer)

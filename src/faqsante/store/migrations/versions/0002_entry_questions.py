@@ -4,6 +4,7 @@ Revision ID: 0002_entry_questions
 Revises: 0001
 Create Date: 2026-11-29 13:00:00
 """
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -40,14 +41,20 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_entry_questions_state"), ["state"], unique=False)
     # Every entry's main question, as its source or an editor gave it, becomes its first accepted question.
     entries = sa.table(
-        "entries", sa.column("id"), sa.column("question"), sa.column("locked_fields", sa.JSON),
-        sa.column("created_at"), sa.column("updated_at"),
+        "entries",
+        sa.column("id"),
+        sa.column("question"),
+        sa.column("locked_fields", sa.JSON),
+        sa.column("created_at"),
+        sa.column("updated_at"),
     )
     rows = op.get_bind().execute(sa.select(entries).where(entries.c.question.is_not(None))).mappings().all()
     questions = sa.table(
-        "entry_questions", *(sa.column(name) for name in (
-            "entry_id", "text", "key", "origin", "state", "asked_count", "created_at", "updated_at"
-        ))
+        "entry_questions",
+        *(
+            sa.column(name)
+            for name in ("entry_id", "text", "key", "origin", "state", "asked_count", "created_at", "updated_at")
+        ),
     )
     backfill = [
         {
