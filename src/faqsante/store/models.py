@@ -200,7 +200,7 @@ class QueryLog(Base):
     __tablename__ = "query_log"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    query: Mapped[str] = mapped_column(Text)
+    query: Mapped[str] = mapped_column(Text, index=True)  # a helpful vote finds the search behind it
     channel: Mapped[str] = mapped_column(String(16), default="api")
     result_ids: Mapped[list[str]] = mapped_column(JSON, default=list)
     abstained: Mapped[bool] = mapped_column(Boolean, default=False)
