@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import inspect, select, text
 
 from faqsante import editing
+from faqsante.config import Settings
 from faqsante.errors import InvalidInput, NotFound
 from faqsante.store import Database
 from faqsante.store.audience import record_query, record_vote, submit_question
@@ -222,6 +225,11 @@ def test_entries_without_a_question_come_with_their_suggestions(faq: Database) -
 # --------------------------------------------------------------------------------------------- learning from use
 
 
+def _lexical(db: Database) -> Settings:
+    """Re-tagging after a change, without a model."""
+    return replace(Settings(), db_url=db.url, embedder="none")
+
+
 def _logged(db: Database, query: str, shown: list[str]) -> None:
     record_query(db, query, result_ids=shown, abstained=False, top_confidence=0.5, latency_ms=1.0, channel="web")
 
@@ -240,7 +248,7 @@ def test_a_helpful_vote_on_a_searched_answer_suggests_the_search(faq: Database) 
 
 def test_a_question_answered_with_an_existing_entry_is_suggested_for_it(faq: Database) -> None:
     submitted = submit_question(faq, "Où est l'appli e-CPS pour Android ?")
-    editing.answer_question(faq, submitted.id, author="marie", entry_id="ecps")
+    editing.answer_question(faq, submitted.id, author="marie", entry_id="ecps", settings=_lexical(faq))
     assert [(s.question.entry_id, s.question.text) for s in list_suggestions(faq)] == [
         ("ecps", "Où est l'appli e-CPS pour Android ?")
     ]
@@ -253,7 +261,7 @@ def test_a_merge_brings_the_duplicate_questions_to_the_kept_entry(faq: Database)
     own = learn(faq, "ecps2", "e-CPS sur iPhone")
     assert twin is not None and own is not None
     decide(faq, [twin.id], "accepted", author="marie")
-    editing.merge_entries(faq, "ecps2", "ecps", author="marie")
+    editing.merge_entries(faq, "ecps2", "ecps", author="marie", settings=_lexical(faq))
 
     kept = [(q.text, q.state, q.asked_count) for q in entry_questions(faq, "ecps")]
     assert kept == [
