@@ -1,14 +1,14 @@
 """query_log.query indexed: a helpful vote looks up the search that led to it (active learning)
 
-Revision ID: 0006_query_log_query
-Revises: 0005_source_display
+Revision ID: 0007_query_log_query
+Revises: 0006_editor_sessions
 Create Date: 2026-11-29 13:45:00
 """
 
 from alembic import op
 
-revision = "0006_query_log_query"
-down_revision = "0005_source_display"
+revision = "0007_query_log_query"
+down_revision = "0006_editor_sessions"
 branch_labels = None
 depends_on = None
 
