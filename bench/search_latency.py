@@ -17,7 +17,6 @@ import random
 import re
 import statistics
 import time
-from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -56,7 +55,7 @@ def timed_asks(engine: SearchEngine, questions: list[str]) -> list[float]:
 
 def startup(db_url: str) -> float:
     start = time.perf_counter()
-    engine = SearchEngine(Database(db_url), replace(Settings(), db_url=db_url))
+    engine = SearchEngine(Database(db_url), Settings().model_copy(update={"db_url": db_url}))
     engine.ask("bonjour")
     return time.perf_counter() - start
 
@@ -66,7 +65,7 @@ def seed_db() -> str:
     db = Database(url)
     ingest_paths(db, [SAMPLE])
     print("seed: embedding what is missing (first run only, ~1 min)…", flush=True)
-    SearchEngine(db, replace(Settings(), db_url=url)).refresh()
+    SearchEngine(db, Settings().model_copy(update={"db_url": url})).refresh()
     return url
 
 
@@ -119,12 +118,12 @@ def main() -> None:
 
     print(f"load average before: {load()}")
     url = seed_db()
-    engine = SearchEngine(Database(url), replace(Settings(), db_url=url))
+    engine = SearchEngine(Database(url), Settings().model_copy(update={"db_url": url}))
     print(f"seed corpus, warm ask: {percentiles(timed_asks(engine, questions))}")
     print(f"seed corpus, start-up with existing index (open + first answer): {startup(url):.2f} s")
 
     big = synthetic_db(args.entries, url)
-    engine = SearchEngine(Database(big), replace(Settings(), db_url=big))
+    engine = SearchEngine(Database(big), Settings().model_copy(update={"db_url": big}))
     start = time.perf_counter()
     engine.refresh()
     print(f"{args.entries} entries, index build (vectors in DB; analysis from {Settings().index_dir} when saved): "

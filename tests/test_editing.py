@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -34,7 +33,7 @@ def entry_id_of(db: Database, answer: str) -> str:
 
 def lexical(db: Database) -> Settings:
     """Tagging and search without a model: the filters then come from the taxonomy's words alone."""
-    return replace(Settings(), db_url=db.url, embedder="none")
+    return Settings().model_copy(update={"db_url": db.url, "embedder": "none"})
 
 
 def revision_count(db: Database) -> int:

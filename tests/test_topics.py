@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -24,7 +23,7 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
     folder = tmp_path_factory.mktemp("topics")
     database = Database(f"sqlite:///{folder / 'faqsante.db'}")
     ingest_paths(database, [SAMPLE_DIR])
-    retag(database, replace(Settings(), embedder="none", index_dir=folder / "index"))
+    retag(database, Settings().model_copy(update={"embedder": "none", "index_dir": folder / "index"}))
     yield database
     database.dispose()
 

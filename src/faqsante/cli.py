@@ -44,7 +44,11 @@ DbOption = Annotated[
 
 
 def open_settings(db_url: str | None) -> Settings:
-    return Settings().with_db(db_url)
+    """The settings of this run; a wrong FAQSANTE_* value ends it with the reason, not a traceback."""
+    try:
+        return Settings().with_db(db_url)
+    except FaqsanteError as error:
+        raise fail(error) from None
 
 
 def open_db(db_url: str | None) -> Database:

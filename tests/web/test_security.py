@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -20,13 +19,7 @@ SECRET = "mot-de-passe-base=hunter2"
 @pytest.fixture(scope="module")
 def limited_app(seeded_template: Path, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
     folder = tmp_path_factory.mktemp("security")
-    settings = replace(
-        web_settings(copy_sqlite(seeded_template, folder / "faqsante.db"), folder / "index"),
-        rate_ask="3/minute",
-        rate_feedback="off",
-        rate_questions="2/minute",
-        rate_signin="2/minute",
-    )
+    settings = web_settings(copy_sqlite(seeded_template, folder / "faqsante.db"), folder / "index").model_copy(update={"rate_ask": "3/minute", "rate_feedback": "off", "rate_questions": "2/minute", "rate_signin": "2/minute"})
     return create_app(settings)
 
 
@@ -139,7 +132,7 @@ def test_an_unexpected_error_shows_no_stack_trace(
 
 
 def test_a_trusted_proxy_forwards_each_client_with_its_own_allowance(limited_app) -> None:  # type: ignore[no-untyped-def]
-    app = create_app(replace(limited_app.state.settings, trusted_proxies=("10.0.0.1",)))
+    app = create_app(limited_app.state.settings.model_copy(update={"trusted_proxies": ("10.0.0.1",)}))
     for proxy in client_from(app, "10.0.0.1"):
         first = [proxy.post("/connexion", headers={"x-forwarded-for": "198.51.100.1"}).status_code for _ in range(3)]
         second = proxy.post("/connexion", headers={"x-forwarded-for": "198.51.100.2"}).status_code
@@ -149,7 +142,7 @@ def test_a_trusted_proxy_forwards_each_client_with_its_own_allowance(limited_app
 def test_rate_limits_let_requests_through_when_their_storage_is_down(
     limited_app, caplog: pytest.LogCaptureFixture
 ) -> None:  # type: ignore[no-untyped-def]
-    app = create_app(replace(limited_app.state.settings, rate_storage="redis://127.0.0.1:9/0"))  # nothing listens
+    app = create_app(limited_app.state.settings.model_copy(update={"rate_storage": "redis://127.0.0.1:9/0"}))  # nothing listens
     for client in client_from(app, "192.0.2.5"):
         assert [client.get("/api/facets", params={"q": "carte"}).status_code for _ in range(4)] == [200] * 4  # 3/minute
     assert "Limites de débit inopérantes" in caplog.text
@@ -157,4 +150,4 @@ def test_rate_limits_let_requests_through_when_their_storage_is_down(
 
 def test_an_unknown_rate_storage_is_refused_at_startup(limited_app) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(ValueError, match="memcached://"):
-        create_app(replace(limited_app.state.settings, rate_storage="memcached://127.0.0.1:11211"))
+        create_app(limited_app.state.settings.model_copy(update={"rate_storage": "memcached://127.0.0.1:11211"}))

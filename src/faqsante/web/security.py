@@ -30,7 +30,6 @@ import time
 from typing import cast
 from urllib.parse import parse_qs
 
-import limits
 from fastapi import FastAPI
 from limits import RateLimitItem
 from limits.aio.storage import Storage
@@ -40,7 +39,7 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
-from faqsante.config import Settings
+from faqsante.config import Settings, parse_rate
 from faqsante.web.errors import error_response
 
 log = logging.getLogger("faqsante.web")
@@ -74,21 +73,6 @@ RATE_LIMITED: tuple[tuple[str, str, re.Pattern[str]], ...] = (
     ("signin", "POST", re.compile(r"/connexion")),
 )
 _SEARCHES_ONLY_WITH_Q = frozenset({"/", "/api/facets"})
-_OFF = frozenset({"", "0", "off", "none", "unlimited"})
-
-
-def parse_rate(text: str) -> RateLimitItem | None:
-    """# "120/minute" -> 120 in any 60 s;  "off" -> None (unlimited);  "beaucoup" -> ValueError (at startup)"""
-    text = text.strip().lower()
-    if text in _OFF:
-        return None
-    try:
-        rate = limits.parse(text)
-    except ValueError:
-        rate = None
-    if rate is None or rate.amount < 1:
-        raise ValueError(f"limite de débit invalide « {text} » : attendu par exemple 120/minute, 5/second ou off")
-    return rate
 
 
 class RateLimits:
