@@ -10,7 +10,13 @@ from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from faqsante.cli import app
-from faqsante.content.question_history import import_file, import_items, items_from_records, read_question_file
+from faqsante.content.question_history import (
+    AnswerMatcher,
+    import_file,
+    import_items,
+    items_from_records,
+    read_question_file,
+)
 from faqsante.errors import IngestError
 from faqsante.ingest import ingest_paths
 from faqsante.store import Database
@@ -185,3 +191,10 @@ def test_the_command_reports_exports_and_reads_its_export_back(faq: Database, tm
     result = runner.invoke(app, ["questions", "import", str(bad), "--db", faq.url])
     assert result.exit_code == 1
     assert "bad.jsonl, ligne 2 : question absente" in result.output
+
+
+def test_the_matcher_folds_answers_once_and_snippets_as_the_eval_readme_says() -> None:
+    matcher = AnswerMatcher([("a", "L’INS  est\u00a0composée du matricule"), ("b", "Le DMP.")])
+    assert matcher.match(["l'ins est COMPOSÉE"]) == ["a"]
+    assert matcher.match(["le dmp", "matricule"]) == ["a", "b"]
+    assert matcher.match(["  ", "absent"]) == []

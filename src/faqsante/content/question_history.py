@@ -251,14 +251,26 @@ def _filled(value: Any) -> bool:
 # ----------------------------------------------------------------------------------------- matching and import
 
 
+class AnswerMatcher:
+    """Which entries answer a question, by its snippets: an entry matches when its answer contains one of them,
+    both folded (NFKC, straight apostrophes, collapsed spaces, lower case: the rule of ``../shared/eval/``).
+
+    Answers are folded once, so one matcher serves a whole file, or every fold of an evaluation:
+    # AnswerMatcher([("ecps", "Téléchargez l’application e-CPS…")]).match(["application E-CPS"])  ->  ["ecps"]
+    """
+
+    def __init__(self, answers: Iterable[tuple[str, str]]) -> None:
+        self._answers = [(entry_id, fold_for_comparison(answer)) for entry_id, answer in answers]
+
+    def match(self, keys: Iterable[str]) -> list[str]:
+        folded = [fold_for_comparison(key) for key in keys if key.strip()]
+        return [entry_id for entry_id, answer in self._answers if any(key in answer for key in folded)]
+
+
 def match_entries(session: Session, items: Sequence[QuestionItem]) -> list[list[str]]:
     """For each item, the ids of the published entries that answer it (an entry id followed through merges)."""
-    answers = [
-        (entry_id, fold_for_comparison(answer))
-        for entry_id, answer in session.execute(
-            select(Entry.id, Entry.answer).where(Entry.status == "published").order_by(Entry.id)
-        )
-    ]
+    published = select(Entry.id, Entry.answer).where(Entry.status == "published").order_by(Entry.id)
+    matcher = AnswerMatcher((entry_id, answer) for entry_id, answer in session.execute(published))
     matches: list[list[str]] = []
     for item in items:
         if item.entry_id:
@@ -266,7 +278,7 @@ def match_entries(session: Session, items: Sequence[QuestionItem]) -> list[list[
             entry = follow_merges(session, entry) if entry is not None else None
             matches.append([entry.id] if entry is not None and entry.status == "published" else [])
         else:
-            matches.append([entry_id for entry_id, answer in answers if any(key in answer for key in item.keys)])
+            matches.append(matcher.match(item.keys))
     return matches
 
 
