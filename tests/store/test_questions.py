@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 
 import pytest
 from alembic import command
@@ -227,7 +226,7 @@ def test_entries_without_a_question_come_with_their_suggestions(faq: Database) -
 
 def _lexical(db: Database) -> Settings:
     """Re-tagging after a change, without a model."""
-    return replace(Settings(), db_url=db.url, embedder="none")
+    return Settings().model_copy(update={"db_url": db.url, "embedder": "none"})
 
 
 def _logged(db: Database, query: str, shown: list[str]) -> None:
