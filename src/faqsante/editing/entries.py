@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from faqsante.config import MAX_QUESTION_LENGTH, Settings
@@ -186,7 +186,7 @@ def edit_entry(
         raise InvalidInput(f"champ non modifiable : {', '.join(sorted(unknown))}")
     cleaned = {name: _clean(name, value) for name, value in changes.items()}
     with db.session() as session:
-        entry = require_entry(session, entry_id)
+        entry = lock_entry(session, entry_id)
         latest = entry.revisions[-1] if entry.revisions else None
         if base_revision is not None and latest is not None and latest.number != base_revision:
             raise EditConflict(
@@ -210,7 +210,7 @@ def set_status(db: Database, entry_id: str, status: str, *, author: str, setting
     if status not in ENTRY_STATUSES:
         raise InvalidInput(f"statut inconnu « {status} » (publié : published, archivé : archived)", "status")
     with db.session() as session:
-        entry = require_entry(session, entry_id)
+        entry = lock_entry(session, entry_id)
         if entry.status == status:
             return False
         if entry.merged_into and status == "published":
@@ -244,6 +244,18 @@ def finish_change(session: Session, settings: Settings, entry_ids: list[str]) ->
 
 def _revision(row: EntryRevision) -> Revision:
     return Revision(row.number, row.author, row.note, row.created_at, row.question, row.answer, row.section, row.status)
+
+
+def lock_entry(session: Session, entry_id: str) -> Entry:
+    """The entry, held until this transaction ends: concurrent changes of it queue here, then see each other.
+
+    # 8 editors save from revision 4 at once: one writes revision 5, the 7 others find 5 and get EditConflict
+    The first statement is a write, so that it takes the lock on both databases: PostgreSQL's row lock,
+    SQLite's database write lock (queued by its busy timeout). Reads made after it are current; without it,
+    two saves read the same last revision and both number theirs 5 (a UniqueViolation, a 500).
+    """
+    session.execute(update(Entry).where(Entry.id == entry_id).values(id=Entry.id))
+    return require_entry(session, entry_id)
 
 
 def require_entry(session: Session, entry_id: str) -> Entry:

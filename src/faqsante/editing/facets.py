@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from sqlalchemy import select
 
 from faqsante.config import Settings
-from faqsante.editing.entries import finish_change, require_entry
+from faqsante.editing.entries import finish_change, lock_entry, require_entry
 from faqsante.facets.entry_tags import REJECTED, decide_tag
 from faqsante.facets.taxonomy import load_taxonomy
 from faqsante.store import Database
@@ -44,6 +44,7 @@ def set_facets(
     changes: list[str] = []
     carried = entry_facets(db, entry_id)
     with db.session() as session:
+        entry = lock_entry(session, entry_id)
         for facet, values in carried.items():
             for value in sorted(set(wanted.get(facet, [])) - set(values)):
                 decide_tag(session, entry_id, facet, value, present=True)
@@ -52,6 +53,6 @@ def set_facets(
                 decide_tag(session, entry_id, facet, value, present=False)
                 changes.append(f"−{facet}={value}")
         if changes:
-            record_revision(require_entry(session, entry_id), note="filtres : " + ", ".join(changes), author=author)
+            record_revision(entry, note="filtres : " + ", ".join(changes), author=author)
             finish_change(session, settings, [entry_id])
     return changes

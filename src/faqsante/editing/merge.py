@@ -8,7 +8,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from faqsante.config import Settings
-from faqsante.editing.entries import finish_change, lock_fields, require_entry
+from faqsante.editing.entries import finish_change, lock_entry, lock_fields, require_entry
 from faqsante.errors import InvalidInput
 from faqsante.store import Database
 from faqsante.store.lifecycle import follow_merges, record_revision
@@ -32,6 +32,8 @@ def merge_entries(db: Database, duplicate_id: str, kept_id: str, *, author: str,
     kept entry. A visitor who voted on both keeps one vote, the latest (feedback is unique per visitor).
     """
     with db.session() as session:
+        for entry_id in sorted({duplicate_id, kept_id}):  # one order for every merge: two never wait on each other
+            lock_entry(session, entry_id)
         duplicate = require_entry(session, duplicate_id)
         kept = follow_merges(session, require_entry(session, kept_id))
         if kept.id == duplicate.id:
