@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import ColumnElement, delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -461,12 +461,22 @@ class Untitled:
     accepted: list[Question]
 
 
+def _untitled_condition() -> ColumnElement[bool]:
+    return (Entry.status == "published") & (func.coalesce(func.trim(Entry.question), "") == "")
+
+
+def count_untitled(db: Database) -> int:
+    """Published entries without a main question (the dashboard's figure)."""
+    with db.session() as session:
+        return session.scalar(select(func.count()).select_from(Entry).where(_untitled_condition())) or 0
+
+
 def entries_without_question(db: Database) -> list[Untitled]:
     """Published entries without a main question, those with the most asked suggestions first."""
     with db.session() as session:
         entries = session.execute(
             select(Entry.id, Entry.answer, Entry.section)
-            .where(Entry.status == "published", func.coalesce(func.trim(Entry.question), "") == "")
+            .where(_untitled_condition())
             .order_by(Entry.id)
         ).all()
         by_entry: dict[str, list[Question]] = defaultdict(list)

@@ -21,7 +21,7 @@ def dashboard(request: Request, db: DbDep) -> Response:
     changes = [(entry_id, asdict(revision)) for entry_id, revision in editing.recent_changes(db)]
     counts = {
         **editing.workspace_counts(db),
-        "untitled": len(questions.entries_without_question(db)),
+        "untitled": questions.count_untitled(db),
         "stale": stale_count(request, db),
         "suggestions": questions.count_suggestions(db),
     }

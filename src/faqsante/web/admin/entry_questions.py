@@ -23,6 +23,7 @@ from faqsante.web.presentation import entry_title
 router = workspace_router()
 
 SUGGESTIONS_PAGE = 200  # the most asked first: what an editor can review in one sitting
+UNTITLED_PAGE = 100  # entries with the most asked suggestions first
 QuestionText = Annotated[str, Form(max_length=MAX_QUESTION_LENGTH * 2)]  # over-long text gets a French message
 # Where a decision sends the editor back: a fixed set of pages, never a URL taken from the form.
 RETURNS = {"suggestions": "/admin/suggestions", "sans-question": "/admin/sans-question"}
@@ -68,7 +69,8 @@ def decide(
 
 @router.get("/sans-question")
 def untitled(request: Request, db: DbDep) -> Response:
-    listed = questions.entries_without_question(db)
+    everything = questions.entries_without_question(db)
+    listed = everything[:UNTITLED_PAGE]
     entries = [
         {
             "id": item.entry_id,
@@ -80,7 +82,8 @@ def untitled(request: Request, db: DbDep) -> Response:
         for item in listed
     ]
     waiting = sum(len(item.suggestions) for item in listed)
-    return page(request, "untitled.html", {"entries": entries, "waiting": waiting})
+    context = {"entries": entries, "waiting": waiting, "total": len(everything), "shown": len(listed)}
+    return page(request, "untitled.html", context)
 
 
 @router.post("/entrees/{entry_id}/questions")
