@@ -472,12 +472,10 @@ def count_untitled(db: Database) -> int:
 
 
 def entries_without_question(db: Database) -> list[Untitled]:
-    """Published entries without a main question, those with the most asked suggestions first."""
+    """Published entries without a main question: most asked suggestions first, then those with no title at all."""
     with db.session() as session:
         entries = session.execute(
-            select(Entry.id, Entry.answer, Entry.section)
-            .where(_untitled_condition())
-            .order_by(Entry.id)
+            select(Entry.id, Entry.answer, Entry.section).where(_untitled_condition()).order_by(Entry.id)
         ).all()
         by_entry: dict[str, list[Question]] = defaultdict(list)
         ids = [row[0] for row in entries]
@@ -498,7 +496,8 @@ def entries_without_question(db: Database) -> list[Untitled]:
         )
         for entry_id, answer, section in entries
     ]
-    return sorted(untitled, key=lambda u: (-sum(q.asked_count for q in u.suggestions), u.entry_id))
+    # most asked suggestions first, then entries that nothing titles yet (no accepted question either)
+    return sorted(untitled, key=lambda u: (-sum(q.asked_count for q in u.suggestions), bool(u.accepted), u.entry_id))
 
 
 # ------------------------------------------------------------------------------------- learning from use
