@@ -126,3 +126,23 @@ def test_an_entry_page_adds_rewords_promotes_and_deletes_its_questions(editor: T
     assert "Une autre façon de demander" not in [q.text for q in entry_questions(app_db, entry_id)]
     assert editor.post(f"{base}/{extra.id}/supprimer", data={"csrf_token": token}).status_code == 404
     assert editor.post(base, data={"texte": "sans jeton"}).status_code == 403
+
+
+def test_decisions_only_send_the_editor_back_inside_the_workspace(editor: TestClient, app_db: Database) -> None:
+    [entry_id] = untitled_entries(app_db, 1)
+    asked = learn(app_db, entry_id, "une question de plus pour le retour")
+    assert asked is not None
+    token = token_of(editor.get("/admin/suggestions", headers=HTML).text)
+    for retour, location in [
+        (f"entree:{entry_id}", f"/admin/entrees/{entry_id}?message=suggestions-refusees"),
+        ("entree://evil.example/x\r\nSet-Cookie: x", "/admin/entrees/%2F%2Fevil.example%2Fx%0D%0ASet-Cookie%3A%20x?"),
+        ("https://evil.example", "/admin/suggestions?"),
+    ]:
+        answer = editor.post(
+            "/admin/suggestions",
+            data={"csrf_token": token, "seul": f"rejected:{asked.id}", "retour": retour},
+            follow_redirects=False,
+        )
+        assert answer.status_code == 303 and answer.headers["location"].startswith(location)
+    huge = editor.post("/admin/suggestions", data={"csrf_token": token, "seul": "accepted:99999999999999999999"})
+    assert huge.status_code == 400

@@ -6,6 +6,7 @@ have no question (« sans question »). Every decision reaches search from the n
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import quote
 
 from fastapi import Form, Request
 from starlette.responses import Response
@@ -18,13 +19,14 @@ from faqsante.web.admin.base import entry_path, page, redirect, workspace_router
 from faqsante.web.admin.entries import _entry_page
 from faqsante.web.auth import EditorDep
 from faqsante.web.deps import DbDep
+from faqsante.web.params import MAX_ROW_ID, RowId, Text
 from faqsante.web.presentation import entry_title
 
 router = workspace_router()
 
 SUGGESTIONS_PAGE = 200  # the most asked first: what an editor can review in one sitting
 UNTITLED_PAGE = 100  # entries with the most asked suggestions first
-QuestionText = Annotated[str, Form(max_length=MAX_QUESTION_LENGTH * 2)]  # over-long text gets a French message
+QuestionText = Annotated[Text, Form(max_length=MAX_QUESTION_LENGTH * 2)]  # over-long text gets a French message
 # Where a decision sends the editor back: a fixed set of pages, never a URL taken from the form.
 RETURNS = {"suggestions": "/admin/suggestions", "sans-question": "/admin/sans-question"}
 
@@ -47,7 +49,7 @@ def suggestions(request: Request, db: DbDep) -> Response:
 def decide(
     db: DbDep,
     editor: EditorDep,
-    question: Annotated[list[int], Form()] = [],  # noqa: B006  (FastAPI reads the default, never mutates it)
+    question: Annotated[list[RowId], Form()] = [],  # noqa: B006  (FastAPI reads the default, never mutates it)
     decision: Annotated[str, Form(max_length=20)] = "",
     seul: Annotated[str, Form(max_length=40)] = "",
     retour: Annotated[str, Form(max_length=60)] = "suggestions",
@@ -55,7 +57,7 @@ def decide(
     """Accept or reject: one suggestion (``seul`` = "accepted:12", its own button) or every ticked one."""
     if seul:
         decision, _, single = seul.partition(":")
-        chosen = [int(single)] if single.isdigit() else []
+        chosen = [int(single)] if single.isdigit() and 0 < int(single) <= MAX_ROW_ID else []
     else:
         chosen = question
     if decision not in ("accepted", "rejected"):
@@ -97,7 +99,7 @@ def add(request: Request, db: DbDep, editor: EditorDep, entry_id: str, texte: Qu
 
 @router.post("/entrees/{entry_id}/questions/{question_id}/modifier")
 def edit(
-    request: Request, db: DbDep, editor: EditorDep, entry_id: str, question_id: int, texte: QuestionText = ""
+    request: Request, db: DbDep, editor: EditorDep, entry_id: str, question_id: RowId, texte: QuestionText = ""
 ) -> Response:
     try:
         questions.edit_question(db, question_id, texte, author=editor.username)
@@ -107,13 +109,13 @@ def edit(
 
 
 @router.post("/entrees/{entry_id}/questions/{question_id}/supprimer")
-def remove(db: DbDep, entry_id: str, question_id: int) -> Response:
+def remove(db: DbDep, entry_id: str, question_id: RowId) -> Response:
     questions.delete_question(db, question_id)
     return redirect(entry_path(entry_id), message="question-supprimee")
 
 
 @router.post("/entrees/{entry_id}/questions/{question_id}/principale")
-def make_main(db: DbDep, editor: EditorDep, entry_id: str, question_id: int) -> Response:
+def make_main(db: DbDep, editor: EditorDep, entry_id: str, question_id: RowId) -> Response:
     kept = questions.make_main(db, question_id, author=editor.username)
     return redirect(entry_path(kept), message="question-principale")
 
@@ -122,7 +124,7 @@ def _back(retour: str) -> str:
     """# "suggestions" -> /admin/suggestions ; "entree:627b0cbf71bb" -> /admin/entrees/627b0cbf71bb"""
     kind, _, entry_id = retour.partition(":")
     if kind == "entree" and entry_id:
-        return entry_path(entry_id)
+        return entry_path(quote(entry_id, safe=""))
     return RETURNS.get(retour, RETURNS["suggestions"])
 
 
