@@ -1,11 +1,14 @@
-"""Search latency: warm ``ask`` p50/p95 and start-up, on the seed corpus and on a 50,000-entry synthetic one.
+"""Search latency: warm ``ask`` p50/p95 and start-up, on the seed corpus and on a 50,000-entry synthetic one
+with 100,000 accepted alternate questions.
 
-    .venv/bin/python bench/search_latency.py [--entries 50000] [--questions FILE]
+    .venv/bin/python bench/search_latency.py [--entries 50000] [--alternates 100000] [--questions FILE]
 
-Databases are kept under var/bench/ so that later runs skip ingest and embedding. The synthetic corpus
-recombines seed sentences under varied sections; its vectors are mixtures of real seed vectors plus noise,
-stored with the right text hash (embedding 50,000 passages would take hours on 2 cores). That is honest
-for latency, which does not depend on what the vectors mean, and says nothing about quality.
+Questions default to ../shared/eval/dev-questions.json (relative to the repository root), else the
+package's off-topic bank. Databases are kept under var/bench/ so that later runs skip ingest and embedding.
+The synthetic corpus recombines seed sentences under varied sections; its vectors (passages and alternate
+questions alike) are mixtures of real seed vectors plus noise, stored with the right text hash (embedding
+150,000 texts would take hours on 2 cores). That is honest for latency, which does not depend on what the
+vectors mean, and says nothing about quality.
 """
 
 from __future__ import annotations
@@ -27,14 +30,17 @@ from faqsante.ingest import ingest_paths
 from faqsante.search import SearchEngine
 from faqsante.search.corpus import Document, load_documents
 from faqsante.search.dense import passage_text, text_hash
+from faqsante.search.embedders import make_embedder
+from faqsante.search.fitting import off_topic_questions
+from faqsante.search.vector_cache import VectorCache
 from faqsante.store import Database
 from faqsante.store.db import bump_data_version
-from faqsante.store.models import Embedding, Entry
+from faqsante.store.models import Embedding, Entry, EntryQuestion
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "sample"
 WORK = ROOT / "var" / "bench"
-DEV = Path("/work/shared/eval/dev-questions.json")
+DEV = ROOT.parent / "shared" / "eval" / "dev-questions.json"
 
 
 def percentiles(samples: list[float]) -> str:
@@ -69,8 +75,8 @@ def seed_db() -> str:
     return url
 
 
-def synthetic_db(entries: int, seed_url: str) -> str:
-    url = f"sqlite:///{WORK / f'synthetic-{entries}.db'}"
+def synthetic_db(entries: int, alternates: int, seed_url: str) -> str:
+    url = f"sqlite:///{WORK / f'synthetic-{entries}-{alternates}.db'}"
     db = Database(url)
     if len(load_documents(db)) >= entries:
         return url
@@ -105,16 +111,52 @@ def synthetic_db(entries: int, seed_url: str) -> str:
                 )
             )
         bump_data_version(session)
+    add_alternates(db, made, alternates, sentences, vectors, rng, vrng)
     return url
+
+
+def add_alternates(
+    db: Database,
+    documents: list[Document],
+    count: int,
+    sentences: list[str],
+    vectors: np.ndarray,
+    rng: random.Random,
+    vrng: np.random.Generator,
+) -> None:
+    """``count`` accepted questions spread over the entries, with mixed query vectors in the vector cache."""
+    print(f"synthetic: writing {count} alternate questions with mixed vectors…", flush=True)
+    embedder = make_embedder(Settings().embedder)
+    words = [w for s in sentences for w in s.split() if len(w) > 3]
+    texts = [f"{' '.join(rng.sample(words, rng.randint(3, 10)))} ? ({number})" for number in range(count)]
+    cached = []
+    with db.session() as session:
+        for number, text in enumerate(texts):
+            session.add(
+                EntryQuestion(
+                    entry_id=documents[number % len(documents)].id, text=text, key=f"k{number}", origin="import",
+                    state="accepted",
+                )
+            )
+            mix = vectors[vrng.integers(0, len(vectors), 2)].sum(axis=0) + vrng.normal(0, 0.02, vectors.shape[1])
+            cached.append((text_hash(text), (mix / np.linalg.norm(mix)).astype(np.float32)))
+        bump_data_version(session)
+    if embedder is not None:
+        VectorCache(Settings().index_dir).put(f"{embedder.identity}#query", cached)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description="Latence de la recherche.")
     parser.add_argument("--entries", type=int, default=50_000)
+    parser.add_argument("--alternates", type=int, default=100_000)
     parser.add_argument("--questions", type=Path, default=DEV)
     args = parser.parse_args()
     WORK.mkdir(parents=True, exist_ok=True)
-    questions = [item["q"] for item in json.loads(args.questions.read_text(encoding="utf-8"))]
+    if args.questions.exists():
+        questions = [item["q"] for item in json.loads(args.questions.read_text(encoding="utf-8"))]
+    else:
+        print(f"{args.questions} absent: timing the off-topic bank's questions instead")
+        questions = off_topic_questions()
 
     print(f"load average before: {load()}")
     url = seed_db()
@@ -122,14 +164,15 @@ def main() -> None:
     print(f"seed corpus, warm ask: {percentiles(timed_asks(engine, questions))}")
     print(f"seed corpus, start-up with existing index (open + first answer): {startup(url):.2f} s")
 
-    big = synthetic_db(args.entries, url)
+    big = synthetic_db(args.entries, args.alternates, url)
     engine = SearchEngine(Database(big), Settings().model_copy(update={"db_url": big}))
     start = time.perf_counter()
     engine.refresh()
-    print(f"{args.entries} entries, index build (vectors in DB; analysis from {Settings().index_dir} when saved): "
+    print(f"{args.entries} entries + {args.alternates} questions, index build and calibration (vectors in DB; "
+          f"analysis from {Settings().index_dir} when saved): "
           f"{time.perf_counter() - start:.1f} s")
-    print(f"{args.entries} entries, warm ask: {percentiles(timed_asks(engine, questions[:150]))}")
-    print(f"{args.entries} entries, start-up with existing index (open + first answer): {startup(big):.2f} s")
+    print(f"{args.entries} entries + {args.alternates} questions, warm ask: {percentiles(timed_asks(engine, questions[:150]))}")
+    print(f"{args.entries} entries + {args.alternates} questions, start-up with existing index (open + first answer): {startup(big):.2f} s")
     print(f"load average after: {load()}")
 
 

@@ -415,22 +415,45 @@ def serve(
 def evaluate_command(
     questions: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="Fichier JSON [{\"q\", \"keys\"}].")],
     as_json: Annotated[bool, typer.Option("--json", help="Rapport JSON.")] = False,
-    half: Annotated[str | None, typer.Option("--half", help="Seulement la moitié a ou b du jeu.")] = None,
+    folds: Annotated[
+        int | None, typer.Option("--folds", min=2, max=20, help="Validation croisée en k plis : chiffres par pli et moyenne.")
+    ] = None,
+    warm: Annotated[
+        bool,
+        typer.Option("--warm", help="Avec --folds : les questions des autres plis servent de questions alternatives."),
+    ] = False,
     db: DbOption = None,
 ) -> None:
     """Mesurer la qualité des réponses sur un jeu de questions (hit@1, hit@5, MRR@10, abstention)."""
     from faqsante.search import SearchEngine
-    from faqsante.search.evaluate import evaluate, half_of, load_questions, report_table
+    from faqsante.search.evaluate import cross_validate, evaluate, folds_table, load_questions, report_table
 
-    items = [item for item in load_questions(questions) if half is None or half_of(item["q"]) == half]
+    if warm and folds is None:
+        raise fail(ValueError("--warm demande --folds (par exemple --folds 5)"), code=2)
+    items = load_questions(questions)
     settings = open_settings(db)
-    engine = SearchEngine(Database(settings.db_url), settings)
+    database = Database(settings.db_url)
+    engine = SearchEngine(database, settings)
     _refresh_index(engine)
-    report = evaluate(engine, items)
+    if folds is None:
+        report = evaluate(engine, items)
+        if as_json:
+            print(json.dumps(report.to_dict(), ensure_ascii=False, indent=1))
+        else:
+            console.print(report_table(report, title=f"Qualité des réponses : {questions.name}"))
+        return
+    validation = cross_validate(
+        database,
+        lambda source: engine if source is None else SearchEngine(database, settings, questions=source),
+        items,
+        folds=folds,
+        warm=warm,
+    )
     if as_json:
-        print(json.dumps(report.to_dict(), ensure_ascii=False, indent=1))
+        print(json.dumps(validation.to_dict(), ensure_ascii=False, indent=1))
     else:
-        console.print(report_table(report, title=f"Qualité des réponses : {questions.name}"))
+        mode = "à chaud" if warm else "à froid"
+        console.print(folds_table(validation, title=f"Validation croisée {mode}, {folds} plis : {questions.name}"))
 
 
 @app.command()

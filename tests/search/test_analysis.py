@@ -1,7 +1,6 @@
 """The French analyzer: what answers and questions become before BM25 compares them."""
 
 from faqsante.search.analysis import FrenchAnalyzer
-from faqsante.search.spelling import Speller
 
 analyzer = FrenchAnalyzer()
 
@@ -29,13 +28,6 @@ def test_codes_and_numbers_are_kept_whole_and_compounds_also_joined():
 
 def test_inverted_pronouns_are_not_compounds():
     assert analyzer.terms("s'active-t-elle") == analyzer.terms("active")
-
-
-def test_speller_corrects_only_to_close_corpus_words():
-    speller = Speller(["identitovigilance", "teleconsultation", "teleconsutation", "teleconsultation"])
-    assert speller.correct("identitovigilence") == "identitovigilance"
-    assert speller.correct("teleconsulation") == "teleconsultation"  # the frequent spelling wins ties
-    assert speller.correct("repas") is None
 
 
 def test_content_words_keep_the_words_as_written_without_stop_words():

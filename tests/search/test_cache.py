@@ -9,8 +9,8 @@ import pytest
 from faqsante.errors import InvalidQuery
 from faqsante.ingest import ingest_paths
 from faqsante.search import SearchEngine
-from faqsante.search import engine as engine_module
 from faqsante.search.cache import AnswerCache, answer_key
+from faqsante.search.settings import SearchSettings
 from faqsante.store import Database
 
 NEW_ANSWER = "Le renouvellement de la carte CPX se fait désormais en ligne, en quelques minutes."
@@ -67,13 +67,13 @@ def test_the_least_recent_answer_leaves_first() -> None:
 
 
 def test_new_content_reaches_a_question_already_cached_in_another_process(
-    db_url: str, sample_dir: Path, tmp_path: Path, settings_for, monkeypatch: pytest.MonkeyPatch  # type: ignore[no-untyped-def]
+    db_url: str, sample_dir: Path, tmp_path: Path, settings_for  # type: ignore[no-untyped-def]
 ) -> None:
     """Two workers on one database: content ingested through one is answered by the other after its poll."""
-    monkeypatch.setattr(engine_module, "POLL_INTERVAL_S", 0.0)  # poll on every question, instead of once a second
     writer, reader = Database(db_url), Database(db_url)
     ingest_paths(writer, [sample_dir])
-    worker = SearchEngine(reader, settings_for(reader, "none"))
+    # poll on every question, instead of once a second
+    worker = SearchEngine(reader, settings_for(reader, "none"), SearchSettings(poll_interval_s=0.0))
     question = "renouvellement carte CPX en ligne"
     assert all(hit.answer != NEW_ANSWER for hit in worker.ask(question).results)
 

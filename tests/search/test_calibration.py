@@ -1,27 +1,59 @@
-"""Calibration: hit confidence and abstention are two models; abstention keeps false abstentions ≤ 5 %."""
+"""Calibration fitted without labelled questions: confidence is a property of (question, entry)."""
 
 import numpy as np
+import pytest
 
-from faqsante.search.calibration import MAX_FALSE_ABSTENTION, fit
-from faqsante.search.fusion import FEATURES
+from faqsante.search import SearchEngine
+from faqsante.search.calibration import Calibration, Logistic
+from faqsante.search.fitting import fit_logistic, off_topic_questions, pseudo_questions
+from faqsante.search.fusion import FusionWeights
 
 
-def test_abstention_is_fitted_on_questions_not_on_hits():
+def test_a_logistic_fit_separates_what_can_be_separated():
     rng = np.random.default_rng(0)
-    rows, labels, first, answerable = [], [], [], []
-    for question in range(200):
-        has_answer = question % 5 != 0
-        for position in range(3):
-            # answerable questions: strong first-hit evidence, even when the right entry is ranked second
-            strength = (2.0 if has_answer else 0.0) + rng.normal(0, 0.5) - position
-            rows.append([strength] * len(FEATURES))
-            labels.append(has_answer and position == question % 2)
-            first.append(position == 0)
-            answerable.append(has_answer)
-    x, first_rows, answerable_rows = np.array(rows), np.array(first), np.array(answerable)
-    calibrator = fit(x, np.array(labels, float), first_rows, answerable_rows)
-    abstained = np.array([calibrator.abstains(row) for row in x[first_rows]])
-    has_answer = answerable_rows[first_rows]
-    assert abstained[has_answer].mean() <= MAX_FALSE_ABSTENTION
-    assert abstained[~has_answer].mean() > 0.9
-    assert 0.0 <= calibrator.confidence(x).min() and calibrator.confidence(x).max() <= 1.0
+    x = np.concatenate([rng.normal(2, 0.5, (60, 2)), rng.normal(0, 0.5, (20, 2))])
+    y = np.array([1.0] * 60 + [0.0] * 20)
+    model = fit_logistic(x, y, balanced=True)
+    probability = model.probability(x)
+    assert probability[:60].mean() > 0.8 and probability[60:].mean() < 0.2
+
+
+def test_confidence_never_rises_down_the_ranking():
+    calibration = Calibration(["margin"], Logistic([0.0], [1.0], [1.0], 0.0), 0.5, 1.0, 4.0, FusionWeights(0.5, 0.5))
+    fused = np.array([0.9, 0.7, 0.7, 0.2])
+    confidences = calibration.confidences(0.8, fused, best=0.9)
+    assert np.all(np.diff(confidences) <= 0) and 0 < confidences.min() and confidences.max() <= 0.8
+
+
+def test_the_off_topic_bank_is_large_and_free_of_duplicates():
+    questions = off_topic_questions()
+    assert len(questions) >= 150 and len(set(questions)) == len(questions)
+
+
+@pytest.fixture(scope="module")
+def engine(seed_db, settings_for):
+    return SearchEngine(seed_db, settings_for(seed_db, "fake"))
+
+
+def test_pseudo_questions_come_from_the_entries_and_are_reproducible(engine):
+    pipeline = engine._current_state().pipeline
+    first = pseudo_questions(pipeline, 20)
+    assert first == pseudo_questions(pipeline, 20) and len(first) >= 15
+    for example in first:
+        answer = pipeline.analyzer.content_words(pipeline.documents[example.row].answer).split()
+        assert set(example.text.split()) <= set(answer)
+
+
+@pytest.mark.parametrize("question", ["Comment activer ma e-CPS ?", "durée de session Pro Santé Connect", "impôts"])
+def test_an_entry_has_the_same_confidence_whatever_top_k(engine, question):
+    many = {hit.id: hit.confidence for hit in engine.ask(question, top_k=10).results}
+    for top_k in (1, 3):
+        for hit in engine.ask(question, top_k=top_k).results:
+            assert hit.confidence == pytest.approx(many[hit.id])
+    confidences = list(many.values())
+    assert confidences == sorted(confidences, reverse=True)
+
+
+def test_off_topic_questions_are_abstained_on_and_entries_own_words_are_not(engine):
+    assert engine.ask("Quel temps fera-t-il à Marseille dimanche ?").abstained
+    assert not engine.ask("durée de session Pro Santé Connect").abstained

@@ -1,10 +1,9 @@
-"""Glossary: curated file, definitions extracted from real seed answers, and query expansion."""
+"""Glossary: curated file and definitions extracted from real seed answers."""
 
 from pathlib import Path
 
 from faqsante.ingest import parse_file
-from faqsante.search.analysis import FrenchAnalyzer
-from faqsante.search.glossary import QueryExpander, extract_definitions, load_curated, load_glossary
+from faqsante.search.glossary import extract_definitions, load_curated, load_glossary
 
 SEED = Path(__file__).resolve().parents[2] / "data" / "sample" / "004_f08617c875fe96e2.txt"
 
@@ -34,20 +33,3 @@ def test_curated_entries_win_over_extracted_ones():
     curated = {entry.term for entry in load_curated()}
     extracted = {term for term, entry in entries.items() if entry.origin == "extracted"}
     assert extracted and not extracted & curated
-
-
-def test_expansion_works_both_ways_and_respects_ordinary_words():
-    analyzer = FrenchAnalyzer()
-    expander = QueryExpander(load_curated(), analyzer, seed_answers())
-    assert "Pro Santé Connect" in expander.expand("se connecter avec PSC")
-    assert "PSC" in expander.expand("connexion pro sante connect")
-    assert "Mon espace santé" in expander.expand("catalogue MES")
-    assert expander.expand("mes documents") == []  # "mes" is a pronoun unless written in capitals
-
-
-def test_a_name_of_several_words_is_found_as_one_phrase():
-    analyzer = FrenchAnalyzer()
-    expander = QueryExpander(load_curated(), analyzer, seed_answers())
-    phrases = expander.phrases(analyzer.tokens("durée de session Pro Santé Connect"))
-    assert [[token.text for token in phrase] for phrase in phrases] == [["pro", "sante", "connect"]]
-    assert expander.phrases(analyzer.tokens("durée de session PSC")) == []  # one word: already one concept

@@ -1,11 +1,11 @@
-"""Built indexes saved under index_dir: reused for the same content and code, rebuilt otherwise."""
+"""Built indexes saved under index_dir: reused for the same content, code and libraries, rebuilt otherwise."""
 
 import numpy as np
-import pytest
 
 from faqsante.config import Settings
 from faqsante.search import SearchEngine
 from faqsante.search.index_files import IndexFiles
+from faqsante.search.lexical import LexicalIndex
 from faqsante.store.db import bump_data_version
 from faqsante.store.models import Entry
 
@@ -18,9 +18,12 @@ def engine_for(db, index_dir) -> SearchEngine:  # type: ignore[no-untyped-def]
 
 def test_a_second_process_loads_the_analysis_instead_of_redoing_it(seed_db, tmp_path, monkeypatch):
     expected = engine_for(seed_db, tmp_path).ask("durée de session Pro Santé Connect")
-    monkeypatch.setattr(SearchEngine, "_analyze", lambda self, documents: pytest.fail("analysed again"))
+    assert list(tmp_path.glob("lexical-answers-*.npz")) and list(tmp_path.glob("calibration-none-*.json"))
+    assert not list(tmp_path.glob("*.pickle"))
+    monkeypatch.setattr(LexicalIndex, "build", classmethod(lambda cls, *args, **kwargs: (_ for _ in ()).throw(AssertionError("analysed again"))))
     again = engine_for(seed_db, tmp_path).ask("durée de session Pro Santé Connect")
     assert [hit.id for hit in again.results] == [hit.id for hit in expected.results]
+    assert [hit.confidence for hit in again.results] == [hit.confidence for hit in expected.results]
 
 
 def test_new_content_is_analysed_again(seed_db, tmp_path):
@@ -31,13 +34,19 @@ def test_new_content_is_analysed_again(seed_db, tmp_path):
         bump_data_version(session)
     assert engine.refresh()
     assert engine.ask("quokka").results[0].id == "new"
+    with seed_db.session() as session:
+        session.delete(session.get(Entry, "new"))
+        bump_data_version(session)
 
 
 def test_an_unreadable_file_is_rebuilt(tmp_path):
     files = IndexFiles(tmp_path)
-    files.save_object("lexical", "k", {"a": 1})
-    (tmp_path / "lexical-k.pickle").write_bytes(b"truncated")
-    assert files.load_object("lexical", "k") is None
+    files.save_arrays("lexical", "k", {"a": np.arange(3)})
+    (tmp_path / "lexical-k.npz").write_bytes(b"truncated")
+    assert files.load_arrays("lexical", "k") is None
+    files.save_json("calibration", "k", {"threshold": 0.5})
+    (tmp_path / "calibration-k.json").write_text("{", encoding="utf-8")
+    assert files.load_json("calibration", "k") is None
     files.save_array("vectors-m", "k", np.ones((2, 3), dtype=np.float32))
     assert files.load_array("vectors-m", "k").shape == (2, 3)
     assert files.load_array("vectors-m", "other") is None
@@ -46,7 +55,7 @@ def test_an_unreadable_file_is_rebuilt(tmp_path):
 def test_only_the_most_recent_files_of_a_kind_are_kept(tmp_path):
     files = IndexFiles(tmp_path)
     for number in range(12):
-        files.save_object("lexical", f"k{number}", number)
-    files.save_object("lexical-other", "k", 0)
-    assert len(list(tmp_path.glob("lexical-k*.pickle"))) == 8
-    assert files.load_object("lexical", "k11") == 11 and files.load_object("lexical-other", "k") == 0
+        files.save_json("calibration", f"k{number}", number)
+    files.save_json("calibration-other", "k", 0)
+    assert len(list(tmp_path.glob("calibration-k*.json"))) == 8
+    assert files.load_json("calibration", "k11") == 11 and files.load_json("calibration-other", "k") == 0

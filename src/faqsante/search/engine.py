@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -18,20 +18,35 @@ from faqsante.content.titles import display_title
 from faqsante.errors import InvalidQuery
 from faqsante.search.analysis import FrenchAnalyzer
 from faqsante.search.cache import AnswerCache, answer_key
-from faqsante.search.calibration import Calibrator, load_calibrator
+from faqsante.search.calibration import Calibration
 from faqsante.search.corpus import Document, FacetFilter, load_documents
-from faqsante.search.dense import DenseIndex, sync_embeddings
 from faqsante.search.embedders import Embedder, make_embedder
-from faqsante.search.fusion import EXPANSION_WEIGHT, FEATURES, fuse, hit_features
-from faqsante.search.glossary import QueryExpander, load_glossary
+from faqsante.search.fitting import fit_calibration
+from faqsante.search.fusion import question_evidence
 from faqsante.search.index_files import IndexFiles, code_version, digest
-from faqsante.search.lexical import LexicalIndex
-from faqsante.search.query import QueryAnalyzer
+from faqsante.search.pipeline import Pipeline
 from faqsante.search.results import AskResult, Hit
-from faqsante.search.spelling import Speller
+from faqsante.search.retrievers import BuildContext
+from faqsante.search.retrievers.dense import DenseRetriever
+from faqsante.search.settings import DEFAULT, SearchSettings
 from faqsante.store import Database
+from faqsante.store.questions import accepted_questions, unanswerable_questions
 
-POLL_INTERVAL_S = 1.0
+
+@dataclass(frozen=True)
+class QuestionSet:
+    """The questions search learns from: ``accepted`` (entry id, text) are indexed, ``unanswerable`` only calibrate."""
+
+    accepted: list[tuple[str, str]]
+    unanswerable: list[str]
+
+    @classmethod
+    def load(cls, db: Database) -> QuestionSet:
+        with db.session() as session:
+            return cls(accepted_questions(session), unanswerable_questions(session))
+
+
+QuestionSource = Callable[[Database], QuestionSet]
 
 
 @dataclass(frozen=True)
@@ -39,35 +54,43 @@ class _State:
     """Everything one data version needs to answer; swapped whole so readers never see half an index."""
 
     version: int
-    documents: list[Document]
+    pipeline: Pipeline
     facets: FacetFilter
-    lexical: LexicalIndex
-    queries: QueryAnalyzer
-    dense: DenseIndex | None
+    calibration: Calibration
     answers: AnswerCache = field(default_factory=AnswerCache)  # goes with its state: new content, no stale answer
 
 
 @dataclass(frozen=True)
 class Ranking:
-    """The best documents for a question with their fused scores, calibration features and confidences."""
+    """The best documents for a question with their fused scores and confidences, and the question's evidence."""
 
     documents: list[Document]
     scores: np.ndarray
-    features: np.ndarray
     confidences: np.ndarray
+    answerable: float  # the calibrated chance that the FAQ answers the question at all
+    abstained: bool
 
 
 class SearchEngine:
-    """Cheap to create; loads lazily on the first ``ask`` or ``refresh``. Thread-safe."""
+    """Cheap to create; loads lazily on the first ``ask`` or ``refresh``. Thread-safe.
 
-    def __init__(self, db: Database, settings: Settings) -> None:
+    ``questions`` replaces the database's questions (``faqsante eval --warm`` scores folds without writing).
+    """
+
+    def __init__(
+        self,
+        db: Database,
+        settings: Settings,
+        search: SearchSettings = DEFAULT,
+        *,
+        questions: QuestionSource = QuestionSet.load,
+    ) -> None:
         self.db = db
         self.settings = settings
+        self.search = search
         self.analyzer = FrenchAnalyzer()
-        self.last_embedded = 0  # vectors computed by the last reload: 0 when nothing changed
-        self.calibrator: Calibrator | None = load_calibrator(
-            "lexical" if settings.embedder.strip() in ("", "none") else "hybrid"
-        )
+        self.last_embedded = 0  # passage vectors computed by the last reload: 0 when nothing changed
+        self._questions = questions
         self._embedder: Embedder | None = None
         self._embedder_ready = False
         self._state: _State | None = None
@@ -97,42 +120,51 @@ class SearchEngine:
             self._lock.release()
 
     def _build(self, version: int, documents: list[Document], progress: Callable[[int, int], None] | None) -> _State:
-        dense = None
-        self.last_embedded = 0
-        if self.embedder is not None:
-            matrix, self.last_embedded = sync_embeddings(
-                self.db, documents, self.embedder, progress, cache_dir=self.settings.index_dir
-            )
-            dense = DenseIndex(matrix)
+        questions = self._questions(self.db)
         files = IndexFiles(self.settings.index_dir)
-        key = digest([code_version(), *(doc.text for doc in documents)])
-        analyzed = files.load_object("lexical", key)
-        if analyzed is None:
-            analyzed = self._analyze(documents)
-            files.save_object("lexical", key, analyzed)
-        lexical, queries = analyzed
-        return _State(version, documents, FacetFilter(documents), lexical, queries, dense)
-
-    def _analyze(self, documents: list[Document]) -> tuple[LexicalIndex, QueryAnalyzer]:
-        """The lexical side of the index: minutes for 50,000 entries, hence kept in ``index_dir``."""
-        texts = [doc.text for doc in documents]
-        tokens = [self.analyzer.tokens(text) for text in texts]
-        terms = [self.analyzer.terms_of(doc_tokens) for doc_tokens in tokens]
-        words = (t.text for doc_tokens in tokens for token in doc_tokens for t in (token, *token.parts))
-        queries = QueryAnalyzer(
-            self.analyzer,
-            Speller(words),
-            QueryExpander(load_glossary(documents), self.analyzer, texts),
-            known_stems={term for doc_terms in terms for term in doc_terms},
+        context = BuildContext(
+            self.db, documents, questions.accepted, self.analyzer, self.embedder, files, self.search, progress
         )
-        return LexicalIndex.build(terms), queries
+        pipeline = Pipeline.build(context)
+        self.last_embedded = sum(r.embedded for r in pipeline.retrievers if isinstance(r, DenseRetriever))
+        return _State(version, pipeline, FacetFilter(documents), self._calibration(pipeline, files, questions))
+
+    def _calibration(self, pipeline: Pipeline, files: IndexFiles, questions: QuestionSet) -> Calibration:
+        """Fitted once per corpus, questions and embedder, then read from ``index_dir``."""
+        identity = self.embedder.identity if self.embedder is not None else "none"
+        key = digest(
+            [
+                code_version(),
+                identity,
+                repr(self.search),
+                *(doc.text for doc in pipeline.documents),
+                *(f"{entry_id}\0{text}" for entry_id, text in questions.accepted),
+                "\0unanswerable",
+                *questions.unanswerable,
+            ]
+        )
+        saved = files.load_json(f"calibration-{identity}", key)
+        if saved is not None:
+            try:
+                return Calibration.from_dict(saved)
+            except (KeyError, TypeError, ValueError):
+                pass  # another format: fitted again below
+        calibration = fit_calibration(
+            pipeline, files, labelled=questions.accepted, unanswerable=questions.unanswerable
+        )
+        files.save_json(f"calibration-{identity}", key, calibration.to_dict())
+        return calibration
 
     def _current_state(self) -> _State:
         """The state to answer from, polling the database's data version at most once a second."""
-        if self._state is None or time.monotonic() - self._last_poll >= POLL_INTERVAL_S:
+        if self._state is None or time.monotonic() - self._last_poll >= self.search.poll_interval_s:
             self.refresh()
         assert self._state is not None
         return self._state
+
+    @property
+    def calibration(self) -> Calibration:
+        return self._current_state().calibration
 
     @property
     def indexed_version(self) -> int | None:
@@ -143,22 +175,22 @@ class SearchEngine:
         """The ranked documents behind ``ask``; validation and refresh included."""
         query = _validated(query)
         state = self._current_state()
-        if not state.documents:  # nothing published yet: an honest empty answer, not an error
-            return Ranking([], np.zeros(0), np.zeros((0, len(FEATURES))), np.zeros(0))
-        analyzed = state.queries.analyze(query)
-        lexical = state.lexical.scores(analyzed.weighted_terms(EXPANSION_WEIGHT))
-        dense = None
-        if state.dense is not None and self.embedder is not None:
-            dense = state.dense.scores(self.embedder.queries([analyzed.dense_text])[0])
-        scores = fuse(lexical, dense)
+        if not state.pipeline.documents:  # nothing published yet: an honest empty answer, not an error
+            return Ranking([], np.zeros(0), np.zeros(0), 0.0, True)
+        calibration = state.calibration
+        scores = state.pipeline.scores(state.pipeline.query(query))
+        fused = state.pipeline.fuse(scores, calibration.weights)
+        answerable = calibration.answerable_probability(question_evidence(scores, fused))
+        ranked = fused
         allowed = state.facets.mask(facets)
         if allowed is not None:
-            scores = np.where(allowed, scores, -np.inf)
-        top = np.argpartition(-scores, min(top_k, len(scores)) - 1)[:top_k] if len(scores) > top_k else np.arange(len(scores))
-        order = [int(row) for row in top[np.argsort(-scores[top], kind="stable")] if np.isfinite(scores[row])]
-        features = hit_features(order, scores, lexical, dense)
-        confidences = self.calibrator.confidence(features) if self.calibrator else scores[order]
-        return Ranking([state.documents[row] for row in order], scores[order], features, confidences)
+            ranked = np.where(allowed, fused, -np.inf)
+        top = np.argpartition(-ranked, min(top_k, len(ranked)) - 1)[:top_k] if len(ranked) > top_k else np.arange(len(ranked))
+        order = [int(row) for row in top[np.argsort(-ranked[top], kind="stable")] if np.isfinite(ranked[row])]
+        # confidence against the best of all documents: the same entry gets the same confidence with any filter
+        confidences = calibration.confidences(answerable, fused[order], float(fused.max()))
+        abstained = not order or calibration.abstains(answerable)
+        return Ranking([state.pipeline.documents[row] for row in order], fused[order], confidences, answerable, abstained)
 
     def ask(self, query: str, *, top_k: int = 10, facets: dict[str, list[str]] | None = None) -> AskResult:
         """The best entries for a question, best first, and whether none is good enough to offer."""
@@ -171,13 +203,13 @@ class SearchEngine:
             _hit(doc, float(score), float(confidence))
             for doc, score, confidence in zip(ranking.documents, ranking.scores, ranking.confidences, strict=True)
         ]
-        if not hits:
-            abstained = True
-        elif self.calibrator is not None:
-            abstained = self.calibrator.abstains(ranking.features[0])
-        else:
-            abstained = hits[0].confidence < 0.5
-        return AskResult(query=_validated(query), abstained=abstained, results=hits)
+        return AskResult(query=_validated(query), abstained=ranking.abstained, results=hits)
+
+
+def fixed_questions(accepted: Sequence[tuple[str, str]], unanswerable: Sequence[str]) -> QuestionSource:
+    """A question source that ignores the database: evaluation folds, experiments."""
+    questions = QuestionSet(list(accepted), list(unanswerable))
+    return lambda _db: questions
 
 
 def _validated(query: str) -> str:

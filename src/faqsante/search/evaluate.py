@@ -2,20 +2,27 @@
 
 A returned entry is correct when its answer contains one of the keys after folding (NFKC, straight
 apostrophes, collapsed whitespace, lower case). Questions with no keys should be abstained on.
+
+k-fold cross-validation splits the set by a hash of each question. Cold, nothing is learnt from the set:
+each fold is only scored. Warm, the other folds' questions are given to search as accepted alternate
+questions of the entries their keys match (and as unanswerable questions when they have no key) before
+the fold is scored, as ``faqsante questions import`` would, without writing to the database.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from rich.table import Table
 
-from faqsante.search.engine import SearchEngine
+from faqsante.search.corpus import Document, load_documents
+from faqsante.search.engine import QuestionSet, QuestionSource, SearchEngine, fixed_questions
+from faqsante.store import Database
 from faqsante.text import fold_for_comparison
 
 LENGTH_BUCKETS = (("≤ 3 mots", 0, 3), ("4 à 8 mots", 4, 8), ("> 8 mots", 9, 10**9))
@@ -56,25 +63,33 @@ def load_questions(path: Path) -> list[dict[str, Any]]:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-def half_of(question: str) -> str:
-    """"a" or "b", stable across runs: tune on one half of a question set, confirm on the other."""
-    return "a" if hashlib.sha256(question.encode("utf-8")).digest()[0] % 2 == 0 else "b"
+def fold_of(question: str, folds: int) -> int:
+    """The fold of a question, stable across runs and machines."""
+    return int.from_bytes(hashlib.sha256(question.encode("utf-8")).digest()[:8], "little") % folds
+
+
+def answers(answer: str, keys: Iterable[str]) -> bool:
+    """Does this answer contain one of the (already folded) keys?"""
+    folded = fold_for_comparison(answer)
+    return any(key in folded for key in keys)
+
+
+def first_correct(answers_in_order: list[str], keys: list[str]) -> int | None:
+    """1-based rank of the first answer containing a key, None when none does.
+
+    # first_correct(["Non.", "La session dure 4 h."], ["4 h"])  ->  2
+    """
+    folded = [fold_for_comparison(key) for key in keys]
+    return next((rank for rank, answer in enumerate(answers_in_order, start=1) if answers(answer, folded)), None)
 
 
 def evaluate(engine: SearchEngine, questions: Iterable[dict[str, Any]]) -> EvalReport:
     outcomes: list[_Outcome] = []
     misses: list[dict[str, Any]] = []
     for item in questions:
-        keys = [fold_for_comparison(key) for key in item.get("keys", [])]
+        keys = item.get("keys", [])
         result = engine.ask(item["q"], top_k=10)
-        rank = next(
-            (
-                position
-                for position, hit in enumerate(result.results, start=1)
-                if any(key in fold_for_comparison(hit.answer) for key in keys)
-            ),
-            None,
-        )
+        rank = first_correct([hit.answer for hit in result.results], keys)
         outcomes.append(_Outcome(len(item["q"].split()), bool(keys), rank, result.abstained))
         if keys and rank != 1:
             top = result.results[0] if result.results else None
@@ -91,6 +106,79 @@ def evaluate(engine: SearchEngine, questions: Iterable[dict[str, Any]]) -> EvalR
         label: _metrics([o for o in outcomes if low <= o.words <= high]) for label, low, high in LENGTH_BUCKETS
     }
     return EvalReport(overall=_metrics(outcomes), by_length=by_length, misses=misses)
+
+
+@dataclass
+class CrossValidation:
+    """Figures of each held-out fold, and their mean."""
+
+    folds: list[Metrics]
+    mean: Metrics
+    warm: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def cross_validate(
+    db: Database,
+    engine_for: Callable[[QuestionSource | None], SearchEngine],
+    questions: list[dict[str, Any]],
+    *,
+    folds: int,
+    warm: bool,
+) -> CrossValidation:
+    """Score each fold; warm, with the other folds' questions known to search (see the module docstring).
+
+    ``engine_for(None)`` is an engine on the database's own questions, ``engine_for(source)`` one whose
+    questions come from ``source`` instead.
+    """
+    assignment = [fold_of(item["q"], folds) for item in questions]
+    cold = None if warm else engine_for(None)
+    reports = []
+    for fold in range(folds):
+        held_out = [item for item, f in zip(questions, assignment) if f == fold]
+        training = [item for item, f in zip(questions, assignment) if f != fold]
+        engine = cold or engine_for(warm_questions(db, training))
+        reports.append(evaluate(engine, held_out).overall)
+    return CrossValidation(reports, mean_of(reports), warm)
+
+
+def warm_questions(db: Database, training: list[dict[str, Any]]) -> QuestionSource:
+    """The database's questions plus the training items: answerable ones on the published entries their keys
+    match, the others as unanswerable."""
+    documents = load_documents(db)
+    own = QuestionSet.load(db)
+    accepted, unanswerable = list(own.accepted), list(own.unanswerable)
+    for item in training:
+        if not item.get("keys"):
+            unanswerable.append(item["q"])
+            continue
+        accepted += [(doc.id, item["q"]) for doc in matching_entries(documents, item["keys"])]
+    return fixed_questions(accepted, unanswerable)
+
+
+def matching_entries(documents: list[Document], keys: list[str]) -> list[Document]:
+    folded = [fold_for_comparison(key) for key in keys]
+    return [doc for doc in documents if answers(doc.answer, folded)]
+
+
+def mean_of(reports: list[Metrics]) -> Metrics:
+    """Unweighted mean of each figure over the folds that have it."""
+
+    def mean(values: list[float | None]) -> float | None:
+        present = [value for value in values if value is not None]
+        return sum(present) / len(present) if present else None
+
+    return Metrics(
+        answerable=sum(m.answerable for m in reports),
+        unanswerable=sum(m.unanswerable for m in reports),
+        hit_at_1=mean([m.hit_at_1 for m in reports]),
+        hit_at_5=mean([m.hit_at_5 for m in reports]),
+        mrr_at_10=mean([m.mrr_at_10 for m in reports]),
+        abstention_rate=mean([m.abstention_rate for m in reports]),
+        false_abstention_rate=mean([m.false_abstention_rate for m in reports]),
+    )
 
 
 def _metrics(outcomes: list[_Outcome]) -> Metrics:
@@ -110,10 +198,19 @@ def _metrics(outcomes: list[_Outcome]) -> Metrics:
 
 def report_table(report: EvalReport, title: str = "Qualité des réponses") -> Table:
     """The report as a Rich table: one row per question group."""
+    return _table([("toutes", report.overall), *report.by_length.items()], "questions", title)
+
+
+def folds_table(validation: CrossValidation, title: str) -> Table:
+    """Cross-validation as a Rich table: one row per held-out fold, then the mean."""
+    rows = [(f"pli {number}", m) for number, m in enumerate(validation.folds, start=1)]
+    return _table([*rows, ("moyenne", validation.mean)], "pli", title)
+
+
+def _table(rows: list[tuple[str, Metrics]], first: str, title: str) -> Table:
     table = Table(title=title)
-    for column in ("questions", "avec réponse", "sans réponse", "hit@1", "hit@5", "MRR@10", "abstention", "fausse abst."):
-        table.add_column(column, justify="right" if column != "questions" else "left")
-    rows = [("toutes", report.overall), *report.by_length.items()]
+    for column in (first, "avec réponse", "sans réponse", "hit@1", "hit@5", "MRR@10", "abstention", "fausse abst."):
+        table.add_column(column, justify="right" if column != first else "left")
     for label, m in rows:
         table.add_row(
             label,

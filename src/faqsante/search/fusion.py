@@ -1,43 +1,77 @@
-"""Combine lexical and dense evidence into one ranking score, and describe each hit for calibration."""
+"""One ranking score from named score arrays, and the question-level evidence calibration reads.
+
+Each array is min-max scaled within the query (BM25 and cosine live on different scales), then weighted.
+A feature is named "<evidence>_<kind>": answer or question evidence, lexical (bm25) or dense (cosine):
+
+# weights(lexical=0.5, question=0.5): answer_bm25 .25, answer_cosine .25, question_bm25 .25, question_cosine .25
+# A document without a question (NaN) is scored on its answer alone, as if its questions matched as well as
+# its answer does: having no alternate question is no evidence against an entry.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
-LEXICAL_WEIGHT = 0.5  # equal say: on the dev set any weight in 0.3-0.6 ranks the same
-EXPANSION_WEIGHT = 0.2  # glossary expansions widen a question; they must not outweigh its own words
 
-# What the calibrator sees of a hit: absolute evidence (cosine, BM25) and how it stands out.
-FEATURES = ("cosine", "log_bm25", "gap_to_next", "cosine_gap_to_best", "gap_to_first", "is_first")
+@dataclass(frozen=True)
+class FusionWeights:
+    lexical: float  # lexical share within each side (the rest is dense)
+    question: float  # question side's share when the corpus has questions (the rest is the answer side)
 
-
-def _unit(scores: np.ndarray) -> np.ndarray:
-    """Min-max to [0, 1] within one query: BM25 and cosine live on different scales."""
-    low, high = float(scores.min()), float(scores.max())
-    return (scores - low) / (high - low) if high > low else np.zeros_like(scores)
-
-
-def fuse(lexical: np.ndarray, dense: np.ndarray | None) -> np.ndarray:
-    """The fused score of every document, in [0, 1]."""
-    if lexical.size == 0 or dense is None:
-        return _unit(lexical)
-    return LEXICAL_WEIGHT * _unit(lexical) + (1 - LEXICAL_WEIGHT) * _unit(dense)
+    def of(self, feature: str, present: set[str]) -> float:
+        """The weight of one feature, given which features the pipeline produces."""
+        evidence, _, kind = feature.partition("_")
+        kinds = {name.partition("_")[2] for name in present if name.startswith(evidence + "_")}
+        kind_share = (self.lexical if kind == "bm25" else 1 - self.lexical) if len(kinds) > 1 else 1.0
+        sides = {name.partition("_")[0] for name in present}
+        side_share = (self.question if evidence == "question" else 1 - self.question) if len(sides) > 1 else 1.0
+        return kind_share * side_share
 
 
-def hit_features(order: list[int], fused: np.ndarray, lexical: np.ndarray, dense: np.ndarray | None) -> np.ndarray:
-    """One row of ``FEATURES`` per ranked document (rows in ``order``, best first)."""
-    rows = np.asarray(order, dtype=np.int64)
-    scores = fused[rows]
-    following = np.append(scores[1:], scores[-1:]) if len(rows) else scores
-    cosine = dense[rows] if dense is not None else np.zeros(len(rows))
-    best_cosine = float(dense.max()) if dense is not None and dense.size else 0.0
-    return np.column_stack(
-        [
-            cosine,
-            np.log1p(np.maximum(lexical[rows], 0.0)),
-            scores - following,
-            cosine - best_cosine,
-            scores - (scores[0] if len(rows) else 0.0),
-            np.arange(len(rows)) == 0,
-        ]
-    ).astype(np.float64)
+def unit(scores: np.ndarray) -> np.ndarray:
+    """Min-max to [0, 1] over the documents that have evidence; NaN (no evidence) becomes 0."""
+    finite = np.isfinite(scores)
+    if not finite.any():
+        return np.zeros(scores.shape)
+    low, high = float(scores[finite].min()), float(scores[finite].max())
+    scaled = (scores - low) / (high - low) if high > low else np.zeros(scores.shape)
+    return np.where(finite, scaled, 0.0)
+
+
+def fuse(scores: dict[str, np.ndarray], weights: FusionWeights) -> np.ndarray:
+    """The fused score of every document, in [0, 1]: each side's weighted evidence, averaged over the sides a
+    document has evidence on (weighted by the sides' shares)."""
+    if not scores:
+        return np.zeros(0)
+    present = set(scores)
+    size = len(next(iter(scores.values())))
+    total, share = np.zeros(size), np.zeros(size)
+    for side in sorted({name.partition("_")[0] for name in present}):
+        names = [name for name in present if name.startswith(side + "_")]
+        has = np.zeros(size, dtype=bool)
+        side_score = np.zeros(size)
+        for name in names:
+            has |= np.isfinite(scores[name])
+            side_score += weights.of(name, present) * unit(scores[name])
+        side_share = sum(weights.of(name, present) for name in names)
+        total += np.where(has, side_score, 0.0)
+        share += np.where(has, side_share, 0.0)
+    return np.where(share > 0, total / np.where(share > 0, share, 1.0), 0.0)
+
+
+def question_evidence(scores: dict[str, np.ndarray], fused: np.ndarray) -> dict[str, float]:
+    """What abstention reads of a question: the best absolute evidence of each kind and the fused margin.
+
+    # {"answer_bm25": 2.3 (log1p of the best BM25), "answer_cosine": 0.86, ..., "margin": 0.12}
+    Computed over all documents, so a question's evidence is the same whatever ``top_k`` the caller asked.
+    """
+    evidence: dict[str, float] = {}
+    for name, values in scores.items():
+        finite = values[np.isfinite(values)]
+        best = float(finite.max()) if finite.size else 0.0
+        evidence[name] = float(np.log1p(max(best, 0.0))) if name.endswith("_bm25") else best
+    top_two = np.sort(fused)[-2:] if fused.size >= 2 else np.array([0.0, *fused])
+    evidence["margin"] = float(top_two[-1] - top_two[0]) if top_two.size == 2 else 0.0
+    return evidence

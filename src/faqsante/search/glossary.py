@@ -1,7 +1,8 @@
 """E-health acronyms and their expansions: a curated file plus definitions found in the answers.
 
-Used to widen questions both ways: "PSC" also searches "Pro Santé Connect", and "mon espace santé"
-also searches "MES". Editors extend ``glossary.yaml``; the answers teach the rest:
+Shown by ``faqsante glossary`` and read by title suggestions. (Search no longer widens questions with
+it: the expansion measured flat or harmful on questions written by other people.) Editors extend
+``glossary.yaml``; the answers teach the rest:
 
 # "l'identité nationale de santé (INS)"              ->  INS: identité nationale de santé
 # "AMOA = Assistant à Maîtrise d'Ouvrage"             ->  AMOA: Assistant à Maîtrise d'Ouvrage
@@ -11,14 +12,12 @@ also searches "MES". Editors extend ``glossary.yaml``; the answers teach the res
 from __future__ import annotations
 
 import re
-from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
-from faqsante.search.analysis import TOKEN, FrenchAnalyzer, Token
 from faqsante.search.corpus import Document, load_documents
 from faqsante.store import Database
 from faqsante.text import fold, normalize
@@ -122,71 +121,3 @@ def load_glossary(source: Database | Iterable[Document] | None = None) -> list[G
         entry for entry in extract_definitions(doc.answer for doc in documents) if fold(entry.term) not in known
     ]
     return sorted([*curated, *extracted], key=lambda entry: fold(entry.term))
-
-
-class QueryExpander:
-    """Adds to a question the other names of the glossary terms it mentions."""
-
-    def __init__(self, entries: list[GlossaryEntry], analyzer: FrenchAnalyzer, corpus: Iterable[str]) -> None:
-        self.analyzer = analyzer
-        mostly_lowercase = _mostly_lowercase(corpus)
-        # phrase (folded words) -> the other names to add when it appears in a question
-        self._names: dict[tuple[str, ...], list[str]] = {}
-        # Terms that are also ordinary words ("mes", "si", "es") only count when written in capitals.
-        self._needs_capitals: set[tuple[str, ...]] = set()
-        for entry in entries:
-            names = [entry.term, *entry.expansions]
-            for name in names:
-                key = self._key(name)
-                if not key:
-                    continue
-                others = [other for other in names if self._key(other) != key]
-                self._names.setdefault(key, []).extend(o for o in others if o not in self._names[key])
-                if name == entry.term and len(key) == 1 and (
-                    key[0] in analyzer.stopwords or key[0] in mostly_lowercase
-                ):
-                    self._needs_capitals.add(key)
-        self._longest = max((len(key) for key in self._names), default=0)
-
-    def _key(self, phrase: str) -> tuple[str, ...]:
-        # A compound counts once, by its joined form: "e-CPS" is the single word "ecps".
-        return tuple(token.text for token in self.analyzer.tokens(phrase))
-
-    def expand(self, query: str) -> list[str]:
-        """Other names of the terms found in the question, without repeats.
-
-        # "activer PSC"  ->  ["Pro Santé Connect"]
-        """
-        added: list[str] = []
-        for key, _start in self._mentions(self.analyzer.tokens(query)):
-            added.extend(name for name in self._names[key] if name not in added)
-        return added
-
-    def phrases(self, tokens: list[Token]) -> list[list[Token]]:
-        """The glossary names of several words the question mentions, as its own tokens.
-
-        # "durée de session Pro Santé Connect"  ->  [[pro, sante, connect]]
-        """
-        return [tokens[start : start + len(key)] for key, start in self._mentions(tokens) if len(key) > 1]
-
-    def _mentions(self, tokens: list[Token]) -> Iterator[tuple[tuple[str, ...], int]]:
-        """(glossary key, first token) of each name found in the tokens, longest names first."""
-        words = [token.text for token in tokens]
-        for size in range(min(self._longest, len(words)), 0, -1):
-            for start in range(len(words) - size + 1):
-                key = tuple(words[start : start + size])
-                if key in self._names and (key not in self._needs_capitals or tokens[start].acronym):
-                    yield key, start
-
-
-def _mostly_lowercase(texts: Iterable[str]) -> set[str]:
-    """Words the corpus writes in lower case more often than in capitals: ordinary words, not acronyms."""
-    balance: Counter[str] = Counter()
-    for text in texts:
-        for match in TOKEN.finditer(normalize(text)):
-            word = match.group()
-            if word.islower():
-                balance[fold(word)] += 1
-            elif not word.islower():
-                balance[fold(word)] -= 1
-    return {word for word, count in balance.items() if count > 0}

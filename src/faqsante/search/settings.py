@@ -1,0 +1,40 @@
+"""Every constant of the search pipeline in one place: what a retriever, the fuser or the calibration may tune.
+
+Fitted values (fusion weights, calibration) are not here: they are derived per corpus and embedder
+(see ``faqsante.search.fitting``) and only start from these defaults.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class SearchSettings:
+    # BM25 (Lucene's formula), over answers and over questions alike
+    bm25_k1: float = 1.2
+    bm25_b: float = 0.75
+    # Encoding time grows with the question's length (~1.2 ms per token on one core). Beyond this many words
+    # the model reads only the content words: a 25-word question drops to ~15 words, for a p95 ~20 % lower.
+    long_question_words: int = 18
+    # Lexical share of the answer evidence when fusion weights cannot be fitted (no embedder: 1.0).
+    lexical_weight: float = 0.5
+    # Share of an entry's score that comes from its questions, when it has any (answer evidence is the rest).
+    question_weight: float = 0.5
+    # Features of a hit are computed on this many best documents, whatever top_k the caller asked for.
+    feature_depth: int = 50
+    # Abstention: the share of answerable questions it may refuse when fitted on labelled questions.
+    max_false_abstention: float = 0.05
+    # Logistic regressions' L2 penalty (standardised features, few examples).
+    l2: float = 0.01
+    # Pseudo-questions drawn from the corpus's own entries for unlabelled calibration, and at most this many
+    # labelled (accepted) questions on top: a sample, so that 100,000 questions do not cost 100,000 searches.
+    pseudo_questions: int = 300
+    labelled_questions: int = 300
+    # Poll the database's data version at most this often (seconds).
+    poll_interval_s: float = 1.0
+    # Passages per model call while indexing.
+    embed_batch: int = 16
+
+
+DEFAULT = SearchSettings()
