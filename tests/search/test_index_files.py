@@ -20,7 +20,11 @@ def test_a_second_process_loads_the_analysis_instead_of_redoing_it(seed_db, tmp_
     expected = engine_for(seed_db, tmp_path).ask("durée de session Pro Santé Connect")
     assert list(tmp_path.glob("lexical-answers-*.npz")) and list(tmp_path.glob("calibration-none-*.json"))
     assert not list(tmp_path.glob("*.pickle"))
-    monkeypatch.setattr(LexicalIndex, "build", classmethod(lambda cls, *args, **kwargs: (_ for _ in ()).throw(AssertionError("analysed again"))))
+    monkeypatch.setattr(
+        LexicalIndex,
+        "build",
+        classmethod(lambda cls, *args, **kwargs: (_ for _ in ()).throw(AssertionError("analysed again"))),
+    )
     again = engine_for(seed_db, tmp_path).ask("durée de session Pro Santé Connect")
     assert [hit.id for hit in again.results] == [hit.id for hit in expected.results]
     assert [hit.confidence for hit in again.results] == [hit.confidence for hit in expected.results]

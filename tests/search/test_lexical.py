@@ -3,10 +3,10 @@
 import bm25s
 import numpy as np
 import pytest
+from tests.conftest import SAMPLE_DIR
 
 from faqsante.search.analysis import FrenchAnalyzer
 from faqsante.search.lexical import LexicalIndex
-from tests.conftest import SAMPLE_DIR
 
 DOCS = [["session", "expir", "heur"], ["pro", "sant", "connect", "servic"], ["session", "session", "pro"]]
 

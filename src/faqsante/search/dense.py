@@ -145,10 +145,10 @@ def question_vectors(
     hashes = [text_hash(text) for text in texts]
     cache = VectorCache(cache_dir)
     known = cache.get(model, hashes, embedder.dim)
-    todo = list(dict.fromkeys(text for text, hash_ in zip(texts, hashes) if hash_ not in known))
+    todo = list(dict.fromkeys(text for text, hash_ in zip(texts, hashes, strict=True) if hash_ not in known))
     for start in range(0, len(todo), BATCH):
         batch = todo[start : start + BATCH]
-        computed = [(text_hash(text), vector) for text, vector in zip(batch, embedder.queries(batch))]
+        computed = [(text_hash(text), vector) for text, vector in zip(batch, embedder.queries(batch), strict=True)]
         cache.put(model, computed)
         known.update(computed)
         if progress:

@@ -137,8 +137,8 @@ def cross_validate(
     cold = None if warm else engine_for(None)
     reports = []
     for fold in range(folds):
-        held_out = [item for item, f in zip(questions, assignment) if f == fold]
-        training = [item for item, f in zip(questions, assignment) if f != fold]
+        held_out = [item for item, f in zip(questions, assignment, strict=True) if f == fold]
+        training = [item for item, f in zip(questions, assignment, strict=True) if f != fold]
         engine = cold or engine_for(warm_questions(db, training))
         reports.append(evaluate(engine, held_out).overall)
     return CrossValidation(reports, mean_of(reports), warm)

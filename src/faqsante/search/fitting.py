@@ -82,15 +82,19 @@ def fit_calibration(
     rows = {doc.id: row for row, doc in enumerate(pipeline.documents)}
     positives = pseudo_questions(pipeline, settings.pseudo_questions)
     usable = sorted((pair for pair in labelled if pair[0] in rows), key=lambda pair: _stable("\0".join(pair)))
-    labelled_positives = [Example(text, rows[entry_id], True) for entry_id, text in usable[: settings.labelled_questions]]
+    labelled_positives = [
+        Example(text, rows[entry_id], True) for entry_id, text in usable[: settings.labelled_questions]
+    ]
     negatives = [Example(text, None) for text in off_topic_questions()]
     refused = sorted(unanswerable, key=_stable)[: settings.labelled_questions]
     negatives += [Example(text, None, True) for text in refused]
     examples = [*positives, *labelled_positives, *negatives]
     scored = _score(pipeline, files, examples)
-    weights = FusionWeights(lexical=settings.lexical_weight if pipeline.embedder else 1.0, question=settings.question_weight)
+    weights = FusionWeights(
+        lexical=settings.lexical_weight if pipeline.embedder else 1.0, question=settings.question_weight
+    )
     fused = [pipeline.fuse(scores, weights) for scores in scored]
-    evidence_rows = [question_evidence(scores, values) for scores, values in zip(scored, fused)]
+    evidence_rows = [question_evidence(scores, values) for scores, values in zip(scored, fused, strict=True)]
     names = sorted(evidence_rows[0]) if evidence_rows else []
     x = np.array([[row[name] for name in names] for row in evidence_rows])
     y = np.array([example.row is not None for example in examples], dtype=float)
@@ -103,9 +107,7 @@ def fit_calibration(
 
 def _score(pipeline: Pipeline, files: IndexFiles, examples: list[Example]) -> list[dict[str, np.ndarray]]:
     texts = [example.text for example in examples]
-    vectors = (
-        question_vectors(texts, pipeline.embedder, files.directory) if pipeline.embedder is not None else None
-    )
+    vectors = question_vectors(texts, pipeline.embedder, files.directory) if pipeline.embedder is not None else None
     scored = []
     for number, example in enumerate(examples):
         query = pipeline.query(example.text).with_vector(vectors[number] if vectors is not None else None)
@@ -134,7 +136,7 @@ def _fit_rank(examples: list[Example], fused: list[np.ndarray], depth: int, l2: 
     """P(this entry answers | the question is answerable, its gap to the best fused score), on the ``depth``
     best documents of each answerable example: a fixed depth, not the list a caller cut to ``top_k``."""
     gaps, labels = [], []
-    for example, values in zip(examples, fused):
+    for example, values in zip(examples, fused, strict=True):
         if example.row is None or values.size == 0:
             continue
         top = np.argsort(-values, kind="stable")[:depth]

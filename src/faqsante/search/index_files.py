@@ -81,7 +81,7 @@ class IndexFiles:
         return arrays
 
     def save_arrays(self, kind: str, key: str, arrays: dict[str, np.ndarray]) -> None:
-        self._write(self._path(kind, key, ".npz"), lambda file: np.savez(file, **arrays))
+        self._write(self._path(kind, key, ".npz"), lambda file: np.savez(file, **arrays))  # type: ignore[arg-type]  # numpy stubs: allow_pickle kwarg
 
     def load_array(self, kind: str, key: str) -> np.ndarray | None:
         path = self._path(kind, key, ".npy")

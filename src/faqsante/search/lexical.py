@@ -60,7 +60,7 @@ class LexicalIndex:
         }
 
     @classmethod
-    def from_arrays(cls, arrays: dict[str, np.ndarray]) -> "LexicalIndex":
+    def from_arrays(cls, arrays: dict[str, np.ndarray]) -> LexicalIndex:
         shape = (int(arrays["shape"][0]), int(arrays["shape"][1]))
         matrix = sparse.csc_matrix((arrays["data"], arrays["indices"], arrays["indptr"]), shape=shape)
         return cls({str(term): column for column, term in enumerate(arrays["terms"])}, matrix)

@@ -39,7 +39,9 @@ class Pipeline:
 
     def scores(self, query: Query, exclude: frozenset[str] = frozenset()) -> dict[str, np.ndarray]:
         """Every retriever's arrays over all documents; the query is encoded at most once, by the first that needs it."""
-        return {name: values for retriever in self.retrievers for name, values in retriever.score(query, exclude).items()}
+        return {
+            name: values for retriever in self.retrievers for name, values in retriever.score(query, exclude).items()
+        }
 
     def fuse(self, scores: dict[str, np.ndarray], weights: FusionWeights) -> np.ndarray:
         return fuse(scores, weights) if self.documents else np.zeros(0)
