@@ -29,10 +29,10 @@ def test_second_ingest_reports_no_change(seeded: str) -> None:
 
 
 def test_ask_json_prints_one_object_in_the_contract_shape(seeded: str) -> None:
-    result = runner.invoke(app, ["ask", "--json", "--top-k", "3", "durée de session Pro Santé Connect", "--db", seeded])
+    result = runner.invoke(app, ["ask", "--json", "--top-k", "3", "durée de session psc", "--db", seeded])
     assert result.exit_code == 0, result.output
     payload = json.loads(result.stdout)
-    assert payload["query"] == "durée de session Pro Santé Connect"
+    assert payload["query"] == "durée de session psc"
     assert isinstance(payload["abstained"], bool)
     assert 1 <= len(payload["results"]) <= 3
     first = payload["results"][0]
