@@ -5,8 +5,10 @@ from pathlib import Path
 import pytest
 
 from faqsante.errors import FaqsanteError, InvalidQuery
-from faqsante.facets.taxonomy import FACET_KEYS, load_taxonomy, parse_taxonomy
+from faqsante.facets.taxonomy import load_taxonomy, parse_taxonomy
 from faqsante.text import fold_words
+
+FILTERS = ["type_offre", "couloir_segur", "dispositif_segur", "produit", "thematique"]  # taxonomy.yaml
 
 
 def test_the_five_facets_carry_the_prompts_the_sites_show_without_their_typo(sample_dir: Path) -> None:
@@ -15,7 +17,7 @@ def test_the_five_facets_carry_the_prompts_the_sites_show_without_their_typo(sam
     # The sites ask « … quel produit ou service produit ? »: the portal keeps the question, not the slip (#12.1).
     corrected = [fold_words(prompt).replace("produit ou service produit", "produit ou service") for prompt in prompts]
 
-    assert list(taxonomy.facets) == list(FACET_KEYS)
+    assert list(taxonomy.facets) == FILTERS
     assert [fold_words(facet.label) for facet in taxonomy] == corrected
 
 
@@ -68,7 +70,7 @@ def test_search_filters_include_every_stored_spelling() -> None:
 
 
 def minimal(**produit_values: dict) -> dict:
-    facets = {key: {"libelle": key, "valeurs": {"general": {"libelle": "Général / Autre"}}} for key in FACET_KEYS}
+    facets = {key: {"libelle": key, "valeurs": {"general": {"libelle": "Général / Autre"}}} for key in FILTERS}
     facets["produit"]["valeurs"].update(produit_values)
     return {"facettes": facets}
 
@@ -83,8 +85,12 @@ def test_an_implication_to_nowhere_is_refused() -> None:
         parse_taxonomy(minimal(a={"libelle": "A", "implique": {"thematique": ["nulle_part"]}}))
 
 
-def test_a_missing_facet_is_refused() -> None:
+def test_the_filters_are_those_of_the_file_only_the_topics_are_required() -> None:
     data = minimal()
     del data["facettes"]["couloir_segur"]
-    with pytest.raises(FaqsanteError, match="couloir_segur"):
+    data["facettes"]["public"] = {"libelle": "Pour qui ?", "valeurs": {"patients": {"libelle": "Patients"}}}
+    assert list(parse_taxonomy(data).facets) == [*(key for key in FILTERS if key != "couloir_segur"), "public"]
+
+    del data["facettes"]["thematique"]  # the tagger's fallback theme lives there
+    with pytest.raises(FaqsanteError, match="thematique"):
         parse_taxonomy(data)

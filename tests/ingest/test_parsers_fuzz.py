@@ -19,7 +19,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from faqsante.errors import IngestError
-from faqsante.ingest.base import FACET_KEYS, PARSERS, ParsedEntry, parse_file
+from faqsante.facets.taxonomy import load_taxonomy
+from faqsante.ingest.base import PARSERS, ParsedEntry, parse_file
 from faqsante.ingest.scraped_text import ScrapedTextParser
 
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -125,7 +126,7 @@ JSON_RECORD = st.builds(
     lambda record, sources, facets: {**record, "sources": sources, "facets": facets},
     RECORD,
     st.lists(VALUE, max_size=3, unique=True),
-    st.dictionaries(st.sampled_from(FACET_KEYS), st.lists(VALUE, min_size=1, max_size=3, unique=True), max_size=2),
+    st.dictionaries(st.sampled_from(list(load_taxonomy().facets)), st.lists(VALUE, min_size=1, max_size=3, unique=True), max_size=2),
 )
 
 

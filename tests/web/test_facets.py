@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from faqsante.facets import retag, tags_by_entry
+from faqsante.facets import load_taxonomy, retag, tags_by_entry
 from faqsante.store import Database
 from faqsante.web.app import create_app
 
@@ -151,3 +151,10 @@ def test_ticking_a_filter_narrows_the_results_and_updates_the_counts(browser, li
         assert page.evaluate("window.pasDeRechargement") is True  # filtered in place, not reloaded
     finally:
         context.close()
+
+
+def test_every_filter_of_the_taxonomy_is_a_query_parameter(client: TestClient) -> None:
+    schema = client.get("/openapi.json").json()
+    for path in ("/api/ask", "/api/entries", "/api/facets"):
+        parameters = {parameter["name"] for parameter in schema["paths"][path]["get"]["parameters"]}
+        assert set(load_taxonomy().facets) <= parameters, path

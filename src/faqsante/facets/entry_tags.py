@@ -25,8 +25,8 @@ from sqlalchemy.orm import Session
 from faqsante.config import Settings
 from faqsante.errors import NotFound
 from faqsante.facets.semantic import semantic_scores
-from faqsante.facets.tagger import TOPIC_FACETS, Tag, Tagger
-from faqsante.facets.taxonomy import FALLBACK_VALUE, Taxonomy, load_taxonomy
+from faqsante.facets.tagger import Tag, Tagger
+from faqsante.facets.taxonomy import FALLBACK_VALUE, TOPIC_FACETS, Taxonomy, load_taxonomy
 from faqsante.search.corpus import Document, read_documents
 from faqsante.search.embedders import make_embedder
 from faqsante.store import Database

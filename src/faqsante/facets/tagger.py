@@ -18,10 +18,8 @@ from dataclasses import dataclass
 
 from faqsante.facets.matching import FoldedText
 from faqsante.facets.semantic import SemanticScores
-from faqsante.facets.taxonomy import FALLBACK_VALUE, Taxonomy
+from faqsante.facets.taxonomy import FALLBACK_VALUE, TOPIC_FACETS, Taxonomy
 from faqsante.search.corpus import Document
-
-TOPIC_FACETS = ("produit", "thematique")  # every entry ends with at least one of these
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from faqsante.facets.matching import PhraseSet, plain
 from faqsante.text import fold_words
 
 TAXONOMY_FILE = Path(__file__).with_name("taxonomy.yaml")
-FACET_KEYS = ("type_offre", "couloir_segur", "dispositif_segur", "produit", "thematique")
+TOPIC_FACETS = ("produit", "thematique")  # the tagger gives every entry one of these; the fallback is a thematique
 FALLBACK_VALUE = "general"  # « Général / Autre »: never matched by keyword, the fallback of an entry with no theme
 
 
@@ -152,7 +152,7 @@ def parse_taxonomy(data: Mapping[str, Any]) -> Taxonomy:
         ]
     except (KeyError, TypeError, AttributeError) as error:
         raise FaqsanteError(f"taxonomie mal formée : {error!r}") from error
-    missing = [key for key in FACET_KEYS if key not in raw_facets]
+    missing = [key for key in TOPIC_FACETS if key not in raw_facets]
     if missing:
         raise FaqsanteError(f"taxonomie incomplète : facettes manquantes {', '.join(missing)}")
     return Taxonomy(facets)

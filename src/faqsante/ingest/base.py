@@ -15,8 +15,6 @@ from typing import ClassVar
 from faqsante.errors import IngestError
 from faqsante.text import fold_for_comparison
 
-FACET_KEYS = ("type_offre", "couloir_segur", "dispositif_segur", "produit", "thematique")
-
 
 @dataclass(frozen=True)
 class ParsedEntry:

@@ -20,6 +20,7 @@ from rapidfuzz import fuzz
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from faqsante.facets.taxonomy import load_taxonomy
 from faqsante.ingest.base import ParsedEntry, ParsedSource, content_hash, parse_file
 from faqsante.store import Database, questions
 from faqsante.store.db import bump_data_version
@@ -246,9 +247,14 @@ def _write(session: Session, entry: Entry, item: ParsedEntry, key: str, report: 
 
 
 def _set_source_facets(session: Session, entry: Entry, item: ParsedEntry) -> None:
-    """Facets given by the source itself (CSV/JSON columns) are stored with origin "source"."""
+    """Facets given by the source itself (CSV/JSON columns) are stored with origin "source", as value keys.
+
+    # produit "INS" or "identité nationale de santé" is stored "ins"; a value the taxonomy does not know is
+    # kept as written (filters ignore it until taxonomy.yaml gives it as an alias).
+    """
+    taxonomy = load_taxonomy()
     for facet, values in item.facets.items():
-        for value in values:
+        for value in dict.fromkeys(taxonomy.canonical(facet, value) or value for value in values):
             if session.get(EntryFacet, (entry.id, facet, value)) is None:
                 session.add(EntryFacet(entry_id=entry.id, facet=facet, value=value, confidence=1.0, origin="source"))
 

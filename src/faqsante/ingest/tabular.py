@@ -23,7 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from faqsante.errors import IngestError
-from faqsante.ingest.base import FACET_KEYS, ParsedEntry, Parser, register
+from faqsante.facets.taxonomy import load_taxonomy
+from faqsante.ingest.base import ParsedEntry, Parser, register
 from faqsante.text import column_key
 
 FIELD_ALIASES: dict[str, tuple[str, ...]] = {
@@ -35,7 +36,6 @@ FIELD_ALIASES: dict[str, tuple[str, ...]] = {
     "status": ("status", "statut"),
     "facets": ("facets", "facettes"),
     "questions": ("questions",),
-    **{facet: (facet,) for facet in FACET_KEYS},
 }
 STATUS_SPELLINGS: dict[str, tuple[str, ...]] = {
     "published": ("published", "publié", "publiée"),
@@ -73,8 +73,10 @@ def record_to_entry(path: Path, record: Mapping[str, Any], position: int, line: 
         return IngestError(path, where + message, line=line)
 
     fields: dict[str, Any] = {}
+    facet_columns = set(load_taxonomy().facets)  # a column per filter of taxonomy.yaml: "produit", "thematique"…
     for key, value in record.items():
-        name = FIELD_OF_COLUMN.get(column_key(str(key)))
+        column = column_key(str(key))
+        name = FIELD_OF_COLUMN.get(column) or (column if column in facet_columns else None)
         if name and _is_blank(fields.get(name)):  # with two aliases ("question", "titre"), the first filled wins
             fields[name] = value
 
@@ -144,13 +146,14 @@ def _facets(fields: Mapping[str, Any], refuse: Refuse) -> dict[str, tuple[str, .
     if given is not None and not isinstance(given, dict):
         raise refuse("« facets » doit être un objet {facette: [valeurs]}")
 
-    collected: dict[str, list[str]] = {facet: [] for facet in FACET_KEYS}
+    known = list(load_taxonomy().facets)
+    collected: dict[str, list[str]] = {facet: [] for facet in known}
     for key, value in (given or {}).items():
         facet = column_key(str(key))
         if facet not in collected:
-            raise refuse(f"facette inconnue « {key} » (facettes connues : {', '.join(FACET_KEYS)})")
+            raise refuse(f"facette inconnue « {key} » (facettes connues : {', '.join(known)})")
         collected[facet].extend(_values(value, FACET_SEPARATORS, facet, refuse))
-    for facet in FACET_KEYS:
+    for facet in known:
         collected[facet].extend(_values(fields.get(facet), FACET_SEPARATORS, facet, refuse))
     return {facet: tuple(dict.fromkeys(values)) for facet, values in collected.items() if values}
 

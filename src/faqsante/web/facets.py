@@ -10,6 +10,7 @@ own, so choosing « INS » still shows how many answers « DMP » would add.
 
 from __future__ import annotations
 
+import inspect
 from functools import lru_cache
 from typing import Annotated, Any
 from urllib.parse import quote, urlencode
@@ -26,28 +27,34 @@ from faqsante.web.schemas import ERROR_RESPONSES
 POOL = 50  # counts follow the query over its best POOL answers (the portal shows 10)
 
 _VALUE = "Clé, libellé ou alias d'une valeur (répétable), sans souci des accents ni des majuscules."
-FacetParam = Annotated[list[str] | None, Query(description=_VALUE)]
 
 
-def facet_filters(
-    type_offre: FacetParam = None,
-    couloir_segur: FacetParam = None,
-    dispositif_segur: FacetParam = None,
-    produit: FacetParam = None,
-    thematique: FacetParam = None,
-) -> dict[str, list[str]]:
+def _facet_filters(**raw: list[str] | None) -> dict[str, list[str]]:
     """The filters of a request as value keys; an unknown value is an ``InvalidQuery`` (400) listing valid ones."""
-    raw = {
-        "type_offre": type_offre,
-        "couloir_segur": couloir_segur,
-        "dispositif_segur": dispositif_segur,
-        "produit": produit,
-        "thematique": thematique,
-    }
     return load_taxonomy().resolve_filters({name: values for name, values in raw.items() if values})
 
 
-FiltersDep = Annotated[dict[str, list[str]], Depends(facet_filters)]
+def _filter_parameters() -> inspect.Signature:
+    """One repeatable query parameter per facet of taxonomy.yaml (?produit=INS&produit=DMP): a new filter is a
+    YAML change, documented in the OpenAPI schema with its prompt and its values."""
+    return inspect.Signature(
+        [
+            inspect.Parameter(
+                facet.key,
+                inspect.Parameter.KEYWORD_ONLY,
+                default=None,
+                annotation=Annotated[
+                    list[str] | None,
+                    Query(description=f"{facet.label} {_VALUE} Valeurs : {', '.join(facet.values)}."),
+                ],
+            )
+            for facet in load_taxonomy()
+        ]
+    )
+
+
+_facet_filters.__signature__ = _filter_parameters()  # type: ignore[attr-defined]
+FiltersDep = Annotated[dict[str, list[str]], Depends(_facet_filters)]
 
 
 def search_filters(filters: dict[str, list[str]]) -> dict[str, list[str]] | None:
