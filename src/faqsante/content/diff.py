@@ -17,7 +17,7 @@ from markupsafe import Markup, escape
 
 _TOKENS = re.compile(r"\s+|\w+|[^\w\s]")
 FIELD_LABELS = {"question": "Question", "answer": "Réponse", "section": "Rubrique", "status": "Statut"}
-STATUS_LABELS = {"published": "publiée", "archived": "archivée"}
+STATUS_LABELS = {"published": "publiée", "archived": "archivée", "draft": "brouillon"}
 
 
 class Version(Protocol):

@@ -12,9 +12,11 @@ never the store directly. Each change is one transaction that also re-tags the c
 
 One module per concept: ``entries`` (read, create, edit, publish), ``facets`` (the filters an editor
 ticks), ``merge`` (fold a duplicate into the entry that stays), ``questions`` (the submitted-questions
-queue), ``imports`` (sources parsed, merged and tagged). Front ends import this package, not the modules.
+queue), ``imports`` (sources parsed, merged and tagged), ``drafts`` (save aside, preview, publish; restore a
+revision). Front ends import this package, not the modules.
 """
 
+from faqsante.editing.drafts import Draft, discard_draft, get_draft, publish_draft, restore_revision, save_draft
 from faqsante.editing.entries import (
     MAX_ANSWER_LENGTH,
     MAX_SECTION_LENGTH,
@@ -44,6 +46,12 @@ from faqsante.editing.questions import (
 )
 
 __all__ = [
+    "Draft",
+    "discard_draft",
+    "get_draft",
+    "publish_draft",
+    "restore_revision",
+    "save_draft",
     "MAX_ANSWER_LENGTH",
     "MAX_SECTION_LENGTH",
     "PAGE_SIZE",

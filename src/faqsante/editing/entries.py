@@ -184,7 +184,7 @@ def edit_entry(
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise InvalidInput(f"champ non modifiable : {', '.join(sorted(unknown))}")
-    cleaned = {name: _clean(name, value) for name, value in changes.items()}
+    cleaned = {name: clean_field(name, value) for name, value in changes.items()}
     with db.session() as session:
         entry = lock_entry(session, entry_id)
         latest = entry.revisions[-1] if entry.revisions else None
@@ -223,11 +223,18 @@ def set_status(db: Database, entry_id: str, status: str, *, author: str, setting
 
 
 def create_entry(
-    db: Database, *, question: str | None, answer: str, section: str | None = None, author: str, settings: Settings
+    db: Database,
+    *,
+    question: str | None,
+    answer: str,
+    section: str | None = None,
+    author: str,
+    settings: Settings,
+    status: str = "published",
 ) -> str:
-    """A new published entry written by an editor, tagged and searchable at once; returns its id."""
+    """A new entry written by an editor, published (tagged and searchable at once) or a draft; returns its id."""
     with db.session() as session:
-        entry = new_entry(session, question=question, answer=answer, section=section, author=author)
+        entry = new_entry(session, question=question, answer=answer, section=section, author=author, status=status)
         finish_change(session, settings, [entry.id])
         return entry.id
 
@@ -266,7 +273,7 @@ def require_entry(session: Session, entry_id: str) -> Entry:
     return entry
 
 
-def _clean(name: str, value: str | None) -> str | None:
+def clean_field(name: str, value: str | None) -> str | None:
     """Form text as stored: Unix line ends, no blank margins; an empty question or section is none."""
     text = (value or "").replace("\r\n", "\n").replace("\r", "\n").strip()
     limits = {"question": MAX_QUESTION_LENGTH, "answer": MAX_ANSWER_LENGTH, "section": MAX_SECTION_LENGTH}
@@ -291,14 +298,24 @@ def _describe(changed: list[str]) -> str:
     return "modifié : " + ", ".join(labels[name] for name in changed)
 
 
-def new_entry(session: Session, *, question: str | None, answer: str, section: str | None, author: str) -> Entry:
-    """A published entry written by an editor, added to ``session`` with its first revision."""
+def new_entry(
+    session: Session,
+    *,
+    question: str | None,
+    answer: str,
+    section: str | None,
+    author: str,
+    status: str = "published",
+) -> Entry:
+    """An entry written by an editor (published, or a draft), added to ``session`` with its first revision."""
+    if status not in ("published", "draft"):
+        raise InvalidInput(f"statut inconnu pour une nouvelle entrée : « {status} »", "status")
     given = {"question": question, "answer": answer, "section": section}
-    cleaned = {name: _clean(name, value) for name, value in given.items()}
+    cleaned = {name: clean_field(name, value) for name, value in given.items()}
     key = content_hash(cleaned["question"], cleaned["answer"] or "")
     entry = Entry(
         id=new_entry_id(session, key),
-        status="published",
+        status=status,
         content_hash=key,
         ingested_hash=None,  # no source: an import never matches it
         locked_fields=[],

@@ -1,7 +1,7 @@
 """SQLAlchemy models. Every schema change goes through an Alembic migration in ``migrations/``.
 
 Tables, grouped by what they serve:
-- content:   sources, entries, entry_sources (which files list which entry), entry_revisions,
+- content:   sources, entries, entry_sources (which files list which entry), entry_revisions, entry_drafts,
              entry_questions (the questions an entry answers, and the ones the FAQ does not answer)
 - derived:   embeddings (cache of vectors per entry and model), meta (data_version for index refresh)
 - audience:  feedback (« utile ? » votes), query_log, submitted_questions, outbox (e-mails to visitors)
@@ -27,7 +27,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-ENTRY_STATUSES = ("published", "archived")
+# draft: written in /admin, not yet published (invisible to visitors and search)
+ENTRY_STATUSES = ("published", "archived", "draft")
 
 
 def utcnow() -> datetime:
@@ -156,6 +157,24 @@ class EntryQuestion(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     decided_by: Mapped[str | None] = mapped_column(String(120), nullable=True)
+
+
+class EntryDraft(Base):
+    """Changes to an entry saved but not yet published: one pending draft per entry, the latest save wins.
+
+    ``base_revision`` is the revision the draft was written from: publishing it over a newer revision is a
+    conflict, so a draft never silently undoes what someone published meanwhile.
+    """
+
+    __tablename__ = "entry_drafts"
+
+    entry_id: Mapped[str] = mapped_column(ForeignKey("entries.id", ondelete="CASCADE"), primary_key=True)
+    question: Mapped[str | None] = mapped_column(Text, nullable=True)
+    answer: Mapped[str] = mapped_column(Text)
+    section: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    base_revision: Mapped[int] = mapped_column(Integer)
+    author: Mapped[str] = mapped_column(String(120))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class Embedding(Base):

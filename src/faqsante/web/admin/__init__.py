@@ -14,6 +14,7 @@ from faqsante.web import auth
 from faqsante.web.admin import (
     analytics,
     dashboard,
+    drafts,
     entries,
     entry_questions,
     legal,
@@ -26,5 +27,5 @@ from faqsante.web.admin import (
 
 router = APIRouter(include_in_schema=False)
 router.include_router(auth.router)
-for area in (dashboard, entries, entry_questions, merge, questions, analytics, lint, sources, users, legal):
+for area in (dashboard, entries, drafts, entry_questions, merge, questions, analytics, lint, sources, users, legal):
     router.include_router(area.router)

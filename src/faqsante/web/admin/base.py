@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from starlette.responses import RedirectResponse, Response
 
 from faqsante import editing
+from faqsante.store import catalog
 from faqsante.web import auth
 from faqsante.web.auth import require_editor, verify_csrf
 from faqsante.web.templating import render
@@ -25,6 +26,11 @@ MESSAGES = {
     "fusionnee": "Doublon fusionné : ses avis, ses sources et son historique suivent cette entrée.",
     "repondue": "Question traitée : elle est reliée à sa réponse.",
     "ecartee": "Question écartée.",
+    "brouillon": "Brouillon enregistré : la version publiée ne change pas tant qu'il n'est pas publié.",
+    "brouillon-cree": "Brouillon créé : l'entrée n'est pas encore visible dans la FAQ.",
+    "brouillon-publie": "Brouillon publié : la FAQ et la recherche montrent la nouvelle version.",
+    "brouillon-abandonne": "Brouillon abandonné.",
+    "restauree": "Révision restaurée : elle est publiée comme nouvelle révision.",
     "hors-sujet": "Question écartée des contenus manquants : la recherche apprend qu'elle est hors sujet.",
     "question-ajoutee": "Question ajoutée : elle trouve cette réponse dès la prochaine recherche.",
     "question-modifiee": "Question modifiée.",
@@ -57,7 +63,8 @@ def workspace_router() -> APIRouter:
 def page(request: Request, template: str, context: dict[str, Any], status_code: int = 200) -> Response:
     """Render an admin page with what every one of them needs: the account, the CSRF token, the message."""
     message = MESSAGES.get(request.query_params.get("message", ""))
-    base = {"account": auth.current_account(request), "csrf_token": auth.csrf_token(request), "message": message}
+    base = {"account": auth.current_account(request), "csrf_token": auth.csrf_token(request), "message": message,
+            "section_names": lambda: [section.name for section in catalog.list_sections(request.app.state.db)]}  # fmt: skip
     return render(request, f"admin/{template}", {**base, **context}, status_code=status_code)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
 from fastapi import Form, Query, Request
@@ -34,6 +34,7 @@ from faqsante.web.deps import DbDep, SettingsDep, get_settings
 from faqsante.web.params import PageNumber, RowId
 
 router = workspace_router()
+Action = Annotated[Literal["brouillon", "publier"], Form()]
 
 
 @router.get("/entrees")
@@ -64,16 +65,19 @@ def new_entry_form(request: Request, question: str = "") -> Response:
 @router.post("/entrees")
 def create_entry(
     request: Request, db: DbDep, settings: SettingsDep, editor: EditorDep, answer: AnswerField = "",
-    question: OptionalText = None, section: SectionField = None,
+    question: OptionalText = None, section: SectionField = None, action: Action = "publier",
 ) -> Response:  # fmt: skip
+    """``action``: « publier » (visible at once) or « brouillon » (kept out of the FAQ until published)."""
+    status = "draft" if action == "brouillon" else "published"
     try:
         entry_id = editing.create_entry(
-            db, question=question, answer=answer, section=section, author=editor.username, settings=settings
-        )
+            db, question=question, answer=answer, section=section, author=editor.username, settings=settings,
+            status=status,
+        )  # fmt: skip
     except InvalidInput as error:
         form = {"question": question or "", "answer": answer, "section": section or ""}
         return page(request, "new_entry.html", {"form": form, "error": str(error), "field": error.field}, 400)
-    return redirect(entry_path(entry_id), message="creee")
+    return redirect(entry_path(entry_id), message="brouillon-cree" if status == "draft" else "creee")
 
 
 @router.get("/entrees/{entry_id}")
@@ -84,10 +88,10 @@ def entry(
     du: Annotated[date | None, Query(description="avis depuis ce jour (AAAA-MM-JJ)")] = None,
     au: Annotated[date | None, Query(description="avis jusqu'à ce jour inclus")] = None,
 ) -> Response:
-    return _entry_page(request, editing.get_entry(db, entry_id), feedback_period=(du, au))
+    return entry_page(request, editing.get_entry(db, entry_id), feedback_period=(du, au))
 
 
-def _entry_page(
+def entry_page(
     request: Request,
     current: editing.EditableEntry,
     *,
@@ -97,13 +101,18 @@ def _entry_page(
     status_code: int = 200,
     feedback_period: tuple[date | None, date | None] = (None, None),
 ) -> Response:
+    """The entry's page; ``form`` holds what was typed when a save was refused (else its draft, else the entry)."""
     revisions = list(reversed(list(zip(current.revisions, history(current.revisions), strict=True))))
     db = request.app.state.db
+    draft = editing.get_draft(db, current.id)
+    pending = draft or current
     context = {
         "entry": asdict(current),
         "revision": current.revision,
         "form": form
-        or {"question": current.question or "", "answer": current.answer, "section": current.section or ""},
+        or {"question": pending.question or "", "answer": pending.answer, "section": pending.section or ""},
+        "draft": draft,
+        "entry_revision": current.revision,
         "suggestion": None if current.question else _titles(request).suggest(current.answer, current.section),
         "history": [(asdict(revision), changes) for revision, changes in revisions],
         "findings": lint_documents([_document(current)]),
@@ -166,9 +175,31 @@ def save_entry(
     answer: AnswerField = "",
     question: OptionalText = None,
     section: SectionField = None,
+    action: Action = "publier",
 ) -> Response:
+    """« Enregistrer le brouillon » keeps the text aside; « Publier les modifications » applies it at once."""
     changes = {"question": question, "answer": answer, "section": section}
-    return _save(request, db, editor, entry_id, changes, revision, note=None, success="enregistree")
+    if action == "brouillon":
+        return _save_draft(request, db, editor, entry_id, changes, revision)
+    response = _save(request, db, editor, entry_id, changes, revision, note=None, success="enregistree")
+    if response.status_code == 303:  # published: a draft of the same text is spent
+        editing.discard_draft(db, entry_id)
+    return response
+
+
+def _save_draft(
+    request: Request,
+    db: Database,
+    editor: accounts.Account,
+    entry_id: str,
+    changes: dict[str, str | None],
+    revision: int,
+) -> Response:
+    try:
+        editing.save_draft(db, entry_id, changes, author=editor.username, base_revision=revision)
+    except (InvalidInput, EditConflict) as error:
+        return _refused(request, db, entry_id, changes, error)
+    return redirect(entry_path(entry_id), message="brouillon")
 
 
 @router.post("/entrees/{entry_id}/titre")
@@ -198,16 +229,23 @@ def _save(
             note=note,
         )  # fmt: skip
     except (InvalidInput, EditConflict) as error:
-        current = editing.get_entry(db, entry_id)
-        form = {
-            "question": changes.get("question", current.question) or "",
-            "answer": changes.get("answer", current.answer) or "",
-            "section": changes.get("section", current.section) or "",
-        }
-        status = 409 if isinstance(error, EditConflict) else 400
-        field = getattr(error, "field", None)
-        return _entry_page(request, current, form=form, error=str(error), field=field, status_code=status)
+        return _refused(request, db, entry_id, changes, error)
     return redirect(entry_path(entry_id), message=success if changed else "inchangee")
+
+
+def _refused(
+    request: Request, db: Database, entry_id: str, changes: dict[str, str | None], error: InvalidInput | EditConflict
+) -> Response:
+    """The entry page again, with the reason and what the editor typed (nothing lost)."""
+    current = editing.get_entry(db, entry_id)
+    form = {
+        "question": changes.get("question", current.question) or "",
+        "answer": changes.get("answer", current.answer) or "",
+        "section": changes.get("section", current.section) or "",
+    }
+    status = 409 if isinstance(error, EditConflict) else 400
+    field = getattr(error, "field", None)
+    return entry_page(request, current, form=form, error=str(error), field=field, status_code=status)
 
 
 @router.post("/entrees/{entry_id}/statut")

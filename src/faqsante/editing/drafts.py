@@ -1,0 +1,120 @@
+"""The review step: changes saved as a draft, previewed, then published as a separate action; any revision restored.
+
+# save_draft(db, "c1179", {"answer": "…"}, author="marie", base_revision=3)  -> the public entry is unchanged
+# publish_draft(db, "c1179", author="paul", settings=s)                       -> revision 4, re-tagged, searchable
+A new entry can start as a draft too (status "draft": invisible to visitors and search until published).
+Publishing goes through ``edit_entry`` / ``set_status``: the same transaction that re-tags and bumps the data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from faqsante.config import Settings
+from faqsante.editing.entries import clean_field, edit_entry, require_entry, set_status
+from faqsante.errors import EditConflict, InvalidInput, NotFound
+from faqsante.store import Database
+from faqsante.store.models import EntryDraft, EntryRevision, utcnow
+
+FIELDS = ("question", "answer", "section")
+
+
+@dataclass(frozen=True)
+class Draft:
+    entry_id: str
+    question: str | None
+    answer: str
+    section: str | None
+    base_revision: int
+    author: str
+    updated_at: datetime
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def get_draft(db: Database, entry_id: str) -> Draft | None:
+    with db.session() as session:
+        row = session.get(EntryDraft, entry_id)
+        return _draft(row) if row else None
+
+
+def save_draft(
+    db: Database, entry_id: str, changes: Mapping[str, str | None], *, author: str, base_revision: int
+) -> Draft:
+    """Keep the editor's text aside; the published entry does not change. Saving again replaces the draft."""
+    cleaned = {name: clean_field(name, changes.get(name)) for name in FIELDS}
+    with db.session() as session:
+        entry = require_entry(session, entry_id)
+        latest = entry.revisions[-1].number if entry.revisions else 0
+        if base_revision != latest:
+            raise EditConflict(
+                f"Cette entrée a été modifiée entre-temps (révision {latest}) : le brouillon n'a pas été enregistré. "
+                "Rechargez la page pour repartir de sa dernière version."
+            )
+        row = session.get(EntryDraft, entry_id) or EntryDraft(entry_id=entry_id)
+        row.question, row.answer, row.section = cleaned["question"], cleaned["answer"] or "", cleaned["section"]
+        row.base_revision, row.author, row.updated_at = base_revision, author, utcnow()
+        session.add(row)
+        session.flush()
+        return _draft(row)
+
+
+def discard_draft(db: Database, entry_id: str) -> bool:
+    with db.session() as session:
+        row = session.get(EntryDraft, entry_id)
+        if row is None:
+            return False
+        session.delete(row)
+        return True
+
+
+def publish_draft(db: Database, entry_id: str, *, author: str, settings: Settings) -> list[str]:
+    """Publish what the draft holds (and the entry itself, if it was a new draft); returns what changed.
+
+    The draft was written from a revision: if someone published since, ``EditConflict`` and the draft stays.
+    """
+    draft = get_draft(db, entry_id)
+    changed: list[str] = []
+    if draft is not None:
+        changes = {name: getattr(draft, name) for name in FIELDS}
+        note = f"brouillon de {draft.author} publié"
+        changed = edit_entry(
+            db, entry_id, changes, author=author, settings=settings, base_revision=draft.base_revision, note=note
+        )
+        discard_draft(db, entry_id)
+    with db.session() as session:
+        status = require_entry(session, entry_id).status
+    if status == "draft":
+        set_status(db, entry_id, "published", author=author, settings=settings)
+        changed.append("status")
+    if draft is None and status != "draft":
+        raise InvalidInput("Il n'y a pas de brouillon à publier pour cette entrée.")
+    return changed
+
+
+def restore_revision(
+    db: Database, entry_id: str, number: int, *, author: str, settings: Settings, base_revision: int
+) -> list[str]:
+    """Bring back the text of an earlier revision as a new revision (history keeps everything in between)."""
+    with db.session() as session:
+        old = session.scalar(
+            select(EntryRevision).where(EntryRevision.entry_id == entry_id, EntryRevision.number == number)
+        )
+        if old is None:
+            require_entry(session, entry_id)
+            raise NotFound(f"L'entrée {entry_id} n'a pas de révision {number}.")
+        changes = {"question": old.question, "answer": old.answer, "section": old.section}
+    return edit_entry(
+        db, entry_id, changes, author=author, settings=settings, base_revision=base_revision,
+        note=f"révision {number} restaurée",
+    )  # fmt: skip
+
+
+def _draft(row: EntryDraft) -> Draft:
+    return Draft(row.entry_id, row.question, row.answer, row.section, row.base_revision, row.author, row.updated_at)

@@ -1,0 +1,69 @@
+"""The review step of an entry: preview its draft, publish or discard it, restore an earlier revision.
+
+Saving a draft is the edit form's « Enregistrer le brouillon » (``entries.save_entry``); these routes do the
+rest. A refusal (someone published meanwhile) shows the entry page again with the reason.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Annotated
+
+from fastapi import Form, Request
+from starlette.responses import Response
+
+from faqsante import editing
+from faqsante.errors import EditConflict, InvalidInput
+from faqsante.web.admin.base import entry_path, page, redirect, workspace_router
+from faqsante.web.admin.entries import entry_page
+from faqsante.web.auth import EditorDep
+from faqsante.web.deps import DbDep, SettingsDep
+from faqsante.web.params import RowId
+
+router = workspace_router()
+
+
+@router.get("/entrees/{entry_id}/apercu")
+def preview(request: Request, db: DbDep, entry_id: str) -> Response:
+    """The draft (or the draft entry) as visitors will see it once published."""
+    current = editing.get_entry(db, entry_id)
+    draft = editing.get_draft(db, entry_id)
+    shown = asdict(draft) if draft else asdict(current)
+    context = {"entry": asdict(current), "draft": draft, "shown": shown,
+               "pending": draft is not None or current.status == "draft"}  # fmt: skip
+    return page(request, "preview.html", context)
+
+
+@router.post("/entrees/{entry_id}/brouillon/publier")
+def publish(request: Request, db: DbDep, settings: SettingsDep, editor: EditorDep, entry_id: str) -> Response:
+    try:
+        editing.publish_draft(db, entry_id, author=editor.username, settings=settings)
+    except (InvalidInput, EditConflict) as error:
+        return entry_page(request, editing.get_entry(db, entry_id), error=str(error), status_code=409)
+    return redirect(entry_path(entry_id), message="brouillon-publie")
+
+
+@router.post("/entrees/{entry_id}/brouillon/abandonner")
+def discard(db: DbDep, entry_id: str) -> Response:
+    editing.discard_draft(db, entry_id)
+    return redirect(entry_path(entry_id), message="brouillon-abandonne")
+
+
+@router.post("/entrees/{entry_id}/restaurer")
+def restore(
+    request: Request,
+    db: DbDep,
+    settings: SettingsDep,
+    editor: EditorDep,
+    entry_id: str,
+    numero: Annotated[RowId, Form()],
+    revision: Annotated[RowId, Form()],
+) -> Response:
+    """``numero``: the revision to bring back; ``revision``: the latest one the editor saw (conflict check)."""
+    try:
+        changed = editing.restore_revision(
+            db, entry_id, numero, author=editor.username, settings=settings, base_revision=revision
+        )
+    except (InvalidInput, EditConflict) as error:
+        return entry_page(request, editing.get_entry(db, entry_id), error=str(error), status_code=409)
+    return redirect(entry_path(entry_id), message="restauree" if changed else "inchangee")
