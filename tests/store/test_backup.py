@@ -20,6 +20,7 @@ from faqsante.store.models import (
     EditorSession,
     Embedding,
     Entry,
+    EntryDraft,
     EntryFacet,
     EntryQuestion,
     Feedback,
@@ -65,6 +66,8 @@ def populate(db: Database, sample_dir: Path) -> None:
                                  body="« Et pour les pharmacies ? »\n", attempts=2, status="sent", sent_at=INSTANT))  # fmt: skip
         session.add(EntryQuestion(entry_id=first, text="e-CPS ?", key="ecp", origin="learned", state="suggested", asked_count=3))
         session.add(EntryQuestion(entry_id=None, text="Prix du timbre ?", key="prix timbr", origin="import", state="accepted"))
+        session.add(EntryDraft(entry_id=first, question=None, answer="Brouillon « relu »\n- point", section="MSSanté",
+                               base_revision=1, author="éditrice", updated_at=INSTANT))  # fmt: skip
         editor = User(username="éditrice", password_hash="$argon2id$v=19$m=65536,t=3,p=4$abc", role="admin")
         session.add(editor)
         session.flush()

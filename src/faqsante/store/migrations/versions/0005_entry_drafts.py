@@ -1,14 +1,14 @@
 """entry drafts: changes saved by an editor, published as a separate step
 
-Revision ID: 0004_entry_drafts
-Revises: 0003_mail_outbox
+Revision ID: 0005_entry_drafts
+Revises: 0004_drop_oidc_subject
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0004_entry_drafts"
-down_revision = "0003_mail_outbox"
+revision = "0005_entry_drafts"
+down_revision = "0004_drop_oidc_subject"
 branch_labels = None
 depends_on = None
 
