@@ -1,14 +1,14 @@
 """entry drafts: changes saved by an editor, published as a separate step
 
-Revision ID: 0005_entry_drafts
-Revises: 0004_drop_oidc_subject
+Revision ID: 0006_entry_drafts
+Revises: 0005_source_display
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0005_entry_drafts"
-down_revision = "0004_drop_oidc_subject"
+revision = "0006_entry_drafts"
+down_revision = "0005_source_display"
 branch_labels = None
 depends_on = None
 
