@@ -1,14 +1,14 @@
 """entry drafts: changes saved by an editor, published as a separate step
 
-Revision ID: 0006_entry_drafts
-Revises: 0005_source_display
+Revision ID: 0008_entry_drafts
+Revises: 0007_query_log_query
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0006_entry_drafts"
-down_revision = "0005_source_display"
+revision = "0008_entry_drafts"
+down_revision = "0007_query_log_query"
 branch_labels = None
 depends_on = None
 
