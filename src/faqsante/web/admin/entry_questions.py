@@ -16,7 +16,7 @@ from faqsante.config import MAX_QUESTION_LENGTH
 from faqsante.errors import InvalidInput
 from faqsante.store import Database, questions
 from faqsante.web.admin.base import entry_path, page, redirect, workspace_router
-from faqsante.web.admin.entries import _entry_page
+from faqsante.web.admin.entries import entry_page
 from faqsante.web.auth import EditorDep
 from faqsante.web.deps import DbDep
 from faqsante.web.params import MAX_ROW_ID, RowId, Text
@@ -130,4 +130,4 @@ def _back(retour: str) -> str:
 
 def _entry_error(request: Request, db: Database, entry_id: str, error: InvalidInput) -> Response:
     """The entry's page again, with the message (nothing was written)."""
-    return _entry_page(request, editing.get_entry(db, entry_id), error=str(error), status_code=400)
+    return entry_page(request, editing.get_entry(db, entry_id), error=str(error), status_code=400)
