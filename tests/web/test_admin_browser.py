@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from faqsante import editing
 from faqsante.accounts import create_user
+from faqsante.mail import latest_by_question
 from faqsante.store import catalog
 from faqsante.store.audience import submit_question
 from faqsante.store.models import Entry
@@ -111,6 +112,7 @@ def test_a_question_answered_from_the_proposed_answers_mails_the_visitor(
         expect(page.get_by_role("status")).to_contain_text("Question traitée")
 
         received = wait_for(lambda: plain_smtp_sink.inbox)  # sent after the response: the editor did not wait
+        wait_for(lambda: [m for m in latest_by_question(live_server.db, [asked.id]).values() if m.status == "sent"])
         assert received[0].recipients == ["lea@example.org"]
         assert f"{PUBLIC_URL}/reponses/{chosen}" in received[0].text()
         page.goto("/admin/questions?statut=answered")
