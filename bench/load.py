@@ -7,13 +7,18 @@
 3. asks /api/ask for ASK_SECONDS from ASK_CONCURRENCY visitors, each asking as soon as it has its answer,
    after a warm-up: 90 % popular questions (Zipf: a support desk hears the same few all day), 10 % one-off
    combinations of a topic and a situation;
-4. sends 10,000 « utile ? » votes from 50 concurrent visitors (one cookie each, 200 entries each),
-   then counts the rows in the database: every vote must be there, exactly once.
+4. then for ASK_SECONDS more, only questions never asked before (no answer cache helps: every one is
+   embedded and searched), the capacity when visitors stop repeating each other;
+5. sends 10,000 « utile ? » votes from 50 concurrent visitors (one cookie each, 200 entries each),
+   then counts the rows in the database: every vote must be there, exactly once;
+6. stops both workers and drops the database, however the run ends (SIGTERM from a time limit included).
 
 The last line printed is one JSON object:
-    {"ask_rps": 212.4, "ask_p95_ms": 61.0, "errors": 0, "votes_sent": 10000, "votes_counted": 10000}
+    {"ask_rps": 212.4, "ask_p95_ms": 61.0, "unseen_rps": 48.1, "unseen_p95_ms": 240.3, "errors": 0,
+     "votes_sent": 10000, "votes_counted": 10000}
 Targets: ask_rps >= 150, ask_p95_ms <= 150, no error, every vote counted; the exit code says whether
-they were met. FAQSANTE_BENCH_PG names the server (default: the test database's).
+they were met (the never-seen figures are measured, without a target). FAQSANTE_BENCH_PG names the server
+(default: the test database's), FAQSANTE_BENCH_DB the database created there (default: faqsante_bench).
 
 On 2 cores the load generator competes with the server, so it must cost little: requests go through
 ``KeepAliveConnection``, a few lines of HTTP/1.1 over asyncio streams (about 0.15 ms of CPU a request
@@ -23,6 +28,7 @@ here, against some 3 ms for httpx's async client, which would take a third of a 
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 import os
 import random
@@ -47,7 +53,7 @@ from faqsante.store.models import Entry, Feedback
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "var" / "bench"
 ADMIN_URL = os.environ.get("FAQSANTE_BENCH_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-DATABASE = "faqsante_bench"
+DATABASE = os.environ.get("FAQSANTE_BENCH_DB", "faqsante_bench")
 WORKERS = 2
 WARMUP_SECONDS = 5.0
 ASK_SECONDS = 20.0
@@ -106,6 +112,11 @@ CONTEXTS = [
     "sans carte", "à domicile", "pour la première fois", "en cabinet libéral", "en EHPAD", "en laboratoire",
     "pendant une garde", "avec un remplaçant", "en centre de santé",
 ]
+# A fourth part that the mix's one-off questions never have: the never-seen phase asks none of them.
+MOMENTS = [
+    "depuis ce matin", "depuis hier", "depuis une semaine", "après un changement de poste", "en urgence",
+    "avant une consultation", "pour un collègue", "sur un nouvel ordinateur", "en fin de journée", "le week-end",
+]
 TEMPLATES = [
     "Comment utiliser {topic} {context} ?",
     "Problème avec {topic} {context}",
@@ -121,12 +132,33 @@ def log(message: str) -> None:
 
 def create_database() -> str:
     """A new, empty database on the benchmark server; returns its URL."""
+    drop_database()
     admin = create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)'))
         connection.execute(text(f'CREATE DATABASE "{DATABASE}"'))
     admin.dispose()
     return make_url(ADMIN_URL).set(database=DATABASE).render_as_string(hide_password=False)
+
+
+def drop_database() -> None:
+    admin = create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def stop_on_sigterm() -> None:
+    """SIGTERM (a time limit, a CI job cancelled) unwinds like Ctrl-C: the workers are stopped, the database dropped.
+
+    By default SIGTERM ends Python at once, skipping every ``finally``: the two workers (in their own process
+    group) and the database stayed behind.
+    """
+
+    def interrupt(signum: int, _frame: object) -> None:
+        log(f"Signal {signal.Signals(signum).name} : arrêt des workers et suppression de la base")
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, interrupt)
 
 
 def server_env() -> dict[str, str]:
@@ -175,6 +207,14 @@ def serve(url: str) -> Iterator[str]:
             server.wait(timeout=30)
         except subprocess.TimeoutExpired:
             os.killpg(server.pid, signal.SIGKILL)
+
+
+def never_seen(rng: random.Random) -> Iterator[str]:
+    """Questions that no one asked before in this run, each once: topic, situation and moment (14,000 of them)."""
+    combinations = list(itertools.product(TEMPLATES, TOPICS, CONTEXTS, MOMENTS))
+    rng.shuffle(combinations)
+    for template, topic, context, moment in combinations:
+        yield template.format(topic=topic, context=f"{context} {moment}")
 
 
 def question_mix(rng: random.Random) -> Iterator[str]:
@@ -302,6 +342,9 @@ async def load(base: str, entry_ids: list[str]) -> dict[str, float | int]:
     log(f"Questions : {ASK_SECONDS:.0f} s, {ASK_CONCURRENCY} visiteurs, {ONE_OFF_SHARE:.0%} de questions inédites")
     latencies, ask_errors, elapsed = await ask_for(base, ASK_SECONDS, questions)
     log(f"  {len(latencies)} réponses, p50 {percentile(latencies, 0.5) * 1000:.1f} ms, {ask_errors} erreurs")
+    log(f"Questions jamais posées : {ASK_SECONDS:.0f} s, {ASK_CONCURRENCY} visiteurs, aucune aide du cache")
+    unseen, unseen_errors, unseen_elapsed = await ask_for(base, ASK_SECONDS, never_seen(rng))
+    log(f"  {len(unseen)} réponses, p50 {percentile(unseen, 0.5) * 1000:.1f} ms, {unseen_errors} erreurs")
     log(f"Votes : {VOTE_CLIENTS} visiteurs × {VOTES_PER_CLIENT} réponses")
     started = time.monotonic()
     sent, helpful_sent, vote_errors = await vote_all(base, entry_ids, rng)
@@ -309,15 +352,24 @@ async def load(base: str, entry_ids: list[str]) -> dict[str, float | int]:
     return {
         "ask_rps": round(len(latencies) / elapsed, 1),
         "ask_p95_ms": round(percentile(latencies, 0.95) * 1000, 1),
-        "errors": ask_errors + vote_errors,
+        "unseen_rps": round(len(unseen) / unseen_elapsed, 1),
+        "unseen_p95_ms": round(percentile(unseen, 0.95) * 1000, 1),
+        "errors": ask_errors + unseen_errors + vote_errors,
         "votes_sent": sent,
         "helpful_sent": helpful_sent,
     }
 
 
 def main() -> int:
+    stop_on_sigterm()
     WORK.mkdir(parents=True, exist_ok=True)
-    url = create_database()
+    try:
+        return measure(create_database())
+    finally:
+        drop_database()
+
+
+def measure(url: str) -> int:
     log(f"Base {DATABASE} créée ; import de data/sample")
     subprocess.run(
         [sys.executable, "-m", "faqsante.cli", "ingest", str(ROOT / "data" / "sample"), "--db", url],
