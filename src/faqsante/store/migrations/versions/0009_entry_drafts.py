@@ -1,14 +1,14 @@
 """entry drafts: changes saved by an editor, published as a separate step
 
-Revision ID: 0008_entry_drafts
-Revises: 0007_query_log_query
+Revision ID: 0009_entry_drafts
+Revises: 0008_canonical_facet_values
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0008_entry_drafts"
-down_revision = "0007_query_log_query"
+revision = "0009_entry_drafts"
+down_revision = "0008_canonical_facet_values"
 branch_labels = None
 depends_on = None
 
