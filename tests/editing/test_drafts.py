@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -26,7 +25,7 @@ def seeded(db: Database, sample_dir: Path) -> Database:
 
 @pytest.fixture
 def settings(db: Database) -> Settings:
-    return replace(Settings(), db_url=db.url, embedder="none")
+    return Settings().model_copy(update={"db_url": db.url, "embedder": "none"})
 
 
 def an_entry(db: Database) -> str:
