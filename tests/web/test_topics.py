@@ -57,7 +57,7 @@ def test_the_api_carries_the_same_topic(client: TestClient) -> None:
         and topic["url"] == "/reponses?produit=ins"
     )
     assert len(topic["results"]) == 5 and topic["total"] > 5
-    assert set(topic["results"][0]) == {"id", "question", "answer", "section", "sources"}
+    assert {"id", "question", "answer", "section", "sources"} <= set(topic["results"][0])  # the entry shape
     assert client.get("/api/ask", params={"q": ECPS_QUESTION}).json()["topic"] is None
 
 
