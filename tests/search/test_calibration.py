@@ -57,3 +57,33 @@ def test_an_entry_has_the_same_confidence_whatever_top_k(engine, question):
 def test_off_topic_questions_are_abstained_on_and_entries_own_words_are_not(engine):
     assert engine.ask("Quel temps fera-t-il à Marseille dimanche ?").abstained
     assert not engine.ask("durée de session Pro Santé Connect").abstained
+
+
+SECOND_CORPUS = [
+    ("Vaccination", "Le vaccin contre la grippe est recommandé chaque automne aux personnes de plus de 65 ans."),
+    ("Vaccination", "Le rappel du vaccin contre le tétanos se fait à 25, 45 et 65 ans, puis tous les dix ans."),
+    ("Carte Vitale", "La carte Vitale se met à jour en pharmacie ou dans une borne de la caisse d'assurance maladie."),
+    ("Carte Vitale", "En cas de perte de la carte Vitale, déclarez-la sur votre compte et commandez-en une nouvelle."),
+    ("Médecin traitant", "Le médecin traitant se déclare avec lui lors d'une consultation, sur un formulaire signé."),
+    ("Médecin traitant", "Sans médecin traitant déclaré, les consultations sont moins bien remboursées."),
+    ("Pharmacie", "Les pharmacies de garde de nuit sont indiquées sur la porte de chaque officine."),
+    ("Pharmacie", "Un médicament générique contient la même substance active que le médicament de référence."),
+]
+
+
+def test_a_second_corpus_is_calibrated_on_its_own_entries(tmp_path, settings_for):
+    from faqsante.store import Database
+    from faqsante.store.db import bump_data_version
+    from faqsante.store.models import Entry, Meta
+
+    db = Database(f"sqlite:///{tmp_path / 'second.db'}")
+    with db.session() as session:
+        if session.get(Meta, "data_version") is None:
+            session.add(Meta(key="data_version", value="0"))
+        for number, (section, answer) in enumerate(SECOND_CORPUS):
+            session.add(Entry(id=f"v{number}", section=section, answer=answer, content_hash=str(number)))
+        bump_data_version(session)
+    engine = SearchEngine(db, settings_for(db, "fake"))
+    answered = engine.ask("rappel vaccin tétanos")
+    assert answered.results[0].id == "v1" and not answered.abstained
+    assert engine.ask("Comment déclarer mes revenus fonciers aux impôts ?").abstained
