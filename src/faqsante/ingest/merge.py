@@ -20,7 +20,6 @@ from rapidfuzz import fuzz
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from faqsante.facets.taxonomy import load_taxonomy
 from faqsante.ingest.base import ParsedEntry, ParsedSource, content_hash, parse_file
 from faqsante.store import Database, questions
 from faqsante.store.db import bump_data_version
@@ -252,6 +251,8 @@ def _set_source_facets(session: Session, entry: Entry, item: ParsedEntry) -> Non
     # produit "INS" or "identité nationale de santé" is stored "ins"; a value the taxonomy does not know is
     # kept as written (filters ignore it until taxonomy.yaml gives it as an alias).
     """
+    from faqsante.facets.taxonomy import load_taxonomy  # not at the top: see tabular._taxonomy
+
     taxonomy = load_taxonomy()
     for facet, values in item.facets.items():
         for value in dict.fromkeys(taxonomy.canonical(facet, value) or value for value in values):

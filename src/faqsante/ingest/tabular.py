@@ -20,12 +20,14 @@ import json
 import re
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from faqsante.errors import IngestError
-from faqsante.facets.taxonomy import load_taxonomy
 from faqsante.ingest.base import ParsedEntry, Parser, register
 from faqsante.text import column_key
+
+if TYPE_CHECKING:
+    from faqsante.facets.taxonomy import Taxonomy
 
 FIELD_ALIASES: dict[str, tuple[str, ...]] = {
     "question": ("question", "titre", "title", "q"),
@@ -73,7 +75,7 @@ def record_to_entry(path: Path, record: Mapping[str, Any], position: int, line: 
         return IngestError(path, where + message, line=line)
 
     fields: dict[str, Any] = {}
-    facet_columns = set(load_taxonomy().facets)  # a column per filter of taxonomy.yaml: "produit", "thematique"…
+    facet_columns = set(_taxonomy().facets)  # a column per filter of taxonomy.yaml: "produit", "thematique"…
     for key, value in record.items():
         column = column_key(str(key))
         name = FIELD_OF_COLUMN.get(column) or (column if column in facet_columns else None)
@@ -95,6 +97,14 @@ def record_to_entry(path: Path, record: Mapping[str, Any], position: int, line: 
         facets=_facets(fields, refuse),
         questions=_values(fields.get("questions"), QUESTION_SEPARATORS, "questions", refuse),
     )
+
+
+def _taxonomy() -> Taxonomy:
+    """The filters of taxonomy.yaml, imported when first needed: the facets package reaches search, which
+    reaches the store, which imports this package (an import at the top would be a cycle)."""
+    from faqsante.facets.taxonomy import load_taxonomy
+
+    return load_taxonomy()
 
 
 def _is_blank(value: Any) -> bool:
@@ -146,7 +156,7 @@ def _facets(fields: Mapping[str, Any], refuse: Refuse) -> dict[str, tuple[str, .
     if given is not None and not isinstance(given, dict):
         raise refuse("« facets » doit être un objet {facette: [valeurs]}")
 
-    known = list(load_taxonomy().facets)
+    known = list(_taxonomy().facets)
     collected: dict[str, list[str]] = {facet: [] for facet in known}
     for key, value in (given or {}).items():
         facet = column_key(str(key))
