@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from faqsante.config import MAX_QUESTION_LENGTH, Settings
-from faqsante.content.titles import display_title
+from faqsante.content import titles  # a module, not a name: content.titles reads the search package
 from faqsante.errors import InvalidQuery
 from faqsante.search.analysis import FrenchAnalyzer
 from faqsante.search.cache import AnswerCache, answer_key
@@ -233,5 +233,5 @@ def _hit(doc: Document, score: float, confidence: float) -> Hit:
         sources=list(doc.sources),
         score=score,
         confidence=confidence,
-        title=display_title(doc.title, doc.answer, doc.section),
+        title=titles.display_title(doc.title, doc.answer, doc.section),
     )
