@@ -20,7 +20,8 @@ from typing import Any
 
 from rich.table import Table
 
-from faqsante.search.corpus import Document, load_documents
+from faqsante.content.question_history import AnswerMatcher
+from faqsante.search.corpus import load_documents
 from faqsante.search.engine import QuestionSet, QuestionSource, SearchEngine, fixed_questions
 from faqsante.store import Database
 from faqsante.text import fold_for_comparison
@@ -146,21 +147,16 @@ def cross_validate(
 
 def warm_questions(db: Database, training: list[dict[str, Any]]) -> QuestionSource:
     """The database's questions plus the training items: answerable ones on the published entries their keys
-    match, the others as unanswerable."""
-    documents = load_documents(db)
+    match (the matcher ``faqsante questions import`` uses), the others as unanswerable."""
+    matcher = AnswerMatcher((doc.id, doc.answer) for doc in load_documents(db))
     own = QuestionSet.load(db)
     accepted, unanswerable = list(own.accepted), list(own.unanswerable)
     for item in training:
         if not item.get("keys"):
             unanswerable.append(item["q"])
             continue
-        accepted += [(doc.id, item["q"]) for doc in matching_entries(documents, item["keys"])]
+        accepted += [(entry_id, item["q"]) for entry_id in matcher.match(item["keys"])]
     return fixed_questions(accepted, unanswerable)
-
-
-def matching_entries(documents: list[Document], keys: list[str]) -> list[Document]:
-    folded = [fold_for_comparison(key) for key in keys]
-    return [doc for doc in documents if answers(doc.answer, folded)]
 
 
 def mean_of(reports: list[Metrics]) -> Metrics:
