@@ -83,6 +83,7 @@ class RateLimits:
         self.storage_uri = storage_uri
         self.namespace = namespace
         self.limiter = MovingWindowRateLimiter(_storage(storage_uri))
+        self.storage_down = False  # logged once when it fails, once when it is back: not at every request
 
     async def wait(self, bucket: str, client: str) -> float:
         """Count one request; returns 0 when allowed, else the seconds until the client may ask again."""
@@ -90,13 +91,17 @@ class RateLimits:
         if rate is None:
             return 0.0
         try:
-            if await self.limiter.hit(rate, self.namespace, bucket, client):
-                return 0.0
-            stats = await self.limiter.get_window_stats(rate, self.namespace, bucket, client)
+            allowed = await self.limiter.hit(rate, self.namespace, bucket, client)
+            stats = None if allowed else await self.limiter.get_window_stats(rate, self.namespace, bucket, client)
         except Exception:  # the storage is down: serve, and tell the operators
-            log.exception("Limites de débit inopérantes : stockage %s injoignable", _without_password(self.storage_uri))
+            if not self.storage_down:
+                log.exception("Limites de débit inopérantes : stockage %s injoignable", _without_password(self.storage_uri))
+            self.storage_down = True
             return 0.0
-        return max(1.0, stats.reset_time - time.time())
+        if self.storage_down:
+            log.warning("Limites de débit rétablies : stockage %s joignable", _without_password(self.storage_uri))
+            self.storage_down = False
+        return 0.0 if stats is None else max(1.0, stats.reset_time - time.time())
 
 
 def _storage(uri: str) -> Storage:
