@@ -100,7 +100,7 @@ def fit_calibration(
     names = sorted(evidence_rows[0]) if evidence_rows else []
     x = np.array([[row[name] for name in names] for row in evidence_rows])
     y = np.array([example.row is not None for example in examples], dtype=float)
-    answerable = fit_logistic(x, y, balanced=True)
+    answerable = fit_logistic(x, y, balanced=True, l2=settings.l2)
     probability = answerable.probability(x)
     threshold = choose_threshold(probability, examples, len(positives), settings.max_false_abstention)
     bias, slope = _fit_rank(examples, fused, settings.feature_depth, settings.l2)

@@ -35,8 +35,6 @@ class SearchSettings:
     labelled_questions: int = 300
     # Poll the database's data version at most this often (seconds).
     poll_interval_s: float = 1.0
-    # Passages per model call while indexing.
-    embed_batch: int = 16
 
 
 DEFAULT = SearchSettings()
