@@ -29,7 +29,6 @@ from faqsante.search.index_files import IndexFiles
 from faqsante.search.pipeline import Pipeline
 
 OFF_TOPIC_FILE = Path(__file__).with_name("offtopic_fr.txt")
-LEXICAL_GRID = (0.5, 0.3, 0.4, 0.6, 0.7, 0.2, 0.8)  # the default first: it stays unless another does better
 SENTENCE = re.compile(r"(?<=[.!?;:])\s+|\n+")
 
 
@@ -91,10 +90,9 @@ def fit_calibration(
     negatives += [Example(text, None, True) for text in refused]
     examples = [*positives, *labelled_positives, *negatives]
     scored = _score(pipeline, files, examples)
-    lexical = settings.lexical_weight if pipeline.embedder else 1.0
-    if pipeline.embedder is not None and len(labelled_positives) >= settings.min_labelled_for_weights:
-        lexical = _fit_lexical_weight(pipeline, examples, scored, settings.question_weight)
-    weights = FusionWeights(lexical=lexical, question=settings.question_weight)
+    weights = FusionWeights(
+        lexical=settings.lexical_weight if pipeline.embedder else 1.0, question=settings.question_weight
+    )
     fused = [pipeline.fuse(scores, weights) for scores in scored]
     evidence_rows = [question_evidence(scores, values) for scores, values in zip(scored, fused, strict=True)]
     names = sorted(evidence_rows[0]) if evidence_rows else []
@@ -115,26 +113,6 @@ def _score(pipeline: Pipeline, files: IndexFiles, examples: list[Example]) -> li
         query = pipeline.query(example.text).with_vector(vectors[number] if vectors is not None else None)
         scored.append(pipeline.scores(query, frozenset({example.text}) if example.leave_out else frozenset()))
     return scored
-
-
-def _fit_lexical_weight(
-    pipeline: Pipeline, examples: list[Example], scored: list[dict[str, np.ndarray]], question: float
-) -> float:
-    """The lexical share that ranks labelled questions best (MRR@10), on a coarse grid: how much to trust
-    this embedder against BM25. Pseudo-questions are left out: made of the entries' own words, they
-    always favour BM25."""
-    chosen = [(example, scores) for example, scores in zip(examples, scored, strict=True) if example.leave_out]
-    best, best_mrr = pipeline.settings.lexical_weight, -1.0
-    for lexical in LEXICAL_GRID:
-        mrr = 0.0
-        for example, scores in chosen:
-            if example.row is None:
-                continue
-            order = np.argsort(-pipeline.fuse(scores, FusionWeights(lexical, question)), kind="stable")[:10]
-            mrr += next((1.0 / rank for rank, row in enumerate(order, start=1) if row == example.row), 0.0)
-        if mrr > best_mrr + 1e-9:
-            best, best_mrr = lexical, mrr
-    return best
 
 
 def choose_threshold(

@@ -17,10 +17,8 @@ class SearchSettings:
     # Encoding time grows with the question's length (~1.2 ms per token on one core). Beyond this many words
     # the model reads only the content words: a 25-word question drops to ~15 words, for a p95 ~20 % lower.
     long_question_words: int = 18
-    # Lexical share of each side's evidence (no embedder: 1.0). Refitted per embedder once an import gives at
-    # least ``min_labelled_for_weights`` labelled questions (pseudo-questions favour BM25 and cannot fit it).
+    # Lexical share of the answer evidence when fusion weights cannot be fitted (no embedder: 1.0).
     lexical_weight: float = 0.5
-    min_labelled_for_weights: int = 50
     # Share of an entry's score that comes from its questions, when it has any (answer evidence is the rest).
     question_weight: float = 0.5
     # Features of a hit are computed on this many best documents, whatever top_k the caller asked for.
