@@ -104,7 +104,10 @@ class SentenceTransformersEmbedder(Embedder):
         self.key = f"sentence-transformers:{model}"
         # sentence-transformers 6 renamed the method; older releases only have the long name
         dimension = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
-        self.dim = int(dimension())
+        size = dimension()
+        if size is None:  # a model without a pooling layer: its vectors have no fixed size
+            raise FaqsanteError(f"le modèle « {model} » ne donne pas de vecteurs de taille fixe")
+        self.dim = int(size)
         self._lock = threading.Lock()
 
     @property
