@@ -26,13 +26,13 @@ from sqlalchemy.orm import Session
 
 from faqsante.config import MAX_QUESTION_LENGTH
 from faqsante.errors import InvalidInput, NotFound
-from faqsante.ingest.base import ParsedEntry, content_hash
 from faqsante.store.db import Database, bump_data_version
 from faqsante.store.lifecycle import follow_merges, record_revision
 from faqsante.store.models import QUESTION_ORIGINS, QUESTION_STATES, Entry, EntryQuestion, QueryLog, utcnow
 from faqsante.text import fold_for_comparison
 
 if TYPE_CHECKING:
+    from faqsante.ingest.base import ParsedEntry
     from faqsante.search.analysis import FrenchAnalyzer
 
 LEARNED_AUTHOR = "apprentissage"
@@ -442,6 +442,9 @@ def make_main(db: Database, question_id: int, *, author: str) -> str:
             record_question(session, entry.id, entry.question, origin="editor", state="accepted", author=author)
         row.state, row.decided_at, row.decided_by = "accepted", utcnow(), author
         entry.question = row.text
+        # Imported here: faqsante.ingest imports the facets, which import search, which reads this module.
+        from faqsante.ingest.base import content_hash
+
         entry.content_hash = content_hash(entry.question, entry.answer)
         entry.locked_fields = sorted(set(entry.locked_fields or []) | {"question"})
         entry.updated_at = utcnow()
