@@ -45,8 +45,10 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format $(or $(FILES),.)
 
+# Both cores: one pytest-xdist worker per CPU; a file's tests stay on one worker, so its module fixtures
+# (a seeded database, an app) are built once. Run one file or test alone with .venv/bin/python -m pytest PATH.
 test: install
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto --dist loadfile
 
 bench: install
 	$(BIN)/python bench/search_latency.py

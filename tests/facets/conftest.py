@@ -6,20 +6,15 @@ two cores. The semantic clue has its own tests with a small deterministic embedd
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
+from databases import copy_sqlite
 from faqsante.config import Settings
 from faqsante.facets import retag
-from faqsante.ingest import ingest_paths
 from faqsante.store import Database
-
-ROOT = Path(__file__).resolve().parents[2]
-SAMPLE_DIR = ROOT / "data" / "sample"
-LABELS = ROOT / "tests" / "fixtures" / "facet_labels.yaml"
 
 
 def lexical_settings(db: Database, index_dir: Path) -> Settings:
@@ -27,19 +22,16 @@ def lexical_settings(db: Database, index_dir: Path) -> Settings:
 
 
 @pytest.fixture(scope="session")
-def tagged_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def tagged_template(seed_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("facets-seed") / "faqsante.db"
-    db = Database(f"sqlite:///{path}")
-    ingest_paths(db, [SAMPLE_DIR])
+    db = Database(copy_sqlite(seed_template, path))
     retag(db, lexical_settings(db, path.parent / "index"))
     db.dispose()  # the last connection closing checkpoints the WAL: the file alone is the database
     return path
 
 
 def _copy(template: Path, directory: Path) -> Database:
-    target = directory / "faqsante.db"
-    shutil.copyfile(template, target)
-    return Database(f"sqlite:///{target}")
+    return Database(copy_sqlite(template, directory / "faqsante.db"))
 
 
 @pytest.fixture(scope="module")

@@ -1,21 +1,27 @@
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from databases import copy_sqlite
 from faqsante.config import Settings
-from faqsante.ingest import ingest_paths
 from faqsante.store import Database
-
-SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
 
 
 @pytest.fixture(scope="module")
-def seed_db(tmp_path_factory: pytest.TempPathFactory) -> Database:
-    """The five seed dumps, ingested as a user would."""
-    url = f"sqlite:///{tmp_path_factory.mktemp('seed') / 'faq.db'}"
-    db = Database(url)
-    ingest_paths(db, [SAMPLE])
-    return db
+def seed_db(seed_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
+    """The five seed dumps, ingested as a user would: a module's copy, for tests that only read it."""
+    db = Database(copy_sqlite(seed_template, tmp_path_factory.mktemp("search-seed") / "faq.db"))
+    yield db
+    db.dispose()
+
+
+@pytest.fixture
+def fresh_seed_db(seed_template: Path, tmp_path: Path) -> Iterator[Database]:
+    """The seed, copied for this test alone: for tests that write to it."""
+    db = Database(copy_sqlite(seed_template, tmp_path / "faq.db"))
+    yield db
+    db.dispose()
 
 
 @pytest.fixture(scope="session")

@@ -30,10 +30,10 @@ def test_a_second_process_loads_the_analysis_instead_of_redoing_it(seed_db, tmp_
     assert [hit.confidence for hit in again.results] == [hit.confidence for hit in expected.results]
 
 
-def test_new_content_is_analysed_again(seed_db, tmp_path):
-    engine = engine_for(seed_db, tmp_path)
+def test_new_content_is_analysed_again(fresh_seed_db, tmp_path):
+    engine = engine_for(fresh_seed_db, tmp_path)
     engine.refresh()
-    with seed_db.session() as session:
+    with fresh_seed_db.session() as session:
         session.add(Entry(id="new", answer="Le quokka est un petit marsupial d'Australie.", content_hash="new"))
         bump_data_version(session)
     assert engine.refresh()

@@ -7,7 +7,6 @@ these tests are about the web layer; dense retrieval has its own tests in tests/
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,8 +15,8 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from databases import copy_sqlite
 from faqsante.config import Settings
-from faqsante.ingest import ingest_paths
 from faqsante.mail import Mailer
 from faqsante.store import Database
 from faqsante.web.app import create_app
@@ -51,25 +50,9 @@ def mail_on(app: FastAPI, sink: SmtpSink | None = None) -> Iterator[Mailer]:
         app.state.mailer = previous
 
 
-@pytest.fixture(scope="session")
-def seeded_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("seed") / "faqsante.db"
-    db = Database(f"sqlite:///{path}")
-    ingest_paths(db, [SAMPLE_DIR])
-    db.dispose()
-    return path
-
-
-def copy_sqlite(source: Path, target: Path) -> str:
-    """A consistent copy (WAL included) through SQLite's backup API; returns its URL."""
-    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
-        src.backup(dst)
-    return f"sqlite:///{target}"
-
-
 @pytest.fixture(scope="module")
-def seeded_url(seeded_template: Path, tmp_path_factory: pytest.TempPathFactory) -> str:
-    return copy_sqlite(seeded_template, tmp_path_factory.mktemp("web") / "faqsante.db")
+def seeded_url(seed_template: Path, tmp_path_factory: pytest.TempPathFactory) -> str:
+    return copy_sqlite(seed_template, tmp_path_factory.mktemp("web") / "faqsante.db")
 
 
 @pytest.fixture(scope="module")

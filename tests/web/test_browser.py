@@ -91,9 +91,9 @@ class LiveServer:
 
 
 @pytest.fixture(scope="module")
-def live_server(browser: object, seeded_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+def live_server(browser: object, seed_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     folder = tmp_path_factory.mktemp("browser")
-    with LiveServer(copy_sqlite(seeded_template, folder / "faqsante.db"), folder / "index") as server:
+    with LiveServer(copy_sqlite(seed_template, folder / "faqsante.db"), folder / "index") as server:
         yield server
 
 

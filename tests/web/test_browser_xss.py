@@ -43,9 +43,9 @@ AUDIT_DOM = """() => ({
 
 
 @pytest.fixture(scope="module")
-def hostile_server(browser, seeded_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:  # type: ignore[no-untyped-def]  # noqa: F811
+def hostile_server(browser, seed_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:  # type: ignore[no-untyped-def]  # noqa: F811
     folder = tmp_path_factory.mktemp("hostile")
-    url = copy_sqlite(seeded_template, folder / "faqsante.db")
+    url = copy_sqlite(seed_template, folder / "faqsante.db")
     database = Database(url)
     ingest_paths(database, [HOSTILE / name for name in PAYLOAD_FILES])
     database.dispose()

@@ -23,9 +23,9 @@ IDENTITY_QUESTION = "qualifier l'identité du patient"
 
 
 @pytest.fixture(scope="module")
-def tagged_url(seeded_template: Path, tmp_path_factory: pytest.TempPathFactory) -> str:
+def tagged_url(seed_template: Path, tmp_path_factory: pytest.TempPathFactory) -> str:
     folder = tmp_path_factory.mktemp("facets-web")
-    url = copy_sqlite(seeded_template, folder / "faqsante.db")
+    url = copy_sqlite(seed_template, folder / "faqsante.db")
     db = Database(url)
     retag(db, web_settings(url, folder / "index"))
     db.dispose()

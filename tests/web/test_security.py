@@ -17,9 +17,9 @@ SECRET = "mot-de-passe-base=hunter2"
 
 
 @pytest.fixture(scope="module")
-def limited_app(seeded_template: Path, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+def limited_app(seed_template: Path, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
     folder = tmp_path_factory.mktemp("security")
-    settings = web_settings(copy_sqlite(seeded_template, folder / "faqsante.db"), folder / "index").model_copy(update={"rate_ask": "3/minute", "rate_feedback": "off", "rate_questions": "2/minute", "rate_signin": "2/minute"})
+    settings = web_settings(copy_sqlite(seed_template, folder / "faqsante.db"), folder / "index").model_copy(update={"rate_ask": "3/minute", "rate_feedback": "off", "rate_questions": "2/minute", "rate_signin": "2/minute"})
     return create_app(settings)
 
 

@@ -26,9 +26,9 @@ OFF_TOPIC = "recette de la tarte aux pommes de ma grand-mère"
 
 
 @pytest.fixture(scope="module")
-def client(seeded_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+def client(seed_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
     folder = tmp_path_factory.mktemp("topics-web")
-    url = copy_sqlite(seeded_template, folder / "faqsante.db")
+    url = copy_sqlite(seed_template, folder / "faqsante.db")
     db = Database(url)
     retag(db, web_settings(url, folder / "index"))
     db.dispose()
