@@ -23,11 +23,11 @@ pytestmark = pytest.mark.browser
 @pytest.fixture(scope="module")
 def live_server(
     browser: object,  # noqa: F811
-    seeded_template: Path,
+    seed_template: Path,
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[LiveServer]:
     folder = tmp_path_factory.mktemp("browse-browser")
-    url = copy_sqlite(seeded_template, folder / "faqsante.db")
+    url = copy_sqlite(seed_template, folder / "faqsante.db")
     db = Database(url)
     settings = web_settings(url, folder / "index")
     retag(db, settings)
