@@ -15,7 +15,7 @@ import hashlib
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -174,7 +174,7 @@ def session_account(db: Database, token: str) -> tuple[Account, int] | None:
         ).first()
         if row is None:
             return None
-        if _aware(row.last_seen_at) < now - SEEN_EVERY:
+        if row.last_seen_at < now - SEEN_EVERY:
             session.execute(update(EditorSession).where(EditorSession.id == row.id).values(last_seen_at=now))
         return _account(row.User), row.id
 
@@ -197,8 +197,8 @@ def list_sessions(db: Database, username: str) -> list[SessionRecord]:
             select(EditorSession).where(EditorSession.user_id == user.id).order_by(EditorSession.created_at.desc())
         )
         return [
-            SessionRecord(row.id, user.username, _aware(row.created_at), _aware(row.last_seen_at),
-                          _aware(row.expires_at), row.revoked_at and _aware(row.revoked_at), row.user_agent,
+            SessionRecord(row.id, user.username, row.created_at, row.last_seen_at,
+                          row.expires_at, row.revoked_at and row.revoked_at, row.user_agent,
                           row.address)  # fmt: skip
             for row in rows
         ]
@@ -229,10 +229,6 @@ def _revoke_all(session: Session, user_id: int) -> None:
 def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
-
-def _aware(moment: datetime) -> datetime:
-    """SQLite hands back naive datetimes; they were stored in UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _require(session: Session, username: str) -> User:

@@ -145,7 +145,7 @@ def list_comments(
     with db.session() as session:
         rows = session.execute(statement).all()
     return [
-        Comment(entry_id, question, answer, helpful, comment or "", query, _aware(moment))
+        Comment(entry_id, question, answer, helpful, comment or "", query, moment)
         for entry_id, question, answer, helpful, comment, query, moment in rows
     ]
 
@@ -331,10 +331,6 @@ def _describe_entries(db: Database, entries: dict[str, EntryFigures]) -> None:
         ).all()
     for entry_id, question, answer in rows:
         entries[entry_id].question, entries[entry_id].answer = question, answer
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _day(moment: datetime) -> date:

@@ -6,6 +6,7 @@
 # fold_for_comparison("L’INS  est")   -> "l'ins est"        what makes two texts "the same" (content hash)
 # column_key(" Type offre ")          -> "type_offre"       names of columns, facets and statuses as typed
 # is_acronym("MES") -> True; is_acronym("Mes") -> False     written in capitals
+# short_enough_question("x" * 501)  -> InvalidInput « La question est trop longue (501 caractères, 500 au plus) … »
 """
 
 from __future__ import annotations
@@ -13,6 +14,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+
+from faqsante.config import MAX_QUESTION_LENGTH
+from faqsante.errors import InvalidInput
 
 APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "´": "'", "`": "'"})
 LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE"})
@@ -63,3 +67,14 @@ def is_acronym(word: str) -> bool:
     """Written in capitals, two letters or more: "MES", "INS", "HL7", "CI-SIS"; not "Mes", "INSi", "e-CPS"."""
     letters = [c for c in word if c.isalpha()]
     return len(letters) >= 2 and all(c.isupper() for c in letters)
+
+
+def short_enough_question(text: str, error: type[InvalidInput] = InvalidInput) -> str:
+    """``text``, unless longer than any question (searched, submitted or kept as an entry's) may be."""
+    if len(text) > MAX_QUESTION_LENGTH:
+        raise error(
+            f"La question est trop longue ({len(text)} caractères, {MAX_QUESTION_LENGTH} au plus) : "
+            "reformulez-la plus brièvement.",
+            "question",
+        )
+    return text

@@ -76,3 +76,19 @@ def test_migrations_form_one_line_of_history() -> None:
     config = Config()
     config.set_main_option("script_location", str(Path(store_db.__file__).with_name("migrations")))
     assert len(ScriptDirectory.from_config(config).get_heads()) == 1
+
+
+def test_every_timestamp_column_reads_back_aware_in_utc() -> None:
+    # SQLite stores no time zone: a plain DateTime column would hand back naive values on SQLite only.
+    from sqlalchemy import DateTime
+
+    from faqsante.store.models import Base, UTCDateTime
+
+    plain = [
+        f"{table.name}.{column.name}"
+        for table in Base.metadata.sorted_tables
+        for column in table.columns
+        if isinstance(column.type, DateTime)
+    ]
+    assert plain == []
+    assert any(isinstance(column.type, UTCDateTime) for column in Base.metadata.tables["entries"].columns)

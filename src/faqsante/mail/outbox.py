@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import and_, or_, select, update
@@ -149,11 +149,6 @@ def _status(row: OutgoingMail) -> MailStatus:
         status=row.status,
         attempts=row.attempts,
         last_error=row.last_error,
-        next_attempt_at=_aware(row.next_attempt_at),
-        sent_at=_aware(row.sent_at) if row.sent_at else None,
+        next_attempt_at=row.next_attempt_at,
+        sent_at=row.sent_at if row.sent_at else None,
     )
-
-
-def _aware(moment: datetime) -> datetime:
-    """SQLite gives back naive datetimes; everything stored is UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

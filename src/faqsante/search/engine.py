@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from faqsante.config import MAX_QUESTION_LENGTH, Settings
+from faqsante.config import Settings
 from faqsante.content import titles  # a module, not a name: content.titles reads the search package
 from faqsante.errors import InvalidQuery
 from faqsante.search.analysis import FrenchAnalyzer
@@ -31,6 +31,7 @@ from faqsante.search.retrievers.dense import DenseRetriever
 from faqsante.search.settings import DEFAULT, SearchSettings
 from faqsante.store import Database
 from faqsante.store.questions import accepted_questions, unanswerable_questions
+from faqsante.text import short_enough_question
 
 
 @dataclass(frozen=True)
@@ -216,12 +217,7 @@ def _validated(query: str) -> str:
     query = " ".join((query or "").split())
     if not query:
         raise InvalidQuery("La question est vide : saisissez quelques mots.")
-    if len(query) > MAX_QUESTION_LENGTH:
-        raise InvalidQuery(
-            f"La question est trop longue ({len(query)} caractères, {MAX_QUESTION_LENGTH} au plus) : "
-            "reformulez-la plus brièvement."
-        )
-    return query
+    return short_enough_question(query, InvalidQuery)
 
 
 def _hit(doc: Document, score: float, confidence: float) -> Hit:

@@ -9,17 +9,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Boolean, CursorResult, DateTime, Result, Text, bindparam, select, update
+from sqlalchemy import Boolean, CursorResult, Result, Text, bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from faqsante.config import MAX_QUESTION_LENGTH
 from faqsante.errors import InvalidInput, NotFound
 from faqsante.store import questions
 from faqsante.store.db import Database
-from faqsante.store.models import Entry, Feedback, QueryLog, SubmittedQuestion, utcnow
+from faqsante.store.models import Entry, Feedback, QueryLog, SubmittedQuestion, UTCDateTime, utcnow
+from faqsante.text import short_enough_question
 
 MAX_COMMENT_LENGTH = 2000
 MAX_EMAIL_LENGTH = 320
@@ -79,7 +80,7 @@ def record_vote(
         bindparam("helpful", vote.helpful, Boolean),
         bindparam("comment", vote.comment, Text),
         bindparam("query", vote.query, Text),
-        bindparam("created_at", vote.created_at, DateTime(timezone=True)),
+        bindparam("created_at", vote.created_at, UTCDateTime()),
     ).where(Entry.id == entry_id, Entry.status == "published")
     columns = ["entry_id", "visitor", "helpful", "comment", "query", "created_at"]
     statement = _dialect_insert(db, Feedback).from_select(columns, published)
@@ -102,7 +103,7 @@ def list_votes(db: Database, entry_id: str | None = None) -> list[Vote]:
         statement = statement.where(Feedback.entry_id == entry_id)
     with db.session() as session:
         return [
-            Vote(row.entry_id, row.visitor, row.helpful, row.comment, row.query, _aware(row.created_at))
+            Vote(row.entry_id, row.visitor, row.helpful, row.comment, row.query, row.created_at)
             for row in session.scalars(statement)
         ]
 
@@ -173,12 +174,7 @@ def submit_question(db: Database, question: str, email: str | None = None) -> Su
     text = _printable(question).strip()
     if not text:
         raise InvalidInput("La question est vide : écrivez la question à laquelle la FAQ n'a pas répondu.", "question")
-    if len(text) > MAX_QUESTION_LENGTH:
-        raise InvalidInput(
-            f"La question est trop longue ({len(text)} caractères, {MAX_QUESTION_LENGTH} au plus) : "
-            "reformulez-la plus brièvement.",
-            "question",
-        )
+    short_enough_question(text)
     address = _printable(email).strip() or None
     if address is not None and (len(address) > MAX_EMAIL_LENGTH or not _EMAIL.fullmatch(address)):
         raise InvalidInput(
@@ -226,11 +222,6 @@ def _continues(previous: str, query: str) -> bool:
             break
         shared += 1
     return shared >= min(len(previous), len(query), 3)
-
-
-def _aware(moment: datetime) -> datetime:
-    """SQLite hands back naive datetimes; they were stored in UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _comment(comment: str | None) -> str | None:

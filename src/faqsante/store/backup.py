@@ -28,11 +28,11 @@ from pathlib import Path
 from typing import IO, Any
 
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Connection, DateTime, Integer, LargeBinary, String, Table, func, insert, select, text, update
+from sqlalchemy import Connection, Integer, LargeBinary, String, Table, func, insert, select, text, update
 
 from faqsante.errors import BackupError
 from faqsante.store.db import Database
-from faqsante.store.models import Base, Meta
+from faqsante.store.models import Base, Meta, UTCDateTime
 
 FORMAT = "faqsante-backup"
 FORMAT_VERSION = 1
@@ -88,10 +88,7 @@ def _encode(value: Any, column_type: Any) -> Any:
     """A database value as JSON: the same text whichever engine it was read from."""
     if value is None:
         return None
-    if isinstance(column_type, DateTime):
-        # SQLite hands back naive datetimes; every timestamp we write is UTC (models.utcnow).
-        if value.tzinfo is None:
-            value = value.replace(tzinfo=UTC)
+    if isinstance(column_type, UTCDateTime):  # aware, in UTC, on every engine
         return value.astimezone(UTC).isoformat(timespec="microseconds")
     if isinstance(column_type, LargeBinary):
         return base64.b64encode(value).decode("ascii")
@@ -101,7 +98,7 @@ def _encode(value: Any, column_type: Any) -> Any:
 def _decode(value: Any, column_type: Any) -> Any:
     if value is None:
         return None
-    if isinstance(column_type, DateTime):
+    if isinstance(column_type, UTCDateTime):
         return datetime.fromisoformat(value)
     if isinstance(column_type, LargeBinary):
         return base64.b64decode(value)

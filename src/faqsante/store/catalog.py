@@ -11,7 +11,7 @@ import math
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from faqsante.content.titles import display_title
 from faqsante.errors import NotFound
 from faqsante.store.db import Database
+from faqsante.store.lifecycle import follow_merges
 from faqsante.store.models import Entry, EntrySource, QueryLog, Source, utcnow
 from faqsante.store.questions import best_titles
 
@@ -91,11 +92,9 @@ class EntryPage:
 def get_entry(db: Database, entry_id: str) -> PublishedEntry:
     """A published entry; an entry merged into another leads to the one it was merged into."""
     with db.session() as session:
-        seen: set[str] = set()
         entry = session.get(Entry, entry_id) if _storable(entry_id) else None
-        while entry is not None and entry.merged_into and entry.id not in seen:
-            seen.add(entry.id)
-            entry = session.get(Entry, entry.merged_into)
+        if entry is not None:
+            entry = follow_merges(session, entry)
         if entry is None or entry.status != "published":
             raise NotFound(f"Aucune réponse publiée n'a l'identifiant « {entry_id} ».")
         return _published(session, [entry])[0]
@@ -114,8 +113,7 @@ def provenance(db: Database, entry_id: str) -> Provenance:
         for source in sorted(sources, key=lambda source: source.id):
             name = shown_name(source.display_name, source.url, source.imported_at)
             origins.setdefault(name, {"name": name, "url": source.url})
-        updated = entry.updated_at if entry.updated_at.tzinfo else entry.updated_at.replace(tzinfo=UTC)
-        return Provenance(updated, list(origins.values()))
+        return Provenance(entry.updated_at, list(origins.values()))
 
 
 def shown_name(display_name: str | None, url: str | None, imported_at: datetime) -> str:

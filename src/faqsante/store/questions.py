@@ -24,12 +24,11 @@ from sqlalchemy import ColumnElement, delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from faqsante.config import MAX_QUESTION_LENGTH
 from faqsante.errors import InvalidInput, NotFound
 from faqsante.store.db import Database, bump_data_version
 from faqsante.store.lifecycle import follow_merges, record_revision
 from faqsante.store.models import QUESTION_ORIGINS, QUESTION_STATES, Entry, EntryQuestion, QueryLog, utcnow
-from faqsante.text import fold_for_comparison
+from faqsante.text import fold_for_comparison, short_enough_question
 
 if TYPE_CHECKING:
     from faqsante.ingest.base import ParsedEntry
@@ -66,11 +65,7 @@ def clean_question(text: str | None) -> str:
         raise InvalidInput("La question est vide.", "question")
     if "\x00" in cleaned:
         raise InvalidInput("La question contient un caractère nul.", "question")
-    if len(cleaned) > MAX_QUESTION_LENGTH:
-        raise InvalidInput(
-            f"La question est trop longue ({len(cleaned)} caractères, {MAX_QUESTION_LENGTH} au plus).", "question"
-        )
-    return cleaned
+    return short_enough_question(cleaned)
 
 
 # ------------------------------------------------------------------------------------- what search reads
