@@ -93,7 +93,7 @@ def ingest(
             reading = bar.add_task("Lecture des fichiers", total=len(files))
             tagging = bar.add_task("Étiquetage des filtres", total=None)
             result = import_sources(
-                database, settings, files, format=format, progress=lambda _path: bar.advance(reading),
+                database, settings, paths, format=format, progress=lambda _path: bar.advance(reading),
                 tag_progress=lambda done, total: bar.update(tagging, completed=done, total=total),
             )  # fmt: skip
             finished = bar.tasks[tagging].total or 1  # shown full even when every vector was cached
@@ -305,12 +305,13 @@ def backup(
     """Sauvegarder toute la base (contenu, historique, votes, questions, comptes) dans un fichier."""
     from faqsante.store import backup as backups
 
-    database = open_db(db)
+    settings = open_settings(db)
+    database = Database(settings.db_url)
     try:
         if verify:
             differences = backups.verify(database, file)
         else:
-            header = backups.backup(database, file, embeddings=embeddings)
+            header = backups.backup(database, file, embeddings=embeddings, secret=settings.secret_key)
     except FaqsanteError as error:
         raise fail(error) from None
     if not verify:
@@ -328,13 +329,22 @@ def backup(
 def restore(
     file: Annotated[Path, typer.Argument(help="Sauvegarde écrite par « faqsante backup ».", exists=True, dir_okay=False)],
     force: Annotated[bool, typer.Option("--force", help="Remplacer le contenu d'une base non vide.")] = False,
+    trust: Annotated[
+        bool,
+        typer.Option(
+            "--trust",
+            help="Restaurer une sauvegarde dont la signature ne peut pas être vérifiée "
+            "(autre installation, clé inconnue) : seulement si vous êtes certain de sa provenance.",
+        ),
+    ] = False,
     db: DbOption = None,
 ) -> None:
-    """Restaurer une sauvegarde dans une base vide (ou la remplacer avec --force), en une transaction."""
+    """Restaurer une sauvegarde signée dans une base vide (ou la remplacer avec --force), en une transaction."""
     from faqsante.store import backup as backups
 
+    settings = open_settings(db)
     try:
-        header = backups.restore(open_db(db), file, force=force)
+        header = backups.restore(Database(settings.db_url), file, force=force, secret=settings.secret_key, trust=trust)
     except FaqsanteError as error:
         raise fail(error) from None
     rows = sum(digest.count for digest in header.tables.values())

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
-from faqsante.config import MAX_QUESTION_LENGTH, Settings
+from faqsante.config import MAX_ANSWER_LENGTH, MAX_QUESTION_LENGTH, Settings
 from faqsante.errors import EditConflict, InvalidInput, NotFound
 from faqsante.facets.entry_tags import retag_in
 from faqsante.ingest.base import content_hash
@@ -31,7 +31,6 @@ from faqsante.store.models import (
     utcnow,
 )
 
-MAX_ANSWER_LENGTH = 20_000
 MAX_SECTION_LENGTH = 255  # the column's size
 PAGE_SIZE = 50
 

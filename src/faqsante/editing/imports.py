@@ -36,7 +36,7 @@ def import_sources(
     """Parse every file first (nothing is written if one fails), then merge and re-tag every published
     entry in one transaction: the tagger's semantic clues are standardised over the whole corpus, so an
     import that adds entries can change the tags of the others."""
-    sources = parse_all(collect_files(paths), format, progress)
+    sources = parse_all(collect_files(paths), format, progress, max_mb=settings.ingest_max_mb)
     with db.session() as session:
         ingest = apply_sources(session, sources)
         tags = retag_in(session, settings, progress=tag_progress)

@@ -1,26 +1,36 @@
 """Apply parsed sources to the database so that re-ingest is idempotent and lossless.
 
-For each source of the run, every parsed entry is matched against what the database holds:
-1. same content (``ingested_hash``) anywhere              -> unchanged (or a new source link: a cross-file duplicate)
-2. same explicit id, or same question, in the same source -> updated in place: same id, one more revision
-3. the most similar answer left over in the same source   -> updated in place (an edited paragraph)
-4. nothing                                                -> added
-Entries of a re-imported source that match nothing lose that source; with no source left they are archived,
-never deleted, so votes and history attached to them survive.
+A source is known by its name: its path relative to the folder given to the import (``ans/faq.csv`` and
+``cnam/faq.csv`` are two sources), or its file name when named directly (issue #11.2).
+
+For each source of the run, every distinct parsed entry is matched against what the database holds:
+1. an explicit id (an export's) that exists                 -> that entry (unchanged, or updated in place)
+2. same content as imported (``ingested_hash``) anywhere    -> unchanged (or a new source link: a cross-file duplicate)
+3. same question as imported, in the same source            -> updated in place: same id, one more revision
+4. the answer most similar to an imported one, same source  -> updated in place (an edited paragraph)
+5. nothing                                                  -> added
+Matching looks at the text each entry was imported with, never at an editor's rewrite of it (issue #11.3);
+fields an editor changed by hand (``locked_fields``) are kept. Identical entries inside one file are one
+entry (issue #11.4). Entries of a re-imported source that match nothing lose that source; with no source
+left they are archived, never deleted, so votes and history attached to them survive.
 Everything happens in one transaction: the first error rolls the whole run back.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+import itertools
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from rapidfuzz import fuzz
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from faqsante.config import DEFAULT_INGEST_MAX_MB
+from faqsante.errors import IngestError
 from faqsante.ingest.base import ParsedEntry, ParsedSource, content_hash, parse_file
+from faqsante.ingest.checks import MAX_SOURCE_NAME_LENGTH
 from faqsante.store import Database, questions
 from faqsante.store.db import bump_data_version
 from faqsante.store.lifecycle import follow_merges, record_revision
@@ -47,32 +57,46 @@ class IngestReport:
         return bool(self.added or self.updated or self.archived)
 
 
-def collect_files(paths: Iterable[Path]) -> list[Path]:
-    """Expand folders (sorted, recursive). Inside folders, hidden files and README/LICENSE are skipped;
-    a file named explicitly is always read."""
-    files: list[Path] = []
+@dataclass(frozen=True)
+class SourceFile:
+    """A file to import and the name it is known by: ``ans/faq.csv`` under the folder ``faqs/``."""
+
+    path: Path
+    name: str
+
+
+def collect_files(paths: Iterable[Path]) -> list[SourceFile]:
+    """Expand folders (sorted, recursive), naming each file by its path inside the folder. Inside folders,
+    hidden files and README/LICENSE are skipped; a file named explicitly is always read. A file reached
+    twice (a folder and a file in it) is read once."""
+    files: dict[Path, SourceFile] = {}
     for path in paths:
         if path.is_dir():
-            files.extend(
-                child
+            found = [
+                SourceFile(child, child.relative_to(path).as_posix())
                 for child in sorted(path.rglob("*"))
                 if child.is_file()
                 and not any(part.startswith(".") for part in child.relative_to(path).parts)
                 and not child.stem.lower().startswith(IGNORED_IN_FOLDERS)
-            )
+            ]
         else:
-            files.append(path)
-    return files
+            found = [SourceFile(path, path.name)]
+        for file in found:
+            files.setdefault(file.path.resolve(), file)
+    return list(files.values())
 
 
 def parse_all(
-    files: Sequence[Path], format: str | None = None, progress: Callable[[Path], None] | None = None
+    files: Sequence[SourceFile],
+    format: str | None = None,
+    progress: Callable[[Path], None] | None = None,
+    max_mb: float = DEFAULT_INGEST_MAX_MB,
 ) -> list[ParsedSource]:
     parsed = []
-    for path in files:
-        parsed.append(parse_file(path, format))
+    for file in files:
+        parsed.append(parse_file(file.path, format, name=file.name, max_mb=max_mb))
         if progress:
-            progress(path)
+            progress(file.path)
     return parsed
 
 
@@ -82,9 +106,22 @@ def ingest_paths(
     *,
     format: str | None = None,
     progress: Callable[[Path], None] | None = None,
+    max_mb: float = DEFAULT_INGEST_MAX_MB,
+) -> IngestReport:
+    """Import files and folders: see ``ingest_files``."""
+    return ingest_files(db, collect_files(paths), format=format, progress=progress, max_mb=max_mb)
+
+
+def ingest_files(
+    db: Database,
+    files: Sequence[SourceFile],
+    *,
+    format: str | None = None,
+    progress: Callable[[Path], None] | None = None,
+    max_mb: float = DEFAULT_INGEST_MAX_MB,
 ) -> IngestReport:
     """Parse every file first, then write everything in one transaction (nothing on error)."""
-    sources = parse_all(collect_files(paths), format, progress)
+    sources = parse_all(files, format, progress, max_mb)
     with db.session() as session:
         report = apply_sources(session, sources)
         if report.changed:
@@ -93,26 +130,65 @@ def ingest_paths(
 
 
 def new_entry_id(session: Session, key: str) -> str:
-    """A short id derived from the content, so the same seed gives the same ids on every machine."""
-    for length in (12, 16, 24, 32):
-        candidate = key[:length]
-        if session.get(Entry, candidate) is None:
-            return candidate
-    raise RuntimeError("entry id space exhausted")  # 32 hex chars of SHA-256: cannot collide in practice
+    """A short id derived from the content, so the same seed gives the same ids on every machine.
+
+    The same content can stand in several entries (an archived copy, an editor's): then a counter follows.
+    # key "3fa2…"  gives  "3fa2c0d1e9b7", else "3fa2c0d1e9b74410", …, else "3fa2c0d1e9b74410aa01b2c3-2", …
+    """
+    prefixes = (key[:length] for length in (12, 16, 24))
+    numbered = (f"{key[:24]}-{number}" for number in itertools.count(2))
+    return next(candidate for candidate in itertools.chain(prefixes, numbered) if session.get(Entry, candidate) is None)
+
+
+@dataclass
+class _Run:
+    """What one import has done so far, across its files."""
+
+    session: Session
+    report: IngestReport
+    seen: dict[str, Entry] = field(default_factory=dict)  # identity (id or content key) -> entry
+    sources: set[int] = field(default_factory=set)  # sources already fed by a file of this run
 
 
 def apply_sources(session: Session, sources: Sequence[ParsedSource]) -> IngestReport:
-    report = IngestReport(sources=[source.name for source in sources])
-    seen_this_run: dict[str, Entry] = {}  # content key -> entry, to merge duplicates across files
+    run = _Run(session, IngestReport())
     for parsed in sources:
-        _apply_source(session, parsed, seen_this_run, report)
-    return report
+        source = _resolve_source(run, parsed)
+        run.report.sources.append(source.name)
+        _apply_source(run, parsed, source)
+    return run.report
 
 
-def _apply_source(
-    session: Session, parsed: ParsedSource, seen_this_run: dict[str, Entry], report: IngestReport
-) -> None:
-    source = _upsert_source(session, parsed.name, parsed)
+def _identity(item: ParsedEntry) -> str:
+    """Records carrying an id are that entry; others are their content. Two identical exported
+    entries stay two, two identical rows of a dump are one."""
+    return f"id:{item.id}" if item.id else item.content_key
+
+
+def _distinct(path: str, entries: Sequence[ParsedEntry]) -> Iterator[tuple[ParsedEntry, int]]:
+    """Each entry once, in file order, with how many more times the file repeats it.
+
+    # 5 × « Oui. »  gives  (« Oui. », 4)
+    """
+    first: dict[str, ParsedEntry] = {}
+    copies: dict[str, int] = {}
+    for item in entries:
+        identity = _identity(item)
+        if identity not in first:
+            first[identity], copies[identity] = item, 0
+        elif item.id and item.content_key != first[identity].content_key:
+            where = f"ligne {first[identity].line}" if first[identity].line else f"entrée n° {first[identity].position + 1}"
+            raise IngestError(path, f"identifiant « {item.id} » déjà donné à une autre entrée ({where})", line=item.line)
+        else:
+            copies[identity] += 1
+            kept = first[identity]  # the copies' other wordings of the question are kept too
+            first[identity] = replace(kept, questions=tuple(dict.fromkeys(kept.questions + item.questions)))
+    for identity, item in first.items():
+        yield item, copies[identity]
+
+
+def _apply_source(run: _Run, parsed: ParsedSource, source: Source) -> None:
+    session, report = run.session, run.report
     previous = {
         link.entry_id: link
         for link in session.scalars(
@@ -120,44 +196,46 @@ def _apply_source(
         )
     }
     claimed: set[str] = set()
-    leftovers: list[tuple[ParsedEntry, str]] = []
+    leftovers: list[ParsedEntry] = []
 
     def link(entry: Entry, item: ParsedEntry) -> None:
         # An export lists the entry's original sources: restore those links instead of the export file.
-        named = [_upsert_source(session, name, parsed) for name in item.sources] or [source]
+        named = [_named_source(session, name) for name in item.sources] or [source]
         for target in named:
             _link(session, entry, target, item.position)
         claimed.add(entry.id)
 
-    for item in parsed.entries:
-        key = item.content_key
-        if key in seen_this_run:
+    for item, copies in _distinct(parsed.origin, parsed.entries):
+        report.duplicates_merged += copies
+        identity = _identity(item)
+        if identity in run.seen:  # the same entry in an earlier file of this run
             report.duplicates_merged += 1
-            entry = seen_this_run[key]
+            entry = run.seen[identity]
         else:
-            found = _find_by_content(session, key, item)
+            found = _find_exact(session, item)
             if found is None:
-                leftovers.append((item, key))
+                leftovers.append(item)
                 continue
             entry = follow_merges(session, found)  # an editor merged this duplicate: its source now feeds the kept one
-            seen_this_run[key] = entry
-            if entry.status != item.status and "status" not in (entry.locked_fields or []):
-                _write(session, entry, item, key, report)
+            run.seen[identity] = entry
+            if item.id and entry.content_hash != item.content_key:  # an export edited outside, or older
+                _write(session, entry, item, report, from_source=False)
+            elif entry.status != item.status and "status" not in (entry.locked_fields or []):
+                _write(session, entry, item, report, from_source=not item.id)
             else:
                 report.unchanged += 1
         link(entry, item)
 
     candidates = [old.entry for entry_id, old in previous.items() if entry_id not in claimed]
-    for item, key in leftovers:
-        edited = _find_edited(item, candidates)
-        if edited is None:
-            entry = _add(session, item, key)
+    for item in leftovers:
+        entry = _find_edited(item, candidates)
+        if entry is None:
+            entry = _add(session, item)
             report.added += 1
         else:
-            candidates.remove(edited)
-            entry = edited
-            _write(session, entry, item, key, report)
-        seen_this_run[key] = entry
+            candidates.remove(entry)
+            _write(session, entry, item, report, from_source=True)
+        run.seen[_identity(item)] = entry
         link(entry, item)
 
     for entry_id, stale_link in previous.items():
@@ -174,43 +252,81 @@ def _apply_source(
             report.archived += 1
 
 
-def _upsert_source(session: Session, name: str, parsed: ParsedSource) -> Source:
-    source = session.scalar(select(Source).where(Source.name == name))
-    if source is None:
-        source = Source(name=name, origin=parsed.origin, parser=parsed.parser, checksum=parsed.checksum)
-        session.add(source)
-        session.flush()
-    elif name == parsed.name:
-        source.origin, source.parser, source.checksum = parsed.origin, parsed.parser, parsed.checksum
-        source.imported_at = utcnow()
+def _resolve_source(run: _Run, parsed: ParsedSource) -> Source:
+    """The row of this file: the one imported from the same place before, else the one of the same name,
+    else a new one. A name another file of this run already fed gets the file's folders in front:
+    ``ingest ans/ cnam/`` gives ``faq.csv`` and ``cnam/faq.csv``, the same two at every run."""
+    session = run.session
+    source = session.scalar(select(Source).where(Source.origin == parsed.origin).order_by(Source.id).limit(1))
+    if source is None or source.id in run.sources:
+        source = None
+        for name in _names(parsed):
+            existing = session.scalar(select(Source).where(Source.name == name))
+            if existing is None:
+                source = Source(name=name, origin=parsed.origin, parser=parsed.parser, checksum=parsed.checksum)
+                session.add(source)
+                session.flush()
+                break
+            if existing.id not in run.sources:
+                source = existing
+                break
+        if source is None:
+            raise IngestError(parsed.origin, "un autre fichier de cet import porte déjà ce nom de source")
+    source.origin, source.parser, source.checksum = parsed.origin, parsed.parser, parsed.checksum
+    source.imported_at = utcnow()
+    run.sources.add(source.id)
     return source
 
 
-def _find_by_content(session: Session, key: str, item: ParsedEntry) -> Entry | None:
+def _names(parsed: ParsedSource) -> Iterator[str]:
+    """``faq.csv``, then ``cnam/faq.csv``, ``faqs/cnam/faq.csv``… up to the whole path, as long as a name fits."""
+    parts = Path(parsed.origin).parts
+    shortest = len(Path(parsed.name).parts)
+    names = [parsed.name, *("/".join(parts[-count:]) for count in range(shortest + 1, len(parts) + 1))]
+    return (name for name in names if len(name) <= MAX_SOURCE_NAME_LENGTH)
+
+
+def _named_source(session: Session, name: str) -> Source:
+    """A source an export names (``faq-ans.txt``): its file is not at hand, only its name."""
+    source = session.scalar(select(Source).where(Source.name == name))
+    if source is None:
+        source = Source(name=name, origin="", parser="", checksum="")
+        session.add(source)
+        session.flush()
+    return source
+
+
+def _find_exact(session: Session, item: ParsedEntry) -> Entry | None:
+    """The entry an id names (an export's), else the one imported with exactly this content."""
     if item.id:
-        entry = session.get(Entry, item.id)
-        if entry is not None and entry.ingested_hash == key:
-            return entry
-        return None
-    return session.scalar(select(Entry).where(Entry.ingested_hash == key).order_by(Entry.created_at).limit(1))
+        return session.get(Entry, item.id)
+    return session.scalar(
+        select(Entry).where(Entry.ingested_hash == item.content_key).order_by(Entry.created_at).limit(1)
+    )
+
+
+def _imported(entry: Entry) -> tuple[str | None, str]:
+    """The question and answer as the source last gave them (older rows: the entry's own)."""
+    if entry.ingested_answer is None:
+        return entry.question, entry.answer
+    return entry.ingested_question, entry.ingested_answer
 
 
 def _find_edited(item: ParsedEntry, candidates: list[Entry]) -> Entry | None:
-    """The entry this changed text replaces: same id, same question, else the most similar answer."""
-    if item.id:
-        return next((entry for entry in candidates if entry.id == item.id), None)
+    """The entry this changed text replaces: same imported question, else the most similar imported answer."""
     if item.question:
-        same_question = [entry for entry in candidates if entry.question == item.question]
+        same_question = [entry for entry in candidates if _imported(entry)[0] == item.question]
         if same_question:
             return same_question[0]
-    scored = [(fuzz.ratio(item.answer, entry.answer), entry) for entry in candidates]
+    scored = [(fuzz.ratio(item.answer, _imported(entry)[1]), entry) for entry in candidates]
     best = max(scored, key=lambda pair: pair[0], default=None)
     if best and best[0] >= SIMILAR_ENOUGH:
         return best[1]
     return None
 
 
-def _add(session: Session, item: ParsedEntry, key: str) -> Entry:
+def _add(session: Session, item: ParsedEntry) -> Entry:
+    key = item.content_key
     entry_id = item.id if item.id and session.get(Entry, item.id) is None else new_entry_id(session, key)
     entry = Entry(
         id=entry_id,
@@ -220,6 +336,8 @@ def _add(session: Session, item: ParsedEntry, key: str) -> Entry:
         status=item.status,
         content_hash=key,
         ingested_hash=key,
+        ingested_question=item.question,
+        ingested_answer=item.answer,
         locked_fields=[],
     )
     session.add(entry)
@@ -230,19 +348,27 @@ def _add(session: Session, item: ParsedEntry, key: str) -> Entry:
     return entry
 
 
-def _write(session: Session, entry: Entry, item: ParsedEntry, key: str, report: IngestReport) -> None:
-    """Update an entry from its source, except the fields an editor changed by hand."""
+def _write(session: Session, entry: Entry, item: ParsedEntry, report: IngestReport, *, from_source: bool) -> None:
+    """Update an entry from a record, except the fields an editor changed by hand.
+
+    ``from_source``: the record is what the entry's source now says, the new reference for matching;
+    an export's record (matched by id) changes the entry, not what its source said.
+    """
     locked = set(entry.locked_fields or [])
+    before = tuple(getattr(entry, name) for name in SOURCE_FIELDS)
     for name in SOURCE_FIELDS:
         if name not in locked:
             setattr(entry, name, getattr(item, name))
-    entry.ingested_hash = key
+    if from_source:
+        entry.ingested_hash = item.content_key
+        entry.ingested_question, entry.ingested_answer = item.question, item.answer
     entry.content_hash = content_hash(entry.question, entry.answer)
-    entry.updated_at = utcnow()
     _set_source_facets(session, entry, item)
     questions.keep_source_questions(session, entry, item)
-    record_revision(entry, note="mise à jour par import", author=INGEST_AUTHOR)
     report.updated += 1
+    if tuple(getattr(entry, name) for name in SOURCE_FIELDS) != before:  # not when only a locked field's source moved
+        entry.updated_at = utcnow()
+        record_revision(entry, note="mise à jour par import", author=INGEST_AUTHOR)
 
 
 def _set_source_facets(session: Session, entry: Entry, item: ParsedEntry) -> None:

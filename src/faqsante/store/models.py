@@ -56,7 +56,8 @@ class Base(DeclarativeBase):
 
 
 class Source(Base):
-    """One imported file (or URL). Re-importing the same name updates this row.
+    """One imported file (or URL). ``name`` is its identity: the path relative to the folder given to the
+    import (``ans/faq.csv``), or the file name for a file given directly. Re-importing it updates this row.
 
     What visitors see of it is set by an editor: a display name and an address (never the dump's file
     name), and the filter values that hold for everything it contains ({"type_offre": ["editeurs"]}),
@@ -79,8 +80,10 @@ class Source(Base):
 class Entry(Base):
     """One FAQ entry: the unit users search, read and vote on.
 
-    ``ingested_hash`` is the hash of the content as the source gave it; re-ingest compares against it,
-    so an editor's change (listed in ``locked_fields``) survives the next import of the same dump.
+    ``ingested_hash`` is the hash of the content as the source gave it, ``ingested_question`` and
+    ``ingested_answer`` that content itself; re-ingest matches against them, never against an editor's text,
+    so an editor's change (listed in ``locked_fields``) survives the next import of the same dump, even an
+    updated one.
     """
 
     __tablename__ = "entries"
@@ -92,6 +95,8 @@ class Entry(Base):
     status: Mapped[str] = mapped_column(String(16), default="published", index=True)
     content_hash: Mapped[str] = mapped_column(String(64), index=True)
     ingested_hash: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
+    ingested_question: Mapped[str | None] = mapped_column(Text, nullable=True)
+    ingested_answer: Mapped[str | None] = mapped_column(Text, nullable=True)
     locked_fields: Mapped[list[str]] = mapped_column(JSON, default=list)
     merged_into: Mapped[str | None] = mapped_column(String(32), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
