@@ -20,6 +20,8 @@ from faqsante.errors import FaqsanteError
 DEFAULT_DB_URL = "sqlite:///./var/faqsante.db"
 MAX_QUESTION_LENGTH = 500
 RATES_OFF = frozenset({"", "0", "off", "none", "unlimited"})
+MAX_ANSWER_LENGTH = 20_000
+DEFAULT_INGEST_MAX_MB = 20
 
 
 class Settings(BaseSettings):
@@ -38,6 +40,7 @@ class Settings(BaseSettings):
                            database (table meta) so that every worker shares it — set it in production anyway
     FAQSANTE_LLM_URL       optional OpenAI-compatible endpoint (".../v1") that words suggested titles; off when
                            unset, the extractive suggestion is used then (FAQSANTE_LLM_MODEL, FAQSANTE_LLM_API_KEY)
+    FAQSANTE_INGEST_MAX_MB largest file an import reads, in megabytes (default 20): a bigger one is refused, named
     FAQSANTE_SITE_NAME     the portal's name, in its header and every page title
     FAQSANTE_TRUSTED_PROXIES  comma-separated addresses (or networks) of reverse proxies whose X-Forwarded-For and
                            X-Forwarded-Proto are believed ("*" for any): the client address for rate limits, and
@@ -67,6 +70,7 @@ class Settings(BaseSettings):
     smtp_url: str = Field("", repr=False)
     mail_from: str = ""
     public_url: str = ""
+    ingest_max_mb: float = Field(DEFAULT_INGEST_MAX_MB, gt=0)
 
     def __init__(self, **values: Any) -> None:
         try:

@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar
 
+from faqsante.config import DEFAULT_INGEST_MAX_MB
 from faqsante.errors import IngestError
+from faqsante.ingest.checks import check_entry, check_source_name
 from faqsante.text import fold_for_comparison
 
 
@@ -40,6 +42,9 @@ class ParsedEntry:
 
 @dataclass(frozen=True)
 class ParsedSource:
+    """One file's entries. ``name`` identifies the source across imports: its path relative to the folder
+    given to ``ingest`` (``ans/faq.csv``), or its file name when it was named directly."""
+
     name: str
     origin: str
     parser: str
@@ -106,19 +111,38 @@ def choose_parser(path: Path, text: str, format: str | None = None) -> Parser:
     raise IngestError(path, "format non reconnu ; précisez-le avec --format")
 
 
-def parse_file(path: Path, format: str | None = None) -> ParsedSource:
-    """Read and parse one file; every failure is an ``IngestError`` naming the file."""
+def parse_file(
+    path: Path, format: str | None = None, *, name: str | None = None, max_mb: float = DEFAULT_INGEST_MAX_MB
+) -> ParsedSource:
+    """Read and parse one file; every failure is an ``IngestError`` naming the file.
+
+    Files above ``max_mb`` are refused before being read: a 50 MB answer would tie up tagging and
+    indexing for minutes (issue #11.10).
+    """
+    limit = int(max_mb * 1_000_000)
     try:
-        data = path.read_bytes()
+        with path.open("rb") as stream:
+            data = stream.read(limit + 1)
     except OSError as exc:
         raise IngestError(path, f"lecture impossible ({exc.strerror})") from exc
+    if len(data) > limit:
+        raise IngestError(
+            path, f"fichier trop volumineux (plus de {max_mb:g} Mo ; limite réglable par FAQSANTE_INGEST_MAX_MB)"
+        )
     text = decode(path, data)
     parser = choose_parser(path, text, format)
-    entries = parser.parse(path, text)
+    try:
+        entries = parser.parse(path, text)
+    except RecursionError:  # a safety net: parsers refuse deep nesting themselves, with a line when they can
+        raise IngestError(path, f"structure trop imbriquée pour être lue (format {parser.name})") from None
     if not entries:
         raise IngestError(path, f"aucune entrée de FAQ trouvée (format {parser.name})")
+    for entry in entries:
+        check_entry(path, entry)
+    source_name = name or path.name
+    check_source_name(path, source_name)
     return ParsedSource(
-        name=path.name,
+        name=source_name,
         origin=str(path.resolve()),
         parser=parser.name,
         checksum=hashlib.sha256(data).hexdigest(),

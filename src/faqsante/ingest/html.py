@@ -24,7 +24,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from faqsante.errors import IngestError
 from faqsante.ingest.base import ParsedEntry, Parser, register
-from faqsante.ingest.html_text import fragment_to_text, html_to_text, one_line
+from faqsante.ingest.html_text import TooDeep, check_depth, fragment_to_text, html_to_text, one_line
 from faqsante.ingest.tabular import load_json
 
 SECTION_HEADINGS = ("h1", "h2", "h3")
@@ -92,6 +92,10 @@ class HtmlParser(Parser):
         text = re.sub(r"\r\n?", "\n", text)  # as lexbor does, so that script text is found back in the file
         refuse_truncated(path, text)
         tree = LexborHTMLParser(text)
+        try:
+            check_depth(tree.root)
+        except TooDeep as error:
+            raise IngestError(path, str(error)) from None
         entries: list[ParsedEntry] = []
         seen: set[str] = set()
         for question, answer, section in [*_page_items(tree), *_json_ld_items(path, text, tree)]:
@@ -207,19 +211,26 @@ def _json_ld_items(path: Path, text: str, tree: LexborHTMLParser) -> Iterator[_I
             answer = answer[0] if isinstance(answer, list) and answer else answer
             body = answer.get("text") if isinstance(answer, dict) else None
             if isinstance(name, str) and isinstance(body, str):
-                yield one_line(fragment_to_text(name)), fragment_to_text(body), None
+                try:
+                    yield one_line(fragment_to_text(name)), fragment_to_text(body), None
+                except TooDeep as error:
+                    raise IngestError(path, f"JSON-LD : {error}", line=first_line) from None
 
 
 def _schema_questions(data: Any) -> Iterator[dict[str, Any]]:
-    """Every schema.org Question with an answer, wherever it sits: FAQPage.mainEntity, @graph, a list."""
-    if isinstance(data, list):
-        for item in data:
-            yield from _schema_questions(item)
-    elif isinstance(data, dict):
-        kinds = data.get("@type")
-        kinds = kinds if isinstance(kinds, list) else [kinds]
-        if "acceptedAnswer" in data and any(str(kind).rsplit("/", 1)[-1] == "Question" for kind in kinds):
-            yield data
-        else:
-            for value in data.values():
-                yield from _schema_questions(value)
+    """Every schema.org Question with an answer, wherever it sits: FAQPage.mainEntity, @graph, a list.
+
+    Walked with a stack, in document order: JSON-LD may nest as deep as ``json`` allows.
+    """
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, list):
+            stack.extend(reversed(item))
+        elif isinstance(item, dict):
+            kinds = item.get("@type")
+            kinds = kinds if isinstance(kinds, list) else [kinds]
+            if "acceptedAnswer" in item and any(str(kind).rsplit("/", 1)[-1] == "Question" for kind in kinds):
+                yield item
+            else:
+                stack.extend(reversed(list(item.values())))

@@ -32,9 +32,26 @@ BLOCK_TAGS = frozenset(
     "address article aside blockquote center dd details dialog div dl dt fieldset figcaption figure footer "
     "form h1 h2 h3 h4 h5 h6 header hr main nav p pre section summary table".split()
 )
+# Browsers stop nesting at 512 levels (Blink's kMaximumHTMLParserDOMTreeDepth); FAQ pages stay under 50.
+# The conversion below recurses about twice per level: 200 keeps it far from Python's stack limit.
+MAX_DEPTH = 200
 WHITESPACE = re.compile(r"[ \t\n\r\f\u00a0\u202f]+")
 # Browsers ignore case, spaces and control characters in a scheme: "Java\tScript:" runs too.
 UNSAFE_URL = re.compile(r"^(javascript|vbscript|data):", re.IGNORECASE)
+
+
+class TooDeep(ValueError):
+    """Markup nested deeper than ``MAX_DEPTH`` elements (``<div><div><div>…`` ×10,000): refused, not recursed."""
+
+
+def check_depth(node: LexborNode) -> None:
+    """Raise ``TooDeep`` when elements under ``node`` nest more than ``MAX_DEPTH`` deep (walked without recursion)."""
+    stack = [(node, 0)]
+    while stack:
+        current, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise TooDeep(f"HTML trop imbriqué (plus de {MAX_DEPTH} éléments les uns dans les autres)")
+        stack.extend((child, depth + 1) for child in current.iter())
 
 
 class _PlainText:
@@ -96,9 +113,12 @@ def html_to_text(node: LexborNode, skip: LexborNode | None = None) -> str:
 
 
 def fragment_to_text(markup: str) -> str:
-    """The same for HTML held in a string, such as a JSON-LD answer."""
+    """The same for HTML held in a string, such as a JSON-LD answer (``TooDeep`` when nested too deep)."""
     body = LexborHTMLParser(markup).body
-    return html_to_text(body) if body is not None else ""
+    if body is None:
+        return ""
+    check_depth(body)
+    return html_to_text(body)
 
 
 def one_line(text: str) -> str:

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from faqsante.errors import IngestError
 from faqsante.ingest.base import ParsedEntry, Parser, register
+from faqsante.store.export import unescape_formula
 from faqsante.text import column_key
 
 if TYPE_CHECKING:
@@ -56,12 +57,44 @@ STATUS_OF = {column_key(spelling): status for status, spellings in STATUS_SPELLI
 
 
 def load_json(path: Path, text: str, first_line: int | None = 1, label: str = "JSON") -> Any:
-    """``json.loads`` whose error names the file and the line, counted from ``first_line``."""
+    """``json.loads`` whose error names the file and the line, counted from ``first_line``.
+
+    Besides syntax errors, refuses what ``json`` cannot hold: nesting deeper than Python's stack
+    (``[[[[…]]]]``) and integers of thousands of digits (Python refuses to convert them, CVE-2020-10735).
+    """
+
+    def line_of(lineno: int) -> int | None:
+        return first_line + lineno - 1 if first_line else None
+
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        line = first_line + exc.lineno - 1 if first_line else None
-        raise IngestError(path, f"{label} invalide : {exc.msg} (colonne {exc.colno})", line=line) from None
+        raise IngestError(path, f"{label} invalide : {exc.msg} (colonne {exc.colno})", line=line_of(exc.lineno)) from None
+    except RecursionError:
+        depth, lineno = _deepest(text)
+        raise IngestError(path, f"{label} trop imbriqué ({depth} niveaux)", line=line_of(lineno)) from None
+    except ValueError as exc:  # "Exceeds the limit (4300 digits) for integer string conversion"
+        raise IngestError(path, f"{label} invalide : nombre trop long ({exc})", line=first_line) from None
+
+
+JSON_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}\n]')
+
+
+def _deepest(text: str) -> tuple[int, int]:
+    """The deepest nesting of a JSON text and the line (from 1) where it is first reached; strings skipped."""
+    depth = deepest = 0
+    line = deepest_line = 1
+    for match in JSON_TOKENS.finditer(text):
+        token = match.group()
+        if token == "\n":
+            line += 1
+        elif token in "[{":
+            depth += 1
+            if depth > deepest:
+                deepest, deepest_line = depth, line
+        elif token in "]}":
+            depth -= 1
+    return deepest, deepest_line
 
 
 def record_to_entry(path: Path, record: Mapping[str, Any], position: int, line: int | None = None) -> ParsedEntry:
@@ -153,6 +186,8 @@ def _facets(fields: Mapping[str, Any], refuse: Refuse) -> dict[str, tuple[str, .
             given = json.loads(given) if given.strip() else None
         except json.JSONDecodeError as exc:
             raise refuse(f"« facets » n'est pas un objet JSON valide ({exc.msg})") from None
+        except (RecursionError, ValueError):  # nested too deep, or a number of thousands of digits
+            raise refuse("« facets » n'est pas un objet JSON lisible (trop imbriqué ou nombre trop long)") from None
     if given is not None and not isinstance(given, dict):
         raise refuse("« facets » doit être un objet {facette: [valeurs]}")
 
@@ -170,7 +205,10 @@ def _facets(fields: Mapping[str, Any], refuse: Refuse) -> dict[str, tuple[str, .
 
 @register
 class CsvParser(Parser):
-    """A header row naming the columns, then one entry per row; ``,``, ``;`` or tab separated."""
+    """A header row naming the columns, then one entry per row; ``,``, ``;`` or tab separated.
+
+    A cell written ``'=…`` (a formula escaped by ``faqsante export``, as spreadsheets do) reads ``=…``.
+    """
 
     name = "csv"
     extensions = (".csv", ".tsv")
@@ -202,7 +240,8 @@ class CsvParser(Parser):
                             f"(un « {delimiter} » dans un texte sans guillemets ?)",
                             line=line,
                         )
-                    entries.append(record_to_entry(path, dict(zip(columns, row, strict=False)), len(entries), line))
+                    cells = (unescape_formula(cell) for cell in row)
+                    entries.append(record_to_entry(path, dict(zip(columns, cells, strict=False)), len(entries), line))
                 line = reader.line_num + 1
         except csv.Error as exc:
             raise IngestError(path, f"CSV illisible : {exc}", line=line) from None
