@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import gzip
+import hashlib
+import json
+from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -15,7 +18,7 @@ from faqsante.cli import app
 from faqsante.errors import BackupError
 from faqsante.ingest import ingest_paths
 from faqsante.store import Database
-from faqsante.store.backup import backed_up_tables, backup, read_header, restore, table_digests, verify
+from faqsante.store.backup import backed_up_tables, backup, canonical_json, read_header, restore, table_digests, verify
 from faqsante.store.models import (
     EditorSession,
     Embedding,
@@ -31,6 +34,8 @@ from faqsante.store.models import (
     User,
 )
 
+# The installation's FAQSANTE_SECRET_KEY, shared by the databases a test moves a backup between.
+KEY = "clé de l'installation de test"
 # An awkward instant: microseconds, and an offset other than UTC.
 INSTANT = datetime(2026, 3, 29, 1, 59, 59, 999999, tzinfo=timezone(timedelta(hours=2)))
 
@@ -88,15 +93,15 @@ def test_sqlite_backup_restores_into_postgresql_and_back_identically(
     populate(source, sample_dir)
     original = table_digests(source)
 
-    header = backup(source, tmp_path / "sqlite.jsonl.gz")
-    restore(target, tmp_path / "sqlite.jsonl.gz")
+    header = backup(source, tmp_path / "sqlite.jsonl.gz", secret=KEY)
+    restore(target, tmp_path / "sqlite.jsonl.gz", secret=KEY)
 
     assert table_digests(target) == original == header.tables
     empty = [t.name for t in backed_up_tables() if original[t.name].count == 0]
     assert not empty, f"populate() must fill every table, a new one included: {empty}"
     again = Database(f"sqlite:///{tmp_path / 'again.db'}")
-    backup(target, tmp_path / "postgres.jsonl.gz")
-    restore(again, tmp_path / "postgres.jsonl.gz")
+    backup(target, tmp_path / "postgres.jsonl.gz", secret=KEY)
+    restore(again, tmp_path / "postgres.jsonl.gz", secret=KEY)
     assert table_digests(again) == original
     for database in (source, target, again):
         database.dispose()
@@ -124,8 +129,8 @@ def test_restore_into_a_non_empty_database_needs_force(db: Database, sample_dir:
 def test_restored_postgresql_hands_out_fresh_ids(pg_url: str, sqlite_url: str, sample_dir: Path, tmp_path: Path) -> None:
     source, target = Database(sqlite_url), Database(pg_url)
     populate(source, sample_dir)
-    backup(source, tmp_path / "b.jsonl.gz")
-    restore(target, tmp_path / "b.jsonl.gz")
+    backup(source, tmp_path / "b.jsonl.gz", secret=KEY)
+    restore(target, tmp_path / "b.jsonl.gz", secret=KEY)
     with target.session() as session:
         entry_id = session.scalar(select(Entry.id).limit(1))
         session.add(Feedback(entry_id=entry_id, visitor="nouveau", helpful=True))
@@ -137,7 +142,7 @@ def test_restored_postgresql_hands_out_fresh_ids(pg_url: str, sqlite_url: str, s
 def test_a_tampered_backup_is_refused_and_changes_nothing(db: Database, sample_dir: Path, tmp_path: Path) -> None:
     populate(db, sample_dir)
     file, tampered = tmp_path / "b.jsonl.gz", tmp_path / "tampered.jsonl.gz"
-    backup(db, file)
+    backup(db, file, secret=KEY)
     lines = gzip.decompress(file.read_bytes()).decode("utf-8").splitlines(keepends=True)
     victim = next(i for i, line in enumerate(lines) if '"table":"feedback"' in line)
     lines[victim] = lines[victim].replace('"helpful":true', '"helpful":false')
@@ -145,7 +150,7 @@ def test_a_tampered_backup_is_refused_and_changes_nothing(db: Database, sample_d
     empty = Database(f"sqlite:///{tmp_path / 'empty.db'}")
 
     with pytest.raises(BackupError, match="corrompue"):
-        restore(empty, tampered)
+        restore(empty, tampered, secret=KEY)
     assert count(empty, Entry) == 0
     with pytest.raises(BackupError, match="tronquée"):
         restore(empty, Path(__file__))  # not gzip at all
@@ -154,10 +159,10 @@ def test_a_tampered_backup_is_refused_and_changes_nothing(db: Database, sample_d
 def test_embeddings_are_optional(db: Database, sample_dir: Path, tmp_path: Path) -> None:
     populate(db, sample_dir)
     file = tmp_path / "b.jsonl.gz"
-    header = backup(db, file, embeddings=False)
+    header = backup(db, file, embeddings=False, secret=KEY)
     assert "embeddings" not in header.tables
     empty = Database(f"sqlite:///{tmp_path / 'empty.db'}")
-    restore(empty, file)
+    restore(empty, file, secret=KEY)
     assert count(empty, Embedding) == 0
     assert verify(empty, file) == {}
 
@@ -168,10 +173,13 @@ def test_a_backup_of_another_schema_is_refused(db: Database, tmp_path: Path) -> 
     text = gzip.decompress(file.read_bytes()).decode("utf-8")
     (tmp_path / "old.jsonl.gz").write_bytes(gzip.compress(text.replace('"schema_revision": "', '"schema_revision": "x', 1).encode()))
     with pytest.raises(BackupError, match="schéma"):
-        restore(db, tmp_path / "old.jsonl.gz")
+        restore(db, tmp_path / "old.jsonl.gz", trust=True)
 
 
-def test_cli_backup_verify_and_restore(sqlite_url: str, sample_dir: Path, tmp_path: Path) -> None:
+def test_cli_backup_verify_and_restore(
+    sqlite_url: str, sample_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FAQSANTE_SECRET_KEY", KEY)
     runner = CliRunner()
     populate(Database(sqlite_url), sample_dir)
     file, target = tmp_path / "b.jsonl.gz", f"sqlite:///{tmp_path / 'target.db'}"
@@ -193,16 +201,103 @@ def test_cli_backup_verify_and_restore(sqlite_url: str, sample_dir: Path, tmp_pa
     refused = runner.invoke(app, ["restore", str(file), "--db", target])
     assert refused.exit_code == 1 and "--force" in refused.output
 
+    monkeypatch.delenv("FAQSANTE_SECRET_KEY")  # another installation: the signature cannot be checked
+    elsewhere = f"sqlite:///{tmp_path / 'elsewhere.db'}"
+    unverified = runner.invoke(app, ["restore", str(file), "--db", elsewhere])
+    assert unverified.exit_code == 1 and "--trust" in unverified.output
+    assert runner.invoke(app, ["restore", str(file), "--db", elsewhere, "--trust"]).exit_code == 0
+
 
 def test_a_database_a_server_already_started_on_counts_as_empty(sqlite_url: str, sample_dir: Path, tmp_path: Path) -> None:
     source, target = Database(sqlite_url), Database(f"sqlite:///{tmp_path / 'target.db'}")
     populate(source, sample_dir)
-    backup(source, tmp_path / "b.jsonl.gz")
+    backup(source, tmp_path / "b.jsonl.gz", secret=KEY)
     with target.session() as session:
         session.add(Meta(key="secret_key", value="generated by the first worker"))
 
-    restore(target, tmp_path / "b.jsonl.gz")
+    restore(target, tmp_path / "b.jsonl.gz", secret=KEY)
 
     assert verify(target, tmp_path / "b.jsonl.gz") == {}
     with target.session() as session:
-        assert session.get(Meta, "secret_key") is None  # the backup's settings, not the ones found
+        secret = session.get(Meta, "secret_key")
+        assert secret is not None and secret.value == "generated by the first worker"  # the installation's own
+
+
+def tampered_copy(file: Path, target: Path, change: Callable[[list[str]], None]) -> Path:
+    lines = gzip.decompress(file.read_bytes()).decode("utf-8").splitlines(keepends=True)
+    change(lines)
+    target.write_bytes(gzip.compress("".join(lines).encode("utf-8")))
+    return target
+
+
+def test_a_rechecksummed_backup_cannot_add_an_admin(db: Database, sample_dir: Path, tmp_path: Path) -> None:
+    # #11.10: the checksums alone were not authenticated: whoever recomputed them could add an account.
+    populate(db, sample_dir)
+    file = tmp_path / "b.jsonl.gz"
+    backup(db, file, secret=KEY)
+
+    def add_admin(lines: list[str]) -> None:
+        row = {"active": True, "created_at": "2026-01-01T00:00:00.000000+00:00", "id": 99, "oidc_subject": None,
+               "password_hash": "$argon2id$intrus", "role": "admin", "username": "intrus"}
+        users = [json.loads(line)["row"] for line in lines[1:] if json.loads(line)["table"] == "users"] + [row]
+        at = max(i for i, line in enumerate(lines) if '"table":"users"' in line) + 1
+        lines.insert(at, json.dumps({"table": "users", "row": row}) + "\n")
+        header = json.loads(lines[0])
+        digest = hashlib.sha256("".join(canonical_json(u) + "\n" for u in users).encode()).hexdigest()
+        header["tables"]["users"] = {"count": len(users), "sha256": digest}
+        lines[0] = json.dumps(header) + "\n"
+
+    forged = tampered_copy(file, tmp_path / "forged.jsonl.gz", add_admin)
+    empty = Database(f"sqlite:///{tmp_path / 'empty.db'}")
+
+    with pytest.raises(BackupError, match="modifiée après sa création"):
+        restore(empty, forged, secret=KEY)
+    assert count(empty, User) == 0
+    restore(empty, file, secret=KEY)  # the genuine one restores
+    assert count(empty, User) == 1
+
+
+def test_a_backup_from_elsewhere_needs_trust(db: Database, sample_dir: Path, tmp_path: Path) -> None:
+    populate(db, sample_dir)
+    file = tmp_path / "b.jsonl.gz"
+    backup(db, file)  # signed with the key the database generated and keeps
+    unsigned = tampered_copy(file, tmp_path / "old.jsonl.gz", lambda lines: lines.__setitem__(
+        0, json.dumps({k: v for k, v in json.loads(lines[0]).items() if k != "signature"}) + "\n"))
+    fresh = Database(f"sqlite:///{tmp_path / 'fresh.db'}")
+
+    with pytest.raises(BackupError, match="autre installation.*--trust"):
+        restore(fresh, file)
+    with pytest.raises(BackupError, match="pas signée.*--trust"):
+        restore(fresh, unsigned)
+    restore(fresh, file, trust=True)
+    assert verify(fresh, file) == {}
+    with fresh.session() as session:
+        assert session.get(Meta, "secret_key") is None  # the key never travels in a backup
+    restore(db, file, force=True)  # back into its own database: its key verifies it
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda lines: lines.__setitem__(3, '{"table": "entries", "row": {"id": 1, "created_at": "hier"}}\n'),
+        lambda lines: lines.__setitem__(3, '{"table": "nope", "row": {}}\n'),
+        lambda lines: lines.__setitem__(3, "[" * 100_000 + "\n"),
+        lambda lines: lines.__setitem__(3, '{"table": "embeddings", "row": {"vector": "%%%"}}\n'),
+        lambda lines: lines.__setitem__(3, '{"table": "entries", "row": []}\n'),
+        lambda lines: lines.__setitem__(3, "x" * 9_000_000 + "\n"),
+        lambda lines: lines.__setitem__(0, '{"format": "faqsante-backup", "format_version": 1, "tables": []}\n'),
+    ],
+    ids=["bad-date", "unknown-table", "deep", "bad-base64", "not-an-object", "huge-line", "bad-header"],
+)
+def test_a_damaged_backup_gives_a_clear_error_and_changes_nothing(
+    db: Database, sample_dir: Path, tmp_path: Path, damage: Callable[[list[str]], None]
+) -> None:
+    ingest_paths(db, [sample_dir / "001_551341d1aa6bf55a.txt"])
+    file = tmp_path / "b.jsonl.gz"
+    backup(db, file, secret=KEY)
+    damaged = tampered_copy(file, tmp_path / "damaged.jsonl.gz", damage)
+    empty = Database(f"sqlite:///{tmp_path / 'empty.db'}")
+
+    with pytest.raises(BackupError):
+        restore(empty, damaged, secret=KEY, trust=True)
+    assert count(empty, Entry) == 0

@@ -9,36 +9,56 @@ per-table counts and checksums, comes first although it is only known once every
 
 Checksums hash the canonical JSON of each row (sorted keys, datetimes as UTC ISO strings, bytes as
 base64) in primary-key order, so the same content gives the same digest on either database engine.
+
+A backup is signed (issue #11.10): the header carries an HMAC-SHA256 of itself, counts and checksums
+included, keyed with the installation's secret (FAQSANTE_SECRET_KEY, else the key generated once and kept
+in the ``meta`` table, see ``store.secret``). Whoever re-checksums a tampered backup cannot re-sign it, so a
+restore that verifies the signature cannot be made to add an admin account. That key is never written to
+a backup — a backup that carried its own key would vouch for itself — so:
+- restoring into the same installation (same FAQSANTE_SECRET_KEY, or the same database with ``--force``)
+  verifies the signature;
+- restoring elsewhere (a new database without FAQSANTE_SECRET_KEY, another installation) cannot verify it:
+  the restore refuses unless told the file is trusted (``--trust``); the target keeps its own key.
 """
 
 from __future__ import annotations
 
 import base64
+import binascii
 import gzip
 import hashlib
+import hmac
 import json
 import os
 import shutil
 import tempfile
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Connection, Integer, LargeBinary, String, Table, func, insert, select, text, update
+from sqlalchemy.exc import SQLAlchemyError
 
 from faqsante.errors import BackupError
 from faqsante.store.db import Database
 from faqsante.store.models import Base, Meta, UTCDateTime
+from faqsante.store.secret import META_KEY as SECRET_KEY_ROW
+from faqsante.store.secret import shared_secret
 
 FORMAT = "faqsante-backup"
 FORMAT_VERSION = 1
 BATCH_ROWS = 500
 DATA_VERSION_KEY = "data_version"
 OPTIONAL_TABLES = ("embeddings",)  # derived from entries: recomputed if left out of a backup
+# A row is a few kilobytes (an answer is at most 20,000 characters, a vector 2 KB): a longer line is not
+# ours, and reading it whole would let a crafted file exhaust memory.
+MAX_LINE_CHARS = 8_000_000
+SIGNATURE = "hmac-sha256"
 
 
 @dataclass(frozen=True)
@@ -53,8 +73,16 @@ class BackupHeader:
     tables: dict[str, TableDigest]
     created_at: str
     dialect: str
+    signature: str | None = None  # hex HMAC of the rest of the header; None in backups made before signing
+    key_id: str | None = None  # which key signed: tells "another installation" from "tampered"
 
     def to_dict(self) -> dict[str, Any]:
+        data = self.signed_part()
+        if self.signature:
+            data["signature"] = {"algorithm": SIGNATURE, "key_id": self.key_id, "value": self.signature}
+        return data
+
+    def signed_part(self) -> dict[str, Any]:
         return {
             "format": FORMAT,
             "format_version": FORMAT_VERSION,
@@ -68,12 +96,41 @@ class BackupHeader:
     def from_dict(cls, data: dict[str, Any], path: Path) -> BackupHeader:
         if data.get("format") != FORMAT or data.get("format_version") != FORMAT_VERSION:
             raise BackupError(f"{path} n'est pas une sauvegarde faqsante (format {FORMAT} v{FORMAT_VERSION})")
+        signature = data.get("signature") or {}
+        tables = {str(name): TableDigest(int(d["count"]), str(d["sha256"])) for name, d in data["tables"].items()}
         return cls(
-            schema_revision=data["schema_revision"],
-            tables={name: TableDigest(d["count"], d["sha256"]) for name, d in data["tables"].items()},
-            created_at=data["created_at"],
-            dialect=data["dialect"],
+            schema_revision=str(data["schema_revision"]),
+            tables=tables,
+            created_at=str(data["created_at"]),
+            dialect=str(data["dialect"]),
+            signature=str(signature["value"]) if signature.get("algorithm") == SIGNATURE else None,
+            key_id=str(signature.get("key_id")),
         )
+
+
+def _key_id(key: str) -> str:
+    """A public fingerprint of the signing key (an HMAC of a fixed text: says nothing about the key)."""
+    return hmac.new(key.encode("utf-8"), b"faqsante backup key id", hashlib.sha256).hexdigest()[:16]
+
+
+def _sign(header: BackupHeader, key: str) -> str:
+    return hmac.new(key.encode("utf-8"), canonical_json(header.signed_part()).encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def _check_signature(path: Path, header: BackupHeader, keys: list[str]) -> None:
+    """Refuse a backup no key of this installation signed, saying why and what to do."""
+    trust_hint = "si vous êtes certain de sa provenance, relancez avec --trust"
+    if header.signature is None:
+        raise BackupError(f"{path} n'est pas signée (sauvegarde d'une version antérieure ?) : {trust_hint}")
+    for key in keys:
+        if hmac.compare_digest(_sign(header, key), header.signature):
+            return
+    if not keys or header.key_id not in {_key_id(key) for key in keys}:
+        raise BackupError(
+            f"{path} a été signée avec la clé d'une autre installation : définissez FAQSANTE_SECRET_KEY à la "
+            f"clé de l'installation d'origine pour la vérifier ; sinon, {trust_hint}"
+        )
+    raise BackupError(f"{path} a été modifiée après sa création : sa signature ne correspond plus, restauration refusée")
 
 
 def backed_up_tables(*, embeddings: bool = True) -> list[Table]:
@@ -109,6 +166,11 @@ def canonical_json(row: dict[str, Any]) -> str:
     return json.dumps(row, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
+def _installation_row(table: Table, row: dict[str, Any]) -> bool:
+    """The installation's secret key is not content: never backed up, never replaced by a restore."""
+    return table.name == Meta.__tablename__ and row.get("key") == SECRET_KEY_ROW
+
+
 def _counted_row(table: Table, row: dict[str, Any]) -> bool:
     """``data_version`` is an operational counter, not content: restore moves it forward on purpose."""
     return not (table.name == Meta.__tablename__ and row.get("key") == DATA_VERSION_KEY)
@@ -123,7 +185,9 @@ def _ordered_rows(connection: Connection, table: Table) -> Iterator[dict[str, An
     ]
     result = connection.execution_options(yield_per=BATCH_ROWS).execute(select(table).order_by(*order))
     for row in result.mappings():
-        yield {column.name: _encode(row[column.name], column.type) for column in table.columns}
+        encoded = {column.name: _encode(row[column.name], column.type) for column in table.columns}
+        if not _installation_row(table, encoded):
+            yield encoded
 
 
 class _Digester:
@@ -185,8 +249,10 @@ def _digests_in(connection: Connection, tables: list[Table]) -> dict[str, TableD
 # --- backup -----------------------------------------------------------------------------------------
 
 
-def backup(db: Database, path: Path, *, embeddings: bool = True) -> BackupHeader:
-    """Write every table to ``path`` (readable by its owner only: it holds password hashes)."""
+def backup(db: Database, path: Path, *, embeddings: bool = True, secret: str = "") -> BackupHeader:
+    """Write every table to ``path`` (readable by its owner only: it holds password hashes), signed with
+    ``secret`` (FAQSANTE_SECRET_KEY), else with the key the database keeps."""
+    key = shared_secret(db, secret)
     tables = backed_up_tables(embeddings=embeddings)
     digester = _Digester()
     path = Path(path)
@@ -201,12 +267,13 @@ def backup(db: Database, path: Path, *, embeddings: bool = True) -> BackupHeader
                     line = canonical_json(row)
                     digester.add(table, row, line)
                     out.write(prefix + line + "}\n")
-        header = BackupHeader(
+        unsigned = BackupHeader(
             schema_revision=revision,
             tables=digester.digests(tables),
             created_at=datetime.now(UTC).isoformat(timespec="seconds"),
             dialect=db.dialect,
         )
+        header = replace(unsigned, signature=_sign(unsigned, key), key_id=_key_id(key))
         # Written beside the target then renamed: an interrupted backup never leaves a truncated file.
         partial = Path(work) / "backup.gz"
         descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -224,19 +291,30 @@ def read_header(path: Path) -> BackupHeader:
 
 
 @contextmanager
-def _open_backup(path: Path) -> Iterator[IO[str]]:
-    """The file's lines; a truncated or foreign file is a ``BackupError``, whenever it shows."""
+def _open_backup(path: Path) -> Iterator[Iterator[str]]:
+    """The file's lines, each at most ``MAX_LINE_CHARS`` long; a truncated or foreign file is a
+    ``BackupError``, whenever it shows."""
     try:
         with gzip.open(path, "rt", encoding="utf-8") as stream:
-            yield stream
-    except (OSError, EOFError, UnicodeDecodeError) as error:
+            yield _bounded_lines(path, stream)
+    except (OSError, EOFError, UnicodeDecodeError, gzip.BadGzipFile, zlib.error) as error:
         raise BackupError(f"sauvegarde illisible ou tronquée : {path} ({error})") from error
+
+
+def _bounded_lines(path: Path, stream: IO[str]) -> Iterator[str]:
+    number = 0
+    while line := stream.readline(MAX_LINE_CHARS + 1):
+        number += 1
+        if len(line) > MAX_LINE_CHARS:
+            raise BackupError(f"{path}, ligne {number} : ligne de plus de {MAX_LINE_CHARS} caractères, ce n'est pas une sauvegarde faqsante")
+        yield line
 
 
 def _parse_header(path: Path, line: str) -> BackupHeader:
     try:
-        return BackupHeader.from_dict(json.loads(line), path)
-    except (json.JSONDecodeError, KeyError, TypeError, AttributeError) as error:
+        data = json.loads(line)
+        return BackupHeader.from_dict(data, path)
+    except (ValueError, RecursionError, KeyError, TypeError, AttributeError) as error:
         raise BackupError(f"{path} n'est pas une sauvegarde faqsante (en-tête illisible)") from error
 
 
@@ -258,16 +336,22 @@ def verify(db: Database, path: Path) -> dict[str, tuple[TableDigest, TableDigest
 # --- restore ----------------------------------------------------------------------------------------
 
 
-def restore(db: Database, path: Path, *, force: bool = False) -> BackupHeader:
+def restore(db: Database, path: Path, *, force: bool = False, secret: str = "", trust: bool = False) -> BackupHeader:
     """Load a backup into a migrated database, in one transaction: all of it, or nothing.
 
-    The target must be empty unless ``force``, which clears it in the same transaction. The data
-    version ends above both the backup's and the target's, so every running worker reloads.
+    The signature is checked first, with ``secret`` (FAQSANTE_SECRET_KEY) or else the key the target
+    database keeps; ``trust`` accepts a backup no such key signed. The target must be empty unless
+    ``force``, which clears it in the same transaction (its key stays). The data version ends above both
+    the backup's and the target's, so every running worker reloads. Whatever the file holds, a failure
+    is a ``BackupError`` and changes nothing.
     """
     path = Path(path)
     tables = {t.name: t for t in backed_up_tables()}
     with _open_backup(path) as lines, db.engine.begin() as connection:
         header = _parse_header(path, next(lines, ""))
+        stored_key = connection.scalar(select(Meta.value).where(Meta.key == SECRET_KEY_ROW))
+        if not trust:
+            _check_signature(path, header, [secret] if secret else [stored_key] if stored_key else [])
         unknown = sorted(set(header.tables) - set(tables))
         revision = _schema_revision(connection)
         if header.schema_revision != revision or unknown:
@@ -281,38 +365,57 @@ def restore(db: Database, path: Path, *, force: bool = False) -> BackupHeader:
             summary = ", ".join(f"{name} ({n})" for name, n in sorted(occupied.items()))
             raise BackupError(f"la base n'est pas vide : {summary} ; utilisez --force pour la remplacer")
         for table in reversed(list(tables.values())):
-            connection.execute(table.delete())
+            statement = table.delete()
+            if table.name == Meta.__tablename__:
+                statement = statement.where(Meta.key != SECRET_KEY_ROW)
+            connection.execute(statement)
 
-        digester = _Digester()
-        batch: list[dict[str, Any]] = []
-        batch_table: Table | None = None
-        for number, line in enumerate(lines, start=2):
-            try:
-                record = json.loads(line)
-                table = tables[record["table"]]
-                row = record["row"]
-            except (json.JSONDecodeError, KeyError, TypeError) as error:
-                raise BackupError(f"{path}, ligne {number} : ligne de sauvegarde invalide") from error
-            digester.add(table, row, canonical_json(row))
-            # Rows come parents first; flushing on every change of table keeps foreign keys satisfied.
-            if batch_table is not None and (table is not batch_table or len(batch) >= BATCH_ROWS):
-                connection.execute(batch_table.insert(), batch)
-                batch = []
-            batch_table = table
-            batch.append({column.name: _decode(row.get(column.name), column.type) for column in table.columns})
-        if batch_table is not None:
-            connection.execute(batch_table.insert(), batch)
+        try:
+            read, written = _insert_rows(path, connection, tables, lines)
+        except SQLAlchemyError as error:
+            reason = str(getattr(error, "orig", None) or error).splitlines()[0]
+            raise BackupError(f"{path} : une ligne ne peut pas être écrite dans la base ({reason})") from None
 
         included = [tables[name] for name in header.tables]
-        if digester.digests(included) != header.tables:
+        if read.digests(included) != header.tables:
             raise BackupError(f"{path} est corrompue : son contenu ne correspond pas aux sommes de contrôle")
         _reset_sequences(connection, tables.values())
         _set_data_version(connection, max(target_version, _data_version(connection)) + 1)
-        restored = _digests_in(connection, included)
-        if restored != header.tables:
-            differing = ", ".join(sorted(n for n in restored if restored[n] != header.tables[n]))
+        restored, expected = _digests_in(connection, included), written.digests(included)
+        if restored != expected:
+            differing = ", ".join(sorted(n for n in restored if restored[n] != expected[n]))
             raise BackupError(f"restauration annulée : tables différentes après écriture ({differing})")
     return header
+
+
+def _insert_rows(
+    path: Path, connection: Connection, tables: dict[str, Table], lines: Iterator[str]
+) -> tuple[_Digester, _Digester]:
+    """Insert the rows of the backup's body, in batches; digests of the rows read and of those written."""
+    digester, written = _Digester(), _Digester()
+    batch: list[dict[str, Any]] = []
+    batch_table: Table | None = None
+    for number, line in enumerate(lines, start=2):
+        try:
+            record = json.loads(line)
+            table = tables[record["table"]]
+            row = record["row"]
+            values = {column.name: _decode(row.get(column.name), column.type) for column in table.columns}
+            digester.add(table, row, canonical_json(row))
+        except (ValueError, RecursionError, KeyError, TypeError, AttributeError, binascii.Error) as error:
+            raise BackupError(f"{path}, ligne {number} : ligne de sauvegarde invalide") from error
+        if _installation_row(table, row):
+            continue  # a backup made before keys were left out: the target keeps its own
+        written.add(table, row, canonical_json(row))
+        # Rows come parents first; flushing on every change of table keeps foreign keys satisfied.
+        if batch_table is not None and (table is not batch_table or len(batch) >= BATCH_ROWS):
+            connection.execute(batch_table.insert(), batch)
+            batch = []
+        batch_table = table
+        batch.append(values)
+    if batch_table is not None:
+        connection.execute(batch_table.insert(), batch)
+    return digester, written
 
 
 def _occupied(connection: Connection, tables: Any) -> dict[str, int]:
