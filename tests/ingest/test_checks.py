@@ -19,12 +19,22 @@ HOSTILE_FILES: dict[str, tuple[str, str, int | None]] = {
     "deep.json": ("[" * 100_000 + "]" * 100_000, "JSON trop imbriqué", 1),
     "deep.jsonl": ('{"answer": "ok"}\n' + '{"answer": ' + "[" * 50_000 + "]" * 50_000 + "}\n", "trop imbriqué", 2),
     "deep-ld.html": (
-        '<html><body>\n<script type="application/ld+json">\n' + "[" * 100_000 + "]" * 100_000 + "\n</script></body></html>",
+        '<html><body>\n<script type="application/ld+json">\n'
+        + "[" * 100_000
+        + "]" * 100_000
+        + "\n</script></body></html>",
         "JSON-LD trop imbriqué",
         3,
     ),
-    "deep.html": ("<html><body>" + "<div>" * 20_000 + "<details><summary>Q ?</summary>R.</details>" + "</div>" * 20_000
-                  + "</body></html>", "HTML trop imbriqué", None),
+    "deep.html": (
+        "<html><body>"
+        + "<div>" * 20_000
+        + "<details><summary>Q ?</summary>R.</details>"
+        + "</div>" * 20_000
+        + "</body></html>",
+        "HTML trop imbriqué",
+        None,
+    ),
     "deep-ld-answer.html": (
         '<html><body><script type="application/ld+json">'
         + json.dumps({"@type": "Question", "name": "Q ?", "acceptedAnswer": {"text": "<b>" * 5_000 + "R."}})
@@ -38,12 +48,24 @@ HOSTILE_FILES: dict[str, tuple[str, str, int | None]] = {
     "surrogate.jsonl": ('{"answer": "ok"}\n{"answer": "\\udfff"}\n', "demi-paire de substitution", 2),
     "nul.csv": ("question,answer\n" + "Q ?,R.\n" * 2_000 + "Q2 ?,R\x00.\n", "caractère NUL", 2_002),
     "nul.txt": ("Réponse longue.\n" * 1_000 + "Réponse\x00 avec un NUL.\n", "caractère NUL", 1),
-    "section.csv": ("question,answer,section\nQ ?,R.," + "s" * 256 + "\n", "la rubrique dépasse la longueur permise (256 caractères, 255 au plus)", 2),
+    "section.csv": (
+        "question,answer,section\nQ ?,R.," + "s" * 256 + "\n",
+        "la rubrique dépasse la longueur permise (256 caractères, 255 au plus)",
+        2,
+    ),
     "section.md": ("# " + "Rubrique " * 40 + "\n## Q ?\nR.\n", "la rubrique dépasse la longueur permise", 2),
     "id.csv": ("id,question,answer\n" + "a" * 33 + ",Q ?,R.\n", "l'identifiant dépasse la longueur permise", 2),
     "path.csv": ("id,question,answer\n../../../etc/passwd,Q ?,R.\n", "identifiant invalide « ../../../etc/passwd »", 2),
-    "facet.jsonl": (json.dumps({"answer": "R.", "facets": {"produit": ["x" * 121]}}) + "\n", "« produit » dépasse la longueur permise", 1),
-    "source.jsonl": (json.dumps({"answer": "R.", "sources": ["s" * 256]}) + "\n", "le nom de source dépasse la longueur permise", 1),
+    "facet.jsonl": (
+        json.dumps({"answer": "R.", "facets": {"produit": ["x" * 121]}}) + "\n",
+        "« produit » dépasse la longueur permise",
+        1,
+    ),
+    "source.jsonl": (
+        json.dumps({"answer": "R.", "sources": ["s" * 256]}) + "\n",
+        "le nom de source dépasse la longueur permise",
+        1,
+    ),
     "answer.json": (json.dumps([{"answer": "mot " * 6_000}]), "la réponse dépasse la longueur permise", None),
 }
 

@@ -37,7 +37,7 @@ def test_the_csv_export_escapes_formulas_and_reimports_them_unchanged(sqlite_url
     row = next(csv.DictReader(io.StringIO(exported)))
     assert (row["question"], row["answer"], row["section"]) == (
         "'=1+1",
-        "'=HYPERLINK(\"https://exemple.fr\";\"Cliquez\")",
+        '\'=HYPERLINK("https://exemple.fr";"Cliquez")',
         "'@rubrique",
     )
 
@@ -45,4 +45,8 @@ def test_the_csv_export_escapes_formulas_and_reimports_them_unchanged(sqlite_url
     (tmp_path / "export.csv").write_text(exported, encoding="utf-8")
     ingest_paths(restored, [tmp_path / "export.csv"])
     entry = editing.get_entry(restored, entry_id)
-    assert (entry.question, entry.answer, entry.section) == ("=1+1", '=HYPERLINK("https://exemple.fr";"Cliquez")', "@rubrique")
+    assert (entry.question, entry.answer, entry.section) == (
+        "=1+1",
+        '=HYPERLINK("https://exemple.fr";"Cliquez")',
+        "@rubrique",
+    )

@@ -16,9 +16,9 @@ queue), ``imports`` (sources parsed, merged and tagged), ``drafts`` (save aside,
 revision). Front ends import this package, not the modules.
 """
 
+from faqsante.config import MAX_ANSWER_LENGTH
 from faqsante.editing.drafts import Draft, discard_draft, get_draft, publish_draft, restore_revision, save_draft
 from faqsante.editing.entries import (
-    MAX_ANSWER_LENGTH,
     MAX_SECTION_LENGTH,
     PAGE_SIZE,
     EditableEntry,

@@ -14,7 +14,10 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import String
+from sqlalchemy.sql.elements import KeyedColumnElement
 
 from faqsante.config import MAX_ANSWER_LENGTH, MAX_QUESTION_LENGTH
 from faqsante.errors import IngestError
@@ -23,10 +26,17 @@ from faqsante.store.models import Entry, EntryFacet, Source
 if TYPE_CHECKING:  # base calls these checks on every entry it parses
     from faqsante.ingest.base import ParsedEntry
 
-MAX_SECTION_LENGTH = Entry.__table__.c.section.type.length
-MAX_ID_LENGTH = Entry.__table__.c.id.type.length
-MAX_FACET_VALUE_LENGTH = EntryFacet.__table__.c.value.type.length
-MAX_SOURCE_NAME_LENGTH = Source.__table__.c.name.type.length
+
+def _length(column: KeyedColumnElement[Any]) -> int:
+    """The size of a ``String(n)`` column: what PostgreSQL accepts, and so what every engine must hold."""
+    assert isinstance(column.type, String) and column.type.length
+    return column.type.length
+
+
+MAX_SECTION_LENGTH = _length(Entry.__table__.c.section)
+MAX_ID_LENGTH = _length(Entry.__table__.c.id)
+MAX_FACET_VALUE_LENGTH = _length(EntryFacet.__table__.c.value)
+MAX_SOURCE_NAME_LENGTH = _length(Source.__table__.c.name)
 # Ids end up in URLs (/reponses/{id}) and file names of exports: no separators, no dots.
 ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
 FORBIDDEN = re.compile(r"[\x00\ud800-\udfff]")
@@ -77,7 +87,5 @@ def _first_problem(entry: ParsedEntry) -> str | None:
         if problem:
             return problem
     if entry.id is not None and not ID_PATTERN.fullmatch(entry.id):
-        return (
-            f"identifiant invalide « {entry.id[:40]} » : lettres sans accent, chiffres, « - » et « _ » seulement"
-        )
+        return f"identifiant invalide « {entry.id[:40]} » : lettres sans accent, chiffres, « - » et « _ » seulement"
     return None

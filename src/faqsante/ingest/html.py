@@ -93,7 +93,8 @@ class HtmlParser(Parser):
         refuse_truncated(path, text)
         tree = LexborHTMLParser(text)
         try:
-            check_depth(tree.root)
+            if tree.root is not None:
+                check_depth(tree.root)
         except TooDeep as error:
             raise IngestError(path, str(error)) from None
         entries: list[ParsedEntry] = []

@@ -177,8 +177,12 @@ def _distinct(path: str, entries: Sequence[ParsedEntry]) -> Iterator[tuple[Parse
         if identity not in first:
             first[identity], copies[identity] = item, 0
         elif item.id and item.content_key != first[identity].content_key:
-            where = f"ligne {first[identity].line}" if first[identity].line else f"entrée n° {first[identity].position + 1}"
-            raise IngestError(path, f"identifiant « {item.id} » déjà donné à une autre entrée ({where})", line=item.line)
+            where = (
+                f"ligne {first[identity].line}" if first[identity].line else f"entrée n° {first[identity].position + 1}"
+            )
+            raise IngestError(
+                path, f"identifiant « {item.id} » déjà donné à une autre entrée ({where})", line=item.line
+            )
         else:
             copies[identity] += 1
             kept = first[identity]  # the copies' other wordings of the question are kept too
@@ -228,12 +232,13 @@ def _apply_source(run: _Run, parsed: ParsedSource, source: Source) -> None:
 
     candidates = [old.entry for entry_id, old in previous.items() if entry_id not in claimed]
     for item in leftovers:
-        entry = _find_edited(item, candidates)
-        if entry is None:
+        edited = _find_edited(item, candidates)
+        if edited is None:
             entry = _add(session, item)
             report.added += 1
         else:
-            candidates.remove(entry)
+            candidates.remove(edited)
+            entry = edited
             _write(session, entry, item, report, from_source=True)
         run.seen[_identity(item)] = entry
         link(entry, item)

@@ -69,7 +69,9 @@ def load_json(path: Path, text: str, first_line: int | None = 1, label: str = "J
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        raise IngestError(path, f"{label} invalide : {exc.msg} (colonne {exc.colno})", line=line_of(exc.lineno)) from None
+        raise IngestError(
+            path, f"{label} invalide : {exc.msg} (colonne {exc.colno})", line=line_of(exc.lineno)
+        ) from None
     except RecursionError:
         depth, lineno = _deepest(text)
         raise IngestError(path, f"{label} trop imbriqué ({depth} niveaux)", line=line_of(lineno)) from None

@@ -71,9 +71,7 @@ def upgrade() -> None:
                 question = imported[0] if "question" in locked else question
                 answer = imported[1] if "answer" in locked else answer
         connection.execute(
-            entries.update()
-            .where(entries.c.id == entry_id)
-            .values(ingested_question=question, ingested_answer=answer)
+            entries.update().where(entries.c.id == entry_id).values(ingested_question=question, ingested_answer=answer)
         )
 
 
