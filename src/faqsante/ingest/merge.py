@@ -108,20 +108,8 @@ def ingest_paths(
     progress: Callable[[Path], None] | None = None,
     max_mb: float = DEFAULT_INGEST_MAX_MB,
 ) -> IngestReport:
-    """Import files and folders: see ``ingest_files``."""
-    return ingest_files(db, collect_files(paths), format=format, progress=progress, max_mb=max_mb)
-
-
-def ingest_files(
-    db: Database,
-    files: Sequence[SourceFile],
-    *,
-    format: str | None = None,
-    progress: Callable[[Path], None] | None = None,
-    max_mb: float = DEFAULT_INGEST_MAX_MB,
-) -> IngestReport:
     """Parse every file first, then write everything in one transaction (nothing on error)."""
-    sources = parse_all(files, format, progress, max_mb)
+    sources = parse_all(collect_files(paths), format, progress, max_mb)
     with db.session() as session:
         report = apply_sources(session, sources)
         if report.changed:
