@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install install-extras lock run check format test bench bench-load clean
+.PHONY: install install-extras lock run check format test bench bench-load bench-ingest clean
 
 install: $(VENV)/.installed
 
@@ -56,6 +56,10 @@ bench: install
 # Two workers on PostgreSQL under load, on loopback (a few minutes; 2 cores shared with the load generator).
 bench-load: install
 	$(BIN)/python bench/load.py
+
+# 5,000 new entries through `faqsante ingest` with real embeddings, then interrupted and resumed (several minutes).
+bench-ingest: install
+	$(BIN)/python bench/ingest_throughput.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

