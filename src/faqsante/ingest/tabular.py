@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from faqsante.errors import IngestError
 from faqsante.ingest.base import ParsedEntry, Parser, register
-from faqsante.store.export import unescape_formula
+from faqsante.ingest.csv_cells import unescape_formula
 from faqsante.text import column_key
 
 if TYPE_CHECKING:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
@@ -13,26 +12,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from faqsante.ingest.csv_cells import escape_formula
 from faqsante.store.db import Database
 from faqsante.store.models import Entry, EntryFacet, EntryQuestion, EntrySource
 from faqsante.store.questions import question_key
 
 EXPORT_FORMATS = ("jsonl", "json", "csv")
 CSV_COLUMNS = ["id", "question", "answer", "section", "sources", "status", "facets", "questions"]
-# A spreadsheet runs a cell starting with = + - @ tab or CR as a formula (=HYPERLINK(…) calls home): OWASP
-# "CSV injection" has such cells written with a leading '. So that the export still reads back exactly, a
-# cell already starting with quotes before such a character gets one more; the CSV reader takes one off.
-FORMULA_CELL = re.compile(r"'*[=+\-@\t\r]")
-
-
-def escape_formula(cell: str) -> str:
-    """# "=HYPERLINK(…)"  becomes  "'=HYPERLINK(…)";  "'=1"  becomes  "''=1";  "'Tis"  stays"""
-    return "'" + cell if FORMULA_CELL.match(cell) else cell
-
-
-def unescape_formula(cell: str) -> str:
-    """What ``escape_formula`` wrote, back: "'=HYPERLINK(…)"  becomes  "=HYPERLINK(…)"."""
-    return cell[1:] if cell.startswith("'") and FORMULA_CELL.match(cell[1:]) else cell
 
 
 def export_records(db: Database) -> Iterator[dict[str, Any]]:
