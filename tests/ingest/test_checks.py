@@ -12,6 +12,7 @@ from faqsante.errors import IngestError
 from faqsante.ingest import ingest_paths
 from faqsante.ingest.base import parse_file
 from faqsante.store import Database
+from faqsante.store.backup import backup, restore, table_digests
 from faqsante.store.models import Entry
 
 HOSTILE_FILES: dict[str, tuple[str, str, int | None]] = {
@@ -117,3 +118,27 @@ def test_a_file_above_the_size_limit_is_refused_before_being_read(db: Database, 
     with pytest.raises(IngestError, match="trop volumineux.*1 Mo.*FAQSANTE_INGEST_MAX_MB"):
         ingest_paths(db, [path], max_mb=1)
     assert count_entries(db) == 0
+
+
+@pytest.mark.postgres
+def test_what_sqlite_accepted_restores_into_postgresql(sqlite_url: str, pg_url: str, tmp_path: Path) -> None:
+    # Values at every limit, and characters PostgreSQL accepts (control characters, astral planes, U+FDFA).
+    record = {
+        "id": "a" * 32,
+        "question": "Q" * 500,
+        "answer": "\x01\x1f\u2028😀\ufdfa " * 2_000,
+        "section": "é" * 255,
+        "sources": ["s" * 255],
+        "facets": {"produit": ["v" * 120]},
+    }
+    path = tmp_path / "limites.jsonl"
+    path.write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
+    source, target = Database(sqlite_url), Database(pg_url)
+    ingest_paths(source, [path])
+
+    backup(source, tmp_path / "b.jsonl.gz", secret="clé")
+    restore(target, tmp_path / "b.jsonl.gz", secret="clé")
+
+    assert table_digests(target) == table_digests(source)
+    source.dispose()
+    target.dispose()

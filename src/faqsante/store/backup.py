@@ -420,7 +420,8 @@ def _insert_rows(
 
 def _occupied(connection: Connection, tables: Any) -> dict[str, int]:
     """Tables holding rows. Settings (``meta``: data version, a generated session key) do not count:
-    a database a server has already started on is still empty; the backup's settings replace them."""
+    a database a server has already started on is still empty. The backup's settings replace them, except the
+    installation's key, which a backup never carries."""
     counts = {
         table.name: connection.scalar(select(func.count()).select_from(table)) or 0
         for table in tables
