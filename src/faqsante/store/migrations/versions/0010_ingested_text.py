@@ -8,8 +8,8 @@ text is the field as the last import revision before the first editor's revision
 Source names need no change: they were file names, which is what a file directly in the ingested
 folder is still called (``000_579ae92fbe6641e0.txt``); only files in sub-folders get a longer name.
 
-Revision ID: 0008_ingested_text
-Revises: 0007_query_log_query
+Revision ID: 0010_ingested_text
+Revises: 0009_entry_drafts
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0008_ingested_text"
-down_revision = "0007_query_log_query"
+revision = "0010_ingested_text"
+down_revision = "0009_entry_drafts"
 branch_labels = None
 depends_on = None
 
