@@ -83,3 +83,17 @@ def test_an_empty_database_abstains_instead_of_failing(tmp_path, settings_for, e
     empty = Database(f"sqlite:///{tmp_path / 'empty.db'}")
     result = SearchEngine(empty, settings_for(empty, embedder)).ask("durée de session Pro Santé Connect")
     assert result.abstained and result.results == []
+
+
+@pytest.mark.parametrize("embedder", ["none", "fake"])
+def test_one_accepted_question_asked_again_finds_its_entry_first(fresh_seed_db, settings_for, embedder):
+    # A FAQ with a single accepted question: no ranking statistics to lean on, an editor's word to keep.
+    from faqsante.store.questions import add_question
+
+    with fresh_seed_db.session() as session:
+        entry_id = session.scalars(select(Entry.id).where(Entry.answer.contains("Medimail")).order_by(Entry.id)).first()
+    assert entry_id is not None
+    add_question(fresh_seed_db, entry_id, "Comment créer un compte Medimail ?", author="marie")
+    engine = SearchEngine(fresh_seed_db, settings_for(fresh_seed_db, embedder))
+    for asked in ("Comment créer un compte Medimail ?", "medimail : créer un COMPTE, comment ?"):
+        assert engine.ask(asked).results[0].id == entry_id, asked

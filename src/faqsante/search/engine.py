@@ -179,8 +179,9 @@ class SearchEngine:
         if not state.pipeline.documents:  # nothing published yet: an honest empty answer, not an error
             return Ranking([], np.zeros(0), np.zeros(0), 0.0, True)
         calibration = state.calibration
-        scores = state.pipeline.scores(state.pipeline.query(query))
-        fused = state.pipeline.fuse(scores, calibration.weights)
+        asked = state.pipeline.query(query)
+        scores = state.pipeline.scores(asked)
+        fused = state.pipeline.fuse(scores, calibration.weights, asked)
         answerable = calibration.answerable_probability(question_evidence(scores, fused))
         ranked = fused
         allowed = state.facets.mask(facets)

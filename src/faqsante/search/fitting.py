@@ -4,7 +4,8 @@ Positives are pseudo-questions drawn from the corpus's own entries (a few conten
 of an answer, shuffled: how people type in a search box), negatives a bank of off-topic French questions
 the package ships (``offtopic_fr.txt``: taxes, family benefits, driving licences, weather…). Questions an
 import labelled refine both: accepted alternate questions are positives (scored with themselves left out
-of the question index), questions imported as unanswerable are negatives.
+of the question index, and once more asked again word for word), questions imported as unanswerable are
+negatives.
 
 Runs when the corpus, its questions or the embedder change; the questions' vectors are cached by text,
 so after an edit only the edited entry's pseudo-question is encoded again.
@@ -82,9 +83,11 @@ def fit_calibration(
     rows = {doc.id: row for row, doc in enumerate(pipeline.documents)}
     positives = pseudo_questions(pipeline, settings.pseudo_questions)
     usable = sorted((pair for pair in labelled if pair[0] in rows), key=lambda pair: _stable("\0".join(pair)))
-    labelled_positives = [
-        Example(text, rows[entry_id], True) for entry_id, text in usable[: settings.labelled_questions]
-    ]
+    sample = usable[: settings.labelled_questions]
+    # each accepted question twice: in other words (left out of the index) and asked again word for word,
+    # which visitors do, so that a question matching an accepted one is known to be answerable
+    labelled_positives = [Example(text, rows[entry_id], True) for entry_id, text in sample]
+    labelled_positives += [Example(text, rows[entry_id]) for entry_id, text in sample]
     negatives = [Example(text, None) for text in off_topic_questions()]
     refused = sorted(unanswerable, key=_stable)[: settings.labelled_questions]
     negatives += [Example(text, None, True) for text in refused]

@@ -31,6 +31,13 @@ class QuestionRetriever:
         self.size = size
         self.lexical = lexical
         self.dense = dense
+        # each question's analysed terms, read back from its BM25 row: {"activ", "e-cps"} -> rows of its owners
+        rows = lexical.matrix.tocsr()
+        self._owners_of_terms: dict[frozenset[int], list[int]] = {}
+        for question in range(rows.shape[0]):
+            terms = frozenset(rows.indices[rows.indptr[question] : rows.indptr[question + 1]].tolist())
+            if terms:
+                self._owners_of_terms.setdefault(terms, []).append(int(owners[question]))
         if dense is None:
             self.features = ("question_bm25",)
 
@@ -43,6 +50,13 @@ class QuestionRetriever:
         if self.dense is not None and query.vector is not None:
             scores["question_cosine"] = self._best(self.dense.scores(query.vector), skipped)
         return scores
+
+    def asked_before(self, query: Query) -> list[int]:
+        """Documents owning a question with exactly the words of this one (accents, case, word order aside)."""
+        columns = [self.lexical.vocabulary.get(term) for term in query.terms]
+        if not columns or None in columns:
+            return []
+        return self._owners_of_terms.get(frozenset(column for column in columns if column is not None), [])
 
     def _best(self, per_question: np.ndarray, skipped: np.ndarray | None) -> np.ndarray:
         """The best question's score per document; NaN for documents without a (non-skipped) question."""
