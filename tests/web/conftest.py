@@ -17,6 +17,7 @@ from fastapi.testclient import TestClient
 
 from databases import copy_sqlite
 from faqsante.config import Settings
+from faqsante.facets import retag
 from faqsante.mail import Mailer
 from faqsante.store import Database
 from faqsante.web.app import create_app
@@ -32,6 +33,17 @@ def web_settings(db_url: str, index_dir: Path) -> Settings:
     # No rate limits: these tests are about pages and the API; test_security.py checks the limits.
     unlimited = {"rate_ask": "off", "rate_feedback": "off", "rate_questions": "off", "rate_signin": "off"}
     return Settings().model_copy(update={"db_url": db_url, "embedder": "none", "index_dir": index_dir, **unlimited})
+
+
+@pytest.fixture(scope="module")
+def tagged_url(seed_template: Path, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A module's own copy of the seed with its entries tagged under the five filters."""
+    folder = tmp_path_factory.mktemp("tagged")
+    url = copy_sqlite(seed_template, folder / "faqsante.db")
+    db = Database(url)
+    retag(db, web_settings(url, folder / "index"))
+    db.dispose()
+    return url
 
 
 @contextmanager

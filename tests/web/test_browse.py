@@ -9,28 +9,17 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from html import unescape
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
-from faqsante.facets import retag, tags_by_entry
-from faqsante.store import Database, legal
+from faqsante.facets import tags_by_entry
+from faqsante.store import legal
 from faqsante.web.app import create_app
 
-from .conftest import ECPS_QUESTION, copy_sqlite, web_settings
+from .conftest import ECPS_QUESTION, web_settings
 
 HTML = {"accept": "text/html"}
-
-
-@pytest.fixture(scope="module")
-def tagged_url(seed_template: Path, tmp_path_factory: pytest.TempPathFactory) -> str:
-    folder = tmp_path_factory.mktemp("browse")
-    url = copy_sqlite(seed_template, folder / "faqsante.db")
-    db = Database(url)
-    retag(db, web_settings(url, folder / "index"))
-    db.dispose()
-    return url
 
 
 @pytest.fixture(scope="module")

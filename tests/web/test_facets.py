@@ -7,29 +7,17 @@ The seed is tagged here (keyword rules, ``embedder="none"``) on a copy of the we
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
-from faqsante.facets import load_taxonomy, retag, tags_by_entry
-from faqsante.store import Database
+from faqsante.facets import load_taxonomy, tags_by_entry
 from faqsante.web.app import create_app
 
-from .conftest import copy_sqlite, web_settings
+from .conftest import web_settings
 from .test_browser import TIMEOUT_MS, LiveServer, browser  # noqa: F401  (browser is a fixture)
 
 IDENTITY_QUESTION = "qualifier l'identité du patient"
-
-
-@pytest.fixture(scope="module")
-def tagged_url(seed_template: Path, tmp_path_factory: pytest.TempPathFactory) -> str:
-    folder = tmp_path_factory.mktemp("facets-web")
-    url = copy_sqlite(seed_template, folder / "faqsante.db")
-    db = Database(url)
-    retag(db, web_settings(url, folder / "index"))
-    db.dispose()
-    return url
 
 
 @pytest.fixture(scope="module")
