@@ -53,10 +53,10 @@ class QuestionRetriever:
 
     def asked_before(self, query: Query) -> list[int]:
         """Documents owning a question with exactly the words of this one (accents, case, word order aside)."""
-        columns = [self.lexical.vocabulary.get(term) for term in query.terms]
-        if not columns or None in columns:
+        columns = {self.lexical.vocabulary.get(term, -1) for term in query.terms}
+        if -1 in columns:  # a word no accepted question has
             return []
-        return self._owners_of_terms.get(frozenset(column for column in columns if column is not None), [])
+        return self._owners_of_terms.get(frozenset(columns), [])  # no words at all: never a key
 
     def _best(self, per_question: np.ndarray, skipped: np.ndarray | None) -> np.ndarray:
         """The best question's score per document; NaN for documents without a (non-skipped) question."""
