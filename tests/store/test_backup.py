@@ -6,7 +6,7 @@ import gzip
 import hashlib
 import json
 from collections.abc import Callable
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import numpy as np
@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
+from faqsante.accounts import Account, open_session, session_account
 from faqsante.cli import app
 from faqsante.errors import BackupError
 from faqsante.ingest import ingest_paths
@@ -274,6 +275,72 @@ def test_a_backup_from_elsewhere_needs_trust(db: Database, sample_dir: Path, tmp
     with fresh.session() as session:
         assert session.get(Meta, "secret_key") is None  # the key never travels in a backup
     restore(db, file, force=True)  # back into its own database: its key verifies it
+
+
+def sign_in(db: Database, username: str) -> str:
+    """A live session for a new admin account: the token its browser's cookie holds."""
+    with db.session() as session:
+        user = User(username=username, password_hash="$argon2id$v=19$m=65536,t=3,p=4$abc", role="admin")
+        session.add(user)
+        session.flush()
+        account = Account(user.id, user.username, user.role, True)
+    return open_session(db, account, user_agent="Firefox", address="192.0.2.1")
+
+
+def test_sessions_are_credentials_not_content_a_restore_revives_none(db: Database, sample_dir: Path, tmp_path: Path) -> None:
+    populate(db, sample_dir)
+    token = sign_in(db, "admin")
+    assert session_account(db, token) is not None  # valid when the backup is taken
+    file = tmp_path / "b.jsonl.gz"
+
+    header = backup(db, file, secret=KEY)
+
+    assert "editor_sessions" not in header.tables
+    assert '"table":"editor_sessions"' not in gzip.decompress(file.read_bytes()).decode("utf-8")
+    elsewhere = Database(f"sqlite:///{tmp_path / 'elsewhere.db'}")
+    restore(elsewhere, file, secret=KEY)
+    assert session_account(elsewhere, token) is None
+    assert count(elsewhere, EditorSession) == 0 and count(elsewhere, User) == 2  # the accounts themselves are content
+    restore(db, file, secret=KEY, force=True)  # back over the database the session was opened on
+    assert session_account(db, token) is None
+    assert verify(db, file) == {}
+
+
+def test_an_older_backup_holding_sessions_restores_without_them(db: Database, sample_dir: Path, tmp_path: Path) -> None:
+    populate(db, sample_dir)
+    token = sign_in(db, "admin")
+    file = tmp_path / "b.jsonl.gz"
+    backup(db, file, secret=KEY)
+    with db.session() as session:
+        rows = [
+            {column.name: value for column, value in zip(EditorSession.__table__.columns, row, strict=True)}
+            for row in session.execute(select(*EditorSession.__table__.columns).order_by(EditorSession.id))
+        ]
+
+    def add_sessions(lines: list[str]) -> None:  # what backups written before sessions were left out held
+        encoded = [
+            {k: v.astimezone(UTC).isoformat(timespec="microseconds") if isinstance(v, datetime) else v
+             for k, v in row.items()}
+            for row in rows
+        ]
+        at = max(i for i, line in enumerate(lines) if '"table":"users"' in line) + 1
+        lines[at:at] = ['{"table":"editor_sessions","row":' + canonical_json(row) + "}\n" for row in encoded]
+        header = json.loads(lines[0])
+        digest = hashlib.sha256("".join(canonical_json(row) + "\n" for row in encoded).encode()).hexdigest()
+        header["tables"]["editor_sessions"] = {"count": len(encoded), "sha256": digest}
+        lines[0] = json.dumps(header) + "\n"
+
+    older = tampered_copy(file, tmp_path / "older.jsonl.gz", add_sessions)
+    assert read_header(older).tables["editor_sessions"].count == len(rows) >= 1
+    elsewhere = Database(f"sqlite:///{tmp_path / 'elsewhere.db'}")
+
+    restore(elsewhere, older, trust=True)  # re-signing is not the point: the file is as an older version wrote it
+
+    assert session_account(elsewhere, token) is None
+    assert count(elsewhere, EditorSession) == 0
+    assert verify(elsewhere, older) == {}
+    restore(db, older, trust=True, force=True)
+    assert session_account(db, token) is None
 
 
 @pytest.mark.parametrize(

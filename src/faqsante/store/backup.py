@@ -19,6 +19,10 @@ a backup — a backup that carried its own key would vouch for itself — so:
   verifies the signature;
 - restoring elsewhere (a new database without FAQSANTE_SECRET_KEY, another installation) cannot verify it:
   the restore refuses unless told the file is trusted (``--trust``); the target keeps its own key.
+
+Editors' sessions (``editor_sessions``) are credentials, not content: a backup leaves them out, and a
+restore ends every session of the target, so that no cookie outlives the data it was issued for. The
+sessions an older backup holds are checked against its checksums, then dropped.
 """
 
 from __future__ import annotations
@@ -55,6 +59,7 @@ FORMAT_VERSION = 1
 BATCH_ROWS = 500
 DATA_VERSION_KEY = "data_version"
 OPTIONAL_TABLES = ("embeddings",)  # derived from entries: recomputed if left out of a backup
+CREDENTIAL_TABLES = ("editor_sessions",)  # never backed up; cleared by a restore, never restored
 # A row is a few kilobytes (an answer is at most 20,000 characters, a vector 2 KB): a longer line is not
 # ours, and reading it whole would let a crafted file exhaust memory.
 MAX_LINE_CHARS = 8_000_000
@@ -134,8 +139,12 @@ def _check_signature(path: Path, header: BackupHeader, keys: list[str]) -> None:
 
 
 def backed_up_tables(*, embeddings: bool = True) -> list[Table]:
-    """Every table of the schema, parents before children (the order rows must be inserted in)."""
-    return [t for t in Base.metadata.sorted_tables if embeddings or t.name not in OPTIONAL_TABLES]
+    """Every table of content, parents before children (the order rows must be inserted in)."""
+    return [
+        t
+        for t in Base.metadata.sorted_tables
+        if t.name not in CREDENTIAL_TABLES and (embeddings or t.name not in OPTIONAL_TABLES)
+    ]
 
 
 # --- canonical rows ---------------------------------------------------------------------------------
@@ -329,7 +338,7 @@ def verify(db: Database, path: Path) -> dict[str, tuple[TableDigest, TableDigest
     return {
         name: (expected, current[name])
         for name, expected in header.tables.items()
-        if current.get(name) != expected
+        if name not in CREDENTIAL_TABLES and current.get(name) != expected
     }
 
 
@@ -341,18 +350,20 @@ def restore(db: Database, path: Path, *, force: bool = False, secret: str = "", 
 
     The signature is checked first, with ``secret`` (FAQSANTE_SECRET_KEY) or else the key the target
     database keeps; ``trust`` accepts a backup no such key signed. The target must be empty unless
-    ``force``, which clears it in the same transaction (its key stays). The data version ends above both
+    ``force``, which clears it in the same transaction (its key stays, its sessions end). Sessions an older
+    backup holds are not restored: the header returned lists the tables restored. The data version ends above both
     the backup's and the target's, so every running worker reloads. Whatever the file holds, a failure
     is a ``BackupError`` and changes nothing.
     """
     path = Path(path)
     tables = {t.name: t for t in backed_up_tables()}
+    credentials = {t.name: t for t in Base.metadata.sorted_tables if t.name in CREDENTIAL_TABLES}
     with _open_backup(path) as lines, db.engine.begin() as connection:
         header = _parse_header(path, next(lines, ""))
         stored_key = connection.scalar(select(Meta.value).where(Meta.key == SECRET_KEY_ROW))
         if not trust:
             _check_signature(path, header, [secret] if secret else [stored_key] if stored_key else [])
-        unknown = sorted(set(header.tables) - set(tables))
+        unknown = sorted(set(header.tables) - set(tables) - set(credentials))
         revision = _schema_revision(connection)
         if header.schema_revision != revision or unknown:
             raise BackupError(
@@ -364,48 +375,50 @@ def restore(db: Database, path: Path, *, force: bool = False, secret: str = "", 
         if occupied and not force:
             summary = ", ".join(f"{name} ({n})" for name, n in sorted(occupied.items()))
             raise BackupError(f"la base n'est pas vide : {summary} ; utilisez --force pour la remplacer")
-        for table in reversed(list(tables.values())):
+        for table in reversed(Base.metadata.sorted_tables):  # content and sessions alike
             statement = table.delete()
             if table.name == Meta.__tablename__:
                 statement = statement.where(Meta.key != SECRET_KEY_ROW)
             connection.execute(statement)
 
         try:
-            read, written = _insert_rows(path, connection, tables, lines)
+            read, written = _insert_rows(path, connection, tables, credentials, lines)
         except SQLAlchemyError as error:
             reason = str(getattr(error, "orig", None) or error).splitlines()[0]
             raise BackupError(f"{path} : une ligne ne peut pas être écrite dans la base ({reason})") from None
 
-        included = [tables[name] for name in header.tables]
-        if read.digests(included) != header.tables:
+        if read.digests([(tables | credentials)[name] for name in header.tables]) != header.tables:
             raise BackupError(f"{path} est corrompue : son contenu ne correspond pas aux sommes de contrôle")
+        included = [tables[name] for name in header.tables if name in tables]
         _reset_sequences(connection, tables.values())
         _set_data_version(connection, max(target_version, _data_version(connection)) + 1)
         restored, expected = _digests_in(connection, included), written.digests(included)
         if restored != expected:
             differing = ", ".join(sorted(n for n in restored if restored[n] != expected[n]))
             raise BackupError(f"restauration annulée : tables différentes après écriture ({differing})")
-    return header
+    return replace(header, tables={name: digest for name, digest in header.tables.items() if name in tables})
 
 
 def _insert_rows(
-    path: Path, connection: Connection, tables: dict[str, Table], lines: Iterator[str]
+    path: Path, connection: Connection, tables: dict[str, Table], credentials: dict[str, Table], lines: Iterator[str]
 ) -> tuple[_Digester, _Digester]:
-    """Insert the rows of the backup's body, in batches; digests of the rows read and of those written."""
+    """Insert the rows of the backup's body, in batches; digests of the rows read and of those written.
+    Rows of ``credentials`` tables (an older backup's sessions) are read and checked, not written."""
     digester, written = _Digester(), _Digester()
+    readable = tables | credentials
     batch: list[dict[str, Any]] = []
     batch_table: Table | None = None
     for number, line in enumerate(lines, start=2):
         try:
             record = json.loads(line)
-            table = tables[record["table"]]
+            table = readable[record["table"]]
             row = record["row"]
             values = {column.name: _decode(row.get(column.name), column.type) for column in table.columns}
             digester.add(table, row, canonical_json(row))
         except (ValueError, RecursionError, KeyError, TypeError, AttributeError, binascii.Error) as error:
             raise BackupError(f"{path}, ligne {number} : ligne de sauvegarde invalide") from error
-        if _installation_row(table, row):
-            continue  # a backup made before keys were left out: the target keeps its own
+        if _installation_row(table, row) or table.name in credentials:
+            continue  # a backup made before keys or sessions were left out: the target keeps its own key
         written.add(table, row, canonical_json(row))
         # Rows come parents first; flushing on every change of table keeps foreign keys satisfied.
         if batch_table is not None and (table is not batch_table or len(batch) >= BATCH_ROWS):
