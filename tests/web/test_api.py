@@ -16,7 +16,7 @@ from faqsante.store import Database
 from faqsante.store.models import Entry, Feedback, QueryLog, SubmittedQuestion
 from faqsante.web.app import create_app
 
-from .conftest import ECPS_QUESTION, SAMPLE_DIR, web_settings
+from .conftest import ECPS_QUESTION, SAMPLE_DIR, mail_on, web_settings
 
 
 def assert_error(response, status: int, code: str) -> str:
@@ -176,14 +176,35 @@ def test_votes_on_unknown_entries_and_broken_json(client: TestClient, app_db: Da
     assert "JSON invalide" in assert_error(broken, 422, "validation_error")
 
 
-def test_submitted_questions_are_queued(client: TestClient, app_db: Database) -> None:
-    response = client.post("/api/questions", json={"question": "Comment renouveler ma carte CPS ?", "email": "a.b@exemple.fr"})
+def submitted(db: Database, question_id: int) -> tuple[str, str | None]:
+    with db.session() as session:
+        row = session.get(SubmittedQuestion, question_id)
+        return row.question, row.email
+
+
+def test_submitted_questions_are_queued_with_the_address_to_reply_to(client: TestClient, app_db: Database) -> None:
+    with mail_on(client.app):
+        response = client.post("/api/questions", json={"question": "Comment renouveler ma carte CPS ?", "email": "a.b@exemple.fr"})
     assert response.status_code == 201
     created = response.json()
-    assert created["status"] == "open"
-    with app_db.session() as session:
-        row = session.get(SubmittedQuestion, created["id"])
-    assert (row.question, row.email) == ("Comment renouveler ma carte CPS ?", "a.b@exemple.fr")
+    assert created["status"] == "open" and created["reply_by_mail"] is True
+    assert "Vous recevrez un e-mail" in created["message"]
+    assert submitted(app_db, created["id"]) == ("Comment renouveler ma carte CPS ?", "a.b@exemple.fr")
+
+
+def test_without_mail_configured_the_address_is_not_kept_and_the_visitor_is_told(
+    client: TestClient, app_db: Database
+) -> None:
+    response = client.post("/api/questions", json={"question": "Et ma carte CPS expirée ?", "email": "a.b@exemple.fr"})
+    assert response.status_code == 201
+    created = response.json()
+    assert created["reply_by_mail"] is False
+    assert "Aucune réponse ne vous sera envoyée par e-mail" in created["message"]
+    assert "adresse n'a pas été conservée" in created["message"]
+    assert submitted(app_db, created["id"]) == ("Et ma carte CPS expirée ?", None)
+    anonymous = client.post("/api/questions", json={"question": "Et sans adresse ?"}).json()
+    assert anonymous["reply_by_mail"] is False and "adresse" not in anonymous["message"]
+    assert "Aucune réponse ne vous sera envoyée par e-mail" in anonymous["message"]
 
 
 @pytest.mark.parametrize(

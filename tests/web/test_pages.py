@@ -144,6 +144,7 @@ def test_submitting_an_unanswered_question(client: TestClient, app_db: Database)
     with mail_on(client.app):
         form = client.get("/question", params={"q": "carte CPS perdue"}, headers=HTML).text
         assert ">carte CPS perdue</textarea>" in form and '<label for="email">' in form
+        assert "Aucune réponse ne vous sera envoyée" not in form
         sent = client.post(
             "/question", data={"question": "Ma carte CPS est perdue, que faire ?", "email": ""}, follow_redirects=False
         )
@@ -155,6 +156,7 @@ def test_submitting_an_unanswered_question(client: TestClient, app_db: Database)
 def test_without_mail_configured_no_mail_is_promised_nor_address_kept(client: TestClient, app_db: Database) -> None:
     form = client.get("/question", params={"q": "carte CPS perdue"}, headers=HTML).text
     assert ">carte CPS perdue</textarea>" in form and 'name="email"' not in form
+    assert "Aucune réponse ne vous sera envoyée par e-mail" in form
     client.post("/question", data={"question": "Ma carte CPS a expiré.", "email": "moi@exemple.fr"})
     thanks = client.get("/question/merci", headers=HTML).text
     assert "votre question a été transmise" in thanks and "prévenu" not in thanks and "e-mail" not in thanks

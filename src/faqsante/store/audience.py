@@ -175,16 +175,22 @@ def submit_question(db: Database, question: str, email: str | None = None) -> Su
     if not text:
         raise InvalidInput("La question est vide : écrivez la question à laquelle la FAQ n'a pas répondu.", "question")
     short_enough_question(text)
-    address = _printable(email).strip() or None
-    if address is not None and (len(address) > MAX_EMAIL_LENGTH or not _EMAIL.fullmatch(address)):
-        raise InvalidInput(
-            f"L'adresse e-mail « {address[:80]} » n'est pas valide (exemple : prenom.nom@exemple.fr).", "email"
-        )
+    address = checked_email(email)
     with db.session() as session:
         row = SubmittedQuestion(question=text, email=address, status="open", created_at=utcnow())
         session.add(row)
         session.flush()
         return SubmittedQuestionRecord(row.id, row.question, row.email, row.status, row.created_at)
+
+
+def checked_email(email: str | None) -> str | None:
+    """A visitor's address, trimmed; None if blank; ``InvalidInput`` (field ``email``) if it is not one."""
+    address = _printable(email).strip() or None
+    if address is not None and (len(address) > MAX_EMAIL_LENGTH or not _EMAIL.fullmatch(address)):
+        raise InvalidInput(
+            f"L'adresse e-mail « {address[:80]} » n'est pas valide (exemple : prenom.nom@exemple.fr).", "email"
+        )
+    return address
 
 
 def _rowcount(result: Result[Any]) -> int:

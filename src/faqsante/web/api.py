@@ -14,6 +14,7 @@ from faqsante.store import audience, catalog
 from faqsante.web.answers import ask_logged, entry_detail
 from faqsante.web.deps import DbDep, EngineDep, TopicsDep, VisitorDep
 from faqsante.web.facets import FiltersDep, search_filters
+from faqsante.web.mail import MailerDep
 from faqsante.web.params import PageNumber
 from faqsante.web.schemas import (
     ERROR_RESPONSES,
@@ -93,6 +94,22 @@ def feedback(db: DbDep, visitor: VisitorDep, entry_id: str, body: FeedbackIn) ->
     tags=["questions"],
     summary="Envoyer une question restée sans réponse",
 )
-def submit_question(db: DbDep, body: QuestionIn) -> dict[str, Any]:
-    """La question est transmise aux rédacteurs de la FAQ."""
-    return audience.submit_question(db, body.question, body.email).to_dict()
+def submit_question(db: DbDep, mailer: MailerDep, body: QuestionIn) -> dict[str, Any]:
+    """La question est transmise aux rédacteurs de la FAQ. L'adresse e-mail n'est conservée que si le service
+    envoie des courriels (`reply_by_mail`) : sinon aucune réponse ne pourrait y être envoyée."""
+    mail, email = mailer is not None, audience.checked_email(body.email)  # a bad address is an error either way
+    record = audience.submit_question(db, body.question, email if mail else None)
+    return {**record.to_dict(), "reply_by_mail": record.email is not None, "message": _question_message(mail, email)}
+
+
+def _question_message(mail: bool, email: str | None) -> str:
+    """What becomes of a submitted question, for the visitor."""
+    sent = "Votre question a été transmise à l'équipe qui rédige la FAQ."
+    if mail and email:
+        return f"{sent} Vous recevrez un e-mail avec le lien vers la réponse dès qu'elle sera publiée."
+    if mail:
+        return f"{sent} Elle s'en servira pour compléter les réponses."
+    unsent = "Aucune réponse ne vous sera envoyée par e-mail : ce service n'envoie pas de courriels"
+    if email:
+        return f"{sent} {unsent}, et votre adresse n'a pas été conservée. Revenez consulter la FAQ."
+    return f"{sent} {unsent}. Revenez consulter la FAQ."

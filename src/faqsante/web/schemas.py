@@ -105,13 +105,19 @@ class QuestionIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     question: Text = Field(description="La question restée sans réponse (500 caractères au plus).")
-    email: Text | None = Field(default=None, description="Pour être prévenu de la réponse (facultatif).")
+    email: Text | None = Field(
+        default=None,
+        description="Pour être prévenu de la réponse (facultatif). Sans envoi de courriels configuré, "
+        "l'adresse n'est ni vérifiée ni conservée.",
+    )
 
 
 class QuestionOut(BaseModel):
     id: int
     question: str
     status: str
+    reply_by_mail: bool = Field(description="Un e-mail sera envoyé à l'adresse donnée dès que la réponse sera publiée.")
+    message: str = Field(description="Ce qu'il advient de la question, en français, à montrer au visiteur.")
 
 
 class ErrorDetail(BaseModel):
