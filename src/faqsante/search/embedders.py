@@ -15,6 +15,7 @@ import threading
 import unicodedata
 from collections.abc import Callable
 from importlib.metadata import version
+from pathlib import Path
 
 import numpy as np
 
@@ -23,10 +24,11 @@ from faqsante.search.encoder_text import NormalisedForModel, encodable
 
 
 class Embedder:
-    """Turns texts into L2-normalised float32 vectors; ``key`` names the vectors stored in the database.
+    """Turns texts into L2-normalised float32 vectors; ``key`` names the model.
 
-    ``identity`` adds the library version: derived files (index files, calibration) are keyed by it, so
-    an upgraded library never reads vectors or thresholds another version produced.
+    ``identity`` adds what else decides the vectors (the library version, a model folder's content): stored
+    vectors (the ``embeddings`` table, the vector cache) and derived files (index files, calibration) are
+    keyed by it, so an upgraded library or a replaced model never reads vectors or thresholds of another.
     """
 
     key: str
@@ -100,8 +102,12 @@ class SentenceTransformersEmbedder(Embedder):
                 "le moteur sentence-transformers n'est pas installé : "
                 "pip install 'faqsante[sentence-transformers]'"
             ) from exc
-        self._model = SentenceTransformer(_resolve_packaged_model(model), device="cpu")
+        location = _resolve_packaged_model(model)
+        self._model = SentenceTransformer(location, device="cpu")
         self.key = f"sentence-transformers:{model}"
+        # A model from a folder (a path, or a packaged model) is named by its content too: the same path
+        # or package name may hold other weights tomorrow.
+        self._folder = folder_digest(Path(location)) if Path(location).is_dir() else ""
         # sentence-transformers 6 renamed the method; older releases only have the long name
         dimension = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
         size = dimension()
@@ -112,7 +118,8 @@ class SentenceTransformersEmbedder(Embedder):
 
     @property
     def identity(self) -> str:
-        return f"{self.key}@sentence-transformers-{version('sentence-transformers')}"
+        library = f"{self.key}@sentence-transformers-{version('sentence-transformers')}"
+        return f"{library}+{self._folder}" if self._folder else library
 
     def queries(self, texts: list[str]) -> np.ndarray:
         return self._encode(texts)
@@ -168,6 +175,26 @@ def _hashed_features(text: str) -> list[tuple[int, float]]:
 
 def _hash32(feature: str) -> int:
     return int.from_bytes(hashlib.blake2b(feature.encode("utf-8"), digest_size=4).digest(), "little")
+
+
+def folder_digest(folder: Path) -> str:
+    """A digest of every file's relative path and content under ``folder`` (hidden ones aside: caches, locks).
+
+    Read once when the model is loaded, right after the library read the same files (a 90 MB model: ~0.2 s).
+    """
+    hasher = hashlib.sha256()
+    files = sorted(
+        path
+        for path in folder.rglob("*")
+        if path.is_file() and not any(part.startswith(".") for part in path.relative_to(folder).parts)
+    )
+    for path in files:
+        hasher.update(path.relative_to(folder).as_posix().encode("utf-8") + b"\0")
+        with path.open("rb") as file:
+            while chunk := file.read(1 << 20):
+                hasher.update(chunk)
+        hasher.update(b"\0")
+    return hasher.hexdigest()[:16]
 
 
 def _resolve_packaged_model(model: str) -> str:

