@@ -249,3 +249,36 @@ def test_the_portal_works_without_javascript(browser, live_server: LiveServer) -
     with live_server.db.session() as session:
         comments = session.scalars(select(Feedback.comment).where(Feedback.entry_id == entry_id)).all()
     assert "Sans JavaScript aussi." in comments
+
+
+PHONE = {"width": 375, "height": 740}  # the narrowest phone width the portal is laid out for
+
+
+def overflow(page) -> int:  # type: ignore[no-untyped-def]
+    """How many pixels the page is wider than the window (0: no horizontal scrolling)."""
+    return page.evaluate("() => Math.max(0, document.documentElement.scrollWidth - window.innerWidth)")
+
+
+def test_nothing_scrolls_sideways_on_a_phone(page, live_server: LiveServer) -> None:
+    entry_id = sorted(twelve_digit_entries(live_server.db))[0]
+    page.set_viewport_size(PHONE)
+    for path in ["/", f"/?q={ECPS_QUESTION}", "/reponses", f"/reponses/{entry_id}?q={ECPS_QUESTION}", "/question"]:
+        page.goto(path)
+        assert overflow(page) == 0, path
+
+
+@pytest.mark.parametrize("width", [PHONE["width"], 1280])
+def test_the_yes_and_no_buttons_follow_their_question_without_a_gap(page, live_server: LiveServer, width: int) -> None:
+    from playwright.sync_api import expect
+
+    page.set_viewport_size({"width": width, "height": 800})
+    page.goto(f"/reponses/{sorted(twelve_digit_entries(live_server.db))[0]}")
+    layout = page.evaluate(
+        """() => { const title = document.querySelector('#avis-titre');
+                   return {gap: document.querySelector('.avis-vote button').getBoundingClientRect().top
+                                - title.getBoundingClientRect().bottom,
+                           margin: parseFloat(getComputedStyle(title).marginBottom)}; }"""
+    )
+    assert layout["gap"] <= layout["margin"] + 1, layout  # the heading's own margin, no empty line under it
+    page.get_by_role("button", name="Oui").click()
+    expect(page.get_by_role("status").filter(has_text="Merci pour votre avis.")).to_be_visible()  # it still speaks
