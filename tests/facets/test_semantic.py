@@ -82,3 +82,18 @@ def test_retag_reuses_the_vectors_search_stores(
     assert stored == 334
     assert embedders[0].embedded > 334  # entries, then descriptions
     assert embedders[1].embedded == 0  # everything came from the embeddings table and the cache file
+
+
+def test_search_reuses_the_vectors_tagging_stored(
+    fresh_db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from faqsante.search import SearchEngine
+
+    monkeypatch.setitem(BACKENDS, "word-hash", WordHashEmbedder)
+    settings = Settings().model_copy(update={"db_url": fresh_db.url, "embedder": "word-hash"})
+    retag(fresh_db, settings.model_copy(update={"index_dir": tmp_path / "tagging"}))
+
+    engine = SearchEngine(fresh_db, settings.model_copy(update={"index_dir": tmp_path / "search"}))  # no shared file
+    engine.refresh()
+
+    assert engine.last_embedded == 0  # every passage vector came from the embeddings table

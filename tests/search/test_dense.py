@@ -172,3 +172,30 @@ def test_identities_longer_than_the_column_are_stored_apart(db: Database, tmp_pa
         models = set(session.scalars(select(Embedding.model)))
     assert len(models) == 2 and all(len(model) <= EMBEDDING_MODEL_LENGTH for model in models)
     assert all(model.startswith("fake:hash-trigrams-v1@sentence-transformers:/srv/modeles/") for model in models)
+
+
+def test_entries_sharing_a_text_are_embedded_once(db: Database) -> None:
+    with db.session() as session:
+        session.add_all(Entry(id=f"d{number}", answer="Même réponse.", content_hash=str(number)) for number in range(2))
+    documents = [Document(id=f"d{number}", question=None, answer="Même réponse.", section=None) for number in range(2)]
+
+    matrix, computed = sync_embeddings(db, documents, FakeEmbedder())
+
+    assert computed == 1 and set(stored(db)) == {"d0", "d1"}
+    assert np.array_equal(matrix[0], matrix[1])
+
+
+def test_in_a_session_the_vectors_are_kept_or_dropped_with_the_change(db: Database) -> None:
+    # Tagging embeds inside the transaction of a content change: a failed change leaves no vector behind.
+    documents = entries(db)
+    with pytest.raises(RuntimeError):
+        with db.session() as session:
+            sync_embeddings(session, documents, FakeEmbedder())
+            raise RuntimeError("the content change fails")
+    assert stored(db) == {}
+
+    with db.session() as session:
+        _, computed = sync_embeddings(session, documents, FakeEmbedder())
+    _, again = sync_embeddings(db, documents, FakeEmbedder())
+
+    assert computed == 3 and again == 0 and set(stored(db)) == {"e0", "e1", "e2"}

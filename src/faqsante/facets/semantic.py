@@ -1,9 +1,8 @@
 """Similarity of each entry to each value description, from the passage vectors search already stores.
 
-Entry vectors come from the ``embeddings`` table and the machine-wide vector cache in the index directory,
-as search gets them, but read and written through the caller's session: tagging runs inside the transaction
-of a content change (which sees the new text, and which a write on another connection would wait for), and
-what it computes is what search then reuses.
+Entry vectors are search's own (``search.dense.sync_embeddings``), read and written through the caller's
+session: tagging runs inside the transaction of a content change (which sees the new text, and which a
+write on another connection would wait for), and what it computes is what search then reuses.
 Description vectors (about 60 short texts) are cached in the index directory too, keyed by the model and
 the text, so an edited description is re-embedded and nothing else is.
 
@@ -20,15 +19,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from faqsante.facets.taxonomy import FALLBACK_VALUE, Taxonomy
 from faqsante.search.corpus import Document
-from faqsante.search.dense import BATCH, passage_text, text_hash
+from faqsante.search.dense import sync_embeddings
 from faqsante.search.embedders import Embedder
-from faqsante.search.vector_cache import VectorCache
-from faqsante.store.models import Embedding, embedding_model
+from faqsante.store.models import embedding_model
 
 
 class SemanticScores:
@@ -72,50 +69,11 @@ def semantic_scores(
             texts.append(value.description)
     if not texts:
         return None
-    entries = passage_vectors(session, documents, embedder, cache_dir, progress)
+    entries, _ = sync_embeddings(session, documents, embedder, progress, cache_dir=cache_dir)
     similarity = entries @ description_vectors(embedder, texts, cache_dir).T
     std = similarity.std(axis=0)
     z = (similarity - similarity.mean(axis=0)) / np.where(std > 0, std, 1.0)
     return SemanticScores(z.astype(np.float32), columns, facet_columns)
-
-
-def passage_vectors(
-    session: Session,
-    documents: list[Document],
-    embedder: Embedder,
-    cache_dir: Path,
-    progress: Callable[[int, int], None] | None = None,
-) -> np.ndarray:
-    """The (documents × dim) matrix: stored vectors whose text is unchanged, then the vector cache, then
-    the model; new vectors are stored in ``session`` (committed with the change) and in the cache."""
-    wanted = {doc.id: text_hash(passage_text(doc)) for doc in documents}
-    vectors: dict[str, np.ndarray] = {}  # text hash -> vector
-    for entry_id, hash_, dim, blob in session.execute(
-        select(Embedding.entry_id, Embedding.text_hash, Embedding.dim, Embedding.vector).where(
-            Embedding.model == embedding_model(embedder.identity)
-        )
-    ):
-        if wanted.get(entry_id) == hash_ and dim == embedder.dim:
-            vectors[hash_] = np.frombuffer(blob, dtype=np.float32)
-    stored = {entry_id for entry_id, hash_ in wanted.items() if hash_ in vectors}
-    cache = VectorCache(cache_dir)
-    vectors.update(cache.get(embedder.identity, (h for h in wanted.values() if h not in vectors), embedder.dim))
-    todo = list({wanted[doc.id]: doc for doc in documents if wanted[doc.id] not in vectors}.values())  # one per text
-    if progress:
-        progress(0, len(todo))
-    for start in range(0, len(todo), BATCH):
-        batch = todo[start : start + BATCH]
-        vectors_of_batch = embedder.passages([passage_text(doc) for doc in batch])
-        computed = [(wanted[doc.id], vector) for doc, vector in zip(batch, vectors_of_batch, strict=True)]
-        vectors.update(computed)
-        cache.put(embedder.identity, computed)
-        if progress:
-            progress(min(start + BATCH, len(todo)), len(todo))
-    for entry_id, hash_ in wanted.items():
-        if entry_id not in stored:
-            blob = np.ascontiguousarray(vectors[hash_], dtype=np.float32).tobytes()
-            session.merge(Embedding(entry_id=entry_id, model=embedding_model(embedder.identity), text_hash=hash_, dim=embedder.dim, vector=blob))
-    return np.stack([vectors[wanted[doc.id]] for doc in documents]).astype(np.float32)
 
 
 def description_vectors(embedder: Embedder, texts: list[str], cache_dir: Path) -> np.ndarray:
