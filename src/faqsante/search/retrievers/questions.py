@@ -31,13 +31,12 @@ class QuestionRetriever:
         self.size = size
         self.lexical = lexical
         self.dense = dense
-        # each question's analysed terms, read back from its BM25 row: {"activ", "e-cps"} -> rows of its owners
-        rows = lexical.matrix.tocsr()
-        self._owners_of_terms: dict[frozenset[int], list[int]] = {}
-        for question in range(rows.shape[0]):
-            terms = frozenset(rows.indices[rows.indptr[question] : rows.indptr[question + 1]].tolist())
-            if terms:
-                self._owners_of_terms.setdefault(terms, []).append(int(owners[question]))
+        # questions grouped by owner, so an entry's best question is one np.maximum.reduceat over its run
+        self._by_owner = np.argsort(owners, kind="stable")
+        grouped = owners[self._by_owner]
+        self._starts = np.flatnonzero(np.r_[True, grouped[1:] != grouped[:-1]]) if grouped.size else grouped
+        self._owned = grouped[self._starts]  # the documents that have questions
+        self._term_counts = np.bincount(lexical.matrix.indices, minlength=len(owners))  # distinct terms per question
         if dense is None:
             self.features = ("question_bm25",)
 
@@ -52,19 +51,25 @@ class QuestionRetriever:
         return scores
 
     def asked_before(self, query: Query) -> list[int]:
-        """Documents owning a question with exactly the words of this one (accents, case, word order aside)."""
+        """Documents owning a question with exactly the words of this one (accents, case, word order aside):
+        the questions holding every term of the query (its BM25 columns) and no other."""
         columns = {self.lexical.vocabulary.get(term, -1) for term in query.terms}
-        if -1 in columns:  # a word no accepted question has
+        if -1 in columns or not columns:  # a word no accepted question has; no words at all is never a match
             return []
-        return self._owners_of_terms.get(frozenset(columns), [])  # no words at all: never a key
+        matrix = self.lexical.matrix
+        holding = [matrix.indices[matrix.indptr[column] : matrix.indptr[column + 1]] for column in columns]
+        holding.sort(key=len)
+        rows = holding[0][self._term_counts[holding[0]] == len(columns)]
+        for others in holding[1:]:
+            rows = rows[np.isin(rows, others)]
+        return [int(owner) for owner in self.owners[np.sort(rows)]]
 
     def _best(self, per_question: np.ndarray, skipped: np.ndarray | None) -> np.ndarray:
         """The best question's score per document; NaN for documents without a (non-skipped) question."""
-        values = per_question.astype(np.float64)
-        if skipped is not None:
-            values = np.where(skipped, -np.inf, values)
-        best = np.full(self.size, -np.inf)
-        np.maximum.at(best, self.owners, values)
+        values = per_question if skipped is None else np.where(skipped, -np.inf, per_question)
+        best = np.full(self.size, np.nan)
+        if values.size:
+            best[self._owned] = np.maximum.reduceat(values[self._by_owner], self._starts)
         return np.where(np.isfinite(best), best, np.nan)
 
 
