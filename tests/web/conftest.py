@@ -75,6 +75,21 @@ def app_client(seeded_url: str, tmp_path_factory: pytest.TempPathFactory) -> Ite
         yield client
 
 
+@pytest.fixture(scope="session")
+def seed_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Index files for apps on copies of the seed: named by what they were built from, so copies share them."""
+    return tmp_path_factory.mktemp("seed-index")
+
+
+@pytest.fixture
+def own_client(seed_template: Path, seed_index: Path, tmp_path: Path) -> Iterator[TestClient]:
+    """An app on this test's own copy of the seed, for a test that changes what others read (a source's name,
+    the legal pages): the module's shared app would carry the change, or its cached footer, into later tests."""
+    app = create_app(web_settings(copy_sqlite(seed_template, tmp_path / "faqsante.db"), seed_index))
+    with TestClient(app, raise_server_exceptions=False) as client:
+        yield client
+
+
 @pytest.fixture
 def client(app_client: TestClient) -> TestClient:
     """The module's client with an empty cookie jar: every test starts as a new visitor."""

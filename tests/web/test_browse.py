@@ -155,20 +155,19 @@ def test_legal_pages_have_french_defaults(client: TestClient, path: str, title: 
     assert f'<h1 id="titre-page">{title}</h1>'.replace("'", "&#39;") in page.text and text in page.text
 
 
-def test_an_administrators_text_and_status_replace_the_defaults(client: TestClient) -> None:
-    db = client.app.state.db
+def test_an_administrators_text_and_status_replace_the_defaults(own_client: TestClient) -> None:
+    db = own_client.app.state.db
     legal.set_legal_page(
         db, "mentions-legales", "## Éditeur\n\nAgence **exemple**, [site](https://exemple.fr) <script>x</script>"
     )
     legal.set_accessibility_status(db, "partiellement conforme")
-    try:
-        page = client.get("/mentions-legales", headers=HTML).text
-        assert "<h2>Éditeur</h2>" in page and "<strong>exemple</strong>" in page and "&lt;script&gt;" in page
-        assert "partiellement conforme" in client.get("/accessibilite", headers=HTML).text
-    finally:
-        legal.set_legal_page(db, "mentions-legales", "")
-        legal.set_accessibility_status(db, "non conforme")
-    assert "Hébergement" in client.get("/mentions-legales", headers=HTML).text
+
+    page = own_client.get("/mentions-legales", headers=HTML).text
+    assert "<h2>Éditeur</h2>" in page and "<strong>exemple</strong>" in page and "&lt;script&gt;" in page
+    assert "partiellement conforme" in own_client.get("/accessibilite", headers=HTML).text
+
+    legal.set_legal_page(db, "mentions-legales", "")
+    assert "Hébergement" in own_client.get("/mentions-legales", headers=HTML).text
 
 
 def test_the_favicon_exists(client: TestClient) -> None:

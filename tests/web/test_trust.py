@@ -17,12 +17,6 @@ from .test_admin import PASSWORD, sign_in, token_of
 HTML = {"accept": "text/html"}
 
 
-@pytest.fixture(scope="module", autouse=True)
-def accounts(app_client: TestClient) -> None:
-    create_user(app_client.app.state.db, "marie", PASSWORD, "editor")
-    create_user(app_client.app.state.db, "admin", PASSWORD, "admin")
-
-
 def flagged(db: Database, kind: str) -> str:
     return next(finding.entry_id for finding in lint_database(db, kinds=[kind]))
 
@@ -63,7 +57,9 @@ def test_phone_numbers_in_answers_are_tel_links(client: TestClient) -> None:
     assert any('numéro vert <a href="tel:3422">3422</a>' in answer for answer in answers)
 
 
-def test_an_editor_names_a_source_and_gives_it_filters(client: TestClient, app_db: Database) -> None:
+def test_an_editor_names_a_source_and_gives_it_filters(own_client: TestClient) -> None:
+    client = own_client  # the new name shows on every answer of the source: not in the module's database
+    create_user(client.app.state.db, "marie", PASSWORD, "editor")
     assert sign_in(client).status_code == 303
     page = client.get("/admin/sources", headers=HTML).text
     source_id = re.findall(r'action="/admin/sources/(\d+)"', page)[0]
@@ -82,7 +78,10 @@ def test_an_editor_names_a_source_and_gives_it_filters(client: TestClient, app_d
     assert refused.status_code == 400 and "Adresse invalide" in refused.text and 'aria-invalid="true"' in refused.text
 
 
-def test_only_an_administrator_edits_the_legal_pages(client: TestClient) -> None:
+def test_only_an_administrator_edits_the_legal_pages(own_client: TestClient) -> None:
+    client = own_client  # the pages and the footer's status it sets are not the module's
+    create_user(client.app.state.db, "marie", PASSWORD, "editor")
+    create_user(client.app.state.db, "admin", PASSWORD, "admin")
     sign_in(client)
     assert client.get("/admin/pages", headers=HTML).status_code == 403
     client.cookies.clear()
