@@ -1,9 +1,14 @@
 """Built indexes saved under index_dir: reused for the same content, code and libraries, rebuilt otherwise."""
 
+import contextlib
+import threading
+
 import numpy as np
 
 from faqsante.config import Settings
 from faqsante.search import SearchEngine
+from faqsante.search import engine as engine_module
+from faqsante.search.fitting import fit_calibration
 from faqsante.search.index_files import IndexFiles
 from faqsante.search.lexical import LexicalIndex
 from faqsante.store.db import bump_data_version
@@ -60,3 +65,26 @@ def test_only_the_most_recent_files_of_a_kind_are_kept(tmp_path):
     files.save_json("calibration-other", "k", 0)
     assert len(list(tmp_path.glob("calibration-k*.json"))) == 8
     assert files.load_json("calibration", "k11") == 11 and files.load_json("calibration-other", "k") == 0
+
+
+def test_workers_starting_together_fit_the_calibration_once(seed_db, tmp_path, monkeypatch):
+    """Both fit at once without the lock (they meet at the barrier); with it, the second waits and loads."""
+    both_fitting = threading.Barrier(2, timeout=3)
+    fits = []
+
+    def fit(*args, **kwargs):  # type: ignore[no-untyped-def]
+        fits.append(threading.current_thread().name)
+        with contextlib.suppress(threading.BrokenBarrierError):
+            both_fitting.wait()
+        return fit_calibration(*args, **kwargs)
+
+    monkeypatch.setattr(engine_module, "fit_calibration", fit)
+    engines = [engine_for(seed_db, tmp_path) for _ in range(2)]
+    threads = [threading.Thread(target=engine.refresh, name=f"worker-{n}") for n, engine in enumerate(engines)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(fits) == 1
+    assert engines[0].calibration == engines[1].calibration
+    assert len(list(tmp_path.glob("calibration-none-*.json"))) == 1

@@ -144,16 +144,19 @@ class SearchEngine:
                 *questions.unanswerable,
             ]
         )
-        saved = files.load_json(f"calibration-{identity}", key)
+        kind = f"calibration-{identity}"
+        saved = _saved_calibration(files, kind, key)
         if saved is not None:
-            try:
-                return Calibration.from_dict(saved)
-            except (KeyError, TypeError, ValueError):
-                pass  # another format: fitted again below
-        calibration = fit_calibration(
-            pipeline, files, labelled=questions.accepted, unanswerable=questions.unanswerable
-        )
-        files.save_json(f"calibration-{identity}", key, calibration.to_dict())
+            return saved
+        # Workers reload together after each change: one fits (~800 searches), the others wait and read its file.
+        with files.lock(kind):
+            saved = _saved_calibration(files, kind, key)
+            if saved is not None:
+                return saved
+            calibration = fit_calibration(
+                pipeline, files, labelled=questions.accepted, unanswerable=questions.unanswerable
+            )
+            files.save_json(kind, key, calibration.to_dict())
         return calibration
 
     def _current_state(self) -> _State:
@@ -212,6 +215,16 @@ def fixed_questions(accepted: Sequence[tuple[str, str]], unanswerable: Sequence[
     """A question source that ignores the database: evaluation folds, experiments."""
     questions = QuestionSet(list(accepted), list(unanswerable))
     return lambda _db: questions
+
+
+def _saved_calibration(files: IndexFiles, kind: str, key: str) -> Calibration | None:
+    saved = files.load_json(kind, key)
+    if saved is None:
+        return None
+    try:
+        return Calibration.from_dict(saved)
+    except (KeyError, TypeError, ValueError):
+        return None  # another format: fitted again
 
 
 def _validated(query: str) -> str:

@@ -14,11 +14,13 @@ deleted; a missing or unreadable one is rebuilt.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from importlib.metadata import version
 from pathlib import Path
@@ -98,6 +100,26 @@ class IndexFiles:
 
     def save_array(self, kind: str, key: str, array: np.ndarray) -> None:
         self._write(self._path(kind, key, ".npy"), lambda file: np.save(file, array, allow_pickle=False))
+
+    @contextmanager
+    def lock(self, kind: str) -> Iterator[None]:
+        """Held while building a file of this kind, so processes starting together build it once: the others
+        wait, then load what it saved. One lock file per kind, never removed (removing a lock file races)."""
+        path = self._path(kind, "lock", "")
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            file = path.with_name(f".{path.name}").open("ab")  # hidden, and never pruned with the index files
+        except OSError:
+            file = None
+        if file is None:  # a read-only directory: each process builds its own, as without a lock
+            yield
+            return
+        with file:
+            fcntl.flock(file, fcntl.LOCK_EX)  # released by the kernel should this process die meanwhile
+            try:
+                yield
+            finally:
+                fcntl.flock(file, fcntl.LOCK_UN)
 
     def _write(self, path: Path, write: Any) -> None:
         """Written whole then renamed, so a reader never sees half a file; failures only cost a rebuild."""
