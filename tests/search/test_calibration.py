@@ -41,7 +41,9 @@ def test_pseudo_questions_come_from_the_entries_and_are_reproducible(engine):
     assert first == pseudo_questions(pipeline, 20) and len(first) >= 15
     for example in first:
         answer = pipeline.analyzer.content_words(pipeline.documents[example.row].answer).split()
-        assert set(example.text.split()) <= set(answer)
+        assert set(pipeline.analyzer.content_words(example.text).split()) <= set(answer)
+    assert any(example.text.endswith("?") for example in first), "some are framed as questions"
+    assert any(not example.text.endswith("?") for example in first), "others are bare keywords"
 
 
 @pytest.mark.parametrize("question", ["Comment activer ma e-CPS ?", "durée de session Pro Santé Connect", "impôts"])

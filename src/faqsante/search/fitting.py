@@ -30,6 +30,10 @@ from faqsante.search.index_files import IndexFiles
 from faqsante.search.pipeline import Pipeline
 
 OFF_TOPIC_FILE = Path(__file__).with_name("offtopic_fr.txt")
+# Visitors type keywords or ask a question: a pseudo-question's words go bare or into one of these frames,
+# made only of stop words (BM25 reads the same terms), so calibration sees both forms as the encoder reads them.
+QUESTION_FRAMES = ["{}"] * 4 + ["Comment {} ?", "Qu'est-ce que {} ?", "Est-ce que {} ?", "Pourquoi {} ?", "Quand {} ?"]
+QUESTION_FRAMES += ["Comment faire pour {} ?", "Peut-on {} ?", "Faut-il {} ?"]
 SENTENCE = re.compile(r"(?<=[.!?;:])\s+|\n+")
 
 
@@ -41,6 +45,7 @@ class Example:
     text: str
     row: int | None
     leave_out: bool = False
+    removed: int | None = None  # a document scored as if it were not in the corpus
 
 
 def off_topic_questions(path: Path = OFF_TOPIC_FILE) -> list[str]:
@@ -48,22 +53,23 @@ def off_topic_questions(path: Path = OFF_TOPIC_FILE) -> list[str]:
     return [line for line in lines if line and not line.startswith("#")]
 
 
-def pseudo_questions(pipeline: Pipeline, count: int) -> list[Example]:
+def pseudo_questions(pipeline: Pipeline, count: int, salt: str = "") -> list[Example]:
     """One keyword question per sampled entry, reproducible from the entry's text alone.
 
-    # "La e-CPS fonctionne immédiatement après son activation."  ->  "activation e-CPS fonctionne"
+    # "La e-CPS fonctionne immédiatement après son activation."  ->  "Comment activation e-CPS fonctionne ?"
     """
-    rows = sorted(range(len(pipeline.documents)), key=lambda row: _stable(pipeline.documents[row].text))[:count]
+    rows = sorted(range(len(pipeline.documents)), key=lambda row: _stable(salt + pipeline.documents[row].text))
+    rows = rows[:count]
     examples = []
     for row in rows:
         doc = pipeline.documents[row]
-        rng = random.Random(_stable(doc.text))
+        rng = random.Random(_stable(salt + doc.text))
         sentences = [s for s in SENTENCE.split(doc.answer) if len(s.split()) >= 5] or [doc.answer]
         words = pipeline.analyzer.content_words(rng.choice(sentences)).split()
         if len(words) < 2:
             continue
-        chosen = rng.sample(words, k=min(len(words), rng.randint(2, 6)))
-        examples.append(Example(" ".join(chosen), row))
+        chosen = " ".join(rng.sample(words, k=min(len(words), rng.randint(2, 6))))
+        examples.append(Example(rng.choice(QUESTION_FRAMES).format(chosen), row))
     return examples
 
 
@@ -89,6 +95,10 @@ def fit_calibration(
     labelled_positives = [Example(text, rows[entry_id], True) for entry_id, text in sample]
     labelled_positives += [Example(text, rows[entry_id]) for entry_id, text in sample]
     negatives = [Example(text, None) for text in off_topic_questions()]
+    negatives += [
+        Example(example.text, None, removed=example.row)
+        for example in pseudo_questions(pipeline, settings.uncovered_questions, salt="uncovered\0")
+    ]
     refused = sorted(unanswerable, key=_stable)[: settings.labelled_questions]
     negatives += [Example(text, None, True) for text in refused]
     examples = [*positives, *labelled_positives, *negatives]
@@ -114,8 +124,18 @@ def _score(pipeline: Pipeline, files: IndexFiles, examples: list[Example]) -> li
     scored = []
     for number, example in enumerate(examples):
         query = pipeline.query(example.text).with_vector(vectors[number] if vectors is not None else None)
-        scored.append(pipeline.scores(query, frozenset({example.text}) if example.leave_out else frozenset()))
+        scores = pipeline.scores(query, frozenset({example.text}) if example.leave_out else frozenset())
+        if example.removed is not None:
+            scores = {name: _without(values, example.removed) for name, values in scores.items()}
+        scored.append(scores)
     return scored
+
+
+def _without(values: np.ndarray, row: int) -> np.ndarray:
+    """Scores with one document made absent (NaN: no evidence), as if its entry had never been written."""
+    values = values.astype(np.float64)
+    values[row] = np.nan
+    return values
 
 
 def choose_threshold(
