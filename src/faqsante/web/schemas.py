@@ -1,34 +1,84 @@
 """The JSON the API reads and writes, as Pydantic models: they document /openapi.json.
 
-Responses mirror the core's ``to_dict()`` shapes (``AskResult``, ``PublishedEntry``, ``EntryPage``, ``Vote``);
-the models describe them, they do not reshape them.
+Responses are the core's shapes (``PublishedEntry``, ``Hit``, ``Provenance``, ``Notice``, ``Vote``…) as their
+``to_dict()`` writes them. Where a model describes one, its fields come from the dataclass (``fields_of``):
+names, order and types are the core's, and this module adds only what clients read about them.
 """
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+import dataclasses
+from collections.abc import Collection, Mapping
+from typing import Any, get_type_hints
 
+from pydantic import BaseModel, ConfigDict, Field, create_model
+
+from faqsante.content.notices import Notice
+from faqsante.search.results import AskResult, Hit
+from faqsante.store.audience import SubmittedQuestionRecord, Vote
+from faqsante.store.catalog import Provenance, PublishedEntry, Section
 from faqsante.web.params import Text
 
 
-class EntryOut(BaseModel):
-    id: str = Field(examples=["627b0cbf71bb"])
-    question: str | None = Field(description="La question, quand la source en donne une.")
-    answer: str = Field(description="Texte brut : « \\n\\n » entre paragraphes, lignes de liste en « - ».")
-    section: str | None = Field(examples=["Pro Santé Connect"])
-    sources: list[str] = Field(description="Fichiers ou pages d'où vient l'entrée.")
-    title: str = Field(
+def fields_of(
+    shape: type,
+    docs: Mapping[str, Any] | None = None,
+    *,
+    base: type[BaseModel] = BaseModel,
+    leave_out: Collection[str] = (),
+) -> type[BaseModel]:
+    """A base for the model of a core dataclass: its fields that ``base`` lacks, in the dataclass's order and
+    with its types, all required (a response always writes them).
+
+    ``docs`` documents them: a ``Field(...)`` per name, or ``(type, Field(...))`` where the JSON carries
+    another type (a nested model, a date as text). A doc for a field the shape lacks fails at import, so a
+    renamed field cannot leave its model behind.
+
+    # fields_of(Hit, {"score": Field(description=…)}, base=EntryOut)  ->  EntryOut's fields, then score, confidence
+    """
+    docs = docs or {}
+    hints = get_type_hints(shape)
+    names = [field.name for field in dataclasses.fields(shape) if field.name not in leave_out]
+    if unknown := set(docs) - set(names):
+        raise TypeError(f"{shape.__name__} has no field {', '.join(sorted(unknown))}")
+    definitions: dict[str, Any] = {}
+    for name in names:
+        if name in base.model_fields:
+            continue
+        doc = docs.get(name, Field())
+        definitions[name] = doc if isinstance(doc, tuple) else (hints[name], doc)
+    model: type[BaseModel] = create_model(f"{shape.__name__}Fields", __base__=base, **definitions)
+    return model
+
+
+# Each model below whose base is ``fields_of(...)`` gets its fields from a core dataclass; mypy cannot follow a
+# base made at import (hence the ignores): the tests check the schemas these models produce.
+ENTRY_DOCS = {
+    "id": Field(examples=["627b0cbf71bb"]),
+    "question": Field(description="La question, quand la source en donne une."),
+    "answer": Field(description="Texte brut : « \\n\\n » entre paragraphes, lignes de liste en « - »."),
+    "section": Field(examples=["Pro Santé Connect"]),
+    "sources": Field(description="Fichiers ou pages d'où vient l'entrée."),
+    "title": Field(
         description="Le titre affiché : la question principale, sinon la question acceptée la plus posée, "
         "sinon une question tirée de la réponse."
-    )
+    ),
+}
 
 
-class HitOut(EntryOut):
+class EntryOut(fields_of(PublishedEntry, ENTRY_DOCS)):  # type: ignore[misc]
+    pass
+
+
+HIT_DOCS = {
+    "score": Field(description="Score de classement, comparable au sein d'une même question seulement."),
+    "confidence": Field(ge=0, le=1, description="Probabilité estimée que l'entrée réponde à la question."),
+}
+
+
+class HitOut(fields_of(Hit, HIT_DOCS, base=EntryOut)):  # type: ignore[misc]
     # Search may add fields to its hits; they pass through unchanged, like in `faqsante ask --json`.
     model_config = ConfigDict(extra="allow")
-
-    score: float = Field(description="Score de classement, comparable au sein d'une même question seulement.")
-    confidence: float = Field(ge=0, le=1, description="Probabilité estimée que l'entrée réponde à la question.")
 
 
 class TopicOut(BaseModel):
@@ -41,12 +91,15 @@ class TopicOut(BaseModel):
     results: list[EntryOut] = Field(description="Ses premières réponses, les mieux classées pour la question d'abord.")
 
 
-class AskOut(BaseModel):
+ASK_DOCS = {
+    "abstained": Field(description="Vrai quand aucune entrée ne répond avec assez de confiance."),
+    "results": (list[HitOut], Field()),
+}
+
+
+class AskOut(fields_of(AskResult, ASK_DOCS)):  # type: ignore[misc]
     model_config = ConfigDict(extra="allow")
 
-    query: str
-    abstained: bool = Field(description="Vrai quand aucune entrée ne répond avec assez de confiance.")
-    results: list[HitOut]
     topic: TopicOut | None = Field(
         default=None,
         description="Le sujet que nomme une question d'un ou deux mots (« INS », « DMP »), s'il y en a un.",
@@ -58,14 +111,23 @@ class OriginOut(BaseModel):
     url: str | None = Field(description="Son adresse, quand on la connaît.")
 
 
-class NoticeOut(BaseModel):
-    kind: str = Field(description="Le type de signalement, comme dans `faqsante lint`.", examples=["stale"])
-    message: str = Field(description="Ce qu'on en dit au lecteur.")
+NOTICE_DOCS = {
+    "kind": Field(description="Le type de signalement, comme dans `faqsante lint`.", examples=["stale"]),
+    "message": Field(description="Ce qu'on en dit au lecteur."),
+}
 
 
-class EntryDetailOut(EntryOut):
-    updated_at: str = Field(description="Date de la dernière modification (ISO 8601).")
-    origins: list[OriginOut] = Field(description="Les sources de l'entrée, telles que les lecteurs les voient.")
+class NoticeOut(fields_of(Notice, NOTICE_DOCS)):  # type: ignore[misc]
+    pass
+
+
+PROVENANCE_DOCS = {
+    "updated_at": (str, Field(description="Date de la dernière modification (ISO 8601).")),
+    "origins": (list[OriginOut], Field(description="Les sources de l'entrée, telles que les lecteurs les voient.")),
+}
+
+
+class EntryDetailOut(fields_of(Provenance, PROVENANCE_DOCS, base=EntryOut)):  # type: ignore[misc]
     notices: list[NoticeOut] = Field(
         description="Ce que le bilan de santé du contenu signale au lecteur (échéance passée, lien perdu) ; vide sinon."
     )
@@ -81,9 +143,8 @@ class EntryPageOut(BaseModel):
     section: str | None
 
 
-class SectionOut(BaseModel):
-    name: str
-    count: int
+class SectionOut(fields_of(Section)):  # type: ignore[misc]
+    pass
 
 
 class FeedbackIn(BaseModel):
@@ -94,11 +155,8 @@ class FeedbackIn(BaseModel):
     query: Text | None = Field(default=None, description="La question qui a mené à cette réponse.")
 
 
-class FeedbackOut(BaseModel):
-    entry_id: str
-    helpful: bool
-    comment: str | None
-    query: str | None
+class FeedbackOut(fields_of(Vote, leave_out={"visitor", "created_at"})):  # type: ignore[misc]
+    pass  # the visitor's key is theirs alone
 
 
 class QuestionIn(BaseModel):
@@ -112,10 +170,7 @@ class QuestionIn(BaseModel):
     )
 
 
-class QuestionOut(BaseModel):
-    id: int
-    question: str
-    status: str
+class QuestionOut(fields_of(SubmittedQuestionRecord, leave_out={"email", "created_at"})):  # type: ignore[misc]
     reply_by_mail: bool = Field(description="Un e-mail sera envoyé à l'adresse donnée dès que la réponse sera publiée.")
     message: str = Field(description="Ce qu'il advient de la question, en français, à montrer au visiteur.")
 
