@@ -23,7 +23,7 @@ from faqsante.store.models import Entry
 from smtp_sink import SmtpSink
 
 from .conftest import PUBLIC_URL, mail_on
-from .test_browser import LiveServer, browser, live_server, page  # noqa: F401  (fixtures shared with the portal tests)
+from .test_browser import PHONE, LiveServer, browser, live_server, overflow, page  # noqa: F401  (fixtures shared with the portal tests)
 
 pytestmark = pytest.mark.browser
 
@@ -182,3 +182,22 @@ def test_an_entry_created_in_admin_is_found_under_its_filter(
     expect(page.get_by_role("link", name="Combien de temps Medimail garde-t-il les pièces jointes ?")).to_be_visible()
     page.goto("/reponses?produit=dmp&rubrique=Messagerie+sécurisée+%3A+durées")
     expect(page.get_by_role("link", name="Combien de temps Medimail garde-t-il les pièces jointes ?")).to_have_count(0)
+
+
+def test_no_workspace_page_scrolls_sideways_on_a_phone(page, live_server: LiveServer, editor_account: str) -> None:  # noqa: F811
+    entry_id = published_entry(live_server, "12 chiffres")
+    sign_in(page, editor_account, "/admin")
+    pages = ["/admin", "/admin/lint", "/admin/entrees", "/admin/questions", "/admin/suggestions", "/admin/sans-question",
+             "/admin/analytics", "/admin/sources", f"/admin/entrees/{entry_id}", f"/admin/entrees/{entry_id}/apercu"]  # fmt: skip
+    for width in (PHONE["width"], 700):
+        page.set_viewport_size({**PHONE, "width": width})
+        for path in pages:
+            page.goto(path)
+            assert overflow(page) == 0, (width, path)
+    create_user(live_server.db, "camille", PASSWORD, "admin")
+    page.context.clear_cookies()
+    sign_in(page, "camille", "/admin/utilisateurs")
+    page.set_viewport_size(PHONE)
+    for path in ["/admin/utilisateurs", "/admin/utilisateurs/camille/sessions", "/admin/pages"]:
+        page.goto(path)
+        assert overflow(page) == 0, path
