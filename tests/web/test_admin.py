@@ -18,7 +18,7 @@ from faqsante.content.lint import lint_database
 from faqsante.ingest import ingest_paths
 from faqsante.store import Database, catalog
 from faqsante.store.audience import list_votes, record_query, record_vote, submit_question
-from faqsante.store.models import Entry, SubmittedQuestion
+from faqsante.store.models import Entry, EntryQuestion, SubmittedQuestion
 from faqsante.web.admin.base import MESSAGES
 from faqsante.web.auth import SESSION_COOKIE, is_https
 
@@ -188,6 +188,43 @@ def test_saving_over_someone_elses_change_is_refused(editor: TestClient) -> None
     conflict = editor.post(f"/admin/entrees/{entry_id}", data={**stale, "question": "Autre ?", "reponse": "Autre."})
     assert conflict.status_code == 409 and "modifiée entre-temps par marie" in conflict.text
     assert catalog.get_entry(db, entry_id).answer == "Une par grappe."
+
+
+def heading(page: str) -> str:
+    return html.unescape(re.search(r"<h1[^>]*>(.*?)</h1>", page, re.S).group(1))  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("answer", "accepted"),
+    [
+        ("Non, le référencement au Catalogue de services n'est pas obligatoire. Il reste conseillé.", None),
+        ("Oui, dès aujourd'hui. La procédure est décrite plus bas.", "Puis-je référencer mon service dès maintenant ?"),
+    ],
+    ids=["suggested-from-the-answer", "accepted-question"],
+)
+def test_a_drafts_preview_shows_the_title_visitors_will_see(editor: TestClient, answer: str, accepted: str | None) -> None:
+    db: Database = editor.app.state.db
+    with db.session() as session:  # published, without a question, and no question accepted for it yet
+        entry_id = session.scalar(
+            select(Entry.id).where(Entry.status == "published", Entry.question.is_(None), ~Entry.id.in_(
+                select(EntryQuestion.entry_id).where(EntryQuestion.entry_id.is_not(None))
+            )).order_by(Entry.id.desc())
+        )  # fmt: skip
+        if accepted:
+            session.add(EntryQuestion(entry_id=entry_id, text=accepted, key=accepted, origin="editor", state="accepted"))
+    form = {**edit_form(editor, entry_id), "reponse": answer, "action": "brouillon"}
+    assert editor.post(f"/admin/entrees/{entry_id}", data=form).status_code == 200
+
+    preview = editor.get(f"/admin/entrees/{entry_id}/apercu", headers=HTML).text
+    token = token_of(preview)
+    editor.post(f"/admin/entrees/{entry_id}/brouillon/publier", data={"csrf_token": token})
+
+    published = editor.get(f"/reponses/{entry_id}", headers=HTML).text
+    assert catalog.get_entry(db, entry_id).answer == answer
+    assert heading(preview) == heading(published) != answer.split(".")[0] + "."
+    assert html.unescape(re.search(r"<title>(.*?)</title>", preview, re.S).group(1)).startswith(  # type: ignore[union-attr]
+        f"Aperçu — {heading(published)} — "
+    )
 
 
 def test_archive_then_publish(editor: TestClient) -> None:

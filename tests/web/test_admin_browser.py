@@ -134,10 +134,12 @@ def test_a_draft_is_saved_previewed_published_then_an_older_revision_restored(
 
     page.get_by_role("link", name="Aperçu").click()
     expect(page.locator("article.apercu")).to_contain_text("Version relue : la session Pro Santé Connect")
+    previewed_title = page.get_by_role("heading", level=1).text_content()
     page.get_by_role("button", name="Publier").click()
     expect(page.get_by_role("status")).to_contain_text("Brouillon publié")
     page.goto(f"/reponses/{entry_id}")
     expect(page.locator(".texte-reponse")).to_contain_text("Version relue")
+    expect(page.get_by_role("heading", level=1)).to_have_text(previewed_title)  # the preview showed what visitors see
 
     page.goto(f"/admin/entrees/{entry_id}")
     first = editing.get_entry(live_server.db, entry_id).revisions[0].number

@@ -129,21 +129,25 @@ def best_titles(session: Session, entry_ids: Iterable[str]) -> dict[str, str]:
         if question and question.strip()
     }
     missing = [entry_id for entry_id in ids if entry_id not in titles]
+    return titles | best_accepted_questions(session, missing)
+
+
+def best_accepted_questions(session: Session, entry_ids: Iterable[str]) -> dict[str, str]:
+    """Each entry's best accepted question (as ``best_titles`` ranks them), whatever its main question."""
+    ids = list(dict.fromkeys(entry_ids))
     candidates: dict[str, list[tuple[tuple[int, int, int, int], str]]] = defaultdict(list)
     # Columns rather than objects (100,000 questions), and the state tested here: in SQL it led SQLite to scan
     # every accepted question for each chunk through the state index instead of using the entry index.
     columns = EntryQuestion.entry_id, EntryQuestion.text, EntryQuestion.origin, EntryQuestion.asked_count
-    for start in range(0, len(missing), 500):
+    for start in range(0, len(ids), 500):
         for entry_id, text, origin, asked_count, row_id, state in session.execute(
             select(*columns, EntryQuestion.id, EntryQuestion.state).where(
-                EntryQuestion.entry_id.in_(missing[start : start + 500])
+                EntryQuestion.entry_id.in_(ids[start : start + 500])
             )
         ):
             if state == "accepted":
                 candidates[entry_id or ""].append((_title_rank(text, origin, asked_count, row_id), text))
-    for entry_id, ranked in candidates.items():
-        titles[entry_id] = min(ranked)[1]
-    return titles
+    return {entry_id: min(ranked)[1] for entry_id, ranked in candidates.items()}
 
 
 _ORIGIN_RANK = {"editor": 0, "source": 1, "import": 2, "learned": 3}

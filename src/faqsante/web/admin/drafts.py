@@ -7,13 +7,16 @@ rest. A refusal (someone published meanwhile) shows the entry page again with th
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Form, Request
 from starlette.responses import Response
 
 from faqsante import editing
+from faqsante.content.titles import display_title
 from faqsante.errors import EditConflict, InvalidInput
+from faqsante.store import Database
+from faqsante.store.questions import best_accepted_questions
 from faqsante.web.admin.base import entry_path, page, redirect, workspace_router
 from faqsante.web.admin.entries import entry_page
 from faqsante.web.auth import EditorDep
@@ -29,9 +32,20 @@ def preview(request: Request, db: DbDep, entry_id: str) -> Response:
     current = editing.get_entry(db, entry_id)
     draft = editing.get_draft(db, entry_id)
     shown = asdict(draft) if draft else asdict(current)
+    shown["title"] = _title_once_published(db, entry_id, shown)
     context = {"entry": asdict(current), "draft": draft, "shown": shown,
                "pending": draft is not None or current.status == "draft"}  # fmt: skip
     return page(request, "preview.html", context)
+
+
+def _title_once_published(db: Database, entry_id: str, shown: dict[str, Any]) -> str:
+    """The title visitors will read once ``shown`` (the draft's text) is published: its question, else the
+    entry's best accepted question, else the one suggested from its answer (``content.titles.display_title``)."""
+    question = shown.get("question")
+    if not (question and question.strip()):
+        with db.session() as session:
+            question = best_accepted_questions(session, [entry_id]).get(entry_id)
+    return display_title(question, shown["answer"], shown.get("section"))
 
 
 @router.post("/entrees/{entry_id}/brouillon/publier")
