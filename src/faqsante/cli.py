@@ -167,7 +167,7 @@ def ask(
     from faqsante.facets.taxonomy import load_taxonomy
 
     try:
-        facets = load_taxonomy().search_filters(parse_facet_options(facet or []))
+        facets = load_taxonomy().resolve_filters(parse_facet_options(facet or []))
     except (ValueError, FaqsanteError) as error:
         raise fail(error, code=2) from None
     settings = open_settings(db)

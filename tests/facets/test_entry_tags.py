@@ -4,11 +4,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import yaml
 from sqlalchemy import select, update
 
 from faqsante.config import Settings
 from faqsante.errors import InvalidQuery, NotFound
 from faqsante.facets import clear_editor_tag, facet_counts, retag, set_editor_tag, tags_by_entry
+from faqsante.facets.entry_tags import facet_conditions
+from faqsante.facets.taxonomy import TAXONOMY_FILE, parse_taxonomy
 from faqsante.ingest import ingest_paths
 from faqsante.search.corpus import FacetFilter, load_documents
 from faqsante.store import Database
@@ -86,14 +89,40 @@ def test_source_values_are_kept_and_counted_under_their_taxonomy_key(
 ) -> None:
     entry = entry_in_section(fresh_db, "ROR")
     before = facet_counts(fresh_db).facets["produit"]["mssante"]
-    with fresh_db.session() as session:
+    with fresh_db.session() as session:  # as written before keys were stored (or the taxonomy named it)
         session.add(EntryFacet(entry_id=entry, facet="produit", value="MSSanté", confidence=1.0, origin="source"))
 
-    retag(fresh_db, settings_of(fresh_db))
+    report = retag(fresh_db, settings_of(fresh_db))
 
-    assert rows(fresh_db, entry)[("produit", "MSSanté")] == ("source", 1.0)
+    assert rows(fresh_db, entry)[("produit", "mssante")] == ("source", 1.0) and report.renamed == 1
+    assert ("produit", "MSSanté") not in rows(fresh_db, entry)
     assert ("produit", "ror") not in rows(fresh_db, entry)  # the source decided this facet
     assert facet_counts(fresh_db).facets["produit"]["mssante"] == before + 1
+
+
+def test_a_value_the_taxonomy_learns_to_name_is_filtered_after_the_next_retag(
+    fresh_db: Database, settings_of: SettingsOf
+) -> None:
+    # A source wrote « Minitel », unknown to the taxonomy; an operator then makes it an alias of « ins ».
+    data = yaml.safe_load(TAXONOMY_FILE.read_text(encoding="utf-8"))
+    data["facettes"]["produit"]["valeurs"]["ins"]["alias"].append("Minitel")
+    learnt = parse_taxonomy(data)
+    entry, rejected = entry_in_section(fresh_db, "ROR"), entry_in_section(fresh_db, "MSSanté")
+    with fresh_db.session() as session:
+        session.add(EntryFacet(entry_id=entry, facet="produit", value="Minitel", confidence=1.0, origin="source"))
+        session.add(EntryFacet(entry_id=rejected, facet="produit", value="Minitel", confidence=1.0, origin="source"))
+    set_editor_tag(fresh_db, rejected, "produit", "ins", present=False)
+
+    def filtered() -> set[str]:
+        with fresh_db.session() as session:
+            return set(session.scalars(select(Entry.id).where(*facet_conditions({"produit": ["ins"]}))))
+
+    assert entry not in filtered()
+    retag(fresh_db, settings_of(fresh_db), taxonomy=learnt)
+
+    assert entry in filtered() and rows(fresh_db, entry)[("produit", "ins")] == ("source", 1.0)
+    assert rows(fresh_db, rejected)[("produit", "ins")] == ("editor", 0.0)  # an editor's « no » weighs more
+    assert ("produit", "Minitel") not in rows(fresh_db, entry) | rows(fresh_db, rejected)
 
 
 def test_counts_cover_published_entries_only(fresh_db: Database) -> None:

@@ -49,7 +49,7 @@ def test_filtering_by_produit_ins_finds_identitovigilance_and_no_viatrajectoire(
     seed_db: Database, settings_of: Callable[[Database], Settings]
 ) -> None:
     engine = SearchEngine(seed_db, settings_of(seed_db))
-    filters = load_taxonomy().search_filters({"produit": ["INS"]})
+    filters = load_taxonomy().resolve_filters({"produit": ["INS"]})
     by_section = sections(seed_db)
 
     hits = engine.ask("identité du patient", top_k=100, facets=filters).results

@@ -64,11 +64,6 @@ def test_unknown_facet_is_a_french_error_listing_the_valid_ones() -> None:
         load_taxonomy().resolve_filters({"couleur": ["bleu"]})
 
 
-def test_search_filters_include_every_stored_spelling() -> None:
-    filters = load_taxonomy().search_filters({"produit": ["INS"]})
-    assert {"ins", "INS (identité nationale de santé)", "INS", "identité nationale de santé"} <= set(filters["produit"])
-
-
 def minimal(**produit_values: dict) -> dict:
     facets = {key: {"libelle": key, "valeurs": {"general": {"libelle": "Général / Autre"}}} for key in FILTERS}
     facets["produit"]["valeurs"].update(produit_values)

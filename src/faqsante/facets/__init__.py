@@ -1,7 +1,7 @@
 """The five FAQ filters: an editable taxonomy, automatic tagging, editors' decisions, counts and evaluation.
 
 >>> taxonomy = load_taxonomy()
->>> engine.ask("qualifier une identité", facets=taxonomy.search_filters({"produit": ["INS"]}))
+>>> engine.ask("qualifier une identité", facets=taxonomy.resolve_filters({"produit": ["INS"]}))
 >>> retag(db, settings)            # after an ingest; editors' rows are never touched
 >>> facet_counts(db).to_dict()     # {"facets": {"produit": {"ins": 39, ...}, ...}, "untagged": 0}
 """

@@ -19,7 +19,7 @@ from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, delete, select
+from sqlalchemy import ColumnElement, and_, delete, or_, select
 from sqlalchemy.orm import Session
 
 from faqsante.config import Settings
@@ -34,6 +34,7 @@ from faqsante.store.db import bump_data_version
 from faqsante.store.models import Entry, EntryFacet, Source
 
 AUTO, EDITOR, SOURCE = "auto", "editor", "source"
+ORIGIN_WEIGHT = {EDITOR: 2, SOURCE: 1, AUTO: 0}  # whose decision stays when two rows name the same value
 REJECTED = 0.0
 CONFIDENCE_EPSILON = 0.001  # smaller confidence changes are not worth a write
 
@@ -44,11 +45,12 @@ class RetagReport:
     added: int = 0
     removed: int = 0
     updated: int = 0
+    renamed: int = 0  # stored values the taxonomy learnt to name, rewritten to their key
 
     @property
     def changed(self) -> bool:
         """Whether filters see something new (a confidence update alone changes no filter)."""
-        return bool(self.added or self.removed)
+        return bool(self.added or self.removed or self.renamed)
 
 
 @dataclass
@@ -108,11 +110,13 @@ def retag_in(
     vectors search already caches, and only the differences are written. Semantic scores are standardised
     over the whole corpus, so all published entries are read even when a few are tagged.
     """
+    taxonomy = taxonomy or load_taxonomy()
+    renamed = canonicalise_values(session, taxonomy)
     session.flush()
     documents = read_documents(session)
     tagger = make_tagger(session, settings, documents, taxonomy, progress)
     targets = [(row, doc) for row, doc in enumerate(documents) if entry_ids is None or doc.id in entry_ids]
-    report = RetagReport(entries=len(targets))
+    report = RetagReport(entries=len(targets), renamed=renamed)
     existing = _rows_by_entry(session, None if entry_ids is None else [doc.id for _, doc in targets])
     given = _source_tags(session)
     for row, doc in targets:
@@ -120,6 +124,36 @@ def retag_in(
         tags = _with_source_tags(tagger.tag(doc, row), [tag for name in doc.sources for tag in given.get(name, [])])
         _apply(session, doc.id, _wanted(tags, rows), rows, report)
     return report
+
+
+def canonicalise_values(session: Session, taxonomy: Taxonomy) -> int:
+    """Rewrite the stored values that the taxonomy now names to their key; how many rows were rewritten.
+
+    Every write stores keys, but a value a source gave that the taxonomy did not know is kept as written
+    (« Minitel »); once taxonomy.yaml lists it as an alias, the next retag makes it the key that filters look
+    for. Where the entry already has the key, the weightier decision stays: an editor's, a source's, the
+    tagger's (as migration 0008 did for the rows stored before keys).
+    """
+    unknown = session.scalars(
+        select(EntryFacet).where(
+            or_(*(and_(EntryFacet.facet == facet.key, EntryFacet.value.not_in(list(facet.values))) for facet in taxonomy))
+        )
+    ).all()
+    renamed = 0
+    for row in unknown:
+        key = taxonomy.canonical(row.facet, row.value)
+        if key is None:
+            continue
+        existing = session.get(EntryFacet, (row.entry_id, row.facet, key))
+        if existing is None:
+            session.add(
+                EntryFacet(entry_id=row.entry_id, facet=row.facet, value=key, confidence=row.confidence, origin=row.origin)
+            )
+        elif ORIGIN_WEIGHT.get(row.origin, 0) > ORIGIN_WEIGHT.get(existing.origin, 0):
+            existing.origin, existing.confidence = row.origin, row.confidence
+        session.delete(row)
+        renamed += 1
+    return renamed
 
 
 def _source_tags(session: Session) -> dict[str, list[Tag]]:
@@ -243,9 +277,9 @@ def tags_by_entry(db: Database, entry_ids: Collection[str] | None = None) -> dic
 
     ``entry_ids`` narrows it to some entries (a page of results); entries without a value map to ``{}``.
     Values stored by a source that the taxonomy does not know (not a key, label or alias) are left out:
-    add them to the taxonomy as aliases to make them filterable.
+    add them to the taxonomy as aliases, and the next retag stores them as keys (``canonicalise_values``).
     """
-    taxonomy = load_taxonomy()
+    keys = {facet.key: facet.values for facet in load_taxonomy()}
     published = select(Entry.id).where(Entry.status == "published")
     rows = (
         select(EntryFacet.entry_id, EntryFacet.facet, EntryFacet.value)
@@ -258,10 +292,9 @@ def tags_by_entry(db: Database, entry_ids: Collection[str] | None = None) -> dic
         rows = rows.where(EntryFacet.entry_id.in_(list(entry_ids)))
     with db.session() as session:
         tags: dict[str, dict[str, list[str]]] = {entry_id: {} for entry_id in session.scalars(published)}
-        for entry_id, facet, stored in session.execute(rows):
-            key = taxonomy.canonical(facet, stored)
-            if key is not None and key not in tags[entry_id].setdefault(facet, []):
-                tags[entry_id][facet].append(key)
+        for entry_id, facet, value in session.execute(rows):
+            if value in keys.get(facet, {}) and value not in tags[entry_id].setdefault(facet, []):
+                tags[entry_id][facet].append(value)
     return tags
 
 
@@ -282,12 +315,11 @@ def facet_conditions(filters: Mapping[str, list[str]]) -> list[ColumnElement[boo
 
     # {"produit": ["ins", "dmp"], "thematique": ["securite"]}  ->  [id IN (…ins or dmp…), id IN (…securite…)]
     """
-    taxonomy = load_taxonomy()
     return [
         Entry.id.in_(
             select(EntryFacet.entry_id).where(
                 EntryFacet.facet == facet,
-                EntryFacet.value.in_([s for key in keys for s in taxonomy.value(facet, key).spellings()]),
+                EntryFacet.value.in_(keys),  # stored as keys (canonicalise_values, migration 0008)
                 EntryFacet.confidence > REJECTED,
             )
         )

@@ -35,7 +35,7 @@ class FacetValue:
     implies: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def spellings(self) -> list[str]:
-        """Every form a stored value may take for this value: its key, its label, its aliases (source files)."""
+        """Every name of this value that users and sources may write: its key, its label, its aliases."""
         return list(dict.fromkeys([self.key, self.label, *(plain(p) for p in self.aliases.phrases)]))
 
 
@@ -85,13 +85,6 @@ class Taxonomy:
                 if key not in resolved.setdefault(facet.key, []):
                     resolved[facet.key].append(key)
         return resolved
-
-    def search_filters(self, raw: Mapping[str, list[str]]) -> dict[str, list[str]]:
-        """Filters for ``SearchEngine.ask``: resolved, then every stored spelling of each value (OR within a facet)."""
-        return {
-            facet: [spelling for key in keys for spelling in self.value(facet, key).spellings()]
-            for facet, keys in self.resolve_filters(raw).items()
-        }
 
     def _facet_named(self, name: str) -> Facet:
         wanted = fold_words(name).replace(" ", "_")

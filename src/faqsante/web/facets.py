@@ -58,8 +58,8 @@ FiltersDep = Annotated[dict[str, list[str]], Depends(_facet_filters)]
 
 
 def search_filters(filters: dict[str, list[str]]) -> dict[str, list[str]] | None:
-    """Resolved filters as ``SearchEngine.ask`` wants them (every stored spelling), None when there are none."""
-    return load_taxonomy().search_filters(filters) if filters else None
+    """Resolved filters as ``SearchEngine.ask`` wants them (value keys, as stored), None when there are none."""
+    return filters or None
 
 
 def filtered_counts(
