@@ -5,8 +5,15 @@ import pytest
 
 from faqsante.search import SearchEngine
 from faqsante.search.calibration import Calibration, Logistic
-from faqsante.search.fitting import fit_logistic, off_topic_questions, pseudo_questions
+from faqsante.search.fitting import (
+    fit_logistic,
+    off_topic_questions,
+    pseudo_questions,
+    score_examples,
+    uncovered_questions,
+)
 from faqsante.search.fusion import FusionWeights
+from faqsante.search.index_files import IndexFiles
 
 
 def test_a_logistic_fit_separates_what_can_be_separated():
@@ -44,6 +51,18 @@ def test_pseudo_questions_come_from_the_entries_and_are_reproducible(engine):
         assert set(pipeline.analyzer.content_words(example.text).split()) <= set(answer)
     assert any(example.text.endswith("?") for example in first), "some are framed as questions"
     assert any(not example.text.endswith("?") for example in first), "others are bare keywords"
+
+
+def test_uncovered_questions_are_scored_as_if_their_entry_had_never_been_written(engine):
+    pipeline = engine._current_state().pipeline
+    examples = uncovered_questions(pipeline, 5)
+    assert len(examples) >= 4 and all(example.row is None for example in examples)
+    assert {example.text for example in examples}.isdisjoint(example.text for example in pseudo_questions(pipeline, 5))
+    scored = score_examples(pipeline, IndexFiles(engine.settings.index_dir), examples)
+    for example, scores in zip(examples, scored, strict=True):
+        assert example.removed is not None
+        assert all(np.isnan(values[example.removed]) for values in scores.values())
+        assert pipeline.fuse(scores, FusionWeights(0.5, 0.5)).argmax() != example.removed
 
 
 @pytest.mark.parametrize("question", ["Comment activer ma e-CPS ?", "durée de session Pro Santé Connect", "impôts"])

@@ -54,7 +54,7 @@ def off_topic_questions(path: Path = OFF_TOPIC_FILE) -> list[str]:
 
 
 def pseudo_questions(pipeline: Pipeline, count: int, salt: str = "") -> list[Example]:
-    """One keyword question per sampled entry, reproducible from the entry's text alone.
+    """One keyword question per sampled entry, reproducible from the entry's text alone (``salt``: another sample).
 
     # "La e-CPS fonctionne immédiatement après son activation."  ->  "Comment activation e-CPS fonctionne ?"
     """
@@ -71,6 +71,15 @@ def pseudo_questions(pipeline: Pipeline, count: int, salt: str = "") -> list[Exa
         chosen = " ".join(rng.sample(words, k=min(len(words), rng.randint(2, 6))))
         examples.append(Example(rng.choice(QUESTION_FRAMES).format(chosen), row))
     return examples
+
+
+def uncovered_questions(pipeline: Pipeline, count: int) -> list[Example]:
+    """Questions on the FAQ's own topics that it does not answer: pseudo-questions of other sampled entries,
+    each to be scored with its entry left out (what visitors ask about a topic nobody wrote up yet)."""
+    return [
+        Example(example.text, None, removed=example.row)
+        for example in pseudo_questions(pipeline, count, salt="uncovered\0")
+    ]
 
 
 def _stable(text: str) -> int:
@@ -95,14 +104,11 @@ def fit_calibration(
     labelled_positives = [Example(text, rows[entry_id], True) for entry_id, text in sample]
     labelled_positives += [Example(text, rows[entry_id]) for entry_id, text in sample]
     negatives = [Example(text, None) for text in off_topic_questions()]
-    negatives += [
-        Example(example.text, None, removed=example.row)
-        for example in pseudo_questions(pipeline, settings.uncovered_questions, salt="uncovered\0")
-    ]
+    negatives += uncovered_questions(pipeline, settings.uncovered_questions)
     refused = sorted(unanswerable, key=_stable)[: settings.labelled_questions]
     negatives += [Example(text, None, True) for text in refused]
     examples = [*positives, *labelled_positives, *negatives]
-    scored = _score(pipeline, files, examples)
+    scored = score_examples(pipeline, files, examples)
     weights = FusionWeights(
         lexical=settings.lexical_weight if pipeline.embedder else 1.0, question=settings.question_weight
     )
@@ -118,7 +124,7 @@ def fit_calibration(
     return Calibration(names, answerable, threshold, bias, slope, weights)
 
 
-def _score(pipeline: Pipeline, files: IndexFiles, examples: list[Example]) -> list[dict[str, np.ndarray]]:
+def score_examples(pipeline: Pipeline, files: IndexFiles, examples: list[Example]) -> list[dict[str, np.ndarray]]:
     texts = [example.text for example in examples]
     vectors = question_vectors(texts, pipeline.embedder, files.directory) if pipeline.embedder is not None else None
     scored = []
