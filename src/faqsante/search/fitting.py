@@ -1,8 +1,10 @@
 """Fitting the calibration of one corpus and one embedder, without labelled questions.
 
 Positives are pseudo-questions drawn from the corpus's own entries (a few content words of one sentence
-of an answer, shuffled: how people type in a search box), negatives a bank of off-topic French questions
-the package ships (``offtopic_fr.txt``: taxes, family benefits, driving licences, weather…). Questions an
+of an answer, shuffled: how people type in a search box, some framed as a question). Negatives are a bank
+of off-topic French questions the package ships (``offtopic_fr.txt``: taxes, family benefits, driving
+licences, weather…) and a few questions on the FAQ's own topics that it does not answer: pseudo-questions
+of other entries, scored with their entry left out (``uncovered_questions``). Questions an
 import labelled refine both: accepted alternate questions are positives (scored with themselves left out
 of the question index, and once more asked again word for word), questions imported as unanswerable are
 negatives.
