@@ -53,6 +53,7 @@ def test_each_entry_scores_its_best_question_as_the_plain_computation(corpus, te
     expected_cosine = plain_best(retriever.dense.scores(query.vector), owners, skipped)
     np.testing.assert_array_equal(scores["question_bm25"], expected_bm25)
     np.testing.assert_array_equal(scores["question_cosine"], expected_cosine)
+    assert scores["question_bm25"].dtype == scores["question_cosine"].dtype == np.float64  # as fusion expects
     assert np.isnan(scores["question_bm25"][25:]).all()
     if excluded:  # an entry whose only questions are left out has no evidence, not a zero
         alone = [

@@ -31,12 +31,9 @@ class QuestionRetriever:
         self.size = size
         self.lexical = lexical
         self.dense = dense
-        # questions grouped by owner, so an entry's best question is one np.maximum.reduceat over its run
-        self._by_owner = np.argsort(owners, kind="stable")
-        grouped = owners[self._by_owner]
-        self._starts = np.flatnonzero(np.r_[True, grouped[1:] != grouped[:-1]]) if grouped.size else grouped
-        self._owned = grouped[self._starts]  # the documents that have questions
-        self._term_counts = np.bincount(lexical.matrix.indices, minlength=len(owners))  # distinct terms per question
+        # which questions hold each term (the BM25 columns, rows in order) and how many terms each question has
+        self._holders = lexical.matrix if lexical.matrix.has_sorted_indices else lexical.matrix.sorted_indices()
+        self._term_counts = np.bincount(self._holders.indices, minlength=len(owners))
         if dense is None:
             self.features = ("question_bm25",)
 
@@ -56,21 +53,20 @@ class QuestionRetriever:
         columns = {self.lexical.vocabulary.get(term, -1) for term in query.terms}
         if -1 in columns or not columns:  # a word no accepted question has; no words at all is never a match
             return []
-        matrix = self.lexical.matrix
-        holding = [matrix.indices[matrix.indptr[column] : matrix.indptr[column + 1]] for column in columns]
-        holding.sort(key=len)
-        rows = holding[0][self._term_counts[holding[0]] == len(columns)]
+        holders = self._holders
+        holding = sorted((holders.indices[holders.indptr[c] : holders.indptr[c + 1]] for c in columns), key=len)
+        rows = holding[0][self._term_counts[holding[0]] == len(columns)]  # the rarest term's, with no other term
         for others in holding[1:]:
-            rows = rows[np.isin(rows, others)]
-        return [int(owner) for owner in self.owners[np.sort(rows)]]
+            found = np.minimum(np.searchsorted(others, rows), len(others) - 1)
+            rows = rows[others[found] == rows]
+        return [int(owner) for owner in self.owners[rows]]
 
     def _best(self, per_question: np.ndarray, skipped: np.ndarray | None) -> np.ndarray:
         """The best question's score per document; NaN for documents without a (non-skipped) question."""
         values = per_question if skipped is None else np.where(skipped, -np.inf, per_question)
-        best = np.full(self.size, np.nan)
-        if values.size:
-            best[self._owned] = np.maximum.reduceat(values[self._by_owner], self._starts)
-        return np.where(np.isfinite(best), best, np.nan)
+        best = np.full(self.size, -np.inf, dtype=values.dtype)  # float32: the maximum is exact, half the bytes
+        np.maximum.at(best, self.owners, values)
+        return np.where(np.isfinite(best), best.astype(np.float64), np.nan)
 
 
 def build(context: BuildContext) -> QuestionRetriever | None:
