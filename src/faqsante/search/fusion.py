@@ -72,6 +72,6 @@ def question_evidence(scores: dict[str, np.ndarray], fused: np.ndarray) -> dict[
         finite = values[np.isfinite(values)]
         best = float(finite.max()) if finite.size else 0.0
         evidence[name] = float(np.log1p(max(best, 0.0))) if name.endswith("_bm25") else best
-    top_two = np.sort(fused)[-2:] if fused.size >= 2 else np.array([0.0, *fused])
+    top_two = np.partition(fused, fused.size - 2)[-2:] if fused.size >= 2 else np.array([0.0, *fused])  # no full sort
     evidence["margin"] = float(top_two[-1] - top_two[0]) if top_two.size == 2 else 0.0
     return evidence
