@@ -170,19 +170,24 @@ def main() -> None:
     print(f"load average before: {load()}")
     url = seed_db()
     engine = SearchEngine(Database(url), Settings().model_copy(update={"db_url": url}))
-    print(f"seed corpus, warm ask: {percentiles(timed_asks(engine, questions))}")
-    print(f"seed corpus, start-up with existing index (open + first answer): {startup(url):.2f} s")
+    report(f"seed corpus, warm ask: {percentiles(timed_asks(engine, questions))}")
+    report(f"seed corpus, start-up with existing index (open + first answer): {startup(url):.2f} s")
 
     big = synthetic_db(args.entries, args.alternates, url)
     engine = SearchEngine(Database(big), Settings().model_copy(update={"db_url": big}))
     start = time.perf_counter()
     engine.refresh()
-    print(f"{args.entries} entries + {args.alternates} questions, index build and calibration (vectors in DB; "
+    report(f"{args.entries} entries + {args.alternates} questions, index build and calibration (vectors in DB; "
           f"analysis from {Settings().index_dir} when saved): "
           f"{time.perf_counter() - start:.1f} s")
-    print(f"{args.entries} entries + {args.alternates} questions, warm ask: {percentiles(timed_asks(engine, questions[:150]))}")
-    print(f"{args.entries} entries + {args.alternates} questions, start-up with existing index (open + first answer): {startup(big):.2f} s")
+    report(f"{args.entries} entries + {args.alternates} questions, warm ask: {percentiles(timed_asks(engine, questions[:150]))}")
+    report(f"{args.entries} entries + {args.alternates} questions, start-up with existing index (open + first answer): {startup(big):.2f} s")
     print(f"load average after: {load()}")
+
+
+def report(figure: str) -> None:
+    """A figure with the load average it was measured under (the 1-minute one first)."""
+    print(f"{figure}  [load {load()}]", flush=True)
 
 
 def load() -> str:
