@@ -1,7 +1,9 @@
 """Embedding backends: the fake one stands in for a model in tests, so it must behave like one."""
 
 import numpy as np
+import pytest
 
+from faqsante.errors import FaqsanteError
 from faqsante.search.embedders import BACKENDS, FakeEmbedder, make_embedder
 
 
@@ -44,22 +46,48 @@ def test_the_engine_answers_with_the_fake_backend(seed_db, settings_for):
     assert len(result.results) == 3
 
 
-def test_a_model_folder_is_named_by_its_content(tmp_path, monkeypatch):
-    # The same path (or packaged model) may hold other weights tomorrow: its vectors must not be reused.
+class StandInModel:
+    """Stands in for sentence_transformers.SentenceTransformer (an optional extra): records how it is used."""
+
+    def __init__(self, location: str, device: str, local_files_only: bool) -> None:
+        assert local_files_only, "never a download"
+        self.location = location
+
+    def get_embedding_dimension(self) -> int:
+        return 2
+
+    def encode_query(self, texts, **options):  # a model's query prompt is applied here
+        return np.array([[1.0, 0.0]] * len(texts))
+
+    def encode_document(self, texts, **options):
+        return np.array([[0.0, 1.0]] * len(texts))
+
+
+@pytest.fixture
+def stand_in_library(monkeypatch):
     import sys
     import types
 
     from faqsante.search import embedders
 
-    class Model:  # stands in for sentence_transformers.SentenceTransformer (an optional extra)
-        def __init__(self, location: str, device: str) -> None:
-            self.location = location
-
-        def get_embedding_dimension(self) -> int:
-            return 8
-
-    monkeypatch.setitem(sys.modules, "sentence_transformers", types.SimpleNamespace(SentenceTransformer=Model))
+    monkeypatch.setitem(sys.modules, "sentence_transformers", types.SimpleNamespace(SentenceTransformer=StandInModel))
     monkeypatch.setattr(embedders, "version", lambda name: "5.0.0")
+
+
+def test_a_model_name_that_is_no_local_folder_is_refused_rather_than_downloaded(stand_in_library):
+    with pytest.raises(FaqsanteError, match="ne télécharge rien"):
+        make_embedder("sentence-transformers:google/embeddinggemma-300m")
+
+
+def test_questions_and_passages_are_encoded_with_the_model_s_own_prompts(stand_in_library, tmp_path):
+    embedder = make_embedder(f"sentence-transformers:{tmp_path}")
+    assert embedder is not None
+    assert embedder.queries(["durée de session"]).tolist() == [[1.0, 0.0]]
+    assert embedder.passages(["La session dure 4 h."]).tolist() == [[0.0, 1.0]]
+
+
+def test_a_model_folder_is_named_by_its_content(tmp_path, stand_in_library):
+    # The same path (or packaged model) may hold other weights tomorrow: its vectors must not be reused.
     folder = tmp_path / "modele"
     (folder / "1_Pooling").mkdir(parents=True)
     (folder / "model.safetensors").write_bytes(b"weights v1")
@@ -74,5 +102,5 @@ def test_a_model_folder_is_named_by_its_content(tmp_path, monkeypatch):
 
     assert first is not None and same is not None and replaced is not None
     assert first.key == replaced.key == f"sentence-transformers:{folder}"
-    assert first.identity.startswith(f"sentence-transformers:{folder}@sentence-transformers-5.0.0+")
+    assert first.identity.startswith(f"sentence-transformers:{folder}@sentence-transformers-5.0.0-prompted+")
     assert same.identity == first.identity and replaced.identity != first.identity

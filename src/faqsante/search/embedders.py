@@ -16,6 +16,7 @@ import unicodedata
 from collections.abc import Callable
 from importlib.metadata import version
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -99,17 +100,24 @@ class SentenceTransformersEmbedder(Embedder):
             from sentence_transformers import SentenceTransformer
         except ImportError as exc:
             raise FaqsanteError(
-                "le moteur sentence-transformers n'est pas installé : "
-                "pip install 'faqsante[sentence-transformers]'"
+                "le moteur sentence-transformers n'est pas installé : pip install 'faqsante[sentence-transformers]'"
             ) from exc
         location = _resolve_packaged_model(model)
-        self._model = SentenceTransformer(location, device="cpu")
+        if not Path(location).is_dir():  # a hub name would be downloaded: nothing leaves the machine at run time
+            raise FaqsanteError(
+                f"modèle « {model} » introuvable : ni modèle empaqueté (paquet Python), ni dossier local. "
+                "faqsante ne télécharge rien : copiez le modèle dans un dossier, puis "
+                "FAQSANTE_EMBEDDER=sentence-transformers:/chemin/du/dossier"
+            )
+        self._model = SentenceTransformer(location, device="cpu", local_files_only=True)
         self.key = f"sentence-transformers:{model}"
         # A model from a folder (a path, or a packaged model) is named by its content too: the same path
         # or package name may hold other weights tomorrow.
         self._folder = folder_digest(Path(location)) if Path(location).is_dir() else ""
         # sentence-transformers 6 renamed the method; older releases only have the long name
-        dimension = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        dimension = (
+            getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        )
         size = dimension()
         if size is None:  # a model without a pooling layer: its vectors have no fixed size
             raise FaqsanteError(f"le modèle « {model} » ne donne pas de vecteurs de taille fixe")
@@ -118,20 +126,23 @@ class SentenceTransformersEmbedder(Embedder):
 
     @property
     def identity(self) -> str:
-        library = f"{self.key}@sentence-transformers-{version('sentence-transformers')}"
+        # "prompted": encoded through encode_query / encode_document (vectors of earlier releases differ)
+        library = f"{self.key}@sentence-transformers-{version('sentence-transformers')}-prompted"
         return f"{library}+{self._folder}" if self._folder else library
 
     def queries(self, texts: list[str]) -> np.ndarray:
-        return self._encode(texts)
+        return self._encode(texts, self._model.encode_query)
 
     def passages(self, texts: list[str]) -> np.ndarray:
-        return self._encode(texts)
+        return self._encode(texts, self._model.encode_document)
 
-    def _encode(self, texts: list[str]) -> np.ndarray:
+    def _encode(self, texts: list[str], encode: Callable[..., Any]) -> np.ndarray:
+        """``encode_query`` / ``encode_document`` apply the prompts a model was trained with, when its folder
+        names them ("query: " / "passage: " for E5, "task: search result | query: " for EmbeddingGemma)."""
         with self._lock:
             safe = [encodable(text) for text in texts]
-            vectors = self._model.encode(safe, normalize_embeddings=True, convert_to_numpy=True)
-        return np.atleast_2d(vectors.astype(np.float32))
+            vectors = encode(safe, normalize_embeddings=True, convert_to_numpy=True)
+        return np.atleast_2d(np.asarray(vectors, dtype=np.float32))
 
 
 class FakeEmbedder(Embedder):
