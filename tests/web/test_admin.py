@@ -227,6 +227,48 @@ def test_a_drafts_preview_shows_the_title_visitors_will_see(editor: TestClient, 
     )
 
 
+@pytest.mark.parametrize("action", ["publier", "brouillon", "nouvelle"])
+def test_an_over_long_answer_is_refused_in_french_and_given_back(editor: TestClient, action: str) -> None:
+    db: Database = editor.app.state.db
+    entry_id = entry_id_of(db, "Vous pouvez prendre la moyenne des personnes accueillies sur une année.")
+    typed = "Une longue réponse relue. " + "x" * editing.MAX_ANSWER_LENGTH  # an hour of work, one character too many
+    form = {**edit_form(editor, entry_id), "question": "Une question ?", "reponse": typed}
+    path = "/admin/entrees" if action == "nouvelle" else f"/admin/entrees/{entry_id}"
+    before = (catalog.get_entry(db, entry_id).answer, editing.get_draft(db, entry_id), count_entries(db))
+
+    refused = editor.post(path, data={**form, "action": "publier" if action == "nouvelle" else action}, headers=HTML)
+
+    assert refused.status_code == 400
+    assert f"La réponse est trop longue ({len(typed)} caractères, {editing.MAX_ANSWER_LENGTH} au plus)" in refused.text
+    assert re.search(r'<textarea id="reponse"[^>]*aria-invalid="true"[^>]*>' + re.escape(typed) + "</textarea>", refused.text)
+    assert (catalog.get_entry(db, entry_id).answer, editing.get_draft(db, entry_id), count_entries(db)) == before
+
+
+def test_an_over_long_title_is_refused_in_french(editor: TestClient) -> None:
+    db: Database = editor.app.state.db
+    entry_id = entry_id_of(db, "Vous pouvez prendre la moyenne des personnes accueillies sur une année.")
+    form = edit_form(editor, entry_id)
+    title = "Que " + "faut-il " * 70 + "savoir ?"
+    refused = editor.post(
+        f"/admin/entrees/{entry_id}/titre", data={"csrf_token": form["csrf_token"], "revision": form["revision"], "titre": title},
+        headers=HTML,
+    )  # fmt: skip
+    assert refused.status_code == 400 and f"La question est trop longue ({len(title)} caractères, 500 au plus)" in refused.text
+    assert catalog.get_entry(db, entry_id).question is None
+
+
+def test_a_text_far_beyond_every_limit_gets_the_limit_in_french(client: TestClient) -> None:
+    sign_in(client, "admin")
+    token = token_of(client.get("/admin/pages", headers=HTML).text)
+    refused = client.post("/admin/pages/mentions-legales", data={"csrf_token": token, "texte": "x" * 100_001}, headers=HTML)
+    assert refused.status_code == 422 and "texte : trop long (100000 caractères au plus)" in refused.text
+
+
+def count_entries(db: Database) -> int:
+    with db.session() as session:
+        return len(session.scalars(select(Entry.id)).all())
+
+
 def test_archive_then_publish(editor: TestClient) -> None:
     db: Database = editor.app.state.db
     entry_id = entry_id_of(db, "Vous pouvez prendre la moyenne des personnes accueillies sur une année.")

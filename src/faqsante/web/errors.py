@@ -47,6 +47,7 @@ _FIELD_MESSAGES = {
     "int_type": "doit être un nombre entier",
     "greater_than_equal": "doit être au moins {ge}",
     "less_than_equal": "doit valoir au plus {le}",
+    "string_too_long": "trop long ({max_length} caractères au plus)",
     "extra_forbidden": "champ inconnu",
     "lone_surrogate": "contient un caractère invalide (U+{code}, une moitié de paire UTF-16)",
 }

@@ -48,11 +48,14 @@ MESSAGES = {
 }
 
 # Form fields keep the French names of the pages' HTML (name="reponse"); Python calls them in English.
-Text = Annotated[str, Form(max_length=editing.MAX_ANSWER_LENGTH)]
-OptionalText = Annotated[str | None, Form(max_length=editing.MAX_ANSWER_LENGTH)]
-AnswerField = Annotated[str, Form(alias="reponse", max_length=editing.MAX_ANSWER_LENGTH)]
-OptionalAnswerField = Annotated[str | None, Form(alias="reponse", max_length=editing.MAX_ANSWER_LENGTH)]
-SectionField = Annotated[str | None, Form(alias="rubrique", max_length=editing.MAX_ANSWER_LENGTH)]
+# Their bound is twice the longest text kept: one character too many reaches the core, whose French message
+# comes back on the form with the text as typed (at the bound itself, only the generic error page would).
+FORM_TEXT_LENGTH = 2 * editing.MAX_ANSWER_LENGTH
+Text = Annotated[str, Form(max_length=FORM_TEXT_LENGTH)]
+OptionalText = Annotated[str | None, Form(max_length=FORM_TEXT_LENGTH)]
+AnswerField = Annotated[str, Form(alias="reponse", max_length=FORM_TEXT_LENGTH)]
+OptionalAnswerField = Annotated[str | None, Form(alias="reponse", max_length=FORM_TEXT_LENGTH)]
+SectionField = Annotated[str | None, Form(alias="rubrique", max_length=FORM_TEXT_LENGTH)]
 
 
 def workspace_router() -> APIRouter:

@@ -12,6 +12,7 @@ from fastapi.encoders import jsonable_encoder
 from starlette.responses import JSONResponse, Response
 
 from faqsante import accounts, analytics, editing
+from faqsante.config import MAX_QUESTION_LENGTH
 from faqsante.content.diff import history
 from faqsante.content.lint import lint_documents
 from faqsante.content.titles import TitleSuggester
@@ -205,7 +206,7 @@ def _save_draft(
 @router.post("/entrees/{entry_id}/titre")
 def accept_title(
     request: Request, db: DbDep, editor: EditorDep, entry_id: str, revision: Annotated[RowId, Form()],
-    title: Annotated[str, Form(alias="titre", max_length=500)],
+    title: Annotated[str, Form(alias="titre", max_length=2 * MAX_QUESTION_LENGTH)],
 ) -> Response:  # fmt: skip
     changes: dict[str, str | None] = {"question": title}
     return _save(request, db, editor, entry_id, changes, revision, note="titre suggéré accepté", success="titre")
