@@ -24,10 +24,9 @@ def entry_facets(db: Database, entry_id: str) -> dict[str, dict[str, str]]:
         rows = session.scalars(
             select(EntryFacet).where(EntryFacet.entry_id == entry_id, EntryFacet.confidence > REJECTED)
         ).all()
-    for row in rows:
-        key = taxonomy.canonical(row.facet, row.value)
-        if key is not None:
-            carried[row.facet][key] = row.origin
+    for row in rows:  # values are stored as keys; one the taxonomy does not know is no filter to tick
+        if row.facet in carried and row.value in taxonomy.facets[row.facet].values:
+            carried[row.facet][row.value] = row.origin
     return carried
 
 
