@@ -10,9 +10,10 @@ from sqlalchemy import func, select
 
 from faqsante.config import Settings
 from faqsante.facets import load_taxonomy, retag
-from faqsante.facets.semantic import SemanticScores, description_vectors
+from faqsante.facets.semantic import SemanticScores
 from faqsante.facets.tagger import Tagger
 from faqsante.search.corpus import Document
+from faqsante.search.dense import question_vectors
 from faqsante.search.embedders import BACKENDS, Embedder
 from faqsante.store import Database
 from faqsante.store.models import Embedding
@@ -40,9 +41,9 @@ class WordHashEmbedder(Embedder):
 
 def test_description_vectors_are_computed_once_per_text(tmp_path: Path) -> None:
     embedder = WordHashEmbedder()
-    first = description_vectors(embedder, ["identité nationale de santé", "messagerie sécurisée"], tmp_path)
-    again = description_vectors(embedder, ["identité nationale de santé", "messagerie sécurisée"], tmp_path)
-    edited = description_vectors(embedder, ["identité nationale de santé", "messagerie instantanée"], tmp_path)
+    first = question_vectors(["identité nationale de santé", "messagerie sécurisée"], embedder, tmp_path)
+    again = question_vectors(["identité nationale de santé", "messagerie sécurisée"], embedder, tmp_path)
+    edited = question_vectors(["identité nationale de santé", "messagerie instantanée"], embedder, tmp_path)
 
     assert embedder.embedded == 3  # two, then none, then only the edited one
     assert np.allclose(first, again) and np.allclose(first[0], edited[0])
