@@ -133,6 +133,23 @@ def test_voting_without_javascript(client: TestClient, app_db: Database) -> None
     assert (vote.helpful, vote.comment, vote.query) == (False, "Il manque le format.", ECPS_QUESTION)
 
 
+def test_line_breaks_count_once_as_the_browser_counts_them(client: TestClient, app_db: Database) -> None:
+    # A form sends each line break as CR LF: 2,000 characters in the textarea (its maxlength) arrive as more.
+    entry_id = result_links(client.get("/", params={"q": ECPS_QUESTION}, headers=HTML).text)[0][0]
+    typed = "\n".join(f"Ligne {number} : il manque un exemple." for number in range(70))[:1999] + "."
+    question = "\n".join(f"Point {number} ?" for number in range(60))[:499] + "?"
+    assert len(typed) == 2000 and len(question) == 500
+
+    voted = client.post(f"/reponses/{entry_id}/avis", data={"utile": "non", "commentaire": typed.replace("\n", "\r\n")},
+                        headers=HTML, follow_redirects=False)  # fmt: skip
+    asked = client.post("/question", data={"question": question.replace("\n", "\r\n")}, headers=HTML, follow_redirects=False)
+
+    assert voted.status_code == 303 and asked.status_code == 303
+    with app_db.session() as session:
+        assert session.scalars(select(Feedback.comment).where(Feedback.entry_id == entry_id)).all()[-1] == typed
+        assert session.scalars(select(SubmittedQuestion.question).order_by(SubmittedQuestion.id.desc())).first() == question
+
+
 def test_a_vote_must_be_yes_or_no(client: TestClient, app_db: Database) -> None:
     entry_id = result_links(client.get("/", params={"q": ECPS_QUESTION}, headers=HTML).text)[0][0]
     response = client.post(f"/reponses/{entry_id}/avis", data={"utile": "bof"}, headers=HTML)

@@ -246,5 +246,7 @@ def _optional(text: str | None, limit: int | None) -> str | None:
 
 
 def _printable(text: str | None) -> str:
-    """PostgreSQL refuses NUL characters in text: drop them rather than fail on a pasted control character."""
-    return (text or "").replace("\x00", "")
+    """PostgreSQL refuses NUL characters in text: drop them rather than fail on a pasted control character.
+    Line breaks become one character, as the browser counted them against the field's maxlength (a form
+    sends each as CR LF)."""
+    return (text or "").replace("\x00", "").replace("\r\n", "\n").replace("\r", "\n")
