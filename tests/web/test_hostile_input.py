@@ -94,3 +94,31 @@ def test_a_lone_surrogate_in_a_question_or_a_vote_is_a_422_and_stores_nothing(ho
     assert (
         paired.status_code == 201 and paired.json()["question"] == "Et la carte \U0001f600 ?"
     )  # a whole pair is a character
+
+
+FORM = {"content-type": "application/x-www-form-urlencoded", "accept": "text/html"}
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "headers", "french"),
+    [
+        ("/api/questions", b"[" * 100_000, {"content-type": "application/json"}, "illisible"),
+        (
+            "/api/questions",
+            '{"question": "Et l\'été ?"}'.encode("latin-1"),
+            {"content-type": "application/json"},
+            "illisible",
+        ),
+        ("/question", b"question=" + b"a" * 1_100_000, FORM, "Un champ dépasse la taille maximale (1024 Ko)"),
+        ("/question", b"&".join(b"x%d=1" % n for n in range(1001)), FORM, "Trop de champs (1000 au plus)"),
+        ("/question", b"question=x", {**FORM, "content-type": "multipart/form-data"}, "Formulaire mal formé"),
+    ],
+    ids=["json-too-deep", "json-not-utf8", "field-over-1-mb", "too-many-fields", "multipart-without-boundary"],
+)
+def test_a_body_that_cannot_be_read_gets_a_french_400(
+    client: TestClient, path: str, body: bytes, headers: dict, french: str
+) -> None:
+    response = client.post(path, content=body, headers=headers, follow_redirects=False)
+    assert response.status_code == 400
+    message = response.json()["error"]["message"] if path.startswith("/api/") else response.text
+    assert french in message, message[:500]

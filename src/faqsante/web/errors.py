@@ -7,6 +7,7 @@ Unexpected exceptions are logged with their stack trace and answered with a gene
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Mapping
 from http import HTTPStatus
 from typing import Any
@@ -115,10 +116,26 @@ def _field_error(item: dict[str, Any]) -> dict[str, str]:
     return {"field": ".".join(location), "message": template.format(**(item.get("ctx") or {}))}
 
 
+# What FastAPI and Starlette say, in English, of a body they cannot read (starlette.formparsers, fastapi.routing).
+_FRAMEWORK_DETAILS = [
+    (re.compile(r"There was an error parsing the body"),
+     "Le corps de la requête est illisible : JSON mal formé ou trop imbriqué, ou texte qui n'est pas en UTF-8."),
+    (re.compile(r"(?:Field|Part) exceeded maximum size of (\d+)KB\."), "Un champ dépasse la taille maximale ({0} Ko)."),
+    (re.compile(r"Too many fields\. Maximum number of fields is (\d+)\."), "Trop de champs ({0} au plus)."),
+    (re.compile(r"Too many files\. Maximum number of files is (\d+)\."), "Trop de fichiers ({0} au plus)."),
+    (re.compile(r"Missing boundary in multipart\.|Invalid multipart data\.|The Content-Disposition header field"),
+     "Formulaire mal formé : son contenu ne peut pas être lu."),
+]
+
+
 async def _on_http_exception(request: Request, error: Exception) -> Response:
     assert isinstance(error, HTTPException)
-    # Starlette's default detail is the English phrase: keep the French one then; keep a detail set on purpose.
+    # Starlette's default detail is the English phrase: keep the French one then; keep a detail set on purpose,
+    # in French when it is the framework's own.
     detail = error.detail if isinstance(error.detail, str) and error.detail != HTTPStatus(error.status_code).phrase else None
+    for english, french in _FRAMEWORK_DETAILS:
+        if detail and (found := english.match(detail)):
+            detail = french.format(*found.groups())
     return error_response(request, error.status_code, detail, headers=error.headers)
 
 
