@@ -8,9 +8,12 @@ import numpy as np
 from faqsante.config import Settings
 from faqsante.search import SearchEngine
 from faqsante.search import engine as engine_module
+from faqsante.search.analysis import FrenchAnalyzer
 from faqsante.search.fitting import fit_calibration
 from faqsante.search.index_files import IndexFiles
 from faqsante.search.lexical import LexicalIndex
+from faqsante.search.retrievers.lexical import analysed_index
+from faqsante.search.settings import DEFAULT
 from faqsante.store.db import bump_data_version
 from faqsante.store.models import Entry
 
@@ -88,3 +91,30 @@ def test_workers_starting_together_fit_the_calibration_once(seed_db, tmp_path, m
     assert len(fits) == 1
     assert engines[0].calibration == engines[1].calibration
     assert len(list(tmp_path.glob("calibration-none-*.json"))) == 1
+
+
+def test_workers_starting_together_analyse_the_texts_once(tmp_path, monkeypatch):
+    both_building = threading.Barrier(2, timeout=3)
+    built = []
+    real_build = LexicalIndex.build.__func__
+
+    def build(cls, *args, **kwargs):  # type: ignore[no-untyped-def]
+        built.append(threading.current_thread().name)
+        with contextlib.suppress(threading.BrokenBarrierError):
+            both_building.wait()
+        return real_build(cls, *args, **kwargs)
+
+    monkeypatch.setattr(LexicalIndex, "build", classmethod(build))
+    texts = ["La e-CPS fonctionne immédiatement.", "TéléO est compatible avec Firefox."]
+    indexes = []
+
+    def analyse() -> None:
+        indexes.append(analysed_index("lexical-answers", texts, FrenchAnalyzer(), IndexFiles(tmp_path), DEFAULT))
+
+    threads = [threading.Thread(target=analyse, name=f"worker-{n}") for n in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(built) == 1 and len(indexes) == 2
+    assert indexes[0].vocabulary == indexes[1].vocabulary

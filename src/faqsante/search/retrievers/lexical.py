@@ -21,15 +21,26 @@ def analysed_index(
 ) -> LexicalIndex:
     """The BM25 index of texts, loaded from ``index_dir`` when the same texts were analysed by the same code."""
     key = digest([code_version(), f"{settings.bm25_k1}:{settings.bm25_b}", *texts])
-    saved = files.load_arrays(kind, key)
+    saved = _saved_index(files, kind, key)
     if saved is not None:
-        try:
-            return LexicalIndex.from_arrays(saved)
-        except (KeyError, ValueError, IndexError):
-            pass  # a damaged file: analysed again below
-    index = LexicalIndex.build([analyzer.terms(text) for text in texts], k1=settings.bm25_k1, b=settings.bm25_b)
-    files.save_arrays(kind, key, index.to_arrays())
+        return saved
+    with files.lock(kind):  # workers reloading together after a change: one analyses, the others load its file
+        saved = _saved_index(files, kind, key)
+        if saved is not None:
+            return saved
+        index = LexicalIndex.build([analyzer.terms(text) for text in texts], k1=settings.bm25_k1, b=settings.bm25_b)
+        files.save_arrays(kind, key, index.to_arrays())
     return index
+
+
+def _saved_index(files: IndexFiles, kind: str, key: str) -> LexicalIndex | None:
+    saved = files.load_arrays(kind, key)
+    if saved is None:
+        return None
+    try:
+        return LexicalIndex.from_arrays(saved)
+    except (KeyError, ValueError, IndexError):
+        return None  # a damaged file: analysed again
 
 
 class LexicalRetriever:
