@@ -128,6 +128,25 @@ def test_an_entry_page_adds_rewords_promotes_and_deletes_its_questions(editor: T
     assert editor.post(base, data={"texte": "sans jeton"}).status_code == 403
 
 
+def test_a_question_is_changed_only_through_its_own_entrys_address(editor: TestClient, app_db: Database) -> None:
+    # A stale or edited address names another entry: nothing changes, and the page says the question is not there.
+    first, other = untitled_entries(app_db, 2)
+    token = token_of(editor.get(f"/admin/entrees/{first}", headers=HTML).text)
+    editor.post(f"/admin/entrees/{first}/questions", data={"csrf_token": token, "texte": "Qui peut le demander ?"})
+    [question] = [q for q in entry_questions(app_db, first) if q.text == "Qui peut le demander ?"]
+    elsewhere = f"/admin/entrees/{other}/questions/{question.id}"
+
+    for action, form in [("modifier", {"texte": "Réécrite par erreur ?"}), ("principale", {}), ("supprimer", {})]:
+        refused = editor.post(
+            f"{elsewhere}/{action}", data={"csrf_token": token, **form}, headers=HTML, follow_redirects=False
+        )
+        assert refused.status_code == 404 and f"n° {question.id}" in refused.text, action
+
+    assert [q.text for q in entry_questions(app_db, first) if q.id == question.id] == ["Qui peut le demander ?"]
+    with app_db.session() as session:
+        assert session.get(Entry, first).question is None and session.get(Entry, other).question is None  # type: ignore[union-attr]
+
+
 def test_decisions_only_send_the_editor_back_inside_the_workspace(editor: TestClient, app_db: Database) -> None:
     [entry_id] = untitled_entries(app_db, 1)
     asked = learn(app_db, entry_id, "une question de plus pour le retour")

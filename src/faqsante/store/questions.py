@@ -407,11 +407,11 @@ def add_question(db: Database, entry_id: str, text: str, *, author: str) -> Ques
         return _question(row)
 
 
-def edit_question(db: Database, question_id: int, text: str, *, author: str) -> Question:
-    """Reword a question; its near-duplicate on the same entry, if the new wording has one, is refused."""
+def edit_question(db: Database, question_id: int, text: str, *, author: str, entry_id: str | None = None) -> Question:
+    """Reword a question (``entry_id``'s only, if given); its near-duplicate on the same entry is refused."""
     cleaned = clean_question(text)
     with db.session() as session:
-        row = _require_question(session, question_id)
+        row = _require_question(session, question_id, entry_id)
         key = question_key(cleaned)
         twin = session.scalar(
             select(EntryQuestion).where(
@@ -426,21 +426,21 @@ def edit_question(db: Database, question_id: int, text: str, *, author: str) -> 
         return _question(row)
 
 
-def delete_question(db: Database, question_id: int) -> None:
-    """Forget a question entirely (rejecting keeps it, so that it is not suggested again)."""
+def delete_question(db: Database, question_id: int, *, entry_id: str | None = None) -> None:
+    """Forget a question entirely (rejecting keeps it, so that it is not suggested again); ``entry_id``'s only, if given."""
     with db.session() as session:
-        _require_question(session, question_id)
+        _require_question(session, question_id, entry_id)
         session.execute(delete(EntryQuestion).where(EntryQuestion.id == question_id))
         bump_data_version(session)
 
 
-def make_main(db: Database, question_id: int, *, author: str) -> str:
+def make_main(db: Database, question_id: int, *, author: str, entry_id: str | None = None) -> str:
     """Make a question its entry's main question (its title); the former main one stays an accepted question.
 
     Like any editor's change of the question, it is locked against the next import and recorded as a revision.
     """
     with db.session() as session:
-        row = _require_question(session, question_id)
+        row = _require_question(session, question_id, entry_id)
         if row.entry_id is None:
             raise InvalidInput("Cette question n'est rattachée à aucune entrée.")
         entry = _require_entry(session, row.entry_id)
@@ -587,8 +587,11 @@ def _require_entry(session: Session, entry_id: str) -> Entry:
     return entry
 
 
-def _require_question(session: Session, question_id: int) -> EntryQuestion:
+def _require_question(session: Session, question_id: int, entry_id: str | None = None) -> EntryQuestion:
+    """The question numbered ``question_id``; with ``entry_id``, only if it is that entry's (the page's address)."""
     row = session.get(EntryQuestion, question_id)
     if row is None:
         raise NotFound(f"Aucune question n'a le numéro {question_id}.")
+    if entry_id is not None and row.entry_id != entry_id:
+        raise NotFound(f"L'entrée « {entry_id} » n'a pas de question n° {question_id}.")
     return row

@@ -102,7 +102,7 @@ def edit(
     request: Request, db: DbDep, editor: EditorDep, entry_id: str, question_id: RowId, texte: QuestionText = ""
 ) -> Response:
     try:
-        questions.edit_question(db, question_id, texte, author=editor.username)
+        questions.edit_question(db, question_id, texte, author=editor.username, entry_id=entry_id)
     except InvalidInput as error:
         return _entry_error(request, db, entry_id, error)
     return redirect(entry_path(entry_id), message="question-modifiee")
@@ -110,13 +110,13 @@ def edit(
 
 @router.post("/entrees/{entry_id}/questions/{question_id}/supprimer")
 def remove(db: DbDep, entry_id: str, question_id: RowId) -> Response:
-    questions.delete_question(db, question_id)
+    questions.delete_question(db, question_id, entry_id=entry_id)
     return redirect(entry_path(entry_id), message="question-supprimee")
 
 
 @router.post("/entrees/{entry_id}/questions/{question_id}/principale")
 def make_main(db: DbDep, editor: EditorDep, entry_id: str, question_id: RowId) -> Response:
-    kept = questions.make_main(db, question_id, author=editor.username)
+    kept = questions.make_main(db, question_id, author=editor.username, entry_id=entry_id)
     return redirect(entry_path(kept), message="question-principale")
 
 
