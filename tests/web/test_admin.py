@@ -257,6 +257,22 @@ def test_an_over_long_title_is_refused_in_french(editor: TestClient) -> None:
     assert catalog.get_entry(db, entry_id).question is None
 
 
+def test_a_blank_title_is_refused_not_recorded_as_the_question(editor: TestClient) -> None:
+    db: Database = editor.app.state.db
+    with db.session() as session:
+        entry_id = session.scalar(select(Entry.id).where(Entry.status == "published").order_by(Entry.id.desc()).offset(10))
+    answer = catalog.get_entry(db, entry_id).answer
+    editor.post(f"/admin/entrees/{entry_id}", data={**edit_form(editor, entry_id), "question": "Combien de lettres ?",
+                                                     "reponse": answer})  # fmt: skip
+    form = edit_form(editor, entry_id)
+    refused = editor.post(
+        f"/admin/entrees/{entry_id}/titre", data={"csrf_token": form["csrf_token"], "revision": form["revision"], "titre": "  "},
+        headers=HTML,
+    )  # fmt: skip
+    assert refused.status_code == 400 and "Le titre est vide" in refused.text
+    assert catalog.get_entry(db, entry_id).question == "Combien de lettres ?"
+
+
 def test_a_text_far_beyond_every_limit_gets_the_limit_in_french(client: TestClient) -> None:
     sign_in(client, "admin")
     token = token_of(client.get("/admin/pages", headers=HTML).text)

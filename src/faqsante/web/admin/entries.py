@@ -209,6 +209,11 @@ def accept_title(
     title: Annotated[str, Form(alias="titre", max_length=2 * MAX_QUESTION_LENGTH)],
 ) -> Response:  # fmt: skip
     changes: dict[str, str | None] = {"question": title}
+    if not title.strip():  # accepting nothing would erase the entry's question
+        blank = InvalidInput(
+            "Le titre est vide : rien n'a été enregistré. Acceptez le titre proposé ou écrivez la question."
+        )
+        return _refused(request, db, entry_id, {}, blank)
     return _save(request, db, editor, entry_id, changes, revision, note="titre suggéré accepté", success="titre")
 
 
