@@ -97,3 +97,19 @@ def test_one_accepted_question_asked_again_finds_its_entry_first(fresh_seed_db, 
     engine = SearchEngine(fresh_seed_db, settings_for(fresh_seed_db, embedder))
     for asked in ("Comment créer un compte Medimail ?", "medimail : créer un COMPTE, comment ?"):
         assert engine.ask(asked).results[0].id == entry_id, asked
+
+
+def test_a_hit_without_main_question_is_titled_by_its_best_accepted_question(fresh_seed_db, settings_for):
+    from faqsante.store.questions import add_question
+
+    with fresh_seed_db.session() as session:
+        untitled = session.scalars(select(Entry).where(Entry.answer.contains("Medimail")).order_by(Entry.id)).first()
+        assert untitled is not None
+        entry_id = untitled.id
+        untitled.question = None  # whatever the seed says: no main question
+        bump_data_version(session)
+    add_question(fresh_seed_db, entry_id, "medimail compte création", author="marie")
+    add_question(fresh_seed_db, entry_id, "Comment créer un compte Medimail ?", author="marie")  # a question first
+    hits = SearchEngine(fresh_seed_db, settings_for(fresh_seed_db, "none")).ask("créer un compte Medimail").results
+    assert hits[0].id == entry_id and hits[0].title == "Comment créer un compte Medimail ?"
+    assert all(hit.title == hit.question for hit in hits[1:] if hit.question)

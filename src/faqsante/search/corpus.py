@@ -15,7 +15,6 @@ from sqlalchemy.orm import Session
 
 from faqsante.store import Database
 from faqsante.store.models import Entry, EntryFacet, EntrySource, Source
-from faqsante.store.questions import best_titles
 
 
 @dataclass(frozen=True)
@@ -28,7 +27,6 @@ class Document:
     section: str | None
     sources: tuple[str, ...] = ()
     facets: dict[str, frozenset[str]] = field(default_factory=dict)
-    title: str | None = None  # its main question, else its best accepted question (store.questions.best_titles)
 
     @cached_property  # read by the lexical analysis, the vectors' text hash and the index file key
     def text(self) -> str:
@@ -62,7 +60,6 @@ def read_documents(session: Session) -> list[Document]:
         select(EntryFacet.entry_id, EntryFacet.facet, EntryFacet.value).where(EntryFacet.confidence > 0)
     ):
         facets[entry_id][facet].add(value)
-    titles = best_titles(session, [row[0] for row in rows if not row[1]])
     return [
         Document(
             id=entry_id,
@@ -71,7 +68,6 @@ def read_documents(session: Session) -> list[Document]:
             section=section,
             sources=tuple(sources.get(entry_id, ())),
             facets={name: frozenset(values) for name, values in facets.get(entry_id, {}).items()},
-            title=question or titles.get(entry_id),
         )
         for entry_id, question, answer, section in rows
     ]
