@@ -147,6 +147,32 @@ def test_a_question_is_changed_only_through_its_own_entrys_address(editor: TestC
         assert session.get(Entry, first).question is None and session.get(Entry, other).question is None  # type: ignore[union-attr]
 
 
+def test_a_refused_question_comes_back_as_typed(editor: TestClient, app_db: Database) -> None:
+    entry_id = untitled_entries(app_db, 3)[-1]
+    token = token_of(editor.get(f"/admin/entrees/{entry_id}", headers=HTML).text)
+    base = f"/admin/entrees/{entry_id}/questions"
+    editor.post(base, data={"csrf_token": token, "texte": "Faut-il une carte ?"})
+    editor.post(base, data={"csrf_token": token, "texte": "Faut-il un lecteur ?"})
+    [card] = [q for q in entry_questions(app_db, entry_id) if q.text == "Faut-il une carte ?"]
+
+    long = "Faut-il " + "vraiment " * 60 + "une carte ?"
+    added = editor.post(base, data={"csrf_token": token, "texte": long}, headers=HTML)
+    assert added.status_code == 400 and "trop longue" in added.text
+    assert re.search(
+        r'<input id="nouvelle-question" name="texte" value="' + re.escape(long) + '"[^>]*aria-invalid="true"',
+        added.text,
+    )
+
+    twin = editor.post(
+        f"{base}/{card.id}/modifier", data={"csrf_token": token, "texte": "faut-il un LECTEUR ?"}, headers=HTML
+    )
+    assert twin.status_code == 400 and "déjà cette question" in twin.text
+    assert re.search(
+        rf'<input id="qa-{card.id}" name="texte" value="faut-il un LECTEUR \?"[^>]*aria-invalid="true"', twin.text
+    )
+    assert "Faut-il une carte ?" in [q.text for q in entry_questions(app_db, entry_id)]
+
+
 def test_decisions_only_send_the_editor_back_inside_the_workspace(editor: TestClient, app_db: Database) -> None:
     [entry_id] = untitled_entries(app_db, 1)
     asked = learn(app_db, entry_id, "une question de plus pour le retour")

@@ -101,8 +101,10 @@ def entry_page(
     field: str | None = None,
     status_code: int = 200,
     feedback_period: tuple[date | None, date | None] = (None, None),
+    typed_question: tuple[int | None, str] | None = None,
 ) -> Response:
-    """The entry's page; ``form`` holds what was typed when a save was refused (else its draft, else the entry)."""
+    """The entry's page; ``form`` holds what was typed when a save was refused (else its draft, else the entry),
+    ``typed_question`` a refused question as typed: (its number, or None for a new one; its text)."""
     revisions = list(reversed(list(zip(current.revisions, history(current.revisions), strict=True))))
     db = request.app.state.db
     draft = editing.get_draft(db, current.id)
@@ -119,6 +121,7 @@ def entry_page(
         "findings": lint_documents([_document(current)]),
         "facets": _facet_choices(editing.entry_facets(request.app.state.db, current.id)),
         "questions": questions_by_state(db, current.id),
+        "typed_question": typed_question,
         "error": error,
         "field": field,
         "feedback": _feedback(db, current.id, *feedback_period),

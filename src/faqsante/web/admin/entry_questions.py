@@ -93,7 +93,7 @@ def add(request: Request, db: DbDep, editor: EditorDep, entry_id: str, texte: Qu
     try:
         questions.add_question(db, entry_id, texte, author=editor.username)
     except InvalidInput as error:
-        return _entry_error(request, db, entry_id, error)
+        return _entry_error(request, db, entry_id, error, typed=(None, texte))
     return redirect(entry_path(entry_id) + "#questions", message="question-ajoutee")
 
 
@@ -104,7 +104,7 @@ def edit(
     try:
         questions.edit_question(db, question_id, texte, author=editor.username, entry_id=entry_id)
     except InvalidInput as error:
-        return _entry_error(request, db, entry_id, error)
+        return _entry_error(request, db, entry_id, error, typed=(question_id, texte))
     return redirect(entry_path(entry_id), message="question-modifiee")
 
 
@@ -128,6 +128,8 @@ def _back(retour: str) -> str:
     return RETURNS.get(retour, RETURNS["suggestions"])
 
 
-def _entry_error(request: Request, db: Database, entry_id: str, error: InvalidInput) -> Response:
-    """The entry's page again, with the message (nothing was written)."""
-    return entry_page(request, editing.get_entry(db, entry_id), error=str(error), status_code=400)
+def _entry_error(
+    request: Request, db: Database, entry_id: str, error: InvalidInput, *, typed: tuple[int | None, str]
+) -> Response:
+    """The entry's page again, with the message and the question as typed (nothing was written)."""
+    return entry_page(request, editing.get_entry(db, entry_id), error=str(error), status_code=400, typed_question=typed)
