@@ -77,8 +77,9 @@ def visit_and_audit(browser, base_url: str, path: str) -> tuple[dict, str]:  # t
     page.on("console", lambda message: violations.append(message.text) if "Content Security Policy" in message.text else None)
     page.goto(path)
     page.wait_for_load_state("networkidle")
-    # Hover and click everything clickable in the answer: handlers that survived would fire now.
-    for element in page.locator("main a, main p, main li, main h1, main h2").all()[:40]:
+    # Hover and click everything clickable in the answer: handlers that survived would fire now. (An element that
+    # takes no room, such as the vote's empty status line, cannot be hovered, nor carry anything to fire.)
+    for element in page.locator("main a, main p, main li, main h1, main h2").filter(visible=True).all()[:40]:
         element.hover()
     audit = page.evaluate(AUDIT_DOM)
     text = page.locator("body").inner_text()
