@@ -102,20 +102,55 @@ POPULAR = [
     "Comment obtenir une carte pour un remplaçant ?",
 ]
 TOPICS = [
-    "la carte e-CPS", "l'INS", "Mon espace santé", "le DMP", "la messagerie sécurisée", "Pro Santé Connect",
-    "le financement Ségur", "le référencement", "l'ordonnance numérique", "la téléconsultation", "la carte CPS",
-    "le certificat logiciel", "l'annuaire santé", "le compte patient", "un document médical", "la vaccination",
-    "le dossier de liaison", "l'application mobile", "le lecteur de carte", "l'identifiant national",
+    "la carte e-CPS",
+    "l'INS",
+    "Mon espace santé",
+    "le DMP",
+    "la messagerie sécurisée",
+    "Pro Santé Connect",
+    "le financement Ségur",
+    "le référencement",
+    "l'ordonnance numérique",
+    "la téléconsultation",
+    "la carte CPS",
+    "le certificat logiciel",
+    "l'annuaire santé",
+    "le compte patient",
+    "un document médical",
+    "la vaccination",
+    "le dossier de liaison",
+    "l'application mobile",
+    "le lecteur de carte",
+    "l'identifiant national",
 ]
 CONTEXTS = [
-    "en établissement", "depuis un smartphone", "pour un patient mineur", "après une mise à jour", "en officine",
-    "sans carte", "à domicile", "pour la première fois", "en cabinet libéral", "en EHPAD", "en laboratoire",
-    "pendant une garde", "avec un remplaçant", "en centre de santé",
+    "en établissement",
+    "depuis un smartphone",
+    "pour un patient mineur",
+    "après une mise à jour",
+    "en officine",
+    "sans carte",
+    "à domicile",
+    "pour la première fois",
+    "en cabinet libéral",
+    "en EHPAD",
+    "en laboratoire",
+    "pendant une garde",
+    "avec un remplaçant",
+    "en centre de santé",
 ]
 # A fourth part that the mix's one-off questions never have: the never-seen phase asks none of them.
 MOMENTS = [
-    "depuis ce matin", "depuis hier", "depuis une semaine", "après un changement de poste", "en urgence",
-    "avant une consultation", "pour un collègue", "sur un nouvel ordinateur", "en fin de journée", "le week-end",
+    "depuis ce matin",
+    "depuis hier",
+    "depuis une semaine",
+    "après un changement de poste",
+    "en urgence",
+    "avant une consultation",
+    "pour un collègue",
+    "sur un nouvel ordinateur",
+    "en fin de journée",
+    "le week-end",
 ]
 TEMPLATES = [
     "Comment utiliser {topic} {context} ?",
@@ -258,7 +293,9 @@ class KeepAliveConnection:
             if self.sent % REQUESTS_PER_CONNECTION == 0:
                 self.close()
 
-    async def _exchange(self, method: str, target: str, body: bytes, headers: dict[str, str] | None) -> tuple[int, bytes]:
+    async def _exchange(
+        self, method: str, target: str, body: bytes, headers: dict[str, str] | None
+    ) -> tuple[int, bytes]:
         if self.writer is None:
             self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
         assert self.reader is not None
@@ -373,7 +410,10 @@ def measure(url: str) -> int:
     log(f"Base {DATABASE} créée ; import de data/sample")
     subprocess.run(
         [sys.executable, "-m", "faqsante.cli", "ingest", str(ROOT / "data" / "sample"), "--db", url],
-        env=server_env(), check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env=server_env(),
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     database = Database(url)
     with database.session() as session:

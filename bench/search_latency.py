@@ -84,9 +84,12 @@ def synthetic_db(entries: int, alternates: int, seed_url: str) -> str:
     documents = load_documents(seed)
     model = stored_model()
     with seed.session() as session:
-        vectors = np.stack([np.frombuffer(v, dtype=np.float32) for v in session.scalars(
-            select(Embedding.vector).where(Embedding.model == model)
-        )])
+        vectors = np.stack(
+            [
+                np.frombuffer(v, dtype=np.float32)
+                for v in session.scalars(select(Embedding.vector).where(Embedding.model == model))
+            ]
+        )
     sentences = [s for doc in documents for s in re.split(r"(?<=[.!?])\s+", doc.answer) if len(s) > 20]
     sections = sorted({doc.section for doc in documents if doc.section}) + [f"Rubrique {n}" for n in range(40)]
     rng = random.Random(7)
@@ -143,7 +146,10 @@ def add_alternates(
         for number, text in enumerate(texts):
             session.add(
                 EntryQuestion(
-                    entry_id=documents[number % len(documents)].id, text=text, key=f"k{number}", origin="import",
+                    entry_id=documents[number % len(documents)].id,
+                    text=text,
+                    key=f"k{number}",
+                    origin="import",
                     state="accepted",
                 )
             )
@@ -177,11 +183,17 @@ def main() -> None:
     engine = SearchEngine(Database(big), Settings().model_copy(update={"db_url": big}))
     start = time.perf_counter()
     engine.refresh()
-    report(f"{args.entries} entries + {args.alternates} questions, index build and calibration (vectors in DB; "
-          f"analysis from {Settings().index_dir} when saved): "
-          f"{time.perf_counter() - start:.1f} s")
-    report(f"{args.entries} entries + {args.alternates} questions, warm ask: {percentiles(timed_asks(engine, questions[:150]))}")
-    report(f"{args.entries} entries + {args.alternates} questions, start-up with existing index (open + first answer): {startup(big):.2f} s")
+    report(
+        f"{args.entries} entries + {args.alternates} questions, index build and calibration (vectors in DB; "
+        f"analysis from {Settings().index_dir} when saved): "
+        f"{time.perf_counter() - start:.1f} s"
+    )
+    report(
+        f"{args.entries} entries + {args.alternates} questions, warm ask: {percentiles(timed_asks(engine, questions[:150]))}"
+    )
+    report(
+        f"{args.entries} entries + {args.alternates} questions, start-up with existing index (open + first answer): {startup(big):.2f} s"
+    )
     print(f"load average after: {load()}")
 
 

@@ -63,7 +63,10 @@ def test_rates_come_from_the_recorded_queries_and_votes(recorded: tuple[Database
     assert report.helpful_rate == pytest.approx(3 / 7)
     assert [(q.query, q.count) for q in report.top_queries[:1]] == [("durée session PSC", 3)]
     assert [(e.entry_id, e.views) for e in report.most_viewed] == [(a, 1)]
-    assert [(e.entry_id, e.helpful_rate) for e in report.worst_rated] == [(b, pytest.approx(1 / 3)), (a, pytest.approx(2 / 3))]
+    assert [(e.entry_id, e.helpful_rate) for e in report.worst_rated] == [
+        (b, pytest.approx(1 / 3)),
+        (a, pytest.approx(2 / 3)),
+    ]
     assert {e.entry_id: e.votes for e in report.entries} == {a: 3, b: 3, c: 1}
     assert report.entries[0].answer  # lists can show the entry
 
@@ -97,7 +100,9 @@ def test_comments_reach_the_report_newest_first_and_filter_by_day(recorded: tupl
     with db.session() as session:
         for entry_id, visitor, comment, days_ago in [(b, "c1", "Il manque le format.", 1), (a, "c2", "Parfait", 5),
                                                      (b, "c3", "Trop ancien", 40), (b, "c4", "", 0)]:  # fmt: skip
-            session.add(Feedback(entry_id=entry_id, visitor=visitor, helpful=False, comment=comment, created_at=at(days_ago)))
+            session.add(
+                Feedback(entry_id=entry_id, visitor=visitor, helpful=False, comment=comment, created_at=at(days_ago))
+            )
 
     report = build_report(db, days=30, today=TODAY)
     assert [c.comment for c in report.comments] == ["Il manque le format.", "Parfait"]  # empty and too old left out

@@ -49,8 +49,12 @@ def test_an_edit_survives_the_next_ingest_of_the_same_dump(db: Database, sample_
     changed = editing.edit_entry(
         db,
         entry_id,
-        {"question": "Le DMN reçoit-il l'identité par un message HL7 ?", "answer": "Oui, c'est cela :\r\nun message ADT."},
-        author="marie", settings=lexical(db),
+        {
+            "question": "Le DMN reçoit-il l'identité par un message HL7 ?",
+            "answer": "Oui, c'est cela :\r\nun message ADT.",
+        },
+        author="marie",
+        settings=lexical(db),
         base_revision=1,
     )
     ingest_paths(db, [sample_dir])
@@ -77,9 +81,13 @@ def test_locked_fields_keep_the_editor_text_while_the_source_updates_the_rest(
         "Medimail conserve les messages pendant 3 mois."
     )
     entry_id = entry_id_of(db, original)
-    editing.edit_entry(db, entry_id, {"section": "Messagerie de Mon espace santé"}, author="marie", settings=lexical(db))
+    editing.edit_entry(
+        db, entry_id, {"section": "Messagerie de Mon espace santé"}, author="marie", settings=lexical(db)
+    )
 
-    edited = dump.read_text(encoding="utf-8").replace("conserve les messages pendant 3 mois.", "conserve les messages pendant 6 mois.")
+    edited = dump.read_text(encoding="utf-8").replace(
+        "conserve les messages pendant 3 mois.", "conserve les messages pendant 6 mois."
+    )
     dump.write_text(edited, encoding="utf-8")
     report = ingest_paths(db, [dump])
 
@@ -100,17 +108,23 @@ def test_an_archived_entry_stays_archived_and_quiet_across_ingests(sqlite_url: s
 
     assert editing.get_entry(db, entry_id).status == "archived"
     assert (report.updated, revision_count(db), db.data_version()) == (0, revisions, version)
-    assert not editing.set_status(db, entry_id, "archived", author="marie", settings=lexical(db))  # no change, no revision
+    assert not editing.set_status(
+        db, entry_id, "archived", author="marie", settings=lexical(db)
+    )  # no change, no revision
 
 
 def test_a_stale_form_is_refused_and_nothing_is_written(sqlite_url: str, sample_dir: Path) -> None:
     db = Database(sqlite_url)
     ingest_paths(db, [sample_dir / REGIONAL_DUMP])
     entry_id = entry_id_of(db, "Pour l’instant, ce n’est pas prévu.")
-    editing.edit_entry(db, entry_id, {"question": "Première version ?"}, author="marie", settings=lexical(db), base_revision=1)
+    editing.edit_entry(
+        db, entry_id, {"question": "Première version ?"}, author="marie", settings=lexical(db), base_revision=1
+    )
 
     with pytest.raises(EditConflict, match="marie"):
-        editing.edit_entry(db, entry_id, {"question": "Autre version ?"}, author="paul", settings=lexical(db), base_revision=1)
+        editing.edit_entry(
+            db, entry_id, {"question": "Autre version ?"}, author="paul", settings=lexical(db), base_revision=1
+        )
     assert editing.get_entry(db, entry_id).question == "Première version ?"
 
 
@@ -136,14 +150,19 @@ def test_answering_a_submitted_question_creates_or_links_an_entry(db: Database, 
     spam = submit_question(db, "Achetez des montres")
     existing = entry_id_of(db, "Pour l’instant, ce n’est pas prévu.")
 
-    created = editing.answer_question(db, first.id, author="marie", settings=lexical(db), answer="Trois mois.", section="MSSanté")
+    created = editing.answer_question(
+        db, first.id, author="marie", settings=lexical(db), answer="Trois mois.", section="MSSanté"
+    )
     linked = editing.answer_question(db, second.id, author="marie", settings=lexical(db), entry_id=existing)
     editing.dismiss_question(db, spam.id)
 
     assert linked == existing
     entry = editing.get_entry(db, created)
     assert (entry.question, entry.answer, entry.section, entry.status) == (
-        "Combien de temps Medimail garde-t-il les messages ?", "Trois mois.", "MSSanté", "published"
+        "Combien de temps Medimail garde-t-il les messages ?",
+        "Trois mois.",
+        "MSSanté",
+        "published",
     )
     assert editing.list_questions(db) == []
     answered = {q.id: q.answer_entry_id for q in editing.list_questions(db, "answered")}
@@ -183,7 +202,9 @@ def test_merging_moves_votes_clicks_and_sources_and_survives_reingest(db: Databa
     assert [r.note for r in merged.revisions] == ["import", f"fusionnée dans {kept}"]
     assert catalog.get_entry(db, duplicate).id == kept
     with pytest.raises(InvalidInput):
-        editing.merge_entries(db, kept, duplicate, author="marie", settings=lexical(db))  # merging into its own duplicate
+        editing.merge_entries(
+            db, kept, duplicate, author="marie", settings=lexical(db)
+        )  # merging into its own duplicate
 
 
 def test_entries_are_listed_by_text_and_status(sqlite_url: str, sample_dir: Path) -> None:
@@ -202,7 +223,10 @@ def test_facets_set_by_an_editor_are_decisions_the_tagger_keeps(sqlite_url: str,
     ingest_paths(db, [sample_dir / REGIONAL_DUMP])
     entry_id = entry_id_of(db, "Pour l’instant, ce n’est pas prévu.")
 
-    assert editing.set_facets(db, entry_id, {"Produit": ["INS", "dmp"]}, author="marie", settings=lexical(db)) == ["+produit=dmp", "+produit=ins"]
+    assert editing.set_facets(db, entry_id, {"Produit": ["INS", "dmp"]}, author="marie", settings=lexical(db)) == [
+        "+produit=dmp",
+        "+produit=ins",
+    ]
     ticked = {facet: list(values) for facet, values in editing.entry_facets(db, entry_id).items()}  # as the form shows
     assert editing.set_facets(db, entry_id, {**ticked, "produit": ["dmp"]}, author="marie", settings=lexical(db)) == [
         "−produit=ins"
@@ -223,7 +247,9 @@ INS_ANSWER = (
 )
 
 
-def test_an_entry_an_editor_creates_is_tagged_and_found_under_its_filter_at_once(db: Database, sample_dir: Path) -> None:
+def test_an_entry_an_editor_creates_is_tagged_and_found_under_its_filter_at_once(
+    db: Database, sample_dir: Path
+) -> None:
     ingest_paths(db, [sample_dir / REGIONAL_DUMP])
     settings = lexical(db)
     engine = SearchEngine(db, settings)

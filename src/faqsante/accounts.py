@@ -197,9 +197,16 @@ def list_sessions(db: Database, username: str) -> list[SessionRecord]:
             select(EditorSession).where(EditorSession.user_id == user.id).order_by(EditorSession.created_at.desc())
         )
         return [
-            SessionRecord(row.id, user.username, row.created_at, row.last_seen_at,
-                          row.expires_at, row.revoked_at and row.revoked_at, row.user_agent,
-                          row.address)  # fmt: skip
+            SessionRecord(
+                row.id,
+                user.username,
+                row.created_at,
+                row.last_seen_at,
+                row.expires_at,
+                row.revoked_at and row.revoked_at,
+                row.user_agent,
+                row.address,
+            )  # fmt: skip
             for row in rows
         ]
 
@@ -228,7 +235,6 @@ def _revoke_all(session: Session, user_id: int) -> None:
 
 def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
-
 
 
 def _require(session: Session, username: str) -> User:

@@ -127,8 +127,15 @@ def list_comments(
 ) -> list[Comment]:
     """Votes that came with a comment, newest first, on one entry or all, between two days (UTC) included."""
     statement = (
-        select(Feedback.entry_id, Entry.question, Entry.answer, Feedback.helpful, Feedback.comment, Feedback.query,
-               Feedback.created_at)  # fmt: skip
+        select(
+            Feedback.entry_id,
+            Entry.question,
+            Entry.answer,
+            Feedback.helpful,
+            Feedback.comment,
+            Feedback.query,
+            Feedback.created_at,
+        )  # fmt: skip
         .join(Entry, Entry.id == Feedback.entry_id)
         .where(Feedback.comment.is_not(None), Feedback.comment != "")
         .order_by(Feedback.created_at.desc(), Feedback.id.desc())
@@ -233,8 +240,9 @@ def build_report(
 
     with db.session() as session:
         logged = session.execute(
-            select(QueryLog.query, QueryLog.channel, QueryLog.abstained, QueryLog.clicked_entry_id, QueryLog.created_at)
-            .where(QueryLog.created_at >= since)
+            select(
+                QueryLog.query, QueryLog.channel, QueryLog.abstained, QueryLog.clicked_entry_id, QueryLog.created_at
+            ).where(QueryLog.created_at >= since)
         ).all()
         votes = session.execute(
             select(Feedback.entry_id, Feedback.helpful, Feedback.created_at).where(Feedback.created_at >= since)
@@ -326,9 +334,7 @@ def off_topic_keys(db: Database) -> set[str]:
 def _describe_entries(db: Database, entries: dict[str, EntryFigures]) -> None:
     """Give each counted entry the text a list shows of it."""
     with db.session() as session:
-        rows = session.execute(
-            select(Entry.id, Entry.question, Entry.answer).where(Entry.id.in_(list(entries)))
-        ).all()
+        rows = session.execute(select(Entry.id, Entry.question, Entry.answer).where(Entry.id.in_(list(entries)))).all()
     for entry_id, question, answer in rows:
         entries[entry_id].question, entries[entry_id].answer = question, answer
 

@@ -76,7 +76,8 @@ def progress_bar() -> Progress:
 def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Fichiers ou dossiers à importer.", exists=True)],
     format: Annotated[
-        str | None, typer.Option("--format", "-f", help="Forcer le format (scraped-text, csv, json, jsonl, markdown, html).")
+        str | None,
+        typer.Option("--format", "-f", help="Forcer le format (scraped-text, csv, json, jsonl, markdown, html)."),
     ] = None,
     db: DbOption = None,
 ) -> None:
@@ -232,7 +233,12 @@ def facets(
     retag: Annotated[bool, typer.Option("--retag", help="Recalculer d'abord l'étiquetage automatique.")] = False,
     evaluate: Annotated[
         Path | None,
-        typer.Option("--evaluate", exists=True, dir_okay=False, help="Mesurer l'étiquetage sur des étiquettes posées à la main (YAML)."),
+        typer.Option(
+            "--evaluate",
+            exists=True,
+            dir_okay=False,
+            help="Mesurer l'étiquetage sur des étiquettes posées à la main (YAML).",
+        ),
     ] = None,
     db: DbOption = None,
 ) -> None:
@@ -275,7 +281,9 @@ def facets(
 @app.command()
 def export(
     format: Annotated[str, typer.Option("--format", "-f", help="jsonl, json ou csv.")] = "jsonl",
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Fichier de sortie (sinon la sortie standard).")] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Fichier de sortie (sinon la sortie standard).")
+    ] = None,
     db: DbOption = None,
 ) -> None:
     """Exporter toutes les entrées ; réimporter l'export dans une base vide la restaure."""
@@ -319,7 +327,9 @@ def backup(
         console.print(f"Sauvegarde écrite dans {file} : {rows} lignes, {len(header.tables)} tables.")
         return
     for name, (expected, actual) in differences.items():
-        err_console.print(f"[red]{name}[/] : {expected.count} lignes sauvegardées, {actual.count} en base, contenu différent")
+        err_console.print(
+            f"[red]{name}[/] : {expected.count} lignes sauvegardées, {actual.count} en base, contenu différent"
+        )
     if differences:
         raise typer.Exit(1)
     console.print(f"La base est identique à la sauvegarde {file}.")
@@ -327,7 +337,9 @@ def backup(
 
 @app.command()
 def restore(
-    file: Annotated[Path, typer.Argument(help="Sauvegarde écrite par « faqsante backup ».", exists=True, dir_okay=False)],
+    file: Annotated[
+        Path, typer.Argument(help="Sauvegarde écrite par « faqsante backup ».", exists=True, dir_okay=False)
+    ],
     force: Annotated[bool, typer.Option("--force", help="Remplacer le contenu d'une base non vide.")] = False,
     trust: Annotated[
         bool,
@@ -423,10 +435,11 @@ def serve(
 
 @app.command("eval")
 def evaluate_command(
-    questions: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="Fichier JSON [{\"q\", \"keys\"}].")],
+    questions: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help='Fichier JSON [{"q", "keys"}].')],
     as_json: Annotated[bool, typer.Option("--json", help="Rapport JSON.")] = False,
     folds: Annotated[
-        int | None, typer.Option("--folds", min=2, max=20, help="Validation croisée en k plis : chiffres par pli et moyenne.")
+        int | None,
+        typer.Option("--folds", min=2, max=20, help="Validation croisée en k plis : chiffres par pli et moyenne."),
     ] = None,
     warm: Annotated[
         bool,
@@ -495,7 +508,11 @@ def feedback(
         table.add_column(column)
     for vote in votes:
         table.add_row(
-            f"{vote.created_at:%Y-%m-%d %H:%M}", vote.entry_id, "oui" if vote.helpful else "non", vote.comment or "", vote.query or ""
+            f"{vote.created_at:%Y-%m-%d %H:%M}",
+            vote.entry_id,
+            "oui" if vote.helpful else "non",
+            vote.comment or "",
+            vote.query or "",
         )
     console.print(table)
 
@@ -508,7 +525,9 @@ app.add_typer(questions_app, name="questions")
 
 @questions_app.command("import")
 def questions_import(
-    file: Annotated[Path, typer.Argument(help="Historique de questions (JSON, JSONL ou CSV).", exists=True, dir_okay=False)],
+    file: Annotated[
+        Path, typer.Argument(help="Historique de questions (JSON, JSONL ou CSV).", exists=True, dir_okay=False)
+    ],
     suggest: Annotated[
         bool, typer.Option("--suggest", help="En faire des suggestions à valider au lieu de les accepter.")
     ] = False,
@@ -551,7 +570,9 @@ def questions_export(
     state: Annotated[
         list[str] | None, typer.Option("--state", help="États exportés (répétable) : accepted, suggested, rejected.")
     ] = None,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Fichier de sortie (sinon la sortie standard).")] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Fichier de sortie (sinon la sortie standard).")
+    ] = None,
     db: DbOption = None,
 ) -> None:
     """Exporter les questions (acceptées par défaut), dans un format que « questions import » relit."""
@@ -616,7 +637,9 @@ def _read_password(from_stdin: bool) -> str:
 def user_add(
     username: Annotated[str, typer.Argument(help="Identifiant de connexion.")],
     role: Annotated[str, typer.Option("--role", help="editor (rédacteur) ou admin (administrateur).")] = "editor",
-    password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Lire le mot de passe sur l'entrée standard.")] = False,
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Lire le mot de passe sur l'entrée standard.")
+    ] = False,
     db: DbOption = None,
 ) -> None:
     """Créer un compte ; le mot de passe est demandé deux fois, sans affichage."""
@@ -653,7 +676,9 @@ def user_list(
 @user_app.command("password")
 def user_password(
     username: Annotated[str, typer.Argument(help="Identifiant du compte.")],
-    password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Lire le mot de passe sur l'entrée standard.")] = False,
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Lire le mot de passe sur l'entrée standard.")
+    ] = False,
     db: DbOption = None,
 ) -> None:
     """Changer le mot de passe d'un compte (ses sessions ouvertes prennent fin)."""
@@ -682,7 +707,9 @@ def user_disable(
     console.print(f"Compte « {username} » {'réactivé' if enable else 'désactivé'}.")
 
 
-inbox_app = typer.Typer(help="Questions envoyées par les visiteurs : lister, relier à une réponse, écarter.", no_args_is_help=True)
+inbox_app = typer.Typer(
+    help="Questions envoyées par les visiteurs : lister, relier à une réponse, écarter.", no_args_is_help=True
+)
 app.add_typer(inbox_app, name="inbox")
 
 
@@ -754,7 +781,9 @@ def inbox_link(
     if mail.status == "sent":
         console.print(f"E-mail envoyé à {mail.recipient}.")
     else:
-        err_console.print(f"E-mail à {mail.recipient} pas encore envoyé : {mail.last_error} (faqsante inbox send le renverra).")
+        err_console.print(
+            f"E-mail à {mail.recipient} pas encore envoyé : {mail.last_error} (faqsante inbox send le renverra)."
+        )
 
 
 @inbox_app.command("dismiss")
@@ -779,9 +808,14 @@ def inbox_send(db: DbOption = None) -> None:
     settings = open_settings(db)
     mailer = _mailer(settings)
     if mailer is None:
-        raise fail(ValueError("envoi d'e-mails non configuré (FAQSANTE_SMTP_URL, FAQSANTE_MAIL_FROM, FAQSANTE_PUBLIC_URL)."), code=2)
+        raise fail(
+            ValueError("envoi d'e-mails non configuré (FAQSANTE_SMTP_URL, FAQSANTE_MAIL_FROM, FAQSANTE_PUBLIC_URL)."),
+            code=2,
+        )
     report = deliver_due(Database(settings.db_url), mailer)
-    console.print(f"{len(report.sent)} envoyé(s), {len(report.retrying)} à réessayer, {len(report.failed)} en échec définitif.")
+    console.print(
+        f"{len(report.sent)} envoyé(s), {len(report.retrying)} à réessayer, {len(report.failed)} en échec définitif."
+    )
 
 
 if __name__ == "__main__":

@@ -27,7 +27,11 @@ def test_markup_in_entries_is_escaped() -> None:
 
 
 def test_history_lists_what_each_version_changed() -> None:
-    versions = [V(None, "Oui."), V("Le DMP est-il gratuit ?", "Oui."), V("Le DMP est-il gratuit ?", "Oui.", status="archived")]
+    versions = [
+        V(None, "Oui."),
+        V("Le DMP est-il gratuit ?", "Oui."),
+        V("Le DMP est-il gratuit ?", "Oui.", status="archived"),
+    ]
     changes = history(versions)
     assert [[diff.field for diff in version] for version in changes] == [["answer", "status"], ["question"], ["status"]]
     assert str(changes[2][0].html) == "<del>publiée</del><ins>archivée</ins>"

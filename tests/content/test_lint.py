@@ -56,9 +56,7 @@ def test_answers_that_need_their_question(seed_url: str, seed_findings: list[Fin
     assert answer in answers_flagged(seed_url, seed_findings, "needs-question")
 
 
-@pytest.mark.parametrize(
-    "words", ["Pour en savoir plus :", "En voici un modèle :", "à l'adresse suivante :"]
-)
+@pytest.mark.parametrize("words", ["Pour en savoir plus :", "En voici un modèle :", "à l'adresse suivante :"])
 def test_lost_links_are_dangling_references(seed_url: str, seed_findings: list[Finding], words: str) -> None:
     assert any(words in answer for answer in answers_flagged(seed_url, seed_findings, "dangling-reference"))
 
@@ -137,7 +135,13 @@ def test_cli_json_is_a_list_of_findings(seed_url: str) -> None:
     assert result.exit_code == 0, result.output
     payload = json.loads(result.stdout)
     assert payload and all(set(item) == {"entry_id", "kind", "detail"} for item in payload)
-    assert {item["kind"] for item in payload} == {"stale", "needs-question", "dangling-reference", "duplicate", "contact"}
+    assert {item["kind"] for item in payload} == {
+        "stale",
+        "needs-question",
+        "dangling-reference",
+        "duplicate",
+        "contact",
+    }
 
 
 def test_cli_refuses_an_unknown_check(seed_url: str) -> None:

@@ -18,7 +18,10 @@ from faqsante.content.titles import MAX_TITLE_LENGTH, TitleSuggester, suggest_ti
             "Non, le référencement au Catalogue de services n’est pas obligatoire.",
             "Est-ce que le référencement au Catalogue de services est obligatoire ?",
         ),
-        ("Non, il est nécessaire de fournir toutes les preuves.", "Est-ce qu'il est nécessaire de fournir toutes les preuves ?"),
+        (
+            "Non, il est nécessaire de fournir toutes les preuves.",
+            "Est-ce qu'il est nécessaire de fournir toutes les preuves ?",
+        ),
         (
             "Pour écrire à un patient, le professionnel de santé doit disposer d'un compte.",
             "Comment écrire à un patient ?",
@@ -45,7 +48,10 @@ def test_the_first_sentence_becomes_a_question(answer: str, title: str) -> None:
 
 def test_an_answer_that_says_nothing_alone_falls_back_on_its_terms_and_section() -> None:
     assert suggest_title("Oui, c'est cela.") is None
-    assert suggest_title("Pour l’instant, ce n’est pas prévu.", "ESMS Numérique") == "Que faut-il savoir sur ESMS Numérique ?"
+    assert (
+        suggest_title("Pour l’instant, ce n’est pas prévu.", "ESMS Numérique")
+        == "Que faut-il savoir sur ESMS Numérique ?"
+    )
     answer = "Ces fonctionnalités arrivent : l'INS sera intégrée au DMP."
     assert suggest_title(answer, "Mon espace santé", terms=["DMP", "INS"]) == (
         "Mon espace santé : que faut-il savoir sur INS et DMP ?"
@@ -59,14 +65,18 @@ def test_titles_stay_short() -> None:
 
 
 def llm_settings() -> Settings:
-    return Settings().model_copy(update={"llm_url": "https://llm.example/v1", "llm_model": "modele", "llm_api_key": "cle"})
+    return Settings().model_copy(
+        update={"llm_url": "https://llm.example/v1", "llm_model": "modele", "llm_api_key": "cle"}
+    )
 
 
 def test_a_configured_llm_words_the_title_and_the_extractive_one_backs_it_up() -> None:
     calls: list[dict] = []
 
     def handler(request: httpx.Request) -> httpx.Response:
-        calls.append({"url": str(request.url), "auth": request.headers["authorization"], "body": json.loads(request.content)})
+        calls.append(
+            {"url": str(request.url), "auth": request.headers["authorization"], "body": json.loads(request.content)}
+        )
         return httpx.Response(200, json={"choices": [{"message": {"content": "« Le DMN reçoit-il l'identité ? »"}}]})
 
     suggester = TitleSuggester(llm_settings(), httpx.Client(transport=httpx.MockTransport(handler)))

@@ -33,7 +33,9 @@ def rows(db: Database, entry_id: str) -> dict[tuple[str, str], tuple[str, float]
         }
 
 
-def test_retag_is_idempotent_and_then_leaves_the_data_version_alone(fresh_db: Database, settings_of: SettingsOf) -> None:
+def test_retag_is_idempotent_and_then_leaves_the_data_version_alone(
+    fresh_db: Database, settings_of: SettingsOf
+) -> None:
     version = fresh_db.data_version()
     report = retag(fresh_db, settings_of(fresh_db))
 

@@ -60,7 +60,9 @@ def test_unknown_value_is_a_french_error_listing_the_valid_ones() -> None:
 
 
 def test_unknown_facet_is_a_french_error_listing_the_valid_ones() -> None:
-    with pytest.raises(InvalidQuery, match="filtre inconnu « couleur » ; filtres possibles : type_offre, couloir_segur"):
+    with pytest.raises(
+        InvalidQuery, match="filtre inconnu « couleur » ; filtres possibles : type_offre, couloir_segur"
+    ):
         load_taxonomy().resolve_filters({"couleur": ["bleu"]})
 
 

@@ -40,7 +40,10 @@ def test_br_is_a_line_break_and_list_items_are_dash_lines() -> None:
 
 
 def test_two_br_in_a_row_separate_paragraphs() -> None:
-    assert fragment_to_text("Oui.<br><br>Sous réserve d'une INS qualifiée.<br>") == "Oui.\n\nSous réserve d'une INS qualifiée."
+    assert (
+        fragment_to_text("Oui.<br><br>Sous réserve d'une INS qualifiée.<br>")
+        == "Oui.\n\nSous réserve d'une INS qualifiée."
+    )
 
 
 def test_preformatted_text_and_table_rows_keep_their_layout() -> None:

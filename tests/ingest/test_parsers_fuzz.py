@@ -149,7 +149,9 @@ JSON_RECORD = st.builds(
     lambda record, sources, facets: {**record, "sources": sources, "facets": facets},
     RECORD,
     st.lists(VALUE, max_size=3, unique=True),
-    st.dictionaries(st.sampled_from(list(load_taxonomy().facets)), st.lists(VALUE, min_size=1, max_size=3, unique=True), max_size=2),
+    st.dictionaries(
+        st.sampled_from(list(load_taxonomy().facets)), st.lists(VALUE, min_size=1, max_size=3, unique=True), max_size=2
+    ),
 )
 
 

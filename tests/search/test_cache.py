@@ -67,7 +67,10 @@ def test_the_least_recent_answer_leaves_first() -> None:
 
 
 def test_new_content_reaches_a_question_already_cached_in_another_process(
-    db_url: str, sample_dir: Path, tmp_path: Path, settings_for  # type: ignore[no-untyped-def]
+    db_url: str,
+    sample_dir: Path,
+    tmp_path: Path,
+    settings_for,  # type: ignore[no-untyped-def]
 ) -> None:
     """Two workers on one database: content ingested through one is answered by the other after its poll."""
     writer, reader = Database(db_url), Database(db_url)

@@ -43,7 +43,9 @@ def stored(db: Database) -> dict[str, str]:
 
 
 def test_embeddings_are_computed_once_and_again_only_for_changed_text(small_db, tmp_path):
-    settings = Settings().model_copy(update={"db_url": small_db.url, "embedder": "fake", "index_dir": tmp_path / "index"})
+    settings = Settings().model_copy(
+        update={"db_url": small_db.url, "embedder": "fake", "index_dir": tmp_path / "index"}
+    )
     engine = SearchEngine(small_db, settings)
     calls: list[tuple[int, int]] = []
     assert engine.refresh(progress=lambda done, total: calls.append((done, total)))
@@ -65,13 +67,19 @@ def test_embeddings_are_computed_once_and_again_only_for_changed_text(small_db, 
 
 def test_another_database_with_the_same_texts_reuses_the_vectors(small_db, tmp_path):
     index_dir = tmp_path / "index"
-    first = SearchEngine(small_db, Settings().model_copy(update={"db_url": small_db.url, "embedder": "fake", "index_dir": index_dir}))
+    first = SearchEngine(
+        small_db, Settings().model_copy(update={"db_url": small_db.url, "embedder": "fake", "index_dir": index_dir})
+    )
     first.refresh()
     copy = Database(f"sqlite:///{tmp_path / 'copy.db'}")
     with copy.session() as session:
-        session.add_all(Entry(id=f"c{number}", answer=answer, content_hash=str(number)) for number, answer in enumerate(ANSWERS))
+        session.add_all(
+            Entry(id=f"c{number}", answer=answer, content_hash=str(number)) for number, answer in enumerate(ANSWERS)
+        )
         bump_data_version(session)
-    second = SearchEngine(copy, Settings().model_copy(update={"db_url": copy.url, "embedder": "fake", "index_dir": index_dir}))
+    second = SearchEngine(
+        copy, Settings().model_copy(update={"db_url": copy.url, "embedder": "fake", "index_dir": index_dir})
+    )
     second.refresh()
     assert second.last_embedded == 0
     assert sorted(stored(copy).values()) == sorted(stored(small_db).values())  # kept in the copy's own table too
@@ -116,7 +124,9 @@ def test_unknown_backend_is_refused():
 
 
 def test_the_saved_matrix_is_used_only_when_the_database_holds_every_vector(small_db, tmp_path):
-    settings = Settings().model_copy(update={"db_url": small_db.url, "embedder": "fake", "index_dir": tmp_path / "index"})
+    settings = Settings().model_copy(
+        update={"db_url": small_db.url, "embedder": "fake", "index_dir": tmp_path / "index"}
+    )
     SearchEngine(small_db, settings).refresh()
     assert list((tmp_path / "index").glob("vectors-*.npy"))
     with small_db.session() as session:
@@ -140,7 +150,9 @@ def entries(db: Database) -> list[Document]:
     with db.session() as session:
         for number, answer in enumerate(ANSWERS):
             session.add(Entry(id=f"e{number}", answer=answer, content_hash=str(number)))
-    return [Document(id=f"e{number}", question=None, answer=answer, section=None) for number, answer in enumerate(ANSWERS)]
+    return [
+        Document(id=f"e{number}", question=None, answer=answer, section=None) for number, answer in enumerate(ANSWERS)
+    ]
 
 
 def test_vectors_of_another_library_version_are_never_reused(db: Database, tmp_path: Path) -> None:

@@ -26,9 +26,7 @@ EVERY_CODE_POINT = range(0x110000)
 
 
 def run_child(script: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(script)], capture_output=True, text=True, timeout=600
-    )
+    return subprocess.run([sys.executable, "-c", textwrap.dedent(script)], capture_output=True, text=True, timeout=600)
 
 
 def test_the_models_own_map_is_read_from_its_file():

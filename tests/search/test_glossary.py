@@ -21,7 +21,9 @@ def test_definitions_are_extracted_from_a_seed_answer():
 
 def test_letters_must_fit_the_long_form():
     assert extract_definitions(["il possède un plateau d'imagerie (RIS)"]) == []
-    assert extract_definitions(["AMOA = Assistant à Maîtrise d'Ouvrage"])[0].expansions == ("Assistant à Maîtrise d'Ouvrage",)
+    assert extract_definitions(["AMOA = Assistant à Maîtrise d'Ouvrage"])[0].expansions == (
+        "Assistant à Maîtrise d'Ouvrage",
+    )
 
 
 def test_curated_entries_win_over_extracted_ones():

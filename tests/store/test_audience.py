@@ -47,7 +47,9 @@ def test_concurrent_votes_are_all_kept_and_one_per_visitor(db: Database) -> None
 def test_concurrent_queries_and_questions_are_all_kept(db: Database) -> None:
     def write(n: int) -> int:
         submit_question(db, f"Question {n} ?")
-        return record_query(db, f"q{n}", result_ids=[], abstained=True, top_confidence=None, latency_ms=1.0, channel="api")
+        return record_query(
+            db, f"q{n}", result_ids=[], abstained=True, top_confidence=None, latency_ms=1.0, channel="api"
+        )
 
     with ThreadPoolExecutor(WRITERS) as pool:
         ids = list(pool.map(write, range(40)))
@@ -75,8 +77,14 @@ def test_votes_only_on_published_entries(sqlite_url: str) -> None:
 
 def log(db: Database, query: str, refines: int | None = None, shown: list[str] | None = None) -> int:
     return record_query(
-        db, query, result_ids=shown or ["a", "b"], abstained=False, top_confidence=0.9, latency_ms=3.0,
-        channel="web", refines=refines,
+        db,
+        query,
+        result_ids=shown or ["a", "b"],
+        abstained=False,
+        top_confidence=0.9,
+        latency_ms=3.0,
+        channel="web",
+        refines=refines,
     )
 
 
@@ -123,7 +131,11 @@ def test_feedback_command_lists_votes_as_json(sqlite_url: str) -> None:
     assert result.exit_code == 0, result.output
     [vote] = json.loads(result.stdout)
     assert {k: vote[k] for k in ("entry_id", "visitor", "helpful", "comment", "query")} == {
-        "entry_id": "e1", "visitor": "v1", "helpful": False, "comment": "Incomplet", "query": "identifiant e-cps",
+        "entry_id": "e1",
+        "visitor": "v1",
+        "helpful": False,
+        "comment": "Incomplet",
+        "query": "identifiant e-cps",
     }
     assert vote["created_at"].endswith("+00:00")
 
@@ -134,6 +146,8 @@ def test_nul_characters_are_dropped_not_fatal(db: Database) -> None:
     vote = record_vote(db, "e1", "v", helpful=False, comment="a\x00b", query="q\x00")
     assert (vote.comment, vote.query) == ("ab", "q")
     assert submit_question(db, "Et\x00 la CPS ?", "a\x00@b.fr").question == "Et la CPS ?"
-    query_id = record_query(db, "e-cps\x00", result_ids=[], abstained=True, top_confidence=None, latency_ms=1, channel="api")
+    query_id = record_query(
+        db, "e-cps\x00", result_ids=[], abstained=True, top_confidence=None, latency_ms=1, channel="api"
+    )
     with db.session() as session:
         assert session.get(QueryLog, query_id).query == "e-cps"

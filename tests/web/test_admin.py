@@ -137,7 +137,10 @@ def test_every_form_needs_this_session_token(editor: TestClient, app_client: Tes
     entry_id = entry_id_of(editor.app.state.db, "Oui, cela est tout à fait possible")
     form = {**edit_form(editor, entry_id), "question": "Piratée ?", "reponse": "Piratée."}
     assert editor.post(f"/admin/entrees/{entry_id}", data={**form, "csrf_token": ""}).status_code == 403
-    assert editor.post(f"/admin/entrees/{entry_id}", data={k: v for k, v in form.items() if k != "csrf_token"}).status_code == 403
+    assert (
+        editor.post(f"/admin/entrees/{entry_id}", data={k: v for k, v in form.items() if k != "csrf_token"}).status_code
+        == 403
+    )
     other = TestClient(app_client.app)
     sign_in(other, "admin")
     foreign = token_of(other.get("/admin/entrees", headers=HTML).text)
@@ -174,7 +177,8 @@ def test_a_suggested_title_is_accepted_in_one_click(editor: TestClient) -> None:
     assert f'name="titre" value="{title}"' in page and ">Accepter</button>" in page
     form = edit_form(editor, entry_id)
     accepted = editor.post(
-        f"/admin/entrees/{entry_id}/titre", data={"csrf_token": form["csrf_token"], "revision": form["revision"], "titre": title}
+        f"/admin/entrees/{entry_id}/titre",
+        data={"csrf_token": form["csrf_token"], "revision": form["revision"], "titre": title},
     )
     assert accepted.status_code == 200 and MESSAGES["titre"] in accepted.text
     assert catalog.get_entry(db, entry_id).question == title
@@ -184,7 +188,9 @@ def test_saving_over_someone_elses_change_is_refused(editor: TestClient) -> None
     db: Database = editor.app.state.db
     entry_id = entry_id_of(db, "Une seule lettre par projet, c’est-à-dire pour une grappe.")
     stale = edit_form(editor, entry_id)
-    editor.post(f"/admin/entrees/{entry_id}", data={**stale, "question": "Combien de lettres ?", "reponse": "Une par grappe."})
+    editor.post(
+        f"/admin/entrees/{entry_id}", data={**stale, "question": "Combien de lettres ?", "reponse": "Une par grappe."}
+    )
     conflict = editor.post(f"/admin/entrees/{entry_id}", data={**stale, "question": "Autre ?", "reponse": "Autre."})
     assert conflict.status_code == 409 and "modifiée entre-temps par marie" in conflict.text
     assert catalog.get_entry(db, entry_id).answer == "Une par grappe."
@@ -202,7 +208,9 @@ def heading(page: str) -> str:
     ],
     ids=["suggested-from-the-answer", "accepted-question"],
 )
-def test_a_drafts_preview_shows_the_title_visitors_will_see(editor: TestClient, answer: str, accepted: str | None) -> None:
+def test_a_drafts_preview_shows_the_title_visitors_will_see(
+    editor: TestClient, answer: str, accepted: str | None
+) -> None:
     db: Database = editor.app.state.db
     with db.session() as session:  # published, without a question, and no question accepted for it yet
         entry_id = session.scalar(
@@ -211,7 +219,9 @@ def test_a_drafts_preview_shows_the_title_visitors_will_see(editor: TestClient, 
             )).order_by(Entry.id.desc())
         )  # fmt: skip
         if accepted:
-            session.add(EntryQuestion(entry_id=entry_id, text=accepted, key=accepted, origin="editor", state="accepted"))
+            session.add(
+                EntryQuestion(entry_id=entry_id, text=accepted, key=accepted, origin="editor", state="accepted")
+            )
     form = {**edit_form(editor, entry_id), "reponse": answer, "action": "brouillon"}
     assert editor.post(f"/admin/entrees/{entry_id}", data=form).status_code == 200
 
@@ -240,7 +250,9 @@ def test_an_over_long_answer_is_refused_in_french_and_given_back(editor: TestCli
 
     assert refused.status_code == 400
     assert f"La réponse est trop longue ({len(typed)} caractères, {editing.MAX_ANSWER_LENGTH} au plus)" in refused.text
-    assert re.search(r'<textarea id="reponse"[^>]*aria-invalid="true"[^>]*>' + re.escape(typed) + "</textarea>", refused.text)
+    assert re.search(
+        r'<textarea id="reponse"[^>]*aria-invalid="true"[^>]*>' + re.escape(typed) + "</textarea>", refused.text
+    )
     assert (catalog.get_entry(db, entry_id).answer, editing.get_draft(db, entry_id), count_entries(db)) == before
 
 
@@ -253,14 +265,19 @@ def test_an_over_long_title_is_refused_in_french(editor: TestClient) -> None:
         f"/admin/entrees/{entry_id}/titre", data={"csrf_token": form["csrf_token"], "revision": form["revision"], "titre": title},
         headers=HTML,
     )  # fmt: skip
-    assert refused.status_code == 400 and f"La question est trop longue ({len(title)} caractères, 500 au plus)" in refused.text
+    assert (
+        refused.status_code == 400
+        and f"La question est trop longue ({len(title)} caractères, 500 au plus)" in refused.text
+    )
     assert catalog.get_entry(db, entry_id).question is None
 
 
 def test_a_blank_title_is_refused_not_recorded_as_the_question(editor: TestClient) -> None:
     db: Database = editor.app.state.db
     with db.session() as session:
-        entry_id = session.scalar(select(Entry.id).where(Entry.status == "published").order_by(Entry.id.desc()).offset(10))
+        entry_id = session.scalar(
+            select(Entry.id).where(Entry.status == "published").order_by(Entry.id.desc()).offset(10)
+        )
     answer = catalog.get_entry(db, entry_id).answer
     editor.post(f"/admin/entrees/{entry_id}", data={**edit_form(editor, entry_id), "question": "Combien de lettres ?",
                                                      "reponse": answer})  # fmt: skip
@@ -276,7 +293,9 @@ def test_a_blank_title_is_refused_not_recorded_as_the_question(editor: TestClien
 def test_a_text_far_beyond_every_limit_gets_the_limit_in_french(client: TestClient) -> None:
     sign_in(client, "admin")
     token = token_of(client.get("/admin/pages", headers=HTML).text)
-    refused = client.post("/admin/pages/mentions-legales", data={"csrf_token": token, "texte": "x" * 100_001}, headers=HTML)
+    refused = client.post(
+        "/admin/pages/mentions-legales", data={"csrf_token": token, "texte": "x" * 100_001}, headers=HTML
+    )
     assert refused.status_code == 422 and "texte : trop long (100000 caractères au plus)" in refused.text
 
 
@@ -300,7 +319,12 @@ def test_new_entries_and_submitted_questions(editor: TestClient) -> None:
     token = token_of(editor.get("/admin/entrees/nouvelle?question=Tarif+de+TéléO+%3F", headers=HTML).text)
     created = editor.post(
         "/admin/entrees",
-        data={"csrf_token": token, "question": "Tarif de TéléO ?", "reponse": "TéléO est gratuit.", "rubrique": "TéléO"},
+        data={
+            "csrf_token": token,
+            "question": "Tarif de TéléO ?",
+            "reponse": "TéléO est gratuit.",
+            "rubrique": "TéléO",
+        },
         follow_redirects=False,
     )
     new_id = created.headers["location"].split("/")[-1].split("?")[0]
@@ -336,7 +360,9 @@ def test_merging_duplicates_from_the_health_report(editor: TestClient) -> None:
     record_vote(db, duplicate, "visiteur-1", helpful=False)
     compare = editor.get(f"/admin/fusion?doublon={duplicate}&garder={kept}", headers=HTML).text
     merged = editor.post(
-        "/admin/fusion", data={"csrf_token": token_of(compare), "doublon": duplicate, "garder": kept}, follow_redirects=False
+        "/admin/fusion",
+        data={"csrf_token": token_of(compare), "doublon": duplicate, "garder": kept},
+        follow_redirects=False,
     )
     assert merged.headers["location"] == f"/admin/entrees/{kept}?message=fusionnee"
     public = editor.get(f"/reponses/{duplicate}", headers=HTML, follow_redirects=False)
@@ -348,7 +374,9 @@ def test_analytics_show_the_recorded_queries_and_votes(editor: TestClient) -> No
     db: Database = editor.app.state.db
     entry_id = entry_id_of(db, "Oui, il faut une carte CPS.")
     for _ in range(3):
-        record_query(db, "tarif cabinet dentaire", result_ids=[], abstained=True, top_confidence=0.1, latency_ms=3, channel="web")
+        record_query(
+            db, "tarif cabinet dentaire", result_ids=[], abstained=True, top_confidence=0.1, latency_ms=3, channel="web"
+        )
     record_vote(db, entry_id, "v-a", helpful=True)
     record_vote(db, entry_id, "v-b", helpful=False)
     record_vote(db, entry_id, "v-c", helpful=False)
@@ -358,7 +386,7 @@ def test_analytics_show_the_recorded_queries_and_votes(editor: TestClient) -> No
 
     assert "<svg" in page and "tarif cabinet dentaire" in page and "Rédiger une réponse" in page
     assert data["abstained"] >= 3 and data["votes"] >= 3
-    assert {"query": "tarif cabinet dentaire", "count": 3} .items() <= next(
+    assert {"query": "tarif cabinet dentaire", "count": 3}.items() <= next(
         gap for gap in data["gaps"] if gap["query"] == "tarif cabinet dentaire"
     ).items()
     rated = next(item for item in data["entries"] if item["entry_id"] == entry_id)
@@ -398,7 +426,9 @@ def test_admins_create_and_deactivate_accounts(client: TestClient) -> None:
     sign_in(client, "admin")
     token = token_of(client.get("/admin/utilisateurs", headers=HTML).text)
     client.post("/admin/utilisateurs", data={"csrf_token": token, "identifiant": "lea", "mot_de_passe": PASSWORD})
-    short = client.post("/admin/utilisateurs", data={"csrf_token": token, "identifiant": "zoe", "mot_de_passe": "court"})
+    short = client.post(
+        "/admin/utilisateurs", data={"csrf_token": token, "identifiant": "zoe", "mot_de_passe": "court"}
+    )
     assert short.status_code == 400 and "10 caractères" in short.text
     client.post("/admin/utilisateurs/lea/actif", data={"csrf_token": token, "actif": "false"})
     page = client.get("/admin/utilisateurs", headers=HTML).text
@@ -416,7 +446,12 @@ def test_admins_create_and_deactivate_accounts(client: TestClient) -> None:
     ],
 )
 def test_cookies_are_secure_over_https_or_behind_a_trusted_proxy(
-    app_client: TestClient, scheme: str, client_host: str, forwarded: str | None, trusted: tuple[str, ...], expected: bool
+    app_client: TestClient,
+    scheme: str,
+    client_host: str,
+    forwarded: str | None,
+    trusted: tuple[str, ...],
+    expected: bool,
 ) -> None:
     app = app_client.app
     headers = [(b"x-forwarded-proto", forwarded.encode())] if forwarded else []
@@ -450,5 +485,7 @@ def test_facets_ticked_by_an_editor_stay_as_ticked(editor: TestClient) -> None:
     assert MESSAGES["filtres"] in html.unescape(saved.text)
     assert editing.entry_facets(db, entry_id)["produit"] == {"mon_espace_sante": "editor"}
     assert "filtres : " in saved.text  # the history says what changed
-    unknown = editor.post(f"/admin/entrees/{entry_id}/filtres", data={"csrf_token": token_of(page), "filtre": ["produit:fax"]})
+    unknown = editor.post(
+        f"/admin/entrees/{entry_id}/filtres", data={"csrf_token": token_of(page), "filtre": ["produit:fax"]}
+    )
     assert unknown.status_code == 400

@@ -5,6 +5,9 @@ from the answers search proposes (the visitor's e-mail reaches a real SMTP serve
 publishes and restores an older revision; creates an entry that visitors then find under its filter.
 """
 
+# Fixtures imported from test_browser.py are parameters of the tests here: ruff sees them redefined.
+# ruff: noqa: F811
+
 from __future__ import annotations
 
 import time
@@ -33,7 +36,7 @@ T = TypeVar("T")
 
 
 @pytest.fixture(scope="module")
-def editor_account(live_server: LiveServer) -> str:  # noqa: F811
+def editor_account(live_server: LiveServer) -> str:
     create_user(live_server.db, "marie", PASSWORD)
     return "marie"
 
@@ -46,13 +49,16 @@ def sign_in(tab, username: str, path: str) -> None:  # type: ignore[no-untyped-d
     tab.get_by_role("button", name="Se connecter").click()
 
 
-def test_sign_in_edit_and_save(page, live_server: LiveServer, editor_account: str) -> None:  # noqa: F811
+def test_sign_in_edit_and_save(page, live_server: LiveServer, editor_account: str) -> None:
     from playwright.sync_api import expect
 
     with live_server.db.session() as session:
         entry_id = session.scalar(select(Entry.id).where(Entry.answer == LOST_QUESTION))
     csp_violations: list[str] = []
-    page.on("console", lambda message: csp_violations.append(message.text) if "Content Security Policy" in message.text else None)
+    page.on(
+        "console",
+        lambda message: csp_violations.append(message.text) if "Content Security Policy" in message.text else None,
+    )
 
     page.goto(f"/admin/entrees/{entry_id}")
     expect(page).to_have_url(f"{live_server.url}/connexion?suivant=%2Fadmin%2Fentrees%2F{entry_id}")
@@ -79,7 +85,7 @@ def test_sign_in_edit_and_save(page, live_server: LiveServer, editor_account: st
     expect(page).to_have_url(f"{live_server.url}/connexion?suivant=%2Fadmin")
 
 
-def test_a_visitors_no_and_comment_reach_the_editor(page, live_server: LiveServer, editor_account: str) -> None:  # noqa: F811
+def test_a_visitors_no_and_comment_reach_the_editor(page, live_server: LiveServer, editor_account: str) -> None:
     from playwright.sync_api import expect
 
     entry_id = published_entry(live_server, "12 chiffres")
@@ -98,7 +104,7 @@ def test_a_visitors_no_and_comment_reach_the_editor(page, live_server: LiveServe
 
 
 def test_a_question_answered_from_the_proposed_answers_mails_the_visitor(
-    page, live_server: LiveServer, editor_account: str, plain_smtp_sink: SmtpSink  # noqa: F811
+    page, live_server: LiveServer, editor_account: str, plain_smtp_sink: SmtpSink
 ) -> None:
     from playwright.sync_api import expect
 
@@ -120,7 +126,7 @@ def test_a_question_answered_from_the_proposed_answers_mails_the_visitor(
 
 
 def test_a_draft_is_saved_previewed_published_then_an_older_revision_restored(
-    page, live_server: LiveServer, editor_account: str  # noqa: F811
+    page, live_server: LiveServer, editor_account: str
 ) -> None:
     from playwright.sync_api import expect
 
@@ -150,7 +156,7 @@ def test_a_draft_is_saved_previewed_published_then_an_older_revision_restored(
     expect(page.locator(".texte-reponse")).not_to_contain_text("Version relue")
 
 
-def published_entry(live_server: LiveServer, words: str) -> str:  # noqa: F811
+def published_entry(live_server: LiveServer, words: str) -> str:
     with live_server.db.session() as session:
         entry_id = session.scalar(
             select(Entry.id).where(Entry.status == "published", Entry.answer.contains(words)).order_by(Entry.id)
@@ -169,7 +175,7 @@ def wait_for(found: Callable[[], list[T]], timeout: float = 15.0) -> list[T]:
 
 
 def test_an_entry_created_in_admin_is_found_under_its_filter(
-    page, live_server: LiveServer, editor_account: str  # noqa: F811
+    page, live_server: LiveServer, editor_account: str
 ) -> None:
     from playwright.sync_api import expect
 
@@ -186,7 +192,7 @@ def test_an_entry_created_in_admin_is_found_under_its_filter(
     expect(page.get_by_role("link", name="Combien de temps Medimail garde-t-il les pièces jointes ?")).to_have_count(0)
 
 
-def test_no_workspace_page_scrolls_sideways_on_a_phone(page, live_server: LiveServer, editor_account: str) -> None:  # noqa: F811
+def test_no_workspace_page_scrolls_sideways_on_a_phone(page, live_server: LiveServer, editor_account: str) -> None:
     entry_id = published_entry(live_server, "12 chiffres")
     sign_in(page, editor_account, "/admin")
     pages = ["/admin", "/admin/lint", "/admin/entrees", "/admin/questions", "/admin/suggestions", "/admin/sans-question",

@@ -184,7 +184,9 @@ def submitted(db: Database, question_id: int) -> tuple[str, str | None]:
 
 def test_submitted_questions_are_queued_with_the_address_to_reply_to(client: TestClient, app_db: Database) -> None:
     with mail_on(client.app):
-        response = client.post("/api/questions", json={"question": "Comment renouveler ma carte CPS ?", "email": "a.b@exemple.fr"})
+        response = client.post(
+            "/api/questions", json={"question": "Comment renouveler ma carte CPS ?", "email": "a.b@exemple.fr"}
+        )
     assert response.status_code == 201
     created = response.json()
     assert created["status"] == "open" and created["reply_by_mail"] is True
@@ -225,7 +227,13 @@ def test_bad_submitted_questions(client: TestClient, body: dict, status: int, co
 def test_health_openapi_and_offline_docs(client: TestClient) -> None:
     assert client.get("/healthz").json()["status"] == "ok"
     paths = client.get("/openapi.json").json()["paths"]
-    assert {"/api/ask", "/api/entries", "/api/entries/{entry_id}", "/api/entries/{entry_id}/feedback", "/api/questions"} <= set(paths)
+    assert {
+        "/api/ask",
+        "/api/entries",
+        "/api/entries/{entry_id}",
+        "/api/entries/{entry_id}/feedback",
+        "/api/questions",
+    } <= set(paths)
     assert "422" in paths["/api/ask"]["get"]["responses"]
     docs = client.get("/docs").text
     assert "//cdn" not in docs and "https://" not in docs and "<script>" not in docs

@@ -12,7 +12,10 @@ from hypothesis import strategies as st
 FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 JSON = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=30),
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from(["helpful", "comment", "query", "question", "email", "x"]), inner, max_size=4),
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.dictionaries(st.sampled_from(["helpful", "comment", "query", "question", "email", "x"]), inner, max_size=4)
+    ),
     max_leaves=8,
 )
 
@@ -73,7 +76,9 @@ def raw_json(body: object) -> bytes:
 
 @FUZZ
 @given(path=st.sampled_from(PAGE_OR_API), q=URL_TEXT, number=ANY_INT, filters=st.lists(URL_TEXT, max_size=3))
-def test_any_query_string_on_pages_and_api(client: TestClient, path: str, q: str, number: object, filters: list[str]) -> None:
+def test_any_query_string_on_pages_and_api(
+    client: TestClient, path: str, q: str, number: object, filters: list[str]
+) -> None:
     params = {"q": q, "suite": number, "page": number, "top_k": number, "per_page": number, "produit": filters}
     assert_no_server_error(client.get(path, params=params, headers={"accept": "text/html"}))
     assert_no_server_error(client.get(path, params={**params, "partiel": "1"}))
@@ -82,12 +87,21 @@ def test_any_query_string_on_pages_and_api(client: TestClient, path: str, q: str
 @FUZZ
 @given(entry_id=st.sampled_from(["627b0cbf71bb", "inconnue", "%00", "..%2F..%2Fetc"]), origin=ANY_INT, q=URL_TEXT)
 def test_any_answer_page(client: TestClient, entry_id: str, origin: object, q: str) -> None:
-    assert_no_server_error(client.get(f"/reponses/{entry_id}", params={"from": origin, "q": q}, headers={"accept": "text/html"}))
+    assert_no_server_error(
+        client.get(f"/reponses/{entry_id}", params={"from": origin, "q": q}, headers={"accept": "text/html"})
+    )
 
 
 @FUZZ
-@given(question=ANY_TEXT, email=st.one_of(st.none(), ANY_TEXT), comment=ANY_TEXT, helpful=st.one_of(st.booleans(), ANY_TEXT))
-def test_any_unicode_in_json_bodies(client: TestClient, question: str, email: str | None, comment: str, helpful: object) -> None:
+@given(
+    question=ANY_TEXT,
+    email=st.one_of(st.none(), ANY_TEXT),
+    comment=ANY_TEXT,
+    helpful=st.one_of(st.booleans(), ANY_TEXT),
+)
+def test_any_unicode_in_json_bodies(
+    client: TestClient, question: str, email: str | None, comment: str, helpful: object
+) -> None:
     headers = {"content-type": "application/json"}
     body = raw_json({"question": question, "email": email})
     assert_no_server_error(client.post("/api/questions", content=body, headers=headers))
@@ -96,9 +110,13 @@ def test_any_unicode_in_json_bodies(client: TestClient, question: str, email: st
 
 
 @FUZZ
-@given(fields=st.dictionaries(st.sampled_from(["utile", "commentaire", "q", "question", "email"]), ANY_BYTES, max_size=5))
+@given(
+    fields=st.dictionaries(st.sampled_from(["utile", "commentaire", "q", "question", "email"]), ANY_BYTES, max_size=5)
+)
 def test_any_bytes_in_forms(client: TestClient, fields: dict[str, bytes]) -> None:
     body = "&".join(f"{name}={quote_from_bytes(value)}" for name, value in fields.items()).encode()
     headers = {"content-type": "application/x-www-form-urlencoded", "accept": "text/html"}
-    assert_no_server_error(client.post("/reponses/627b0cbf71bb/avis", content=body, headers=headers, follow_redirects=False))
+    assert_no_server_error(
+        client.post("/reponses/627b0cbf71bb/avis", content=body, headers=headers, follow_redirects=False)
+    )
     assert_no_server_error(client.post("/question", content=body, headers=headers, follow_redirects=False))

@@ -145,7 +145,9 @@ def test_open_an_answer_and_vote_no_with_a_comment(page, live_server: LiveServer
 
     page.goto("/")
     links = type_question_and_wait_for_results(page, ECPS_QUESTION)
-    target = next(link for link in links.all() if entry_id_of(link.get_attribute("href")) in twelve_digit_entries(live_server.db))
+    target = next(
+        link for link in links.all() if entry_id_of(link.get_attribute("href")) in twelve_digit_entries(live_server.db)
+    )
     entry_id = entry_id_of(target.get_attribute("href"))
     target.click()
     expect(page.locator("h1")).to_be_visible()

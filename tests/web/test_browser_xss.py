@@ -74,7 +74,10 @@ def visit_and_audit(browser, base_url: str, path: str) -> tuple[dict, str]:  # t
     dialogs: list[str] = []
     violations: list[str] = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-    page.on("console", lambda message: violations.append(message.text) if "Content Security Policy" in message.text else None)
+    page.on(
+        "console",
+        lambda message: violations.append(message.text) if "Content Security Policy" in message.text else None,
+    )
     page.goto(path)
     page.wait_for_load_state("networkidle")
     # Hover and click everything clickable in the answer: handlers that survived would fire now. (An element that

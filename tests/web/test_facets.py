@@ -42,12 +42,19 @@ def test_api_ask_keeps_only_entries_with_the_chosen_value(client: TestClient) ->
 
 
 def test_filters_combine_or_within_and_across_facets(client: TestClient) -> None:
-    params = [("q", "financement"), ("dispositif_segur", "SONS"), ("dispositif_segur", "sun-es"), ("thematique", "Financement")]
+    params = [
+        ("q", "financement"),
+        ("dispositif_segur", "SONS"),
+        ("dispositif_segur", "sun-es"),
+        ("thematique", "Financement"),
+    ]
     results = client.get("/api/ask", params=params + [("top_k", "30")]).json()["results"]
     found = tags(client, [hit["id"] for hit in results])
 
     assert results
-    assert all(set(t["dispositif_segur"]) & {"sons", "sun_es"} and "financement" in t["thematique"] for t in found.values())
+    assert all(
+        set(t["dispositif_segur"]) & {"sons", "sun_es"} and "financement" in t["thematique"] for t in found.values()
+    )
     assert {"sons", "sun_es"} <= {value for t in found.values() for value in t["dispositif_segur"]}
 
 
@@ -77,7 +84,10 @@ def test_facet_counts_follow_the_query(client: TestClient) -> None:
 
     assert set(whole) == {"query", "total", "untagged", "facets"}
     assert whole["total"] == 334 and whole["untagged"] == 0
-    assert identity["total"] <= 50 and identity["facets"]["produit"]["ins"] > identity["facets"]["produit"]["viatrajectoire"]
+    assert (
+        identity["total"] <= 50
+        and identity["facets"]["produit"]["ins"] > identity["facets"]["produit"]["viatrajectoire"]
+    )
     assert whole["facets"]["produit"]["ins"] > identity["facets"]["produit"]["ins"]
     # a facet's own filter does not narrow its counts (the other values stay selectable), it narrows the others'
     assert filtered["facets"]["produit"] == identity["facets"]["produit"]
@@ -133,7 +143,10 @@ def test_ticking_a_filter_narrows_the_results_and_updates_the_counts(browser, li
         expect(page.locator("input[name=produit][value=ins]")).to_be_checked()  # the new panel keeps the choice
 
         links = page.locator("#resultats a.titre-resultat")
-        ids = [href.split("/reponses/", 1)[1].split("?", 1)[0] for href in links.evaluate_all("a => a.map(x => x.getAttribute('href'))")]
+        ids = [
+            href.split("/reponses/", 1)[1].split("?", 1)[0]
+            for href in links.evaluate_all("a => a.map(x => x.getAttribute('href'))")
+        ]
         assert ids and all("ins" in t["produit"] for t in tags_by_entry(live_server.db, ids).values())
         assert shown_counts(page) == api_counts(page, f"{query}&produit=ins")  # the counts followed the filter
         assert page.evaluate("window.pasDeRechargement") is True  # filtered in place, not reloaded

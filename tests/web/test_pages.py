@@ -129,7 +129,9 @@ def test_voting_without_javascript(client: TestClient, app_db: Database) -> None
     assert parse_qs(urlsplit(commented.headers["location"]).query)["avis"] == ["merci"]
     assert count(app_db, Feedback, Feedback.entry_id == entry_id) == before + 1
     with app_db.session() as session:
-        vote = session.scalars(select(Feedback).where(Feedback.entry_id == entry_id).order_by(Feedback.id.desc())).first()
+        vote = session.scalars(
+            select(Feedback).where(Feedback.entry_id == entry_id).order_by(Feedback.id.desc())
+        ).first()
     assert (vote.helpful, vote.comment, vote.query) == (False, "Il manque le format.", ECPS_QUESTION)
 
 
@@ -142,12 +144,17 @@ def test_line_breaks_count_once_as_the_browser_counts_them(client: TestClient, a
 
     voted = client.post(f"/reponses/{entry_id}/avis", data={"utile": "non", "commentaire": typed.replace("\n", "\r\n")},
                         headers=HTML, follow_redirects=False)  # fmt: skip
-    asked = client.post("/question", data={"question": question.replace("\n", "\r\n")}, headers=HTML, follow_redirects=False)
+    asked = client.post(
+        "/question", data={"question": question.replace("\n", "\r\n")}, headers=HTML, follow_redirects=False
+    )
 
     assert voted.status_code == 303 and asked.status_code == 303
     with app_db.session() as session:
         assert session.scalars(select(Feedback.comment).where(Feedback.entry_id == entry_id)).all()[-1] == typed
-        assert session.scalars(select(SubmittedQuestion.question).order_by(SubmittedQuestion.id.desc())).first() == question
+        assert (
+            session.scalars(select(SubmittedQuestion.question).order_by(SubmittedQuestion.id.desc())).first()
+            == question
+        )
 
 
 def test_a_vote_must_be_yes_or_no(client: TestClient, app_db: Database) -> None:
@@ -197,7 +204,9 @@ def test_sections_are_browsed_page_by_page(client: TestClient) -> None:
     page = client.get("/reponses", params={"rubrique": "Mon espace santé"}, headers=HTML).text
     assert "<h1>Mon espace santé</h1>" in page and "page 1 sur 3" in page
     assert 'href="/reponses?rubrique=Mon%20espace%20sant%C3%A9&amp;page=2"' in page
-    assert "page 2 sur 3" in client.get("/reponses", params={"rubrique": "Mon espace santé", "page": 2}, headers=HTML).text
+    assert (
+        "page 2 sur 3" in client.get("/reponses", params={"rubrique": "Mon espace santé", "page": 2}, headers=HTML).text
+    )
 
 
 @pytest.mark.parametrize("path", ["/reponses/inconnue", "/reponses?rubrique=Inconnue", "/nulle-part"])

@@ -50,7 +50,13 @@ def top_answer(base: str) -> str:
 def serving(pg_url: str, tmp_path: Path, **env: str) -> Iterator[str]:
     """``faqsante serve --workers 2`` on this database, with these settings (``FAQSANTE_…`` variables)."""
     port = free_port()
-    env = {**os.environ, "FAQSANTE_EMBEDDER": "none", "FAQSANTE_RATE_ASK": "off", "FAQSANTE_INDEX_DIR": str(tmp_path / "index"), **env}
+    env = {
+        **os.environ,
+        "FAQSANTE_EMBEDDER": "none",
+        "FAQSANTE_RATE_ASK": "off",
+        "FAQSANTE_INDEX_DIR": str(tmp_path / "index"),
+        **env,
+    }
     env.pop("PROMETHEUS_MULTIPROC_DIR", None)
     server = subprocess.Popen(
         [sys.executable, "-m", "faqsante.cli", "serve", "--workers", "2", "--port", str(port), "--db", pg_url],
@@ -103,13 +109,19 @@ def test_content_ingested_elsewhere_reaches_every_worker(served: str, pg_url: st
 
     metrics = httpx.get(f"{served}/metrics", timeout=10).text
     # One series per worker: {pid="…"}; the worker that answered last is on the new version.
-    versions = [float(line.rsplit(" ", 1)[1]) for line in metrics.splitlines() if line.startswith("faqsante_index_data_version{pid=")]
+    versions = [
+        float(line.rsplit(" ", 1)[1])
+        for line in metrics.splitlines()
+        if line.startswith("faqsante_index_data_version{pid=")
+    ]
     assert max(versions) == version
     assert 'route="/api/ask"' in metrics  # samples merged from the workers' files
     assert "server" not in httpx.get(f"{served}/healthz", timeout=10).headers
 
 
-def test_a_client_allowance_is_shared_by_the_workers_and_not_reset_by_a_forged_address(pg_url: str, tmp_path: Path) -> None:
+def test_a_client_allowance_is_shared_by_the_workers_and_not_reset_by_a_forged_address(
+    pg_url: str, tmp_path: Path
+) -> None:
     """Limits counted in Redis hold across both workers; X-Forwarded-For from a peer that is no proxy changes nothing."""
     _skip_without_redis()
     limits = {"FAQSANTE_RATE_QUESTIONS": "4/minute", "FAQSANTE_RATE_STORAGE": REDIS_URL, "FAQSANTE_TRUSTED_PROXIES": ""}

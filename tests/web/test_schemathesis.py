@@ -22,11 +22,15 @@ NOT_CHECKED = [positive_data_acceptance]
 def test_the_api_conforms_to_its_schema(app_client: TestClient) -> None:
     schema = schemathesis.openapi.from_asgi("/openapi.json", app_client.app)
     operations = [result.ok() for result in schema.get_all_operations()]
-    assert {"GET /api/ask", "POST /api/entries/{entry_id}/feedback", "POST /api/questions"} <= {op.label for op in operations}
+    assert {"GET /api/ask", "POST /api/entries/{entry_id}/feedback", "POST /api/questions"} <= {
+        op.label for op in operations
+    }
 
     for operation in operations:
 
-        @settings(max_examples=EXAMPLES_PER_OPERATION, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+        @settings(
+            max_examples=EXAMPLES_PER_OPERATION, deadline=None, database=None, suppress_health_check=list(HealthCheck)
+        )
         @given(case=operation.as_strategy())
         def conforms(case) -> None:  # type: ignore[no-untyped-def]
             note(f"opération : {case.operation.label}")

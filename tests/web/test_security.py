@@ -19,7 +19,9 @@ SECRET = "mot-de-passe-base=hunter2"
 @pytest.fixture(scope="module")
 def limited_app(seed_template: Path, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
     folder = tmp_path_factory.mktemp("security")
-    settings = web_settings(copy_sqlite(seed_template, folder / "faqsante.db"), folder / "index").model_copy(update={"rate_ask": "3/minute", "rate_feedback": "off", "rate_questions": "2/minute", "rate_signin": "2/minute"})
+    settings = web_settings(copy_sqlite(seed_template, folder / "faqsante.db"), folder / "index").model_copy(
+        update={"rate_ask": "3/minute", "rate_feedback": "off", "rate_questions": "2/minute", "rate_signin": "2/minute"}
+    )
     return create_app(settings)
 
 
@@ -97,7 +99,9 @@ def test_facet_counts_for_a_question_draw_from_the_search_allowance(limited_app)
         assert client.get("/api/facets").status_code == 200  # the counts of the whole FAQ search nothing
 
 
-@pytest.mark.parametrize(("text", "amount", "seconds"), [("120/minute", 120, 60), ("5 per second", 5, 1), (" 10/Hour ", 10, 3600)])
+@pytest.mark.parametrize(
+    ("text", "amount", "seconds"), [("120/minute", 120, 60), ("5 per second", 5, 1), (" 10/Hour ", 10, 3600)]
+)
 def test_a_limit_reads_like_the_documentation(text: str, amount: int, seconds: int) -> None:
     rate = parse_rate(text)
     assert rate is not None and (rate.amount, rate.get_expiry()) == (amount, seconds)
@@ -125,7 +129,7 @@ def test_an_unexpected_error_shows_no_stack_trace(
     response = client.get("/", params={"q": "e-cps"}, headers={"accept": accept})
 
     assert response.status_code == 500
-    for leak in (SECRET, "Traceback", "RuntimeError", "File \"", ".py"):
+    for leak in (SECRET, "Traceback", "RuntimeError", 'File "', ".py"):
         assert leak not in response.text
     assert "Une erreur inattendue" in response.text
     assert SECRET in caplog.text  # the details go to the log, for the operators
@@ -142,7 +146,9 @@ def test_a_trusted_proxy_forwards_each_client_with_its_own_allowance(limited_app
 def test_rate_limits_let_requests_through_when_their_storage_is_down(
     limited_app, caplog: pytest.LogCaptureFixture
 ) -> None:  # type: ignore[no-untyped-def]
-    app = create_app(limited_app.state.settings.model_copy(update={"rate_storage": "redis://127.0.0.1:9/0"}))  # nothing listens
+    app = create_app(
+        limited_app.state.settings.model_copy(update={"rate_storage": "redis://127.0.0.1:9/0"})
+    )  # nothing listens
     for client in client_from(app, "192.0.2.5"):
         assert [client.get("/api/facets", params={"q": "carte"}).status_code for _ in range(4)] == [200] * 4  # 3/minute
     assert caplog.text.count("Limites de débit inopérantes") == 1  # once, not at every request

@@ -27,7 +27,9 @@ from faqsante.text import normalize
 MAX_TITLE_LENGTH = 110
 _REPLY = re.compile(r"^(?:oui|non|si(?=\s*[,.!])|tout à fait|effectivement|en effet)\b\s*[,.:!]?\s*", re.IGNORECASE)
 # What follows "Oui," or "Non," when it only points back at the lost question: "c'est cela", "cela dépend".
-_EMPTY_REST = re.compile(r"^(?:c'est|ce n'est|cela|ceci|ça|celui|celle|ceux|pas (?:encore|du tout)|tout à fait|bien sûr)\b", re.IGNORECASE)
+_EMPTY_REST = re.compile(
+    r"^(?:c'est|ce n'est|cela|ceci|ça|celui|celle|ceux|pas (?:encore|du tout)|tout à fait|bien sûr)\b", re.IGNORECASE
+)
 # "Pour écrire à un patient," and "Afin de vous inscrire," state an aim; "Pour l'instant," does not.
 _HOW = re.compile(
     r"^(?:pour|afin d[e'])\s*(?P<aim>(?:(?:vous|se|s'|l'|le|la|les|en|y)\s*)?\w+(?:er|ir|re|oir)\b[^,;:]{0,70}?)\s*[,:]",
@@ -108,7 +110,9 @@ def _from_terms(answer: str, section: str | None, terms: Iterable[str]) -> str |
     found = [term for term in found if not section or term.lower() not in section.lower()]
     if found:
         subject = " et ".join(found[:2])
-        return _finish(f"{section} : que faut-il savoir sur {subject}" if section else f"Que faut-il savoir sur {subject}")
+        return _finish(
+            f"{section} : que faut-il savoir sur {subject}" if section else f"Que faut-il savoir sur {subject}"
+        )
     return _finish(f"Que faut-il savoir sur {section}") if section else None
 
 

@@ -136,7 +136,12 @@ def canonicalise_values(session: Session, taxonomy: Taxonomy) -> int:
     """
     unknown = session.scalars(
         select(EntryFacet).where(
-            or_(*(and_(EntryFacet.facet == facet.key, EntryFacet.value.not_in(list(facet.values))) for facet in taxonomy))
+            or_(
+                *(
+                    and_(EntryFacet.facet == facet.key, EntryFacet.value.not_in(list(facet.values)))
+                    for facet in taxonomy
+                )
+            )
         )
     ).all()
     renamed = 0
@@ -147,7 +152,9 @@ def canonicalise_values(session: Session, taxonomy: Taxonomy) -> int:
         existing = session.get(EntryFacet, (row.entry_id, row.facet, key))
         if existing is None:
             session.add(
-                EntryFacet(entry_id=row.entry_id, facet=row.facet, value=key, confidence=row.confidence, origin=row.origin)
+                EntryFacet(
+                    entry_id=row.entry_id, facet=row.facet, value=key, confidence=row.confidence, origin=row.origin
+                )
             )
         elif ORIGIN_WEIGHT.get(row.origin, 0) > ORIGIN_WEIGHT.get(existing.origin, 0):
             existing.origin, existing.confidence = row.origin, row.confidence

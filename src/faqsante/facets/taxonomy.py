@@ -135,7 +135,8 @@ def parse_taxonomy(data: Mapping[str, Any]) -> Taxonomy:
                         keywords=PhraseSet(str(p) for p in value.get("mots_cles") or ()),
                         description=" ".join(str(value.get("description") or "").split()),
                         implies={
-                            target: tuple(str(k) for k in keys) for target, keys in (value.get("implique") or {}).items()
+                            target: tuple(str(k) for k in keys)
+                            for target, keys in (value.get("implique") or {}).items()
                         },
                     )
                     for value_key, value in spec["valeurs"].items()

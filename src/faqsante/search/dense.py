@@ -76,7 +76,9 @@ def sync_embeddings(
     cache = VectorCache(cache_dir) if cache_dir is not None else None
     if cache is not None:
         vectors.update(cache.get(embedder.identity, (h for h in wanted.values() if h not in vectors), embedder.dim))
-    reused = [(entry, hash_, vectors[hash_]) for entry, hash_ in wanted.items() if entry not in has_row and hash_ in vectors]
+    reused = [
+        (entry, hash_, vectors[hash_]) for entry, hash_ in wanted.items() if entry not in has_row and hash_ in vectors
+    ]
     for start in range(0, len(reused), 500):
         _store(store, embedder, reused[start : start + 500])
     todo = list({wanted[doc.id]: doc for doc in documents if wanted[doc.id] not in vectors}.values())  # one per text
@@ -87,7 +89,9 @@ def sync_embeddings(
         hashes = [wanted[doc.id] for doc in batch]
         computed = dict(zip(hashes, embedder.passages([passage_text(doc) for doc in batch]), strict=True))
         vectors.update(computed)
-        _store(store, embedder, [(entry, hash_, computed[hash_]) for entry, hash_ in wanted.items() if hash_ in computed])
+        _store(
+            store, embedder, [(entry, hash_, computed[hash_]) for entry, hash_ in wanted.items() if hash_ in computed]
+        )
         if cache is not None:
             cache.put(embedder.identity, computed.items())
         if progress:
@@ -118,8 +122,11 @@ def _all_stored(store: Database | Session, embedder: Embedder, wanted: dict[str,
     """
     with _unit(store) as session:
         count = session.scalar(
-            select(func.count()).select_from(Embedding).where(
-                Embedding.model == embedding_model(embedder.identity), Embedding.entry_id.in_(select(Entry.id).where(Entry.status == "published"))
+            select(func.count())
+            .select_from(Embedding)
+            .where(
+                Embedding.model == embedding_model(embedder.identity),
+                Embedding.entry_id.in_(select(Entry.id).where(Entry.status == "published")),
             )
         )
     return count == len(wanted)

@@ -190,12 +190,18 @@ class SearchEngine:
         allowed = state.facets.mask(facets)
         if allowed is not None:
             ranked = np.where(allowed, fused, -np.inf)
-        top = np.argpartition(-ranked, min(top_k, len(ranked)) - 1)[:top_k] if len(ranked) > top_k else np.arange(len(ranked))
+        top = (
+            np.argpartition(-ranked, min(top_k, len(ranked)) - 1)[:top_k]
+            if len(ranked) > top_k
+            else np.arange(len(ranked))
+        )
         order = [int(row) for row in top[np.argsort(-ranked[top], kind="stable")] if np.isfinite(ranked[row])]
         # confidence against the best of all documents: the same entry gets the same confidence with any filter
         confidences = calibration.confidences(answerable, fused[order], float(fused.max()))
         abstained = not order or calibration.abstains(answerable)
-        return Ranking([state.pipeline.documents[row] for row in order], fused[order], confidences, answerable, abstained)
+        return Ranking(
+            [state.pipeline.documents[row] for row in order], fused[order], confidences, answerable, abstained
+        )
 
     def ask(self, query: str, *, top_k: int = 10, facets: dict[str, list[str]] | None = None) -> AskResult:
         """The best entries for a question, best first, and whether none is good enough to offer."""

@@ -119,7 +119,9 @@ def _key_id(key: str) -> str:
 
 
 def _sign(header: BackupHeader, key: str) -> str:
-    return hmac.new(key.encode("utf-8"), canonical_json(header.signed_part()).encode("utf-8"), hashlib.sha256).hexdigest()
+    return hmac.new(
+        key.encode("utf-8"), canonical_json(header.signed_part()).encode("utf-8"), hashlib.sha256
+    ).hexdigest()
 
 
 def _check_signature(path: Path, header: BackupHeader, keys: list[str]) -> None:
@@ -135,7 +137,9 @@ def _check_signature(path: Path, header: BackupHeader, keys: list[str]) -> None:
             f"{path} a été signée avec la clé d'une autre installation : définissez FAQSANTE_SECRET_KEY à la "
             f"clé de l'installation d'origine pour la vérifier ; sinon, {trust_hint}"
         )
-    raise BackupError(f"{path} a été modifiée après sa création : sa signature ne correspond plus, restauration refusée")
+    raise BackupError(
+        f"{path} a été modifiée après sa création : sa signature ne correspond plus, restauration refusée"
+    )
 
 
 def backed_up_tables(*, embeddings: bool = True) -> list[Table]:
@@ -315,7 +319,9 @@ def _bounded_lines(path: Path, stream: IO[str]) -> Iterator[str]:
     while line := stream.readline(MAX_LINE_CHARS + 1):
         number += 1
         if len(line) > MAX_LINE_CHARS:
-            raise BackupError(f"{path}, ligne {number} : ligne de plus de {MAX_LINE_CHARS} caractères, ce n'est pas une sauvegarde faqsante")
+            raise BackupError(
+                f"{path}, ligne {number} : ligne de plus de {MAX_LINE_CHARS} caractères, ce n'est pas une sauvegarde faqsante"
+            )
         yield line
 
 
@@ -449,9 +455,7 @@ def _data_version(connection: Connection) -> int:
 
 
 def _set_data_version(connection: Connection, version: int) -> None:
-    updated = connection.execute(
-        update(Meta).where(Meta.key == DATA_VERSION_KEY).values(value=str(version))
-    )
+    updated = connection.execute(update(Meta).where(Meta.key == DATA_VERSION_KEY).values(value=str(version)))
     if updated.rowcount == 0:
         connection.execute(insert(Meta).values(key=DATA_VERSION_KEY, value=str(version)))
 

@@ -165,7 +165,9 @@ def list_entries(
         .subquery()
     )
     with db.session() as session:
-        total = (session.scalar(select(func.count()).select_from(Entry).where(*scope)) or 0) if _storable(section) else 0
+        total = (
+            (session.scalar(select(func.count()).select_from(Entry).where(*scope)) or 0) if _storable(section) else 0
+        )
         if section is not None and total == 0:
             raise NotFound(f"La rubrique « {section} » n'existe pas ou ne contient aucune réponse publiée.")
         if where:
@@ -189,9 +191,11 @@ def list_entries(
 def section_entry_ids(db: Database, section: str) -> list[str]:
     """The ids of a section's published entries."""
     with db.session() as session:
-        return list(
-            session.scalars(select(Entry.id).where(Entry.status == "published", Entry.section == section))
-        ) if _storable(section) else []
+        return (
+            list(session.scalars(select(Entry.id).where(Entry.status == "published", Entry.section == section)))
+            if _storable(section)
+            else []
+        )
 
 
 def most_consulted(db: Database, *, limit: int = 6) -> list[PublishedEntry]:

@@ -97,7 +97,5 @@ class Database:
 def bump_data_version(session: Session) -> None:
     """Increment ``data_version`` inside the caller's transaction (atomic on SQLite and PostgreSQL)."""
     session.execute(
-        update(Meta)
-        .where(Meta.key == "data_version")
-        .values(value=cast(cast(Meta.value, Integer) + 1, String))
+        update(Meta).where(Meta.key == "data_version").values(value=cast(cast(Meta.value, Integer) + 1, String))
     )

@@ -108,9 +108,7 @@ def column_chart(points: Sequence[tuple[date, int]], *, title: str) -> Markup:
                 MARGIN + index * width + 1, MARGIN + LINE_HEIGHT - column, max(1.0, width - 2), column
             )
         )
-    parts.append(
-        Markup('<text class="graphe-axe" x="{}" y="{}">{}</text>').format(MARGIN, MARGIN - 8, f"max. {top}")
-    )
+    parts.append(Markup('<text class="graphe-axe" x="{}" y="{}">{}</text>').format(MARGIN, MARGIN - 8, f"max. {top}"))
     for index in sorted({0, len(points) - 1}):
         parts.append(
             Markup('<text class="graphe-axe" x="{:.1f}" y="{}" text-anchor="{}">{}</text>').format(

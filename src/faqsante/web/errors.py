@@ -72,7 +72,9 @@ def error_response(
     headers: Mapping[str, str] | None = None,
 ) -> Response:
     """The JSON error for API clients, the French error page for browsers."""
-    default_code, title, default = _STATUS_TEXT.get(status, ("http_error", HTTPStatus(status).phrase, HTTPStatus(status).phrase))
+    default_code, title, default = _STATUS_TEXT.get(
+        status, ("http_error", HTTPStatus(status).phrase, HTTPStatus(status).phrase)
+    )
     code, message = code or default_code, message or default
     if _wants_json(request):
         body: dict[str, Any] = {"code": code, "message": message}
@@ -102,7 +104,9 @@ async def _on_faqsante_error(request: Request, error: Exception) -> Response:
 async def _on_validation_error(request: Request, error: Exception) -> Response:
     assert isinstance(error, RequestValidationError)
     fields = [_field_error(item) for item in error.errors()]
-    summary = " ; ".join(f"{item['field']} : {item['message']}" if item["field"] else item["message"] for item in fields)
+    summary = " ; ".join(
+        f"{item['field']} : {item['message']}" if item["field"] else item["message"] for item in fields
+    )
     return error_response(request, 422, f"Demande invalide : {summary}.", fields=fields)
 
 
@@ -118,13 +122,17 @@ def _field_error(item: dict[str, Any]) -> dict[str, str]:
 
 # What FastAPI and Starlette say, in English, of a body they cannot read (starlette.formparsers, fastapi.routing).
 _FRAMEWORK_DETAILS = [
-    (re.compile(r"There was an error parsing the body"),
-     "Le corps de la requête est illisible : JSON mal formé ou trop imbriqué, ou texte qui n'est pas en UTF-8."),
+    (
+        re.compile(r"There was an error parsing the body"),
+        "Le corps de la requête est illisible : JSON mal formé ou trop imbriqué, ou texte qui n'est pas en UTF-8.",
+    ),
     (re.compile(r"(?:Field|Part) exceeded maximum size of (\d+)KB\."), "Un champ dépasse la taille maximale ({0} Ko)."),
     (re.compile(r"Too many fields\. Maximum number of fields is (\d+)\."), "Trop de champs ({0} au plus)."),
     (re.compile(r"Too many files\. Maximum number of files is (\d+)\."), "Trop de fichiers ({0} au plus)."),
-    (re.compile(r"Missing boundary in multipart\.|Invalid multipart data\.|The Content-Disposition header field"),
-     "Formulaire mal formé : son contenu ne peut pas être lu."),
+    (
+        re.compile(r"Missing boundary in multipart\.|Invalid multipart data\.|The Content-Disposition header field"),
+        "Formulaire mal formé : son contenu ne peut pas être lu.",
+    ),
 ]
 
 
@@ -132,7 +140,9 @@ async def _on_http_exception(request: Request, error: Exception) -> Response:
     assert isinstance(error, HTTPException)
     # Starlette's default detail is the English phrase: keep the French one then; keep a detail set on purpose,
     # in French when it is the framework's own.
-    detail = error.detail if isinstance(error.detail, str) and error.detail != HTTPStatus(error.status_code).phrase else None
+    detail = (
+        error.detail if isinstance(error.detail, str) and error.detail != HTTPStatus(error.status_code).phrase else None
+    )
     for english, french in _FRAMEWORK_DETAILS:
         if detail and (found := english.match(detail)):
             detail = french.format(*found.groups())

@@ -49,7 +49,9 @@ LATENCY = Histogram(
 )
 ANSWERS = Counter("faqsante_answers", "Questions answered, by whether search abstained", ["abstained"])
 INDEX_VERSION = Gauge(
-    "faqsante_index_data_version", "Data version of the search index this worker answers from", multiprocess_mode="liveall"
+    "faqsante_index_data_version",
+    "Data version of the search index this worker answers from",
+    multiprocess_mode="liveall",
 )
 
 

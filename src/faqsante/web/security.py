@@ -95,7 +95,9 @@ class RateLimits:
             stats = None if allowed else await self.limiter.get_window_stats(rate, self.namespace, bucket, client)
         except Exception:  # the storage is down: serve, and tell the operators
             if not self.storage_down:
-                log.exception("Limites de débit inopérantes : stockage %s injoignable", _without_password(self.storage_uri))
+                log.exception(
+                    "Limites de débit inopérantes : stockage %s injoignable", _without_password(self.storage_uri)
+                )
             self.storage_down = True
             return 0.0
         if self.storage_down:
@@ -155,7 +157,9 @@ class SecurityMiddleware:
         method, path = scope["method"], scope["path"]
         for bucket, rule_method, pattern in RATE_LIMITED:
             if method == rule_method and pattern.fullmatch(path):
-                if path in _SEARCHES_ONLY_WITH_Q and "q" not in parse_qs(scope.get("query_string", b"").decode("latin-1")):
+                if path in _SEARCHES_ONLY_WITH_Q and "q" not in parse_qs(
+                    scope.get("query_string", b"").decode("latin-1")
+                ):
                     return None
                 return bucket
         return None
@@ -172,7 +176,9 @@ def install_security(app: FastAPI, settings: Settings) -> None:
     namespace = hashlib.sha256(settings.db_url.encode()).hexdigest()[:12]
     app.add_middleware(SecurityMiddleware, rate_limits=RateLimits(rates, settings.rate_storage, namespace=namespace))
     if not all(rates.values()):
-        log.warning("Limites de débit désactivées : %s", ", ".join(name for name, rate in rates.items() if rate is None))
+        log.warning(
+            "Limites de débit désactivées : %s", ", ".join(name for name, rate in rates.items() if rate is None)
+        )
 
 
 def install_proxy_headers(app: FastAPI, settings: Settings) -> None:

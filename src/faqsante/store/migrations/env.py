@@ -18,7 +18,9 @@ def run_migrations() -> None:
         return
     url = config.get_main_option("sqlalchemy.url")
     if url is None:
-        raise RuntimeError("alembic.ini sans sqlalchemy.url : lancez les migrations par Database.migrate ou indiquez une URL")
+        raise RuntimeError(
+            "alembic.ini sans sqlalchemy.url : lancez les migrations par Database.migrate ou indiquez une URL"
+        )
     engine = create_engine(url)
     with engine.connect() as conn:
         context.configure(connection=conn, target_metadata=target_metadata, render_as_batch=True)
