@@ -33,14 +33,13 @@ run: install
 	$(BIN)/faqsante ingest data/sample
 	$(BIN)/faqsante serve --host $(HOST) --port $(PORT)
 
-# ruff (lint, then formatting of the files not grandfathered in pyproject.toml) and mypy on src/ (strict).
+# ruff (lint, then formatting of every file) and mypy on src/ (strict).
 check: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-# Fix what ruff can, and format the checked files; `make format FILES=src/faqsante/x.py` also formats a
-# grandfathered file given by name (then remove it from [tool.ruff.format] exclude).
+# Fix what ruff can, and format every file (`make format FILES=src/faqsante/x.py` formats only those given).
 format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format $(or $(FILES),.)
