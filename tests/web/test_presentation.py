@@ -120,6 +120,12 @@ def test_phone_numbers_are_found_with_their_dialable_address() -> None:
     ]
 
 
+def test_digits_that_are_no_number_to_dial_are_left_as_text() -> None:
+    # "00" is the international prefix: the parser refuses it, so it is no short number (it raised before)
+    assert phone_links("composez le 00 puis le 15") == [(23, 25, "tel:15")]
+    assert "tel:" not in str(answer_html("appelez le 00"))
+
+
 def test_a_phone_number_inside_a_link_is_left_in_its_link() -> None:
     html = answer_html("[le support au 01 23 45 67 89](https://x.fr)")
     assert html.count("<a ") == 1 and "tel:" not in html

@@ -119,11 +119,17 @@ def phone_links(text: str) -> list[tuple[int, int, str]]:
     for match in _SHORT_NUMBER.finditer(text):
         number = match.group("number")
         start = match.start("number")
-        if shortnumberinfo.is_valid_short_number_for_region(phonenumbers.parse(number, REGION), REGION) and not any(
-            begin <= start < end for begin, end, _ in found
-        ):
+        if _is_short_number(number) and not any(begin <= start < end for begin, end, _ in found):
             found.append((start, match.end("number"), "tel:" + number))
     return sorted(found)
+
+
+def _is_short_number(digits: str) -> bool:
+    """A short number one can dial in France ("3422", "15"); "00" (the international prefix) cannot be parsed."""
+    try:
+        return bool(shortnumberinfo.is_valid_short_number_for_region(phonenumbers.parse(digits, REGION), REGION))
+    except phonenumbers.NumberParseException:
+        return False
 
 
 def _as_markdown(text: str) -> str:
