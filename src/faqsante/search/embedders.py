@@ -111,9 +111,8 @@ class SentenceTransformersEmbedder(Embedder):
             )
         self._model = SentenceTransformer(location, device="cpu", local_files_only=True)
         self.key = f"sentence-transformers:{model}"
-        # A model from a folder (a path, or a packaged model) is named by its content too: the same path
-        # or package name may hold other weights tomorrow.
-        self._folder = folder_digest(Path(location)) if Path(location).is_dir() else ""
+        # A model is named by its folder's content too: the same path or package name may hold other weights tomorrow.
+        self._folder = folder_digest(Path(location))
         # sentence-transformers 6 renamed the method; older releases only have the long name
         dimension = (
             getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
@@ -127,8 +126,7 @@ class SentenceTransformersEmbedder(Embedder):
     @property
     def identity(self) -> str:
         # "prompted": encoded through encode_query / encode_document (vectors of earlier releases differ)
-        library = f"{self.key}@sentence-transformers-{version('sentence-transformers')}-prompted"
-        return f"{library}+{self._folder}" if self._folder else library
+        return f"{self.key}@sentence-transformers-{version('sentence-transformers')}-prompted+{self._folder}"
 
     def queries(self, texts: list[str]) -> np.ndarray:
         return self._encode(texts, self._model.encode_query)
