@@ -30,7 +30,7 @@ from faqsante.search.retrievers import BuildContext
 from faqsante.search.retrievers.dense import DenseRetriever
 from faqsante.search.settings import DEFAULT, SearchSettings
 from faqsante.store import Database
-from faqsante.store.questions import accepted_questions, best_titles, unanswerable_questions
+from faqsante.store.questions import accepted_questions, best_accepted_questions, unanswerable_questions
 from faqsante.text import short_enough_question
 
 
@@ -222,9 +222,9 @@ class SearchEngine:
         shown rather than for every entry at each reload (50,000 entries' questions took seconds)."""
         untitled = [doc.id for doc in documents if not doc.question]
         found: dict[str, str] = {}
-        if untitled:
+        if untitled:  # their main question is known empty: only the accepted ones are read
             with self.db.session() as session:
-                found = best_titles(session, untitled)
+                found = best_accepted_questions(session, untitled)
         return {doc.id: doc.question or found.get(doc.id) for doc in documents}
 
 
