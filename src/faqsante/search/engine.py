@@ -145,19 +145,15 @@ class SearchEngine:
             ]
         )
         kind = f"calibration-{identity}"
-        saved = _saved_calibration(files, kind, key)
-        if saved is not None:
-            return saved
-        # Workers reload together after each change: one fits (~800 searches), the others wait and read its file.
-        with files.lock(kind):
-            saved = _saved_calibration(files, kind, key)
-            if saved is not None:
-                return saved
+
+        def fitted() -> Calibration:  # ~800 searches
             calibration = fit_calibration(
                 pipeline, files, labelled=questions.accepted, unanswerable=questions.unanswerable
             )
             files.save_json(kind, key, calibration.to_dict())
-        return calibration
+            return calibration
+
+        return files.built_once(kind, lambda: _saved_calibration(files, kind, key), fitted)
 
     def _current_state(self) -> _State:
         """The state to answer from, polling the database's data version at most once a second."""

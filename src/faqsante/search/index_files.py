@@ -19,14 +19,16 @@ import hashlib
 import json
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from importlib.metadata import version
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
+
+T = TypeVar("T")
 
 KIND_LENGTH = 120  # of a file name's first part; longer kinds keep their start and a digest of the whole
 KEEP_PER_KIND = 8  # several databases may share a directory (tests, bench); older files are removed
@@ -100,6 +102,16 @@ class IndexFiles:
 
     def save_array(self, kind: str, key: str, array: np.ndarray) -> None:
         self._write(self._path(kind, key, ".npy"), lambda file: np.save(file, array, allow_pickle=False))
+
+    def built_once(self, kind: str, load: Callable[[], T | None], build: Callable[[], T]) -> T:
+        """What ``load`` finds, else what ``build`` makes (and saves) under this kind's lock: workers reloading
+        together after a change build it once, the others wait and load the file it saved."""
+        found = load()
+        if found is not None:
+            return found
+        with self.lock(kind):
+            found = load()  # another process may have built it while this one waited
+            return found if found is not None else build()
 
     @contextmanager
     def lock(self, kind: str) -> Iterator[None]:

@@ -21,16 +21,13 @@ def analysed_index(
 ) -> LexicalIndex:
     """The BM25 index of texts, loaded from ``index_dir`` when the same texts were analysed by the same code."""
     key = digest([code_version(), f"{settings.bm25_k1}:{settings.bm25_b}", *texts])
-    saved = _saved_index(files, kind, key)
-    if saved is not None:
-        return saved
-    with files.lock(kind):  # workers reloading together after a change: one analyses, the others load its file
-        saved = _saved_index(files, kind, key)
-        if saved is not None:
-            return saved
+
+    def analysed() -> LexicalIndex:
         index = LexicalIndex.build([analyzer.terms(text) for text in texts], k1=settings.bm25_k1, b=settings.bm25_b)
         files.save_arrays(kind, key, index.to_arrays())
-    return index
+        return index
+
+    return files.built_once(kind, lambda: _saved_index(files, kind, key), analysed)
 
 
 def _saved_index(files: IndexFiles, kind: str, key: str) -> LexicalIndex | None:
