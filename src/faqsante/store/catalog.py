@@ -256,3 +256,24 @@ def _published(session: Session, entries: list[Entry]) -> list[PublishedEntry]:
         )
         for entry in entries
     ]
+
+
+def published_changes(db: Database, *, offset: int = 0, limit: int | None = None) -> list[tuple[str, datetime]]:
+    """Published entries and when their content last changed, by id: what a sitemap lists.
+
+    # [("c11796043a08", datetime(2026, 11, 29, 12, 0, tzinfo=UTC)), ...]
+    """
+    with db.session() as session:
+        rows = session.execute(
+            select(Entry.id, Entry.updated_at)
+            .where(Entry.status == "published")
+            .order_by(Entry.id)
+            .offset(offset)
+            .limit(limit)
+        )
+        return [(entry_id, updated_at) for entry_id, updated_at in rows]
+
+
+def count_published(db: Database) -> int:
+    with db.session() as session:
+        return session.scalar(select(func.count()).select_from(Entry).where(Entry.status == "published")) or 0

@@ -20,7 +20,7 @@ from faqsante.mail import Mailer
 from faqsante.search import SearchEngine
 from faqsante.store import Database
 from faqsante.topics import TopicFinder
-from faqsante.web import admin, api, facets, pages
+from faqsante.web import admin, api, facets, pages, seo
 from faqsante.web.docs import install_docs
 from faqsante.web.errors import install_error_handlers
 from faqsante.web.mail import retrying_outbox
@@ -71,6 +71,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(api.router)
     app.include_router(facets.router)
     app.include_router(pages.router)
+    app.include_router(seo.router)
     app.include_router(admin.router)
 
     @app.get("/healthz", tags=["santé"], summary="État du service")

@@ -7,6 +7,7 @@ Every page gets the site's name and its footer (the legal pages and the declared
 from __future__ import annotations
 
 import time
+from urllib.parse import quote, urlencode
 from pathlib import Path
 from typing import Any
 
@@ -15,10 +16,12 @@ from fastapi.templating import Jinja2Templates
 from starlette.responses import HTMLResponse
 
 from faqsante.store import legal
+from faqsante.web.seo import faq_page_jsonld, public_base
 from faqsante.web.presentation import answer_html, entry_title, excerpt, french_date, mark_words, marked_excerpt
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 STATIC_DIR = Path(__file__).parent / "static"
+CANONICAL_PARAMS = ("rubrique", "sujet", "page")
 FOOTER_TTL_S = 30.0  # an administrator's new accessibility status reaches every worker within this delay
 
 templates = Jinja2Templates(directory=TEMPLATES_DIR)
@@ -26,6 +29,7 @@ templates.env.filters.update(
     answer_html=answer_html,
     entry_title=entry_title,
     excerpt=excerpt,
+    faq_page_jsonld=faq_page_jsonld,
     french_date=french_date,
     marked_excerpt=marked_excerpt,
     mark_words=mark_words,
@@ -34,8 +38,24 @@ _footer_cache: dict[str, tuple[float, str]] = {}  # database URL -> (read at, ac
 
 
 def render(request: Request, name: str, context: dict[str, Any] | None = None, status_code: int = 200) -> HTMLResponse:
-    site = {"site_name": request.app.state.settings.site_name, "accessibility_status": _accessibility_status(request)}
+    site = {
+        "site_name": request.app.state.settings.site_name,
+        "accessibility_status": _accessibility_status(request),
+        "canonical_url": _canonical_url(request),
+        # Search results hold visitors' health questions; error pages and the workspace are no content either.
+        "noindex": status_code != 200 or "q" in request.query_params or request.url.path.startswith("/admin"),
+    }
     return templates.TemplateResponse(request, name, {**site, **(context or {})}, status_code=status_code)
+
+
+def _canonical_url(request: Request) -> str:
+    """The page's public address: its path, with the listing parameters that change its content.
+
+    # /reponses?rubrique=INS&page=2&produit=ins  ->  https://faq.example.org/reponses?rubrique=INS&page=2
+    """
+    kept = [(name, value) for name, value in request.query_params.multi_items() if name in CANONICAL_PARAMS]
+    query = f"?{urlencode(kept, quote_via=quote)}" if kept else ""
+    return f"{public_base(request)}{quote(request.url.path)}{query}"
 
 
 def forget_footer() -> None:
