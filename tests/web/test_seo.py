@@ -98,7 +98,9 @@ def test_the_public_address_setting_names_the_site_behind_a_proxy(client: TestCl
         client.app.state.settings = settings
 
 
-def test_an_answer_page_has_its_canonical_address_and_opengraph_description(client: TestClient, app_db: Database) -> None:
+def test_an_answer_page_has_its_canonical_address_and_opengraph_description(
+    client: TestClient, app_db: Database
+) -> None:
     entry = catalog.list_entries(app_db, per_page=1).items[0]
     page = client.get(f"/reponses/{entry.id}?q=durée&avis=merci").text
     assert f'<link rel="canonical" href="http://testserver/reponses/{entry.id}">' in page
@@ -111,11 +113,11 @@ def test_an_answer_page_has_its_canonical_address_and_opengraph_description(clie
 
 
 def test_listings_keep_their_page_in_the_canonical_address_and_searches_are_not_indexed(client: TestClient) -> None:
-    listing = client.get("/reponses?page=2&produit=ins").text
+    listing = client.get("/reponses?page=2&utm_source=lettre").text
     assert '<link rel="canonical" href="http://testserver/reponses?page=2">' in listing
     assert 'name="robots"' not in listing
     assert '<meta name="robots" content="noindex">' in client.get("/?q=carte+e-cps").text
-    assert '<meta name="robots" content="noindex">' in client.get("/reponses/inconnue").text
+    assert '<meta name="robots" content="noindex">' in client.get("/reponses/inconnue", headers={"accept": "text/html"}).text
 
 
 def test_faq_page_data_only_for_an_answer_whose_question_a_person_wrote(own_client: TestClient) -> None:

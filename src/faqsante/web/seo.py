@@ -46,7 +46,12 @@ def entry_path(entry_id: str) -> str:
 
 @router.get("/robots.txt")
 def robots(request: Request) -> Response:
-    lines = ["User-agent: *", *(f"Disallow: {path}" for path in DISALLOWED), "", f"Sitemap: {public_base(request)}/sitemap.xml"]
+    lines = [
+        "User-agent: *",
+        *(f"Disallow: {path}" for path in DISALLOWED),
+        "",
+        f"Sitemap: {public_base(request)}/sitemap.xml",
+    ]
     return Response("\n".join(lines) + "\n", media_type="text/plain; charset=utf-8")
 
 
@@ -58,7 +63,9 @@ def sitemap(request: Request, db: DbDep) -> Response:
     if total <= SITEMAP_LIMIT:
         return _urlset(base, catalog.published_changes(db))
     parts = math.ceil(total / SITEMAP_LIMIT)
-    items = "".join(f"<sitemap><loc>{escape(base)}/sitemap-{number}.xml</loc></sitemap>" for number in range(1, parts + 1))
+    items = "".join(
+        f"<sitemap><loc>{escape(base)}/sitemap-{number}.xml</loc></sitemap>" for number in range(1, parts + 1)
+    )
     return Response(_xml(f'<sitemapindex xmlns="{SITEMAP_NS}">{items}</sitemapindex>'), media_type=XML)
 
 
@@ -100,4 +107,3 @@ def _urlset(base: str, changes: list[tuple[str, datetime]]) -> Response:
 
 def _xml(body: str) -> str:
     return f'<?xml version="1.0" encoding="UTF-8"?>\n{body}\n'
-

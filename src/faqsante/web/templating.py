@@ -7,17 +7,17 @@ Every page gets the site's name and its footer (the legal pages and the declared
 from __future__ import annotations
 
 import time
-from urllib.parse import quote, urlencode
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote, urlencode
 
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
 from starlette.responses import HTMLResponse
 
 from faqsante.store import legal
-from faqsante.web.seo import faq_page_jsonld, public_base
 from faqsante.web.presentation import answer_html, entry_title, excerpt, french_date, mark_words, marked_excerpt
+from faqsante.web.seo import faq_page_jsonld, public_base
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 STATIC_DIR = Path(__file__).parent / "static"
