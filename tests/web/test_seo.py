@@ -117,7 +117,10 @@ def test_listings_keep_their_page_in_the_canonical_address_and_searches_are_not_
     assert '<link rel="canonical" href="http://testserver/reponses?page=2">' in listing
     assert 'name="robots"' not in listing
     assert '<meta name="robots" content="noindex">' in client.get("/?q=carte+e-cps").text
-    assert '<meta name="robots" content="noindex">' in client.get("/reponses/inconnue", headers={"accept": "text/html"}).text
+    assert (
+        '<meta name="robots" content="noindex">'
+        in client.get("/reponses/inconnue", headers={"accept": "text/html"}).text
+    )
 
 
 def test_faq_page_data_only_for_an_answer_whose_question_a_person_wrote(own_client: TestClient) -> None:
