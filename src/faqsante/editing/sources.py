@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from urllib.parse import urlsplit
 
 from sqlalchemy import func, select
 
@@ -24,9 +23,9 @@ from faqsante.store import Database
 from faqsante.store.catalog import shown_name
 from faqsante.store.db import bump_data_version
 from faqsante.store.models import Entry, EntrySource, Source
+from faqsante.urls import web_address
 
 MAX_NAME_LENGTH = 255
-MAX_URL_LENGTH = 2000
 
 
 @dataclass(frozen=True)
@@ -77,7 +76,7 @@ def set_source(
     name = " ".join((display_name or "").split()) or None
     if name and len(name) > MAX_NAME_LENGTH:
         raise InvalidInput(f"Le nom est trop long ({len(name)} caractères, {MAX_NAME_LENGTH} au plus).", field="nom")
-    address = _checked_url(url)
+    address = web_address(url)
     resolved = load_taxonomy().resolve_filters({facet: values for facet, values in facets.items() if values})
     with db.session() as session:
         source = session.get(Source, source_id)
@@ -93,19 +92,6 @@ def set_source(
         else:
             bump_data_version(session)  # answer pages show the new name
     return True
-
-
-def _checked_url(url: str | None) -> str | None:
-    address = (url or "").strip()
-    if not address:
-        return None
-    parts = urlsplit(address)
-    if parts.scheme not in ("http", "https") or not parts.hostname or len(address) > MAX_URL_LENGTH:
-        raise InvalidInput(
-            f"Adresse invalide « {address[:80]} » : donnez une adresse web complète, par exemple https://esante.gouv.fr/faq.",
-            field="adresse",
-        )
-    return address
 
 
 def _info(source: Source, entries: int) -> SourceInfo:

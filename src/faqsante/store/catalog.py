@@ -13,7 +13,6 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
-from urllib.parse import urlsplit
 
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
@@ -24,6 +23,7 @@ from faqsante.store.db import Database
 from faqsante.store.lifecycle import follow_merges
 from faqsante.store.models import Entry, EntrySource, QueryLog, Source, utcnow
 from faqsante.store.questions import best_titles
+from faqsante.urls import site_of
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
@@ -124,7 +124,7 @@ def shown_name(display_name: str | None, url: str | None, imported_at: datetime)
     if display_name:
         return display_name
     if url:
-        return urlsplit(url).hostname or url
+        return site_of(url) or url
     return f"FAQ importée le {imported_at:%d/%m/%Y}"
 
 

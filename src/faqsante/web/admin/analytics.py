@@ -16,12 +16,13 @@ from faqsante.web.admin.base import page, redirect, workspace_router
 from faqsante.web.auth import EditorDep
 from faqsante.web.charts import bar_chart, column_chart, line_chart, percent
 from faqsante.web.deps import DbDep
+from faqsante.web.params import Day
 from faqsante.web.presentation import entry_title
 
 PERIODS = (7, 30, 90, 365)
 
 router = workspace_router()
-OptionalDate = Annotated[date | None, Query(description="AAAA-MM-JJ")]
+OptionalDate = Annotated[Day | None, Query(description="AAAA-MM-JJ")]
 
 
 MAX_DAYS = 366

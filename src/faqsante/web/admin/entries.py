@@ -32,7 +32,7 @@ from faqsante.web.admin.base import (
 )
 from faqsante.web.auth import EditorDep
 from faqsante.web.deps import DbDep, SettingsDep, get_settings
-from faqsante.web.params import PageNumber, RowId
+from faqsante.web.params import Day, PageNumber, RowId
 
 router = workspace_router()
 Action = Annotated[Literal["brouillon", "publier"], Form()]
@@ -86,8 +86,8 @@ def entry(
     request: Request,
     db: DbDep,
     entry_id: str,
-    du: Annotated[date | None, Query(description="avis depuis ce jour (AAAA-MM-JJ)")] = None,
-    au: Annotated[date | None, Query(description="avis jusqu'à ce jour inclus")] = None,
+    du: Annotated[Day | None, Query(description="avis depuis ce jour (AAAA-MM-JJ)")] = None,
+    au: Annotated[Day | None, Query(description="avis jusqu'à ce jour inclus")] = None,
 ) -> Response:
     return entry_page(request, editing.get_entry(db, entry_id), feedback_period=(du, au))
 
