@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 from faqsante.cli import app
 from faqsante.store import Database
 from faqsante.store.audience import submit_question
+from faqsante.store.models import SubmittedQuestion, utcnow
 from smtp_sink import SmtpSink
 
 runner = CliRunner()
@@ -57,3 +58,26 @@ def test_dismiss_and_the_errors(seeded: str) -> None:
     assert missing.exit_code == 2 and "Aucune question soumise n'a le numéro 999999" in missing.output
     half = runner.invoke(app, ["inbox", "send", "--db", seeded], env={"FAQSANTE_SMTP_URL": "smtp://h"})
     assert half.exit_code == 2 and "FAQSANTE_MAIL_FROM" in half.output
+
+
+def test_a_mail_that_cannot_be_sent_is_reported_not_a_traceback(seeded: str, plain_smtp_sink: SmtpSink) -> None:
+    db = Database(seeded)
+    with db.session() as session:  # an address left before the strict rule (#19.1)
+        row = SubmittedQuestion(
+            question="Medimail ?", email="=?utf-8?q?x=0D=0ABcc:z?=@x.fr", status="open", created_at=utcnow()
+        )
+        session.add(row)
+        session.flush()
+        question_id = row.id
+    entry_id = json.loads(runner.invoke(app, ["inbox", "list", "--json", "--db", seeded], env=LEXICAL).stdout)[0][
+        "candidates"
+    ][0]["id"]
+    mail = {**LEXICAL, "FAQSANTE_SMTP_URL": plain_smtp_sink.url, "FAQSANTE_MAIL_FROM": "faq@example.fr",
+            "FAQSANTE_PUBLIC_URL": "https://faq.example.fr"}  # fmt: skip
+
+    linked = runner.invoke(app, ["inbox", "link", str(question_id), entry_id, "--db", seeded], env=mail)
+
+    assert linked.exception is None and linked.exit_code == 0, linked.output
+    assert "Traceback" not in linked.output
+    assert "non envoyé" in linked.output and "n'est pas valide" in linked.output
+    assert plain_smtp_sink.inbox == []

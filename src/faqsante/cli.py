@@ -780,6 +780,8 @@ def inbox_link(
         return
     if mail.status == "sent":
         console.print(f"E-mail envoyé à {mail.recipient}.")
+    elif mail.status == "failed":
+        err_console.print(f"E-mail à {mail.recipient} non envoyé : {mail.last_error}")
     else:
         err_console.print(
             f"E-mail à {mail.recipient} pas encore envoyé : {mail.last_error} (faqsante inbox send le renverra)."

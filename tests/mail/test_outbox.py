@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from faqsante.config import Settings
@@ -100,3 +102,48 @@ def test_a_message_claimed_by_a_worker_that_died_is_sent_by_another(db: Database
     assert deliver_due(db, mailer, now=utcnow() + timedelta(minutes=11)).sent == [mail_id]
     with db.session() as session:
         assert session.scalar(select(OutgoingMail.status).where(OutgoingMail.id == mail_id)) == "sent"
+
+
+def stored(db: Database, recipient: str, subject: str = "Objet") -> int:
+    """A message as an older version left it in the outbox, before addresses had one strict rule."""
+    with db.session() as session:
+        row = queue_mail(session, Draft(recipient, subject, "Texte"))
+        session.flush()
+        return row.id
+
+
+def outcome(db: Database, mail_id: int) -> tuple[str, str | None]:
+    with db.session() as session:
+        row = session.get_one(OutgoingMail, mail_id)
+        return row.status, row.last_error
+
+
+@pytest.mark.parametrize(
+    "recipient",
+    [
+        "=?utf-8?q?x=0D=0ABcc:z?=@x.fr",  # made Mailer.send raise ValueError: the row stayed « sending » (#19.1)
+        "=?utf-8?b?YUBiLmZyLGNAZC5mcg==?=x@x.fr",  # decoded into « a@b.fr,c@d.fr »: three RCPTs (#19.4)
+        "postmaster,victim@evil.example",  # two RCPTs (#19.4)
+    ],
+)
+def test_a_bad_stored_address_fails_that_mail_only(db: Database, plain_smtp_sink: SmtpSink, recipient: str) -> None:
+    bad, good = stored(db, recipient), stored(db, "lea@example.org")
+
+    report = deliver_due(db, mailer_for(plain_smtp_sink))
+
+    assert (report.failed, report.sent) == ([bad], [good])
+    status, reason = outcome(db, bad)
+    assert status == "failed" and reason is not None and re.search("n'est pas valide|une seule adresse", reason)
+    assert [received.recipients for received in plain_smtp_sink.inbox] == [["lea@example.org"]]
+
+
+def test_any_error_while_sending_fails_that_mail_with_its_reason(db: Database, plain_smtp_sink: SmtpSink) -> None:
+    broken = stored(db, "lea@example.org", subject="Objet\nBcc: z@x.fr")  # EmailMessage raises ValueError
+    good = stored(db, "paul@example.org")
+
+    report = deliver_due(db, mailer_for(plain_smtp_sink))
+
+    assert (report.failed, report.sent) == ([broken], [good])
+    status, reason = outcome(db, broken)
+    assert status == "failed" and reason is not None and "ValueError" in reason
+    assert deliver_due(db, mailer_for(plain_smtp_sink)).failed == []  # never picked up again

@@ -145,9 +145,25 @@ def test_nul_characters_are_dropped_not_fatal(db: Database) -> None:
     add_entries(db, "e1")
     vote = record_vote(db, "e1", "v", helpful=False, comment="a\x00b", query="q\x00")
     assert (vote.comment, vote.query) == ("ab", "q")
-    assert submit_question(db, "Et\x00 la CPS ?", "a\x00@b.fr").question == "Et la CPS ?"
+    assert submit_question(db, "Et\x00 la CPS ?", "a@b.fr").question == "Et la CPS ?"
+    with pytest.raises(InvalidInput) as refused:  # an address is one mailbox or nothing: NUL is not dropped
+        submit_question(db, "Et la CPS ?", "a\x00@b.fr")
+    assert refused.value.field == "email"
     query_id = record_query(
         db, "e-cps\x00", result_ids=[], abstained=True, top_confidence=None, latency_ms=1, channel="api"
     )
     with db.session() as session:
         assert session.get(QueryLog, query_id).query == "e-cps"
+
+
+@pytest.mark.parametrize(
+    "email",
+    ["=?utf-8?q?x=0D=0ABcc:z?=@x.fr", "=?utf-8?b?YUBiLmZyLGNAZC5mcg==?=x@x.fr", "postmaster,victim@evil.example"],
+)
+def test_a_submitted_address_is_one_mailbox(sqlite_url: str, email: str) -> None:
+    db = Database(sqlite_url)
+    with pytest.raises(InvalidInput) as error:
+        submit_question(db, "Et la CPS ?", email)
+    assert error.value.field == "email"
+    with db.session() as session:
+        assert session.scalar(select(func.count()).select_from(SubmittedQuestion)) == 0

@@ -215,6 +215,8 @@ def test_without_mail_configured_the_address_is_not_kept_and_the_visitor_is_told
         ({"question": "  "}, 400, "invalid_input", "question"),
         ({"question": "x" * 501}, 400, "invalid_input", "question"),
         ({"question": "Et la CPS ?", "email": "pas-une-adresse"}, 400, "invalid_input", "email"),
+        ({"question": "x", "email": "=?utf-8?q?x=0D=0ABcc:z?=@x.fr"}, 400, "invalid_input", "email"),  # #19.1
+        ({"question": "x", "email": "postmaster,victim@evil.example"}, 400, "invalid_input", "email"),  # #19.4
         ({"email": "a@b.fr"}, 422, "validation_error", "question"),
     ],
 )

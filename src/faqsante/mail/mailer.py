@@ -14,8 +14,9 @@ from email.utils import formatdate, parseaddr
 from faqsante.config import Settings
 from faqsante.errors import InvalidInput
 from faqsante.mail import smtp
+from faqsante.mail.addresses import mailbox
 from faqsante.mail.messages import Draft, answer_notice
-from faqsante.mail.smtp import SmtpServer
+from faqsante.mail.smtp import DeliveryError, SmtpServer
 
 SETTINGS = ("FAQSANTE_SMTP_URL", "FAQSANTE_MAIL_FROM", "FAQSANTE_PUBLIC_URL")
 
@@ -52,13 +53,21 @@ class Mailer:
         )  # fmt: skip
 
     def send(self, draft: Draft, *, message_id: int) -> None:
-        """Send one outbox message; its Message-ID stays the same across retries, so duplicates can be spotted."""
+        """Send one outbox message; its Message-ID stays the same across retries, so duplicates can be spotted.
+
+        The recipient passes the address rule again (a row may predate it) and is the only RCPT: the To header
+        is never parsed into recipients (#19.4). A refused address is a permanent ``DeliveryError``.
+        """
+        try:
+            recipient = mailbox(draft.recipient)
+        except InvalidInput as error:
+            raise DeliveryError(str(error), permanent=True) from error
         message = EmailMessage()
         message["From"] = self.sender
-        message["To"] = draft.recipient
+        message["To"] = recipient
         message["Subject"] = draft.subject
         message["Date"] = formatdate(usegmt=True)
         domain = parseaddr(self.sender)[1].rpartition("@")[2]
         message["Message-ID"] = f"<faqsante-outbox-{message_id}@{domain}>"
         message.set_content(draft.body)
-        smtp.send(self.server, message, tls=self.tls)
+        smtp.send(self.server, message, sender=parseaddr(self.sender)[1], recipient=recipient, tls=self.tls)

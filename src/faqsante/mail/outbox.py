@@ -9,6 +9,7 @@ Several workers may call it at once: a row is sent by the one that claimed it (o
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
@@ -29,6 +30,7 @@ RETRY_DELAYS = tuple(timedelta(minutes=m) for m in (1, 5, 30, 120, 360, 1440))
 # A worker that claimed a message and died: after this long, another one may send it.
 CLAIM_TIMEOUT = timedelta(minutes=10)
 MAIL_STATUSES = ("pending", "sending", "sent", "failed")
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -71,7 +73,8 @@ def queue_mail(session: Session, draft: Draft, *, question_id: int | None = None
 
 
 def deliver_due(db: Database, mailer: Mailer, *, now: datetime | None = None) -> DeliveryReport:
-    """Send every message whose time has come; never raises for a delivery failure (it is recorded)."""
+    """Send every message whose time has come; never raises for a message that could not be sent (it is recorded:
+    retried later, or ``failed`` with its reason when retrying cannot help), so one message never blocks the rest."""
     now = now or utcnow()
     report = DeliveryReport()
     with db.session() as session:
@@ -84,6 +87,10 @@ def deliver_due(db: Database, mailer: Mailer, *, now: datetime | None = None) ->
             mailer.send(draft, message_id=mail_id)
         except DeliveryError as error:
             _record_failure(db, mail_id, str(error), permanent=error.permanent, now=now, report=report)
+        except Exception as error:  # a bug, or a message no library would write: that one fails, the rest go on
+            log.exception("outbox: message %s non envoyé", mail_id)
+            reason = f"Erreur inattendue à l'envoi ({type(error).__name__} : {error})."
+            _record_failure(db, mail_id, reason, permanent=True, now=now, report=report)
         else:
             _set(db, mail_id, status="sent", sent_at=utcnow(), last_error=None, claimed_at=None)
             report.sent.append(mail_id)

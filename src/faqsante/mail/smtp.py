@@ -61,8 +61,10 @@ class DeliveryError(Exception):
         super().__init__(message)
 
 
-def send(server: SmtpServer, message: EmailMessage, *, tls: ssl.SSLContext | None = None) -> None:
-    """Deliver ``message`` or raise ``DeliveryError`` with a French reason an editor can act on.
+def send(
+    server: SmtpServer, message: EmailMessage, *, sender: str, recipient: str, tls: ssl.SSLContext | None = None
+) -> None:
+    """Deliver ``message`` to ``recipient`` alone or raise ``DeliveryError`` with a French reason an editor can act on.
 
     ``tls`` defaults to the system's trusted authorities with host name checking.
     """
@@ -79,7 +81,7 @@ def send(server: SmtpServer, message: EmailMessage, *, tls: ssl.SSLContext | Non
                 client.ehlo()
             if server.username:
                 client.login(server.username, server.password or "")
-            client.send_message(message)
+            client.send_message(message, from_addr=sender, to_addrs=[recipient])
     except smtplib.SMTPAuthenticationError as error:
         raise DeliveryError(
             f"Le serveur d'envoi a refusé l'identifiant ou le mot de passe ({_reply(error)})."

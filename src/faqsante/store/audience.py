@@ -7,7 +7,6 @@ at once with SQLITE_BUSY) and never overwrite each other on PostgreSQL.
 
 from __future__ import annotations
 
-import re
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
@@ -17,16 +16,15 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from faqsante.config import MAX_QUESTION_LENGTH
 from faqsante.errors import InvalidInput, NotFound
+from faqsante.mail.addresses import mailbox
 from faqsante.store import questions
 from faqsante.store.db import Database
 from faqsante.store.models import Entry, Feedback, QueryLog, SubmittedQuestion, UTCDateTime, utcnow
 from faqsante.text import short_enough_question
 
 MAX_COMMENT_LENGTH = 2000
-MAX_EMAIL_LENGTH = 320
 # A question typed letter by letter is one question: the live search refines its log row for this long.
 REFINE_WINDOW = timedelta(minutes=10)
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
 @dataclass(frozen=True)
@@ -184,13 +182,10 @@ def submit_question(db: Database, question: str, email: str | None = None) -> Su
 
 
 def checked_email(email: str | None) -> str | None:
-    """A visitor's address, trimmed; None if blank; ``InvalidInput`` (field ``email``) if it is not one."""
-    address = _printable(email).strip() or None
-    if address is not None and (len(address) > MAX_EMAIL_LENGTH or not _EMAIL.fullmatch(address)):
-        raise InvalidInput(
-            f"L'adresse e-mail « {address[:80]} » n'est pas valide (exemple : prenom.nom@exemple.fr).", "email"
-        )
-    return address
+    """A visitor's address as it will be stored and sent to; None if blank; ``InvalidInput`` (field ``email``)
+    unless it is exactly one mailbox (``mail.addresses.mailbox``), whichever channel it came through."""
+    address = (email or "").strip()
+    return mailbox(address) if address else None
 
 
 def _rowcount(result: Result[Any]) -> int:

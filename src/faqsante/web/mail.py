@@ -13,7 +13,6 @@ from contextlib import asynccontextmanager, suppress
 from typing import Annotated
 
 from fastapi import BackgroundTasks, Depends, Request
-from sqlalchemy.exc import SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
 
 from faqsante.mail import Mailer, deliver_due
@@ -37,12 +36,14 @@ def send_after_response(background: BackgroundTasks, db: Database, mailer: Maile
 
 
 @asynccontextmanager
-async def retrying_outbox(db: Database, mailer: Mailer | None) -> AsyncIterator[None]:
+async def retrying_outbox(
+    db: Database, mailer: Mailer | None, *, interval: float = RETRY_INTERVAL_SECONDS
+) -> AsyncIterator[None]:
     """While the app runs, send what is due every minute (claims keep two workers off one message)."""
     if mailer is None:
         yield
         return
-    task = asyncio.create_task(_retry_forever(db, mailer))
+    task = asyncio.create_task(_retry_forever(db, mailer, interval))
     try:
         yield
     finally:
@@ -51,10 +52,12 @@ async def retrying_outbox(db: Database, mailer: Mailer | None) -> AsyncIterator[
             await task
 
 
-async def _retry_forever(db: Database, mailer: Mailer) -> None:
+async def _retry_forever(db: Database, mailer: Mailer, interval: float) -> None:
+    """Only cancellation ends the loop: whatever a round raises (the database unreachable, a bug), the next
+    round tries again, since a loop that dies silently stops every worker's mail (#19.1)."""
     while True:
-        await asyncio.sleep(RETRY_INTERVAL_SECONDS)
+        await asyncio.sleep(interval)
         try:
             await run_in_threadpool(deliver_due, db, mailer)
-        except SQLAlchemyError:  # the database was briefly unreachable: the next round tries again
+        except Exception:
             log.exception("outbox: envoi des e-mails en attente impossible pour l'instant")
