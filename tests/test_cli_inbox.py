@@ -9,8 +9,8 @@ import pytest
 from typer.testing import CliRunner
 
 from faqsante.cli import app
+from faqsante.feedback.audience import submit_question
 from faqsante.store import Database
-from faqsante.store.audience import submit_question
 from faqsante.store.models import SubmittedQuestion, utcnow
 from smtp_sink import SmtpSink
 

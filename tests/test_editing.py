@@ -14,10 +14,10 @@ from faqsante.config import Settings
 from faqsante.errors import EditConflict, InvalidInput, NotFound
 from faqsante.facets import tags_by_entry
 from faqsante.facets.entry_tags import facet_conditions
+from faqsante.feedback.audience import record_vote, submit_question
 from faqsante.ingest import ingest_paths
 from faqsante.search import SearchEngine
 from faqsante.store import Database, catalog
-from faqsante.store.audience import record_vote, submit_question
 from faqsante.store.models import Entry, EntryFacet, EntryRevision, EntrySource, Feedback, QueryLog, utcnow
 
 REGIONAL_DUMP = "004_f08617c875fe96e2.txt"

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-CROSSING = ["faqsante.store.catalog", "faqsante.store.questions", "faqsante.content.question_history"]
+CROSSING = ["faqsante.store.catalog", "faqsante.store.questions", "faqsante.ingest.question_history"]
 
 
 @pytest.mark.parametrize("name", CROSSING)

@@ -160,8 +160,8 @@ def ask(
     db: DbOption = None,
 ) -> None:
     """Poser une question et afficher les meilleures réponses de la FAQ."""
+    from faqsante.answers.topics import TopicFinder, answer
     from faqsante.search import SearchEngine
-    from faqsante.topics import TopicFinder, answer
 
     if (question is None) == (batch is None):
         raise fail(ValueError("donnez une question, ou --batch FICHIER (pas les deux)."), code=2)
@@ -375,7 +375,7 @@ def lint(
     db: DbOption = None,
 ) -> None:
     """Rapport de santé du contenu : dates dépassées, réponses sans question, liens perdus, doublons, coordonnées."""
-    from faqsante.content.lint import CHECKS, lint_database
+    from faqsante.health.lint import CHECKS, lint_database
 
     unknown = sorted(set(kind or []) - set(CHECKS))
     if unknown:
@@ -497,7 +497,7 @@ def feedback(
     db: DbOption = None,
 ) -> None:
     """Lister les avis « Cette réponse vous a-t-elle été utile ? » (un par visiteur et par entrée)."""
-    from faqsante.store.audience import list_votes
+    from faqsante.feedback.audience import list_votes
 
     votes = list_votes(open_db(db), entry)
     if as_json:
@@ -536,7 +536,7 @@ def questions_import(
     db: DbOption = None,
 ) -> None:
     """Rattacher des questions aux entrées dont la réponse contient un de leurs extraits (ou à leur identifiant)."""
-    from faqsante.content.question_history import import_file
+    from faqsante.ingest.question_history import import_file
 
     try:
         report = import_file(open_db(db), file, format=format, suggest=suggest)
@@ -576,7 +576,7 @@ def questions_export(
     db: DbOption = None,
 ) -> None:
     """Exporter les questions (acceptées par défaut), dans un format que « questions import » relit."""
-    from faqsante.content.question_history import render_questions
+    from faqsante.ingest.question_history import render_questions
     from faqsante.store.models import QUESTION_STATES
 
     states = state or ["accepted"]
@@ -601,7 +601,7 @@ def questions_suggestions(
     db: DbOption = None,
 ) -> None:
     """Les questions apprises en attente de validation, les plus posées d'abord."""
-    from faqsante.store.questions import list_suggestions
+    from faqsante.feedback.suggestions import list_suggestions
 
     suggestions = list_suggestions(open_db(db), limit=limit)
     if as_json:

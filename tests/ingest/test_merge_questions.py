@@ -8,11 +8,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from faqsante.editing.entry_questions import add_question
+from faqsante.feedback.learning import learn
 from faqsante.ingest import ingest_paths
 from faqsante.store import Database
 from faqsante.store.export import render_export
 from faqsante.store.models import EntryQuestion
-from faqsante.store.questions import accepted_questions, add_question, learn
+from faqsante.store.questions import accepted_questions
 
 
 def write_faq(path: Path, question: str) -> Path:

@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy import select
 
 from faqsante.config import Settings
+from faqsante.feedback.audience import submit_question
 from faqsante.mail import Draft, Mailer, deliver_due, latest_by_question, queue_mail
 from faqsante.mail.outbox import RETRY_DELAYS
 from faqsante.store import Database
-from faqsante.store.audience import submit_question
 from faqsante.store.models import OutgoingMail, utcnow
 from smtp_sink import SmtpSink
 

@@ -88,7 +88,7 @@ def test_an_empty_database_abstains_instead_of_failing(tmp_path, settings_for, e
 @pytest.mark.parametrize("embedder", ["none", "fake"])
 def test_one_accepted_question_asked_again_finds_its_entry_first(fresh_seed_db, settings_for, embedder):
     # A FAQ with a single accepted question: no ranking statistics to lean on, an editor's word to keep.
-    from faqsante.store.questions import add_question
+    from faqsante.editing.entry_questions import add_question
 
     with fresh_seed_db.session() as session:
         entry_id = session.scalars(select(Entry.id).where(Entry.answer.contains("Medimail")).order_by(Entry.id)).first()
@@ -100,7 +100,7 @@ def test_one_accepted_question_asked_again_finds_its_entry_first(fresh_seed_db, 
 
 
 def test_a_hit_without_main_question_is_titled_by_its_best_accepted_question(fresh_seed_db, settings_for):
-    from faqsante.store.questions import add_question
+    from faqsante.editing.entry_questions import add_question
 
     with fresh_seed_db.session() as session:
         untitled = session.scalars(select(Entry).where(Entry.answer.contains("Medimail")).order_by(Entry.id)).first()

@@ -1,4 +1,4 @@
-"""Questions as data: the migration, grouping of near-duplicates, editors' decisions, what search reads."""
+"""Questions as data: the migration, the key of near-duplicates, what search reads, entries without a title."""
 
 from __future__ import annotations
 
@@ -6,26 +6,18 @@ import pytest
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import inspect, select, text
+from tests.questions_faq import small_faq
 
-from faqsante import editing
-from faqsante.config import Settings
-from faqsante.errors import InvalidInput, NotFound
+from faqsante.editing.entry_questions import add_question
+from faqsante.feedback.learning import learn
+from faqsante.feedback.suggestions import decide
 from faqsante.store import Database
-from faqsante.store.audience import record_query, record_vote, submit_question
 from faqsante.store.db import MIGRATIONS_DIR
-from faqsante.store.models import Entry, EntryQuestion
+from faqsante.store.models import EntryQuestion
 from faqsante.store.questions import (
     accepted_questions,
-    add_question,
     best_titles,
-    decide,
-    delete_question,
-    edit_question,
     entries_without_question,
-    entry_questions,
-    learn,
-    list_suggestions,
-    make_main,
     question_key,
     record_question,
     unanswerable_questions,
@@ -40,19 +32,9 @@ def _alembic(db: Database, action: str, revision: str) -> None:
         getattr(command, action)(config, revision)
 
 
-def _entry(db: Database, entry_id: str, question: str | None, answer: str, status: str = "published") -> None:
-    with db.session() as session:
-        session.add(
-            Entry(id=entry_id, question=question, answer=answer, status=status, content_hash=entry_id, locked_fields=[])
-        )
-
-
 @pytest.fixture
 def faq(db: Database) -> Database:
-    _entry(db, "ecps", "Comment activer ma e-CPS ?", "Téléchargez l'application e-CPS puis suivez les étapes.")
-    _entry(db, "ins", None, "L'INS est l'identifiant national de santé, obligatoire depuis 2021.")
-    _entry(db, "old", "Ancienne question ?", "Réponse retirée.", status="archived")
-    return db
+    return small_faq(db)
 
 
 # --------------------------------------------------------------------------------------------- migration
@@ -93,39 +75,6 @@ def test_near_duplicates_share_a_key() -> None:
     assert question_key("Comment créer ma carte CPS ?") == question_key("comment creer des cartes CPS")
     assert question_key("Comment activer ma e-CPS ?") != question_key("Comment supprimer ma e-CPS ?")
     assert question_key("Qui ?") == "qui ?"  # only stop words: the folded text itself
-
-
-def test_learned_near_duplicates_are_one_suggestion_counted_and_listed_most_asked_first(faq: Database) -> None:
-    learn(faq, "ins", "c'est quoi l'INS")
-    for wording in ("INS c'est quoi ?", "C'est quoi l'INS ?", "c est quoi l ins"):
-        learn(faq, "ins", wording)
-    learn(faq, "ecps", "télécharger application e-CPS")
-    suggestions = list_suggestions(faq)
-    assert [(s.question.entry_id, s.question.text, s.question.asked_count) for s in suggestions] == [
-        ("ins", "c'est quoi l'INS", 4),
-        ("ecps", "télécharger application e-CPS", 1),
-    ]
-    assert suggestions[1].entry_question == "Comment activer ma e-CPS ?"
-
-
-def test_learning_bumps_the_data_version_only_for_something_new(faq: Database) -> None:
-    before = faq.data_version()
-    assert learn(faq, "ecps", "comment activer ma e-cps") is None  # its own title: nothing to learn
-    assert learn(faq, "old", "une question") is None  # archived entries learn nothing
-    assert learn(faq, "missing", "une question") is None
-    assert learn(faq, "ecps", "   ") is None
-    assert faq.data_version() == before
-    learn(faq, "ecps", "activer e-CPS sur téléphone")
-    assert faq.data_version() == before + 1
-
-
-def test_a_rejected_question_is_never_suggested_again(faq: Database) -> None:
-    first = learn(faq, "ins", "INS définition")
-    assert first is not None
-    decide(faq, [first.id], "rejected", author="marie")
-    again = learn(faq, "ins", "définition INS")
-    assert again is not None and again.state == "rejected" and again.asked_count == 2
-    assert list_suggestions(faq) == []
 
 
 # --------------------------------------------------------------------------------------------- what search reads
@@ -175,42 +124,6 @@ def test_the_title_is_the_main_question_else_the_best_accepted_one(faq: Database
 # --------------------------------------------------------------------------------------------- editors
 
 
-def test_editors_add_edit_delete_and_choose_the_main_question(faq: Database) -> None:
-    added = add_question(faq, "ecps", "  Où trouver   l'application e-CPS ?  ", author="marie")
-    assert (added.text, added.origin, added.state, added.author) == (
-        "Où trouver l'application e-CPS ?",
-        "editor",
-        "accepted",
-        "marie",
-    )
-    with pytest.raises(InvalidInput):
-        add_question(faq, "ecps", "x" * 501, author="marie")
-    other = add_question(faq, "ecps", "Installer e-CPS", author="marie")
-    with pytest.raises(InvalidInput, match="déjà cette question"):
-        edit_question(faq, other.id, "trouver l'application e-CPS", author="marie")
-    assert (
-        edit_question(faq, other.id, "Installer e-CPS sur Android", author="marie").text
-        == "Installer e-CPS sur Android"
-    )
-
-    make_main(faq, other.id, author="marie")
-    with faq.session() as session:
-        entry = session.get(Entry, "ecps")
-        assert entry is not None
-        assert entry.question == "Installer e-CPS sur Android"
-        assert "question" in entry.locked_fields
-        assert entry.revisions[-1].note == "question principale choisie"
-    texts = [q.text for q in entry_questions(faq, "ecps")]
-    assert "Comment activer ma e-CPS ?" in texts  # the former title still answers
-
-    delete_question(faq, added.id)
-    assert added.id not in [q.id for q in entry_questions(faq, "ecps")]
-    with pytest.raises(NotFound):
-        delete_question(faq, added.id)
-    with pytest.raises(NotFound):
-        decide(faq, [added.id, other.id], "accepted", author="marie")
-
-
 def test_entries_without_a_question_come_with_their_suggestions(faq: Database) -> None:
     learn(faq, "ins", "INS c'est quoi")
     learn(faq, "ins", "c'est quoi INS")
@@ -218,53 +131,3 @@ def test_entries_without_a_question_come_with_their_suggestions(faq: Database) -
     assert [(u.entry_id, [(q.text, q.asked_count) for q in u.suggestions]) for u in untitled] == [
         ("ins", [("INS c'est quoi", 2)])
     ]
-
-
-# --------------------------------------------------------------------------------------------- learning from use
-
-
-def _lexical(db: Database) -> Settings:
-    """Re-tagging after a change, without a model."""
-    return Settings().model_copy(update={"db_url": db.url, "embedder": "none"})
-
-
-def _logged(db: Database, query: str, shown: list[str]) -> None:
-    record_query(db, query, result_ids=shown, abstained=False, top_confidence=0.5, latency_ms=1.0, channel="web")
-
-
-def test_a_helpful_vote_on_a_searched_answer_suggests_the_search(faq: Database) -> None:
-    _logged(faq, "e-cps nouveau téléphone", ["ecps", "ins"])
-    record_vote(faq, "ecps", "v1", helpful=True, query="e-cps nouveau téléphone")
-    record_vote(faq, "ecps", "v2", helpful=True, query="e-cps nouveau téléphone")
-    record_vote(faq, "ins", "v1", helpful=False, query="e-cps nouveau téléphone")  # not helpful: nothing
-    record_vote(faq, "ins", "v3", helpful=True, query="jamais cherché")  # never asked: forged, nothing
-    record_vote(faq, "ins", "v4", helpful=True)  # no search behind it
-    assert [
-        (s.question.entry_id, s.question.text, s.question.origin, s.question.asked_count) for s in list_suggestions(faq)
-    ] == [("ecps", "e-cps nouveau téléphone", "learned", 2)]
-
-
-def test_a_question_answered_with_an_existing_entry_is_suggested_for_it(faq: Database) -> None:
-    submitted = submit_question(faq, "Où est l'appli e-CPS pour Android ?")
-    editing.answer_question(faq, submitted.id, author="marie", entry_id="ecps", settings=_lexical(faq))
-    assert [(s.question.entry_id, s.question.text) for s in list_suggestions(faq)] == [
-        ("ecps", "Où est l'appli e-CPS pour Android ?")
-    ]
-
-
-def test_a_merge_brings_the_duplicate_questions_to_the_kept_entry(faq: Database) -> None:
-    _entry(faq, "ecps2", "Activer la carte e-CPS ?", "Installez l'application e-CPS.")
-    twin = learn(faq, "ecps2", "installer appli e-cps")
-    learn(faq, "ecps", "appli e-cps installer")
-    own = learn(faq, "ecps2", "e-CPS sur iPhone")
-    assert twin is not None and own is not None
-    decide(faq, [twin.id], "accepted", author="marie")
-    editing.merge_entries(faq, "ecps2", "ecps", author="marie", settings=_lexical(faq))
-
-    kept = [(q.text, q.state, q.asked_count) for q in entry_questions(faq, "ecps")]
-    assert kept == [
-        ("installer appli e-cps", "accepted", 2),  # both asks, the firmer decision
-        ("Activer la carte e-CPS ?", "accepted", 1),  # the duplicate's title answers too
-        ("e-CPS sur iPhone", "suggested", 1),
-    ]
-    assert entry_questions(faq, "ecps2") == []

@@ -7,8 +7,8 @@ from datetime import timedelta
 from fastapi.testclient import TestClient
 from sqlalchemy import update
 
+from faqsante.feedback.audience import record_vote
 from faqsante.store import Database
-from faqsante.store.audience import record_vote
 from faqsante.store.models import Feedback, utcnow
 
 from .test_admin import HTML, accounts, editor, entry_id_of, sign_in  # noqa: F401  (signed-in editor fixtures)

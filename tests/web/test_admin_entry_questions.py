@@ -10,9 +10,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from faqsante.accounts import create_user
+from faqsante.feedback.learning import learn
+from faqsante.feedback.suggestions import list_suggestions
 from faqsante.store import Database
 from faqsante.store.models import Entry
-from faqsante.store.questions import accepted_questions, entry_questions, learn, list_suggestions
+from faqsante.store.questions import accepted_questions, entry_questions
 
 from .test_admin import HTML, PASSWORD, sign_in, token_of
 

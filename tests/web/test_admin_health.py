@@ -6,9 +6,10 @@ import re
 
 from fastapi.testclient import TestClient
 
-from faqsante.content.lint import lint_database
+from faqsante.feedback import suggestions
+from faqsante.feedback.audience import submit_question
+from faqsante.health.lint import lint_database
 from faqsante.store import Database, questions
-from faqsante.store.audience import submit_question
 
 from .test_admin import HTML, accounts, editor  # noqa: F401  (signed-in editor fixtures)
 
@@ -36,4 +37,4 @@ def test_the_dashboard_counts_what_waits_for_an_editor(editor: TestClient) -> No
     stale = len({f.entry_id for f in lint_database(db) if f.kind == "stale"})
     assert re.search(r"<strong>\d+</strong> questions? reçues? à traiter", waiting)
     assert f"<strong>{untitled}</strong> entrée" in waiting and f"<strong>{stale}</strong> entrée" in waiting
-    assert f"<strong>{questions.count_suggestions(db)}</strong> question" in waiting
+    assert f"<strong>{suggestions.count_suggestions(db)}</strong> question" in waiting

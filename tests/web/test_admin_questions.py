@@ -6,8 +6,8 @@ import re
 
 from fastapi.testclient import TestClient
 
+from faqsante.feedback.audience import record_query, submit_question
 from faqsante.store import Database
-from faqsante.store.audience import record_query, submit_question
 from smtp_sink import SmtpSink
 
 from .conftest import PUBLIC_URL, mail_on

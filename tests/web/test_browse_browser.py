@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from faqsante.content.lint import lint_database
 from faqsante.editing import sources
 from faqsante.facets import load_taxonomy, retag
 from faqsante.facets.entry_tags import facet_conditions
+from faqsante.health.lint import lint_database
 from faqsante.store import Database, catalog
 
 from .conftest import copy_sqlite, web_settings

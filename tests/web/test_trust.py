@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from faqsante.accounts import create_user
-from faqsante.content.lint import lint_database
+from faqsante.health.lint import lint_database
 from faqsante.store import Database, catalog
 
 from .test_admin import PASSWORD, sign_in, token_of

@@ -1,1 +1,1 @@
-"""Checks and transforms on the text of entries: health report, dates, contacts, titles, diffs."""
+"""Suggested titles: a question-style title for an entry scraped without its question."""

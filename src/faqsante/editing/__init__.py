@@ -11,8 +11,9 @@ never the store directly. Each change is one transaction that also re-tags the c
 (``facets.entry_tags.retag_in``) and bumps ``data_version`` once (``entries.finish_change``).
 
 One module per concept: ``entries`` (read, create, edit, publish), ``facets`` (the filters an editor
-ticks), ``merge`` (fold a duplicate into the entry that stays), ``questions`` (the submitted-questions
-queue), ``imports`` (sources parsed, merged and tagged), ``drafts`` (save aside, preview, publish; restore a
+ticks), ``merge`` (fold a duplicate into the entry that stays), ``entry_questions`` (an entry's questions: add,
+reword, delete, promote to title), ``inbox`` (the submitted-questions queue), ``diff`` (what a revision
+changed), ``imports`` (sources parsed, merged and tagged), ``drafts`` (save aside, preview, publish; restore a
 revision). Front ends import this package, not the modules.
 """
 
@@ -35,8 +36,7 @@ from faqsante.editing.entries import (
 )
 from faqsante.editing.facets import entry_facets, set_facets
 from faqsante.editing.imports import ImportReport, import_sources
-from faqsante.editing.merge import MergeReport, merge_entries
-from faqsante.editing.questions import (
+from faqsante.editing.inbox import (
     QUESTION_STATUSES,
     QueuedQuestion,
     answer_question,
@@ -44,6 +44,7 @@ from faqsante.editing.questions import (
     dismiss_question,
     list_questions,
 )
+from faqsante.editing.merge import MergeReport, merge_entries
 
 __all__ = [
     "Draft",

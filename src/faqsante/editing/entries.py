@@ -266,7 +266,7 @@ def lock_entry(session: Session, entry_id: str) -> Entry:
 
 def require_entry(session: Session, entry_id: str) -> Entry:
     """The entry with this id, or a French « not found » error for the editor."""
-    entry = session.get(Entry, entry_id)
+    entry = session.get(Entry, entry_id) if "\x00" not in entry_id else None  # PostgreSQL refuses NUL in text
     if entry is None:
         raise NotFound(f"Aucune entrée n'a l'identifiant « {entry_id} ».")
     return entry

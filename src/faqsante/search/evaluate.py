@@ -20,7 +20,7 @@ from typing import Any
 
 from rich.table import Table
 
-from faqsante.content.question_history import AnswerMatcher
+from faqsante.ingest.question_history import AnswerMatcher
 from faqsante.search.corpus import load_documents
 from faqsante.search.engine import QuestionSet, QuestionSource, SearchEngine, fixed_questions
 from faqsante.store import Database

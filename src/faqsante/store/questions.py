@@ -16,26 +16,22 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ColumnElement, delete, func, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from faqsante.errors import InvalidInput, NotFound
-from faqsante.store.db import Database, bump_data_version
-from faqsante.store.lifecycle import follow_merges, record_revision
-from faqsante.store.models import QUESTION_ORIGINS, QUESTION_STATES, Entry, EntryQuestion, QueryLog, utcnow
+from faqsante.store.db import Database
+from faqsante.store.models import QUESTION_ORIGINS, QUESTION_STATES, Entry, EntryQuestion, utcnow
 from faqsante.text import fold_for_comparison, short_enough_question
 
 if TYPE_CHECKING:
     from faqsante.ingest.base import ParsedEntry
     from faqsante.search.analysis import FrenchAnalyzer
 
-LEARNED_AUTHOR = "apprentissage"
-LEARN_WINDOW = timedelta(days=2)  # a vote counts for a question asked that recently (a visitor reads, then votes)
 # accepted beats suggested beats rejected when two rows of the same key meet (a merge of entries)
 _STATE_RANK = {"accepted": 2, "suggested": 1, "rejected": 0}
 
@@ -291,16 +287,7 @@ class Question:
         }
 
 
-@dataclass(frozen=True)
-class Suggestion:
-    """A suggested question with the entry it would answer, as the suggestions page lists it."""
-
-    question: Question
-    entry_question: str | None  # the entry's main question, None when it has none
-    entry_answer: str
-
-
-def _question(row: EntryQuestion) -> Question:
+def question_of(row: EntryQuestion) -> Question:
     return Question(
         row.id,
         row.entry_id,
@@ -322,7 +309,7 @@ def entry_questions(db: Database, entry_id: str) -> list[Question]:
             raise NotFound(f"Aucune entrée n'a l'identifiant « {entry_id} ».")
         rows = session.scalars(select(EntryQuestion).where(EntryQuestion.entry_id == entry_id)).all()
     order = {"accepted": 0, "suggested": 1, "rejected": 2}
-    return sorted((_question(row) for row in rows), key=lambda q: (order[q.state], -q.asked_count, q.id))
+    return sorted((question_of(row) for row in rows), key=lambda q: (order[q.state], -q.asked_count, q.id))
 
 
 def questions_by_state(db: Database, entry_id: str) -> dict[str, list[Question]]:
@@ -339,124 +326,7 @@ def list_questions(db: Database, *, states: Sequence[str] = ("accepted",)) -> li
             .where(EntryQuestion.state.in_(states))
             .order_by(EntryQuestion.entry_id.is_(None), EntryQuestion.entry_id, EntryQuestion.id)
         ).all()
-    return [_question(row) for row in rows]
-
-
-def list_suggestions(
-    db: Database, *, entry_ids: Sequence[str] | None = None, limit: int | None = None
-) -> list[Suggestion]:
-    """Suggestions waiting for an editor, most asked first, on published entries (of ``entry_ids`` if given)."""
-    statement = (
-        select(EntryQuestion, Entry.question, Entry.answer)
-        .join(Entry, Entry.id == EntryQuestion.entry_id)
-        .where(EntryQuestion.state == "suggested", Entry.status == "published")
-        .order_by(EntryQuestion.asked_count.desc(), EntryQuestion.updated_at.desc(), EntryQuestion.id)
-    )
-    if entry_ids is not None:
-        statement = statement.where(EntryQuestion.entry_id.in_(list(entry_ids)))
-    if limit is not None:
-        statement = statement.limit(limit)
-    with db.session() as session:
-        return [Suggestion(_question(row), question, answer) for row, question, answer in session.execute(statement)]
-
-
-def count_suggestions(db: Database) -> int:
-    with db.session() as session:
-        return (
-            session.scalar(
-                select(func.count())
-                .select_from(EntryQuestion)
-                .join(Entry, Entry.id == EntryQuestion.entry_id)
-                .where(EntryQuestion.state == "suggested", Entry.status == "published")
-            )
-            or 0
-        )
-
-
-def decide(db: Database, question_ids: Iterable[int], state: str, *, author: str) -> int:
-    """Accept or reject questions, one or many at once; returns how many changed state."""
-    if state not in ("accepted", "rejected"):
-        raise InvalidInput(f"décision inconnue « {state} » (accepted ou rejected)")
-    ids = sorted(set(question_ids))
-    if not ids:
-        return 0
-    with db.session() as session:
-        rows = session.scalars(select(EntryQuestion).where(EntryQuestion.id.in_(ids))).all()
-        if len(rows) != len(ids):
-            missing = sorted(set(ids) - {row.id for row in rows})
-            raise NotFound(f"Question(s) introuvable(s) : {', '.join(map(str, missing))}.")
-        now = utcnow()
-        changed = 0
-        for row in rows:
-            if row.state != state:
-                row.state, row.decided_at, row.decided_by, row.updated_at = state, now, author, now
-                changed += 1
-        if changed:
-            bump_data_version(session)
-    return changed
-
-
-def add_question(db: Database, entry_id: str, text: str, *, author: str) -> Question:
-    """An editor adds a way of asking an entry: accepted at once (a suggestion of the same key is confirmed)."""
-    with db.session() as session:
-        entry = _require_entry(session, entry_id)
-        row, _ = record_question(session, entry.id, text, origin="editor", state="accepted", author=author)
-        if row.state == "rejected":
-            row.state, row.decided_at, row.decided_by = "accepted", utcnow(), author
-        bump_data_version(session)
-        return _question(row)
-
-
-def edit_question(db: Database, question_id: int, text: str, *, author: str, entry_id: str | None = None) -> Question:
-    """Reword a question (``entry_id``'s only, if given); its near-duplicate on the same entry is refused."""
-    cleaned = clean_question(text)
-    with db.session() as session:
-        row = _require_question(session, question_id, entry_id)
-        key = question_key(cleaned)
-        twin = session.scalar(
-            select(EntryQuestion).where(
-                EntryQuestion.entry_id == row.entry_id, EntryQuestion.key == key, EntryQuestion.id != row.id
-            )
-        )
-        if twin is not None:
-            raise InvalidInput(f"Cette entrée a déjà cette question (n° {twin.id}) : « {twin.text} ».", "question")
-        row.text, row.key, row.updated_at = cleaned, key, utcnow()
-        row.author = row.author or author
-        bump_data_version(session)
-        return _question(row)
-
-
-def delete_question(db: Database, question_id: int, *, entry_id: str | None = None) -> None:
-    """Forget a question entirely (rejecting keeps it, so that it is not suggested again); ``entry_id``'s only, if given."""
-    with db.session() as session:
-        _require_question(session, question_id, entry_id)
-        session.execute(delete(EntryQuestion).where(EntryQuestion.id == question_id))
-        bump_data_version(session)
-
-
-def make_main(db: Database, question_id: int, *, author: str, entry_id: str | None = None) -> str:
-    """Make a question its entry's main question (its title); the former main one stays an accepted question.
-
-    Like any editor's change of the question, it is locked against the next import and recorded as a revision.
-    """
-    with db.session() as session:
-        row = _require_question(session, question_id, entry_id)
-        if row.entry_id is None:
-            raise InvalidInput("Cette question n'est rattachée à aucune entrée.")
-        entry = _require_entry(session, row.entry_id)
-        if entry.question and entry.question.strip():
-            record_question(session, entry.id, entry.question, origin="editor", state="accepted", author=author)
-        row.state, row.decided_at, row.decided_by = "accepted", utcnow(), author
-        entry.question = row.text
-        # Imported here: faqsante.ingest imports the facets, which import search, which reads this module.
-        from faqsante.ingest.base import content_hash
-
-        entry.content_hash = content_hash(entry.question, entry.answer)
-        entry.locked_fields = sorted(set(entry.locked_fields or []) | {"question"})
-        entry.updated_at = utcnow()
-        record_revision(entry, note="question principale choisie", author=author)
-        bump_data_version(session)
-        return entry.id
+    return [question_of(row) for row in rows]
 
 
 @dataclass(frozen=True)
@@ -494,7 +364,7 @@ def entries_without_question(db: Database) -> list[Untitled]:
                 .where(EntryQuestion.entry_id.in_(ids[start : start + 500]), EntryQuestion.state != "rejected")
                 .order_by(EntryQuestion.asked_count.desc(), EntryQuestion.id)
             ):
-                by_entry[row.entry_id or ""].append(_question(row))
+                by_entry[row.entry_id or ""].append(question_of(row))
     untitled = [
         Untitled(
             entry_id,
@@ -507,91 +377,3 @@ def entries_without_question(db: Database) -> list[Untitled]:
     ]
     # most asked suggestions first, then entries that nothing titles yet (no accepted question either)
     return sorted(untitled, key=lambda u: (-sum(q.asked_count for q in u.suggestions), bool(u.accepted), u.entry_id))
-
-
-# ------------------------------------------------------------------------------------- learning from use
-
-
-def learn(db: Database, entry_id: str, text: str | None) -> Question | None:
-    """A visitor's words that led to this entry become a suggested question of it (grouped, counted).
-
-    Returns None when there is nothing to learn (no words, an entry gone or archived, an unusable text, the
-    entry's own title). Two workers learning the same new question at once meet on the unique key: the
-    loser's transaction is retried once, and counts.
-    """
-    if not text or not text.strip():
-        return None
-    for attempt in (1, 2):
-        try:
-            with db.session() as session:
-                entry = session.get(Entry, entry_id) if "\x00" not in entry_id else None
-                row = suggest_in(session, entry, text) if entry is not None else None
-                return _question(row) if row is not None else None
-        except IntegrityError:
-            if attempt == 2:
-                raise
-    return None
-
-
-def suggest_in(session: Session, entry: Entry, text: str) -> EntryQuestion | None:
-    """``learn`` inside the caller's transaction (an editor answering a submitted question with this entry)."""
-    entry = follow_merges(session, entry)
-    if entry.status != "published":
-        return None
-    try:
-        row, outcome = record_question(
-            session, entry.id, text, origin="learned", state="suggested", author=LEARNED_AUTHOR
-        )
-    except InvalidInput:
-        return None
-    if outcome == "added" and row.key in _main_keys(entry):
-        session.delete(row)  # the entry's own title, asked as is: nothing new to suggest
-        return None
-    if outcome in ("added", "counted"):
-        bump_data_version(session)
-    return row
-
-
-def learn_from_vote(db: Database, entry_id: str, query: str | None) -> Question | None:
-    """« Utile : oui » on an answer opened from a search: that search becomes a suggestion of the entry.
-
-    Only a question really asked recently and answered with this entry among its results counts, so a forged
-    vote cannot fill the editors' list with words nobody searched.
-    """
-    if not query or not query.strip() or "\x00" in query:
-        return None
-    since = utcnow() - LEARN_WINDOW
-    with db.session() as session:
-        shown = session.scalars(
-            select(QueryLog.result_ids)
-            .where(QueryLog.created_at >= since, QueryLog.query == query)
-            .order_by(QueryLog.id.desc())
-            .limit(20)
-        ).all()
-    if not any(entry_id in (ids or []) for ids in shown):
-        return None
-    return learn(db, entry_id, query)
-
-
-def _main_keys(entry: Entry) -> set[str]:
-    return {question_key(entry.question)} if entry.question and entry.question.strip() else set()
-
-
-# ------------------------------------------------------------------------------------- helpers
-
-
-def _require_entry(session: Session, entry_id: str) -> Entry:
-    entry = session.get(Entry, entry_id) if "\x00" not in entry_id else None
-    if entry is None:
-        raise NotFound(f"Aucune entrée n'a l'identifiant « {entry_id} ».")
-    return entry
-
-
-def _require_question(session: Session, question_id: int, entry_id: str | None = None) -> EntryQuestion:
-    """The question numbered ``question_id``; with ``entry_id``, only if it is that entry's (the page's address)."""
-    row = session.get(EntryQuestion, question_id)
-    if row is None:
-        raise NotFound(f"Aucune question n'a le numéro {question_id}.")
-    if entry_id is not None and row.entry_id != entry_id:
-        raise NotFound(f"L'entrée « {entry_id} » n'a pas de question n° {question_id}.")
-    return row

@@ -9,9 +9,11 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, status
 
+from faqsante.answers.ask import ask_logged
+from faqsante.answers.detail import entry_detail
 from faqsante.facets.entry_tags import facet_conditions
-from faqsante.store import audience, catalog
-from faqsante.web.answers import ask_logged, entry_detail
+from faqsante.feedback import audience
+from faqsante.store import catalog
 from faqsante.web.deps import DbDep, EngineDep, TopicsDep, VisitorDep
 from faqsante.web.facets import FiltersDep, search_filters
 from faqsante.web.mail import MailerDep

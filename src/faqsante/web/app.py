@@ -15,11 +15,11 @@ from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
 from faqsante import __version__
+from faqsante.answers.topics import TopicFinder
 from faqsante.config import Settings
 from faqsante.mail import Mailer
 from faqsante.search import SearchEngine
 from faqsante.store import Database
-from faqsante.topics import TopicFinder
 from faqsante.web import admin, api, facets, pages, seo
 from faqsante.web.docs import install_docs
 from faqsante.web.errors import install_error_handlers

@@ -10,11 +10,11 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from faqsante.answers.topics import TopicFinder
 from faqsante.config import Settings
 from faqsante.search import SearchEngine
 from faqsante.store import Database
 from faqsante.store.secret import shared_secret
-from faqsante.topics import TopicFinder
 from faqsante.web.visitor import visitor_id
 
 

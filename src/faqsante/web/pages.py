@@ -12,12 +12,14 @@ from urllib.parse import quote, urlencode
 from fastapi import APIRouter, Form, Query, Request
 from starlette.responses import FileResponse, RedirectResponse, Response
 
+from faqsante.answers.ask import ask_logged
+from faqsante.answers.detail import entry_detail
 from faqsante.config import MAX_QUESTION_LENGTH
 from faqsante.errors import InvalidInput, InvalidQuery, NotFound
 from faqsante.facets.entry_tags import facet_conditions
-from faqsante.store import audience, catalog, legal
+from faqsante.feedback import audience
+from faqsante.store import catalog, legal
 from faqsante.store.models import Entry
-from faqsante.web.answers import ask_logged, entry_detail
 from faqsante.web.deps import DbDep, EngineDep, TopicsDep, VisitorDep
 from faqsante.web.facets import (
     FiltersDep,
@@ -102,7 +104,7 @@ def entries(
 ) -> Response:
     """All published entries, or one section's, page by page; the five filters narrow them (``?produit=e_cps``).
 
-    ``?sujet=AMOA`` lists a glossary topic's answers (``faqsante.topics``): those that mention it.
+    ``?sujet=AMOA`` lists a glossary topic's answers (``faqsante.answers.topics``): those that mention it.
     """
     section = section_name or None
     where = facet_conditions(filters)

@@ -13,9 +13,9 @@ from typing import Any, get_type_hints
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
-from faqsante.content.notices import Notice
+from faqsante.feedback.audience import SubmittedQuestionRecord, Vote
+from faqsante.health.notices import Notice
 from faqsante.search.results import AskResult, Hit
-from faqsante.store.audience import SubmittedQuestionRecord, Vote
 from faqsante.store.catalog import Provenance, PublishedEntry, Section
 from faqsante.web.params import Text
 

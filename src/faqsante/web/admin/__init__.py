@@ -4,7 +4,7 @@ every form a CSRF token (``verify_csrf``), set once on each area's router (``bas
 that no route can forget them.
 
 One module per area; handlers only parse the form, call the core (``faqsante.editing``, ``analytics``,
-``content.lint``) and render; forms are answered by a redirect (POST, redirect, GET), so reloading never
+``health.lint``) and render; forms are answered by a redirect (POST, redirect, GET), so reloading never
 submits twice.
 """
 

@@ -8,9 +8,10 @@ from typing import Annotated
 from fastapi import Form, Query, Request
 from starlette.responses import JSONResponse, Response
 
-from faqsante import analytics, editing
+from faqsante import editing
 from faqsante.config import MAX_QUESTION_LENGTH
 from faqsante.errors import InvalidInput
+from faqsante.feedback import analytics
 from faqsante.store import Database
 from faqsante.web.admin.base import page, redirect, workspace_router
 from faqsante.web.auth import EditorDep

@@ -8,6 +8,7 @@ from fastapi import Request
 from starlette.responses import Response
 
 from faqsante import editing
+from faqsante.feedback import suggestions
 from faqsante.store import questions
 from faqsante.web.admin.base import page, workspace_router
 from faqsante.web.admin.lint import stale_count
@@ -23,6 +24,6 @@ def dashboard(request: Request, db: DbDep) -> Response:
         **editing.workspace_counts(db),
         "untitled": questions.count_untitled(db),
         "stale": stale_count(request, db),
-        "suggestions": questions.count_suggestions(db),
+        "suggestions": suggestions.count_suggestions(db),
     }
     return page(request, "dashboard.html", {"counts": counts, "changes": changes})

@@ -11,15 +11,16 @@ from fastapi import Form, Query, Request
 from fastapi.encoders import jsonable_encoder
 from starlette.responses import JSONResponse, Response
 
-from faqsante import accounts, analytics, editing
+from faqsante import accounts, editing
 from faqsante.config import MAX_QUESTION_LENGTH
-from faqsante.content.diff import history
-from faqsante.content.lint import lint_documents
 from faqsante.content.titles import TitleSuggester
+from faqsante.editing.diff import history
 from faqsante.errors import EditConflict, InvalidInput
 from faqsante.facets.taxonomy import load_taxonomy
+from faqsante.feedback import analytics, audience
+from faqsante.health.lint import lint_documents
 from faqsante.search.corpus import Document
-from faqsante.store import Database, audience
+from faqsante.store import Database
 from faqsante.store.questions import questions_by_state
 from faqsante.web.admin.base import (
     AnswerField,

@@ -13,7 +13,9 @@ from starlette.responses import Response
 
 from faqsante import editing
 from faqsante.config import MAX_QUESTION_LENGTH
+from faqsante.editing import entry_questions
 from faqsante.errors import InvalidInput
+from faqsante.feedback import suggestions as learned
 from faqsante.store import Database, questions
 from faqsante.web.admin.base import entry_path, page, redirect, workspace_router
 from faqsante.web.admin.entries import entry_page
@@ -33,7 +35,7 @@ RETURNS = {"suggestions": "/admin/suggestions", "sans-question": "/admin/sans-qu
 
 @router.get("/suggestions")
 def suggestions(request: Request, db: DbDep) -> Response:
-    listed = questions.list_suggestions(db, limit=SUGGESTIONS_PAGE)
+    listed = learned.list_suggestions(db, limit=SUGGESTIONS_PAGE)
     rows = [
         {
             **suggestion.question.to_dict(),
@@ -41,7 +43,7 @@ def suggestions(request: Request, db: DbDep) -> Response:
         }
         for suggestion in listed
     ]
-    total = questions.count_suggestions(db)
+    total = learned.count_suggestions(db)
     return page(request, "suggestions.html", {"suggestions": rows, "total": total, "shown": len(rows)})
 
 
@@ -64,7 +66,7 @@ def decide(
         raise InvalidInput("Choisissez « Accepter » ou « Refuser ».")
     if not chosen:
         raise InvalidInput("Cochez au moins une suggestion.")
-    questions.decide(db, chosen, decision, author=editor.username)
+    learned.decide(db, chosen, decision, author=editor.username)
     message = "suggestions-acceptees" if decision == "accepted" else "suggestions-refusees"
     return redirect(_back(retour), message=message)
 
@@ -91,7 +93,7 @@ def untitled(request: Request, db: DbDep) -> Response:
 @router.post("/entrees/{entry_id}/questions")
 def add(request: Request, db: DbDep, editor: EditorDep, entry_id: str, texte: QuestionText = "") -> Response:
     try:
-        questions.add_question(db, entry_id, texte, author=editor.username)
+        entry_questions.add_question(db, entry_id, texte, author=editor.username)
     except InvalidInput as error:
         return _entry_error(request, db, entry_id, error, typed=(None, texte))
     return redirect(entry_path(entry_id) + "#questions", message="question-ajoutee")
@@ -102,7 +104,7 @@ def edit(
     request: Request, db: DbDep, editor: EditorDep, entry_id: str, question_id: RowId, texte: QuestionText = ""
 ) -> Response:
     try:
-        questions.edit_question(db, question_id, texte, author=editor.username, entry_id=entry_id)
+        entry_questions.edit_question(db, question_id, texte, author=editor.username, entry_id=entry_id)
     except InvalidInput as error:
         return _entry_error(request, db, entry_id, error, typed=(question_id, texte))
     return redirect(entry_path(entry_id), message="question-modifiee")
@@ -110,13 +112,13 @@ def edit(
 
 @router.post("/entrees/{entry_id}/questions/{question_id}/supprimer")
 def remove(db: DbDep, entry_id: str, question_id: RowId) -> Response:
-    questions.delete_question(db, question_id, entry_id=entry_id)
+    entry_questions.delete_question(db, question_id, entry_id=entry_id)
     return redirect(entry_path(entry_id), message="question-supprimee")
 
 
 @router.post("/entrees/{entry_id}/questions/{question_id}/principale")
 def make_main(db: DbDep, editor: EditorDep, entry_id: str, question_id: RowId) -> Response:
-    kept = questions.make_main(db, question_id, author=editor.username, entry_id=entry_id)
+    kept = entry_questions.make_main(db, question_id, author=editor.username, entry_id=entry_id)
     return redirect(entry_path(kept), message="question-principale")
 
 

@@ -8,7 +8,7 @@ from fastapi import Request
 from sqlalchemy import select
 from starlette.responses import JSONResponse, Response
 
-from faqsante.content.lint import CHECKS, Finding, lint_database
+from faqsante.health.lint import CHECKS, Finding, lint_database
 from faqsante.store import Database
 from faqsante.store.models import Entry
 from faqsante.web.admin.base import page, workspace_router

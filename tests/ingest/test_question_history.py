@@ -10,18 +10,19 @@ from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from faqsante.cli import app
-from faqsante.content.question_history import (
+from faqsante.errors import IngestError
+from faqsante.feedback.suggestions import decide, list_suggestions
+from faqsante.ingest import ingest_paths
+from faqsante.ingest.question_history import (
     AnswerMatcher,
     import_file,
     import_items,
     items_from_records,
     read_question_file,
 )
-from faqsante.errors import IngestError
-from faqsante.ingest import ingest_paths
 from faqsante.store import Database
 from faqsante.store.models import EntryQuestion
-from faqsante.store.questions import accepted_questions, decide, list_suggestions, unanswerable_questions
+from faqsante.store.questions import accepted_questions, unanswerable_questions
 
 FAQ = [
     {

@@ -16,8 +16,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from faqsante.config import MAX_QUESTION_LENGTH
 from faqsante.errors import InvalidInput, NotFound
+from faqsante.feedback import learning
 from faqsante.mail.addresses import mailbox
-from faqsante.store import questions
 from faqsante.store.db import Database
 from faqsante.store.models import Entry, Feedback, QueryLog, SubmittedQuestion, UTCDateTime, utcnow
 from faqsante.text import short_enough_question
@@ -90,7 +90,7 @@ def record_vote(
         if entry_id != _printable(entry_id) or _rowcount(session.execute(statement)) == 0:
             raise NotFound(f"Aucune réponse publiée n'a l'identifiant « {entry_id} ».")
     if vote.helpful:
-        questions.learn_from_vote(db, entry_id, vote.query)  # active learning: a suggestion for editors
+        learning.learn_from_vote(db, entry_id, vote.query)  # active learning: a suggestion for editors
     return vote
 
 

@@ -1,6 +1,6 @@
 """What a visitor is told about an answer the content-health report flags: a date now past, a lost link.
 
-The same checks as ``faqsante lint`` (``content/lint.py``), worded for readers, one notice per finding:
+The same checks as ``faqsante lint`` (``health/lint.py``), worded for readers, one notice per finding:
 # {"kind": "stale", "message": "Cette réponse annonce une échéance aujourd'hui passée : « d'ici la fin de
 #  l'année 2022 » (31/12/2022). Certaines informations ne sont peut-être plus à jour."}
 Only the kinds a reader can act on are shown; duplicates or missing questions are the editors' business.
@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import date
 
-from faqsante.content.lint import lint_documents
+from faqsante.health.lint import lint_documents
 from faqsante.search.corpus import Document
 
 # kind -> (prefix the editors' detail starts with, what a reader is told; {detail} is the rest)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from faqsante.content.notices import entry_notices
+from faqsante.health.notices import entry_notices
 
 TODAY = date(2026, 11, 29)
 

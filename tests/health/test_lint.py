@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from faqsante.cli import app
-from faqsante.content.lint import Finding, lint_database, lint_documents
+from faqsante.health.lint import Finding, lint_database, lint_documents
 from faqsante.ingest import ingest_paths
 from faqsante.search.corpus import Document
 from faqsante.store import Database

@@ -19,8 +19,8 @@ from typing import ClassVar
 
 from rapidfuzz import fuzz
 
-from faqsante.content.contacts import find_contacts, with_typos
-from faqsante.content.dates import find_periods, fold_text
+from faqsante.health.contacts import find_contacts, with_typos
+from faqsante.health.dates import find_periods, fold_text
 from faqsante.search.corpus import Document, load_documents
 from faqsante.store import Database
 from faqsante.text import fold_for_comparison, normalize

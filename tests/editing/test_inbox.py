@@ -7,14 +7,15 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from faqsante import analytics, editing
+from faqsante import editing
 from faqsante.config import Settings
 from faqsante.errors import InvalidInput
+from faqsante.feedback import analytics
+from faqsante.feedback.audience import record_query, submit_question
 from faqsante.ingest import ingest_paths
 from faqsante.mail import Mailer, deliver_due, latest_by_question
 from faqsante.search import SearchEngine
 from faqsante.store import Database
-from faqsante.store.audience import record_query, submit_question
 from faqsante.store.models import Entry
 from smtp_sink import SmtpSink
 
@@ -108,7 +109,7 @@ def test_open_questions_come_with_the_answers_search_proposes(sqlite_url: str, s
 
     [queued] = editing.list_questions(db, engine=engine)
 
-    assert queued.id == asked.id and 1 <= len(queued.candidates) <= editing.questions.CANDIDATES
+    assert queued.id == asked.id and 1 <= len(queued.candidates) <= editing.inbox.CANDIDATES
     assert any("Medimail" in (hit.question or "") + hit.answer for hit in queued.candidates)
     assert queued.to_dict()["candidates"][0]["id"] == queued.candidates[0].id
 

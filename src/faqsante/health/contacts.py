@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from rapidfuzz.distance import Levenshtein
 
-from faqsante.content.dates import fold_text
+from faqsante.health.dates import fold_text
 
 EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}", re.IGNORECASE)
 # Full URLs, and bare domains ("esante.gouv.fr") that are not the end of an e-mail address ("@patient.mssante.fr").

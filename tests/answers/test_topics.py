@@ -7,15 +7,15 @@ from pathlib import Path
 
 import pytest
 
+from faqsante.answers.topics import TopicFinder
 from faqsante.config import Settings
 from faqsante.facets import retag, tags_by_entry
 from faqsante.ingest import ingest_paths
 from faqsante.search.corpus import load_documents
 from faqsante.store import Database, catalog
 from faqsante.text import fold
-from faqsante.topics import TopicFinder
 
-SAMPLE_DIR = Path(__file__).resolve().parent.parent / "data" / "sample"
+SAMPLE_DIR = Path(__file__).resolve().parents[2] / "data" / "sample"
 
 
 @pytest.fixture(scope="module")

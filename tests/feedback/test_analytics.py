@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from faqsante.analytics import build_report, list_comments
+from faqsante.feedback.analytics import build_report, list_comments
 from faqsante.ingest import ingest_paths
 from faqsante.store import Database
 from faqsante.store.models import Entry, Feedback, QueryLog

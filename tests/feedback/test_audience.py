@@ -12,14 +12,14 @@ from typer.testing import CliRunner
 
 from faqsante.cli import app as cli
 from faqsante.errors import InvalidInput, NotFound
-from faqsante.store import Database
-from faqsante.store.audience import (
+from faqsante.feedback.audience import (
     list_votes,
     record_click,
     record_query,
     record_vote,
     submit_question,
 )
+from faqsante.store import Database
 from faqsante.store.db import bump_data_version
 from faqsante.store.models import Entry, QueryLog, SubmittedQuestion, utcnow
 

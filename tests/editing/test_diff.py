@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from faqsante.content.diff import history, word_diff
+from faqsante.editing.diff import history, word_diff
 
 
 @dataclass
