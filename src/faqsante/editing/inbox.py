@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from faqsante.config import Settings
@@ -91,11 +91,12 @@ def answer_question(
 ) -> str:
     """Close a submitted question with an existing entry (``entry_id``) or a new one; returns the entry id.
 
-    With a ``mailer`` and an address left by the visitor, their e-mail is queued in the same transaction
-    (once per answer: linking the same entry again sends nothing). Send it with ``mail.deliver_due``.
+    With a ``mailer`` and an address left by the visitor, their e-mail is queued in the same transaction, for the
+    first answer only (the mail promises no other): linking again, or eight editors answering at once, sends
+    nothing more (#19.8). Send it with ``mail.deliver_due``.
     """
     with db.session() as session:
-        submitted = _require_question(session, question_id)
+        submitted = _locked_question(session, question_id)
         if entry_id:
             entry = _published(session, entry_id.strip())
             suggest_in(session, entry, submitted.question)  # the visitor's words: a way of asking this entry
@@ -104,9 +105,9 @@ def answer_question(
                 session, question=question or submitted.question, answer=answer or "", section=section, author=author
             )
             finish_change(session, settings, [entry.id])
-        announce = mailer is not None and submitted.email and submitted.answer_entry_id != entry.id
+        first_answer = submitted.answer_entry_id is None
         submitted.status, submitted.answer_entry_id = "answered", entry.id
-        if announce and mailer is not None and submitted.email:
+        if first_answer and mailer is not None and submitted.email:
             notice = mailer.answer_notice(recipient=submitted.email, question=submitted.question, entry_id=entry.id)
             queue_mail(session, notice, question_id=submitted.id)
         return entry.id
@@ -127,6 +128,18 @@ def dismiss_off_topic(db: Database, text: str, *, author: str) -> None:
     with db.session() as session:
         record_question(session, None, text, origin="editor", state="accepted", author=author)
         bump_data_version(session)
+
+
+def _locked_question(session: Session, question_id: int) -> SubmittedQuestion:
+    """The question, locked until the commit: a write comes first (an UPDATE that changes nothing), which takes
+    PostgreSQL's row lock and SQLite's write lock, so concurrent answers queue and each sees the one before."""
+    session.execute(
+        update(SubmittedQuestion)
+        .where(SubmittedQuestion.id == question_id)
+        .values(status=SubmittedQuestion.status)
+        .execution_options(synchronize_session=False)
+    )
+    return _require_question(session, question_id)
 
 
 def _require_question(session: Session, question_id: int) -> SubmittedQuestion:
