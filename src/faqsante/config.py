@@ -41,6 +41,9 @@ class Settings(BaseSettings):
     FAQSANTE_LLM_URL       optional OpenAI-compatible endpoint (".../v1") that words suggested titles; off when
                            unset, the extractive suggestion is used then (FAQSANTE_LLM_MODEL, FAQSANTE_LLM_API_KEY)
     FAQSANTE_INGEST_MAX_MB largest file an import reads, in megabytes (default 20): a bigger one is refused, named
+    FAQSANTE_ENCODE_PROCESSES  worker processes that encode passages and questions in bulk (an import, an index
+                           rebuild), one model thread each; 0 (default): the cores this process may use, up to 8;
+                           1: no worker, everything in the calling process
     FAQSANTE_SITE_NAME     the portal's name, in its header and every page title
     FAQSANTE_TRUSTED_PROXIES  comma-separated addresses (or networks) of reverse proxies whose X-Forwarded-For and
                            X-Forwarded-Proto are believed ("*" for any): the client address for rate limits, and
@@ -71,6 +74,7 @@ class Settings(BaseSettings):
     mail_from: str = ""
     public_url: str = ""
     ingest_max_mb: float = Field(DEFAULT_INGEST_MAX_MB, gt=0)
+    encode_processes: int = Field(0, ge=0)
 
     def __init__(self, **values: Any) -> None:
         try:

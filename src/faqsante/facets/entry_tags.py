@@ -74,7 +74,7 @@ def make_tagger(
 ) -> Tagger:
     """A tagger for ``documents`` (in this order), with semantic clues when an embedder is configured."""
     taxonomy = taxonomy or load_taxonomy()
-    embedder = make_embedder(settings.embedder)
+    embedder = make_embedder(settings.embedder, settings.encode_processes)
     semantic = None
     if embedder is not None:
         semantic = semantic_scores(session, documents, taxonomy, embedder, settings.index_dir, progress)

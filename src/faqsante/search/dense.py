@@ -7,7 +7,6 @@ no model call.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,21 +18,17 @@ from sqlalchemy.orm import Session
 
 from faqsante.search.corpus import Document
 from faqsante.search.embedders import Embedder
+from faqsante.search.encoding import Batch, encode_texts, text_hash
 from faqsante.search.index_files import IndexFiles, digest
-from faqsante.search.vector_cache import VectorCache
 from faqsante.store import Database
 from faqsante.store.models import Embedding, Entry, embedding_model
 
-BATCH = 16
+__all__ = ["DenseIndex", "passage_text", "question_vectors", "sync_embeddings", "text_hash"]
 
 
 def passage_text(doc: Document) -> str:
     """What the model reads for an entry: its heading, question and answer."""
     return doc.text
-
-
-def text_hash(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def sync_embeddings(
@@ -73,35 +68,28 @@ def sync_embeddings(
             if wanted.get(entry_id) == hash_ and dim == embedder.dim:
                 vectors[hash_] = np.frombuffer(blob, dtype=np.float32)
                 has_row.add(entry_id)
-    cache = VectorCache(cache_dir) if cache_dir is not None else None
-    if cache is not None:
-        vectors.update(cache.get(embedder.identity, (h for h in wanted.values() if h not in vectors), embedder.dim))
-    reused = [
-        (entry, hash_, vectors[hash_]) for entry, hash_ in wanted.items() if entry not in has_row and hash_ in vectors
-    ]
-    for start in range(0, len(reused), 500):
-        _store(store, embedder, reused[start : start + 500])
-    todo = list({wanted[doc.id]: doc for doc in documents if wanted[doc.id] not in vectors}.values())  # one per text
-    if progress:
-        progress(0, len(todo))
-    for start in range(0, len(todo), BATCH):
-        batch = todo[start : start + BATCH]
-        hashes = [wanted[doc.id] for doc in batch]
-        computed = dict(zip(hashes, embedder.passages([passage_text(doc) for doc in batch]), strict=True))
-        vectors.update(computed)
-        _store(
-            store, embedder, [(entry, hash_, computed[hash_]) for entry, hash_ in wanted.items() if hash_ in computed]
-        )
-        if cache is not None:
-            cache.put(embedder.identity, computed.items())
-        if progress:
-            progress(min(start + BATCH, len(todo)), len(todo))
+    owners: dict[str, list[str]] = {}  # text hash -> the entries without a row for it
+    texts: dict[str, str] = {}  # text hash -> the text, for those no row holds
+    for doc in documents:
+        if doc.id not in has_row:
+            owners.setdefault(wanted[doc.id], []).append(doc.id)
+            if wanted[doc.id] not in vectors:
+                texts[wanted[doc.id]] = passage_text(doc)
+
+    def keep(batch: Batch) -> None:  # found or just encoded: stored at once, so an interruption keeps it
+        vectors.update(batch)
+        _store(store, embedder, [(entry, hash_, vector) for hash_, vector in batch for entry in owners[hash_]])
+
+    shared = [(hash_, vectors[hash_]) for hash_ in owners if hash_ in vectors]  # another entry's row has it
+    for start in range(0, len(shared), 500):
+        keep(shared[start : start + 500])
+    _, embedded = encode_texts(list(texts.values()), embedder, "passage", cache_dir, on_batch=keep, progress=progress)
     matrix = np.zeros((len(documents), embedder.dim), dtype=np.float32)
     for row, doc in enumerate(documents):
         matrix[row] = vectors[wanted[doc.id]]
     if files is not None:
         files.save_array(kind, key, matrix)
-    return matrix, len(todo)
+    return matrix, embedded
 
 
 @contextmanager
@@ -167,23 +155,11 @@ def question_vectors(
     """
     if not texts:
         return np.zeros((0, embedder.dim), dtype=np.float32)
-    files, model = IndexFiles(cache_dir), f"{embedder.identity}#query"
-    key = digest(texts)
+    files, key = IndexFiles(cache_dir), digest(texts)
     saved = files.load_array(f"questions-{embedder.identity}", key)
     if saved is not None and saved.shape == (len(texts), embedder.dim):
         return saved
-    hashes = [text_hash(text) for text in texts]
-    cache = VectorCache(cache_dir)
-    known = cache.get(model, hashes, embedder.dim)
-    todo = list(dict.fromkeys(text for text, hash_ in zip(texts, hashes, strict=True) if hash_ not in known))
-    for start in range(0, len(todo), BATCH):
-        batch = todo[start : start + BATCH]
-        computed = [(text_hash(text), vector) for text, vector in zip(batch, embedder.queries(batch), strict=True)]
-        cache.put(model, computed)
-        known.update(computed)
-        if progress:
-            progress(min(start + BATCH, len(todo)), len(todo))
-    matrix = np.vstack([known[hash_] for hash_ in hashes]).astype(np.float32)
+    matrix, _ = encode_texts(texts, embedder, "query", cache_dir, progress=progress)
     files.save_array(f"questions-{embedder.identity}", key, matrix)
     return matrix
 

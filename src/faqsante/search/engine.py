@@ -101,7 +101,7 @@ class SearchEngine:
     @property
     def embedder(self) -> Embedder | None:
         if not self._embedder_ready:
-            self._embedder = make_embedder(self.settings.embedder)
+            self._embedder = make_embedder(self.settings.embedder, self.settings.encode_processes)
             self._embedder_ready = True
         return self._embedder
 
