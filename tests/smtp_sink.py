@@ -47,6 +47,8 @@ class SmtpSink:
     inbox: list[Received] = field(default_factory=list)
     # Replies forced on RCPT, one per delivery attempt: ["451 4.3.0 Réessayez plus tard"] fails the first one.
     rcpt_replies: list[str] = field(default_factory=list)
+    # Replies forced on QUIT, one per connection: ["421 4.3.2 Arrêt du service"] after a message was accepted.
+    quit_replies: list[str] = field(default_factory=list)
 
     @property
     def url(self) -> str:
@@ -72,6 +74,9 @@ class SmtpSink:
             Received(envelope.mail_from, list(envelope.rcpt_tos), message, login, _encrypted(server, session))
         )
         return "250 Message accepted for delivery"
+
+    async def handle_QUIT(self, server: Any, session: Any, envelope: Any) -> str:
+        return self.quit_replies.pop(0) if self.quit_replies else "221 Bye"
 
 
 def _encrypted(server: Any, session: Any) -> bool:

@@ -147,3 +147,16 @@ def test_any_error_while_sending_fails_that_mail_with_its_reason(db: Database, p
     status, reason = outcome(db, broken)
     assert status == "failed" and reason is not None and "ValueError" in reason
     assert deliver_due(db, mailer_for(plain_smtp_sink)).failed == []  # never picked up again
+
+
+def test_a_message_accepted_after_data_is_sent_whatever_quit_says(db: Database, plain_smtp_sink: SmtpSink) -> None:
+    question_id, mail_id = queue(db)
+    plain_smtp_sink.quit_replies.append("421 4.3.2 Arrêt du service")  # after « 250 » to DATA (#19.14)
+    mailer = mailer_for(plain_smtp_sink)
+
+    first = deliver_due(db, mailer)
+    later = deliver_due(db, mailer, now=utcnow() + RETRY_DELAYS[-1] * 2)
+
+    assert first.sent == [mail_id] and later.sent == later.retrying == []
+    assert len(plain_smtp_sink.inbox) == 1
+    assert latest_by_question(db, [question_id])[question_id].status == "sent"

@@ -74,7 +74,7 @@ def send(
             client: smtplib.SMTP = smtplib.SMTP_SSL(server.host, server.port, timeout=TIMEOUT_SECONDS, context=context)
         else:
             client = smtplib.SMTP(server.host, server.port, timeout=TIMEOUT_SECONDS)
-        with client:
+        try:
             client.ehlo()
             if not server.implicit_tls and client.has_extn("starttls"):
                 client.starttls(context=context)
@@ -82,6 +82,8 @@ def send(
             if server.username:
                 client.login(server.username, server.password or "")
             client.send_message(message, from_addr=sender, to_addrs=[recipient])
+        finally:
+            _quit(client)
     except smtplib.SMTPAuthenticationError as error:
         raise DeliveryError(
             f"Le serveur d'envoi a refusé l'identifiant ou le mot de passe ({_reply(error)})."
@@ -105,6 +107,15 @@ def send(
         raise DeliveryError(f"La connexion chiffrée au serveur d'envoi a échoué ({error.reason or error}).") from error
     except (OSError, smtplib.SMTPException) as error:  # refused, unreachable, timed out, cut off
         raise DeliveryError(f"Serveur d'envoi injoignable : {server.host}:{server.port} ({error}).") from error
+
+
+def _quit(client: smtplib.SMTP) -> None:
+    """Say goodbye, whatever the server answers: once it said 250 to DATA the message is its job, and a
+    « 421 » to QUIT (or a dropped connection) must not make us send it again (#19.14)."""
+    try:
+        client.quit()
+    except (OSError, smtplib.SMTPException):
+        client.close()
 
 
 def _reply(error: smtplib.SMTPResponseException) -> str:
