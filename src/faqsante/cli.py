@@ -16,11 +16,12 @@ from typing import TYPE_CHECKING, Annotated, TypeVar
 import typer
 from rich.console import Console
 from rich.panel import Panel
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.progress import Progress
 from rich.table import Table
 
 from faqsante.config import Settings
 from faqsante.errors import FaqsanteError
+from faqsante.progress import progress_display
 from faqsante.store import Database
 
 if TYPE_CHECKING:  # the mailer and the search engine (numpy, scipy, the model) load only for the commands that use them
@@ -62,14 +63,8 @@ def fail(error: Exception, code: int = 1) -> typer.Exit:
 
 
 def progress_bar() -> Progress:
-    return Progress(
-        TextColumn("[progress.description]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-        console=err_console,
-        transient=False,
-    )
+    """A bar on a terminal, a line every few seconds on a log or a pipe (rate and time left on both)."""
+    return progress_display(err_console)
 
 
 @app.command()
