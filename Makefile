@@ -29,8 +29,12 @@ lock:
 	test -x $(BIN)/uv || $(BIN)/python -m pip install --quiet uv
 	$(BIN)/uv pip compile --quiet pyproject.toml --extra test --generate-hashes -o requirements.lock
 
+# `make run PORT=8080` serves on another port (HOST=0.0.0.0 to listen beyond this machine).
 run: install
 	$(BIN)/faqsante ingest data/sample
+	@echo "Portail : http://$(HOST):$(PORT)/"
+	@echo "Espace des rédacteurs : http://$(HOST):$(PORT)/connexion"
+	@echo "Créer un compte administrateur : $(BIN)/faqsante user add VOTRE_NOM --role admin"
 	$(BIN)/faqsante serve --host $(HOST) --port $(PORT)
 
 # ruff (lint, then formatting of every file) and mypy on src/ (strict).
