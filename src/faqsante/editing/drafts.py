@@ -34,6 +34,14 @@ class Draft:
     author: str
     updated_at: datetime
 
+    @property
+    def version(self) -> str:
+        """Which save of the draft this is: an edit form carries it, so publishing spends only the draft it showed.
+
+        # "marie 2026-12-05T16:40:12.123456+00:00"
+        """
+        return f"{self.author} {self.updated_at.isoformat()}"
+
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
@@ -65,10 +73,15 @@ def save_draft(
         return _draft(row)
 
 
-def discard_draft(db: Database, entry_id: str) -> bool:
+def discard_draft(db: Database, entry_id: str, *, seen: str | None = None) -> bool:
+    """Delete the entry's draft; True if there was one to delete.
+
+    With ``seen`` (the ``Draft.version`` an edit form showed, "" when it showed none), only that draft: one
+    another editor saved meanwhile is kept, to conflict when it is published, never silently lost (#19.2).
+    """
     with db.session() as session:
-        row = session.get(EntryDraft, entry_id)
-        if row is None:
+        row = session.get(EntryDraft, entry_id, with_for_update=True)
+        if row is None or (seen is not None and _draft(row).version != seen):
             return False
         session.delete(row)
         return True

@@ -181,14 +181,18 @@ def save_entry(
     question: OptionalText = None,
     section: SectionField = None,
     action: Action = "publier",
+    draft_seen: Annotated[str, Form(alias="brouillon_vu", max_length=200)] = "",
 ) -> Response:
-    """« Enregistrer le brouillon » keeps the text aside; « Publier les modifications » applies it at once."""
+    """« Enregistrer le brouillon » keeps the text aside; « Publier les modifications » applies it at once.
+
+    Publishing spends the draft the form showed (``brouillon_vu``), not one another editor saved since (#19.2).
+    """
     changes = {"question": question, "answer": answer, "section": section}
     if action == "brouillon":
         return _save_draft(request, db, editor, entry_id, changes, revision)
     response = _save(request, db, editor, entry_id, changes, revision, note=None, success="enregistree")
-    if response.status_code == 303:  # published: a draft of the same text is spent
-        editing.discard_draft(db, entry_id)
+    if response.status_code == 303:
+        editing.discard_draft(db, entry_id, seen=draft_seen)
     return response
 
 
