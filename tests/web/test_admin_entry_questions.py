@@ -108,7 +108,9 @@ def test_an_entry_page_adds_rewords_promotes_and_deletes_its_questions(editor: T
     base = f"/admin/entrees/{entry_id}/questions"
 
     added = editor.post(base, data={"csrf_token": token, "texte": "Quelle est la démarche ?"}, follow_redirects=False)
-    assert added.status_code == 303
+    assert added.status_code == 303  # the query before the fragment, or the message is lost (#19.17)
+    assert added.headers["location"] == f"/admin/entrees/{entry_id}?message=question-ajoutee#questions"
+    assert "Question ajoutée" in editor.get(added.headers["location"], headers=HTML).text
     too_long = editor.post(base, data={"csrf_token": token, "texte": "x" * 600})
     assert too_long.status_code == 400 and "trop longue" in too_long.text
     [question] = [q for q in entry_questions(app_db, entry_id) if q.text == "Quelle est la démarche ?"]

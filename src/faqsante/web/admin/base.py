@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from typing import Annotated, Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode, urlsplit, urlunsplit
 
 from fastapi import APIRouter, Depends, Form, Request
 from starlette.responses import RedirectResponse, Response
@@ -72,8 +72,16 @@ def page(request: Request, template: str, context: dict[str, Any], status_code: 
 
 
 def redirect(path: str, **params: str) -> RedirectResponse:
-    return RedirectResponse(path + ("?" + urlencode(params) if params else ""), status_code=303)
+    """A 303 to ``path`` with ``params`` added to its query, before its fragment (after it they are lost, #19.17).
+
+    # redirect("/admin/entrees/c1#questions", message="question-ajoutee")
+    #   -> Location: /admin/entrees/c1?message=question-ajoutee#questions
+    """
+    parts = urlsplit(path)
+    query = "&".join(part for part in (parts.query, urlencode(params)) if part)
+    return RedirectResponse(urlunsplit(parts._replace(query=query)), status_code=303)
 
 
 def entry_path(entry_id: str) -> str:
-    return f"/admin/entrees/{entry_id}"
+    """# "c1179" -> /admin/entrees/c1179 ;  "a#b?c" -> /admin/entrees/a%23b%3Fc (an id never ends the path)"""
+    return f"/admin/entrees/{quote(entry_id, safe='')}"

@@ -6,7 +6,6 @@ have no question (« sans question »). Every decision reaches search from the n
 from __future__ import annotations
 
 from typing import Annotated
-from urllib.parse import quote
 
 from fastapi import Form, Request
 from starlette.responses import Response
@@ -126,7 +125,7 @@ def _back(retour: str) -> str:
     """# "suggestions" -> /admin/suggestions ; "entree:627b0cbf71bb" -> /admin/entrees/627b0cbf71bb"""
     kind, _, entry_id = retour.partition(":")
     if kind == "entree" and entry_id:
-        return entry_path(quote(entry_id, safe=""))
+        return entry_path(entry_id)
     return RETURNS.get(retour, RETURNS["suggestions"])
 
 
