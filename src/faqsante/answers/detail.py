@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from faqsante.answers.related import related_entries
+from faqsante.editing import support
 from faqsante.health.notices import entry_notices
 from faqsante.search import SearchEngine
 from faqsante.store import Database, catalog
@@ -28,4 +29,5 @@ def entry_detail(engine: SearchEngine, db: Database, entry_id: str) -> dict[str,
         **catalog.provenance(db, published.id).to_dict(),
         "notices": [notice.to_dict() for notice in notices],
         "related": related_entries(engine, entry),
+        "contacts": [contact.to_dict() for contact in support.contacts_for_entry(db, published.id)],
     }

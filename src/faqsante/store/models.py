@@ -6,7 +6,7 @@ Tables, grouped by what they serve:
 - derived:   embeddings (cache of vectors per entry and model), meta (data_version for index refresh)
 - audience:  feedback (« utile ? » votes), query_log, submitted_questions, outbox (e-mails to visitors)
 - taxonomy:  entry_facets (automatic or editor tags)
-- editors:   users
+- editors:   users, support_contacts (who to call when the FAQ does not answer)
 """
 
 from __future__ import annotations
@@ -353,3 +353,21 @@ class EditorSession(Base):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     user_agent: Mapped[str | None] = mapped_column(String(200), nullable=True)
     address: Mapped[str | None] = mapped_column(String(64), nullable=True)
+
+
+class SupportContact(Base):
+    """A support desk visitors can reach, set by editors for one filter value (« produit : e-CPS »), one source,
+    or everything (neither): shown under the answers it covers and after a refusal on its subject."""
+
+    __tablename__ = "support_contacts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    label: Mapped[str] = mapped_column(String(120))  # « Support e-CPS »
+    phone: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    email: Mapped[str | None] = mapped_column(String(254), nullable=True)
+    url: Mapped[str | None] = mapped_column(Text, nullable=True)  # a contact form
+    hours: Mapped[str | None] = mapped_column(String(255), nullable=True)  # « du lundi au vendredi, 8 h – 18 h »
+    facet: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    value: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    source_id: Mapped[int | None] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"), nullable=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -13,6 +13,7 @@ from typing import Any, get_type_hints
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
+from faqsante.editing.support import Contact
 from faqsante.feedback.audience import SubmittedQuestionRecord, Vote
 from faqsante.health.notices import Notice
 from faqsante.search.results import AskResult, Hit
@@ -91,6 +92,21 @@ class TopicOut(BaseModel):
     results: list[EntryOut] = Field(description="Ses premières réponses, les mieux classées pour la question d'abord.")
 
 
+CONTACT_DOCS = {
+    "label": Field(examples=["Support e-CPS"]),
+    "phone": Field(examples=["01 23 45 67 89"]),
+    "url": Field(description="Un formulaire de contact."),
+    "hours": Field(examples=["du lundi au vendredi, 8 h – 18 h"]),
+    "facet": Field(description="Le filtre dont il couvre une valeur (avec `value`), sinon null."),
+    "source_id": Field(description="La source qu'il couvre, sinon null."),
+    "scope": Field(description="Ce qu'il couvre, en clair.", examples=["produit : e-CPS et carte CPS"]),
+}
+
+
+class ContactOut(fields_of(Contact, CONTACT_DOCS)):  # type: ignore[misc]
+    pass
+
+
 ASK_DOCS = {
     "abstained": Field(description="Vrai quand aucune entrée ne répond avec assez de confiance."),
     "results": (list[HitOut], Field()),
@@ -103,6 +119,10 @@ class AskOut(fields_of(AskResult, ASK_DOCS)):  # type: ignore[misc]
     topic: TopicOut | None = Field(
         default=None,
         description="Le sujet que nomme une question d'un ou deux mots (« INS », « DMP »), s'il y en a un.",
+    )
+    contacts: list[ContactOut] = Field(
+        default_factory=list,
+        description="Après un refus : le support à contacter pour le sujet que nomme la question (vide sinon).",
     )
 
 
@@ -132,6 +152,7 @@ class EntryDetailOut(fields_of(Provenance, PROVENANCE_DOCS, base=EntryOut)):  # 
         description="Ce que le bilan de santé du contenu signale au lecteur (échéance passée, lien perdu) ; vide sinon."
     )
     related: list[EntryOut] = Field(description="Les entrées les plus proches de celle-ci.")
+    contacts: list[ContactOut] = Field(description="Le support à contacter pour le sujet de cette réponse.")
 
 
 class EntryPageOut(BaseModel):

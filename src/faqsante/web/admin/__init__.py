@@ -13,6 +13,7 @@ from fastapi import APIRouter
 from faqsante.web import auth
 from faqsante.web.admin import (
     analytics,
+    contacts,
     dashboard,
     drafts,
     entries,
@@ -27,5 +28,18 @@ from faqsante.web.admin import (
 
 router = APIRouter(include_in_schema=False)
 router.include_router(auth.router)
-for area in (dashboard, entries, drafts, entry_questions, merge, questions, analytics, lint, sources, users, legal):
+for area in (
+    dashboard,
+    entries,
+    drafts,
+    entry_questions,
+    merge,
+    questions,
+    analytics,
+    lint,
+    sources,
+    contacts,
+    users,
+    legal,
+):
     router.include_router(area.router)

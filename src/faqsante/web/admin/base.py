@@ -43,6 +43,8 @@ MESSAGES = {
     "source": "Source enregistrée : ses réponses affichent ce nom et portent ces filtres.",
     "source-inchangee": "Aucune modification de la source.",
     "page": "Page enregistrée : elle est en ligne.",
+    "contact": "Contact enregistré : il s'affiche sous les réponses qu'il couvre et après un refus sur son sujet.",
+    "contact-supprime": "Contact supprimé.",
     "session-revoquee": "Session révoquée : ce navigateur devra se reconnecter.",
     "sessions-revoquees": "Toutes les sessions du compte sont révoquées.",
 }
