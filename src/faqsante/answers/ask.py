@@ -9,7 +9,6 @@ import time
 from typing import Any
 
 from faqsante.answers.topics import TopicFinder, answer
-from faqsante.editing import support
 from faqsante.feedback import audience
 from faqsante.search import SearchEngine
 from faqsante.store import Database
@@ -45,7 +44,4 @@ def ask_logged(
         channel=channel,
         refines=refines,
     )
-    # After a refusal, who to call about what the question names (« Contacter le support e-CPS »).
-    refused = result.abstained and topic is None
-    shown["contacts"] = [contact.to_dict() for contact in support.contacts_for_question(db, query)] if refused else []
     return shown, query_id

@@ -24,6 +24,7 @@ from urllib.parse import quote, urlencode
 
 from sqlalchemy import select
 
+from faqsante.editing import support
 from faqsante.facets.entry_tags import facet_conditions
 from faqsante.facets.taxonomy import FALLBACK_VALUE, load_taxonomy
 from faqsante.search import AskResult, SearchEngine
@@ -86,7 +87,7 @@ def answer(
     shown instead of an abstention. Without a topic, an abstention keeps only ``close_k`` results when given
     (the portal shows three « réponses proches », not ten unrelated ones). Topics are not looked for within
     filters: the filters already say what the visitor is after.
-    # ({"query": "INS", "abstained": true, "results": [hit, ...], "topic": {"kind": "filtre", ...}})
+    # ({"query": "INS", "abstained": true, "results": [hit, ...], "topic": {"kind": "filtre", ...}, "contacts": []})
     """
     result = engine.ask(query, top_k=top_k if facets else max(top_k, TOPIC_POOL), facets=facets)
     topic = None if facets else finder.find(query, [hit.id for hit in result.results])
@@ -95,7 +96,13 @@ def answer(
         hits = hits[:close_k]
     shown = dataclasses.replace(result, results=hits)
     entries = catalog.published_entries(finder.db, topic.entry_ids[:top_k]) if topic else []
-    return shown, {**shown.to_dict(), "topic": topic.to_dict(entries) if topic else None}
+    # After a refusal, who to call about what the question names (« Contacter le support e-CPS »).
+    contacts = support.contacts_for_question(finder.db, query) if result.abstained and topic is None else []
+    return shown, {
+        **shown.to_dict(),
+        "topic": topic.to_dict(entries) if topic else None,
+        "contacts": [contact.to_dict() for contact in contacts],
+    }
 
 
 @dataclass(frozen=True)
