@@ -38,6 +38,8 @@ def test_ask_json_prints_one_object_in_the_contract_shape(seeded: str) -> None:
     first = payload["results"][0]
     assert {"id", "question", "answer", "section", "sources", "score"} <= set(first)
     assert "4 heures" in first["answer"]
+    span = first["spans"][0]
+    assert "4 heures" in first["answer"][span["start"] : span["end"]]
 
 
 def test_batch_prints_one_line_per_question_in_order(seeded: str, tmp_path: Path) -> None:

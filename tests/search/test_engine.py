@@ -34,7 +34,9 @@ def test_result_shape(engine):
     data = engine.ask("mot de passe ViaTrajectoire", top_k=3).to_dict()
     assert set(data) == {"query", "abstained", "results"}
     assert len(data["results"]) == 3
-    assert set(data["results"][0]) == {"id", "question", "answer", "section", "sources", "score", "confidence", "title"}
+    assert set(data["results"][0]) == {
+        *("id", "question", "answer", "section", "sources", "score", "confidence", "title", "spans")
+    }
     assert all(0.0 <= hit["confidence"] <= 1.0 for hit in data["results"])
     assert data["results"][0]["sources"] == ["004_f08617c875fe96e2.txt"]
 

@@ -42,6 +42,10 @@ def test_ask_answers_with_the_twelve_digit_entry(client: TestClient, app_db: Dat
     assert len(data["results"]) <= 3
     assert data["results"][0]["id"] in twelve_digit_entries(app_db)
     assert {"id", "question", "answer", "section", "sources", "score", "confidence"} <= set(data["results"][0])
+    for hit in data["results"]:  # the passages that answer, as offsets into the answer
+        assert hit["spans"] and all(0 <= span["start"] < span["end"] <= len(hit["answer"]) for span in hit["spans"])
+    first = data["results"][0]["spans"][0]
+    assert "12 chiffres" in data["results"][0]["answer"][first["start"] : first["end"]]
 
 
 def test_ask_returns_the_object_of_the_command_line(

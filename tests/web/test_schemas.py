@@ -37,7 +37,8 @@ def test_responses_write_their_fields_in_the_schemas_order(client: TestClient) -
     detail = client.get(f"/api/entries/{listing['items'][0]['id']}").json()
 
     assert list(asked) == [name for name in schemas["AskOut"]["properties"] if name in asked]
-    assert list(asked["results"][0])[:8] == list(schemas["HitOut"]["properties"])
+    hit_fields = list(schemas["HitOut"]["properties"])
+    assert list(asked["results"][0])[: len(hit_fields)] == hit_fields
     assert list(listing) == list(schemas["EntryPageOut"]["properties"])
     assert list(listing["items"][0]) == list(schemas["EntryOut"]["properties"])
     assert list(detail) == list(schemas["EntryDetailOut"]["properties"])

@@ -6,6 +6,7 @@ Indexes are derived state: built from the database on first use and rebuilt when
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -25,10 +26,13 @@ from faqsante.search.fitting import fit_calibration
 from faqsante.search.fusion import question_evidence
 from faqsante.search.index_files import IndexFiles, code_version, digest
 from faqsante.search.pipeline import Pipeline
+from faqsante.search.query import Query
 from faqsante.search.results import AskResult, Hit
 from faqsante.search.retrievers import BuildContext
 from faqsante.search.retrievers.dense import DenseRetriever
+from faqsante.search.retrievers.lexical import LexicalRetriever
 from faqsante.search.settings import DEFAULT, SearchSettings
+from faqsante.search.spans import SentenceIndex, build_sentence_index
 from faqsante.store import Database
 from faqsante.store.questions import accepted_questions, best_accepted_questions, unanswerable_questions
 from faqsante.text import short_enough_question
@@ -58,6 +62,7 @@ class _State:
     pipeline: Pipeline
     facets: FacetFilter
     calibration: Calibration
+    sentences: SentenceIndex
     answers: AnswerCache = field(default_factory=AnswerCache)  # goes with its state: new content, no stale answer
 
 
@@ -70,6 +75,7 @@ class Ranking:
     confidences: np.ndarray
     answerable: float  # the calibrated chance that the FAQ answers the question at all
     abstained: bool
+    query: Query | None = None  # the question as analysed and encoded: the spans read it again
 
 
 class SearchEngine:
@@ -127,8 +133,19 @@ class SearchEngine:
             self.db, documents, questions.accepted, self.analyzer, self.embedder, files, self.search, progress
         )
         pipeline = Pipeline.build(context)
-        self.last_embedded = sum(r.embedded for r in pipeline.retrievers if isinstance(r, DenseRetriever))
-        return _State(version, pipeline, FacetFilter(documents), self._calibration(pipeline, files, questions))
+        dense = next((r for r in pipeline.retrievers if isinstance(r, DenseRetriever)), None)
+        lexical = next((r for r in pipeline.retrievers if isinstance(r, LexicalRetriever)), None)
+        self.last_embedded = dense.embedded if dense is not None else 0
+        sentences = build_sentence_index(
+            documents,
+            self.embedder,
+            files,
+            passages=dense.index.matrix if dense is not None else None,
+            terms=lexical.index if lexical is not None else None,
+            progress=progress,
+        )
+        calibration = self._calibration(pipeline, files, questions)
+        return _State(version, pipeline, FacetFilter(documents), calibration, sentences)
 
     def _calibration(self, pipeline: Pipeline, files: IndexFiles, questions: QuestionSet) -> Calibration:
         """Fitted once per corpus, questions and embedder, then read from ``index_dir``."""
@@ -196,7 +213,7 @@ class SearchEngine:
         confidences = calibration.confidences(answerable, fused[order], float(fused.max()))
         abstained = not order or calibration.abstains(answerable)
         return Ranking(
-            [state.pipeline.documents[row] for row in order], fused[order], confidences, answerable, abstained
+            [state.pipeline.documents[row] for row in order], fused[order], confidences, answerable, abstained, asked
         )
 
     def ask(self, query: str, *, top_k: int = 10, facets: dict[str, list[str]] | None = None) -> AskResult:
@@ -207,10 +224,16 @@ class SearchEngine:
     def _answer(self, query: str, top_k: int, facets: dict[str, list[str]] | None) -> AskResult:
         ranking = self.rank(query, top_k=top_k, facets=facets)
         shown = self._titles(ranking.documents)
+        sentences = self._current_state().sentences
         hits = [
             _hit(doc, float(score), float(confidence), shown.get(doc.id))
             for doc, score, confidence in zip(ranking.documents, ranking.scores, ranking.confidences, strict=True)
         ]
+        if ranking.query is not None:
+            hits = [
+                dataclasses.replace(hit, spans=sentences.spans(doc, ranking.query, self.analyzer))
+                for hit, doc in zip(hits, ranking.documents, strict=True)
+            ]
         return AskResult(query=_validated(query), abstained=ranking.abstained, results=hits)
 
     def _titles(self, documents: list[Document]) -> dict[str, str | None]:

@@ -3,6 +3,10 @@
 A returned entry is correct when its answer contains one of the keys after folding (NFKC, straight
 apostrophes, collapsed whitespace, lower case). Questions with no keys should be abstained on.
 
+Spans: for each answerable question whose right entry is among the first five, its first span counts as found
+when it holds at least ``SPAN_COVERAGE`` of the words of the key it contains (the answering passage) and is a
+passage (``search.sentences.passage_limit``); the answer's first sentence is the baseline.
+
 k-fold cross-validation splits the set by a hash of each question. Cold, nothing is learnt from the set:
 each fold is only scored. Warm, the other folds' questions are given to search as accepted alternate
 questions of the entries their keys match (and as unanswerable questions when they have no key) before
@@ -13,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -23,10 +28,14 @@ from rich.table import Table
 from faqsante.ingest.question_history import AnswerMatcher
 from faqsante.search.corpus import load_documents
 from faqsante.search.engine import QuestionSet, QuestionSource, SearchEngine, fixed_questions
+from faqsante.search.results import Hit, Span
+from faqsante.search.sentences import passage_limit, split_sentences
 from faqsante.store import Database
-from faqsante.text import fold_for_comparison
+from faqsante.text import fold_for_comparison, normalize
 
 LENGTH_BUCKETS = (("≤ 3 mots", 0, 3), ("4 à 8 mots", 4, 8), ("> 8 mots", 9, 10**9))
+SPAN_COVERAGE = 0.6  # share of the answering passage's words a first span must hold
+_WORD = re.compile(r"\w+")
 
 
 @dataclass
@@ -40,6 +49,8 @@ class Metrics:
     mrr_at_10: float | None = None
     abstention_rate: float | None = None  # on unanswerable questions: higher is better
     false_abstention_rate: float | None = None  # on answerable questions: lower is better
+    span: float | None = None  # right entry in the first five: its first span holds the answering passage
+    span_first_sentence: float | None = None  # the same for the answer's first sentence (baseline)
 
 
 @dataclass
@@ -58,6 +69,8 @@ class _Outcome:
     answerable: bool
     rank: int | None  # 1-based rank of the first correct entry within the top 10
     abstained: bool
+    span: bool | None = None  # None: not measured (right entry not in the first five)
+    first_sentence: bool | None = None
 
 
 def load_questions(path: Path) -> list[dict[str, Any]]:
@@ -84,6 +97,41 @@ def first_correct(answers_in_order: list[str], keys: list[str]) -> int | None:
     return next((rank for rank, answer in enumerate(answers_in_order, start=1) if answers(answer, folded)), None)
 
 
+def key_coverage(answer: str, keys: list[str], span: Span) -> float:
+    """The largest share of a key's words that lie inside ``answer[span.start:span.end]`` (0 when no key is found).
+
+    # ("Oui. La session dure 4 h.", ["session dure 4 h"], Span(5, 25))  ->  1.0 ; Span(0, 4) -> 0.0
+    """
+    best = 0.0
+    for key in keys:
+        words = _WORD.findall(normalize(key))
+        if not words:
+            continue
+        found = re.search(r"\W+".join(map(re.escape, words)), answer, re.IGNORECASE)
+        if found is None:
+            continue
+        positions = [(found.start() + w.start(), found.start() + w.end()) for w in _WORD.finditer(found.group())]
+        inside = sum(span.start <= start and end <= span.end for start, end in positions)
+        best = max(best, inside / len(positions))
+    return best
+
+
+def span_found(answer: str, keys: list[str], span: Span | None) -> bool:
+    """Does this span hold the answering passage, and is it a passage rather than the whole answer?"""
+    if span is None or span.end - span.start > passage_limit(len(answer)):
+        return False
+    return key_coverage(answer, keys, span) >= SPAN_COVERAGE
+
+
+def _span_outcomes(hit: Hit, keys: list[str]) -> tuple[bool, bool]:
+    """(first span found, first sentence found) for the right entry."""
+    first = next(iter(split_sentences(hit.answer)), None)
+    return (
+        span_found(hit.answer, keys, hit.spans[0] if hit.spans else None),
+        span_found(hit.answer, keys, Span(*first) if first else None),
+    )
+
+
 def evaluate(engine: SearchEngine, questions: Iterable[dict[str, Any]]) -> EvalReport:
     outcomes: list[_Outcome] = []
     misses: list[dict[str, Any]] = []
@@ -91,7 +139,8 @@ def evaluate(engine: SearchEngine, questions: Iterable[dict[str, Any]]) -> EvalR
         keys = item.get("keys", [])
         result = engine.ask(item["q"], top_k=10)
         rank = first_correct([hit.answer for hit in result.results], keys)
-        outcomes.append(_Outcome(len(item["q"].split()), bool(keys), rank, result.abstained))
+        spans = _span_outcomes(result.results[rank - 1], keys) if rank is not None and rank <= 5 else (None, None)
+        outcomes.append(_Outcome(len(item["q"].split()), bool(keys), rank, result.abstained, *spans))
         if keys and rank != 1:
             top = result.results[0] if result.results else None
             misses.append(
@@ -174,6 +223,8 @@ def mean_of(reports: list[Metrics]) -> Metrics:
         mrr_at_10=mean([m.mrr_at_10 for m in reports]),
         abstention_rate=mean([m.abstention_rate for m in reports]),
         false_abstention_rate=mean([m.false_abstention_rate for m in reports]),
+        span=mean([m.span for m in reports]),
+        span_first_sentence=mean([m.span_first_sentence for m in reports]),
     )
 
 
@@ -187,6 +238,10 @@ def _metrics(outcomes: list[_Outcome]) -> Metrics:
         metrics.hit_at_5 = sum(o.rank is not None and o.rank <= 5 for o in answerable) / n
         metrics.mrr_at_10 = sum(1.0 / o.rank for o in answerable if o.rank is not None) / n
         metrics.false_abstention_rate = sum(o.abstained for o in answerable) / n
+    measured = [o for o in answerable if o.span is not None]
+    if measured:
+        metrics.span = sum(bool(o.span) for o in measured) / len(measured)
+        metrics.span_first_sentence = sum(bool(o.first_sentence) for o in measured) / len(measured)
     if unanswerable:
         metrics.abstention_rate = sum(o.abstained for o in unanswerable) / len(unanswerable)
     return metrics
@@ -205,14 +260,18 @@ def folds_table(validation: CrossValidation, title: str) -> Table:
 
 def _table(rows: list[tuple[str, Metrics]], first: str, title: str) -> Table:
     table = Table(title=title)
-    for column in (first, "avec réponse", "sans réponse", "hit@1", "hit@5", "MRR@10", "abstention", "fausse abst."):
+    columns = ("avec réponse", "sans réponse", "hit@1", "hit@5", "MRR@10", "abstention", "fausse abst.", "passage")
+    for column in (first, *columns):
         table.add_column(column, justify="right" if column != first else "left")
     for label, m in rows:
         table.add_row(
             label,
             str(m.answerable),
             str(m.unanswerable),
-            *(_percent(v) for v in (m.hit_at_1, m.hit_at_5, m.mrr_at_10, m.abstention_rate, m.false_abstention_rate)),
+            *(
+                _percent(v)
+                for v in (m.hit_at_1, m.hit_at_5, m.mrr_at_10, m.abstention_rate, m.false_abstention_rate, m.span)
+            ),
         )
     return table
 

@@ -7,6 +7,14 @@ from typing import Any
 
 
 @dataclass(frozen=True)
+class Span:
+    """A passage of an answer, by character offsets: ``answer[start:end]``."""
+
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
 class Hit:
     """One FAQ entry proposed for a question."""
 
@@ -18,6 +26,7 @@ class Hit:
     score: float  # the fused ranking score: orders results within one query only
     confidence: float  # calibrated in [0, 1]: the estimated chance this entry answers the question
     title: str = ""  # main question, else best accepted question, else extractive (content.titles.display_title)
+    spans: list[Span] = field(default_factory=list)  # the passages that answer the question, best first
 
 
 @dataclass(frozen=True)
@@ -30,7 +39,7 @@ class AskResult:
 
     def to_dict(self) -> dict[str, Any]:
         # {"query": "...", "abstained": false, "results": [{"id", "question", "answer", "section",
-        #  "sources", "score", "confidence"}, ...]}
+        #  "sources", "score", "confidence", "title", "spans": [{"start": 5, "end": 25}, ...]}, ...]}
         return {
             "query": self.query,
             "abstained": self.abstained,

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, create_model
 from faqsante.editing.support import Contact
 from faqsante.feedback.audience import SubmittedQuestionRecord, Vote
 from faqsante.health.notices import Notice
-from faqsante.search.results import AskResult, Hit
+from faqsante.search.results import AskResult, Hit, Span
 from faqsante.store.catalog import Provenance, PublishedEntry, Section
 from faqsante.web.params import Text
 
@@ -71,9 +71,26 @@ class EntryOut(fields_of(PublishedEntry, ENTRY_DOCS)):  # type: ignore[misc]
     pass
 
 
+SPAN_DOCS = {
+    "start": Field(ge=0, description="Position du premier caractère du passage dans `answer`."),
+    "end": Field(description="Position qui suit son dernier caractère : le passage est `answer[start:end]`."),
+}
+
+
+class SpanOut(fields_of(Span, SPAN_DOCS)):  # type: ignore[misc]
+    pass
+
+
 HIT_DOCS = {
     "score": Field(description="Score de classement, comparable au sein d'une même question seulement."),
     "confidence": Field(ge=0, le=1, description="Probabilité estimée que l'entrée réponde à la question."),
+    "spans": (
+        list[SpanOut],
+        Field(
+            description="Les passages de la réponse qui répondent à la question, le meilleur d'abord "
+            "(au plus 240 caractères, ou la moitié de la réponse si elle est plus longue)."
+        ),
+    ),
 }
 
 
