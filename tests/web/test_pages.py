@@ -19,7 +19,10 @@ HTML = {"accept": "text/html,application/xhtml+xml"}
 
 def result_links(page: str) -> list[tuple[str, int]]:
     """# href="/reponses/627b0cbf71bb?from=12"  ->  ("627b0cbf71bb", 12)"""
-    return [(entry_id, int(log_id)) for entry_id, log_id in re.findall(r'href="/reponses/(\w+)\?from=(\d+)"', page)]
+    return [
+        (entry_id, int(log_id))
+        for entry_id, log_id in re.findall(r'href="/reponses/(\w+)\?from=(\d+)(?:&amp;passage=\d+-\d+)?"', page)
+    ]
 
 
 def count(db: Database, model: type, *where: object) -> int:
@@ -230,3 +233,25 @@ def test_no_inline_script_style_or_handler(client: TestClient) -> None:
         assert not re.search(r"\sstyle=|<style", page), path
         assert not re.search(r"\son[a-z]+=", page), path
         assert "javascript:" not in page, path
+
+
+def test_results_show_the_answering_sentence_and_the_answer_page_marks_it(client: TestClient) -> None:
+    page = client.get("/", params={"q": ECPS_QUESTION}, headers=HTML).text
+    first = re.search(r'href="/reponses/(\w+)\?from=(\d+)&amp;passage=(\d+)-(\d+)"', page)
+    assert first is not None
+    snippet = re.search(r'<p class="extrait">(.*?)</p>', page)
+    assert snippet is not None and "<mark>chiffres</mark>" in snippet.group(1)
+    assert "Ce message peut avoir plusieurs causes" not in snippet.group(1)  # the answer's start is not the snippet
+    entry_id, log_id, start, end = first.groups()
+    answer_page = client.get(f"/reponses/{entry_id}", params={"from": log_id, "passage": f"{start}-{end}"}).text
+    marked = re.findall(r'<mark class="reponse-phrase">(.*?)</mark>', answer_page)
+    assert marked and "12 chiffres" in "".join(marked)
+
+
+@pytest.mark.parametrize("passage", ["0-1", "x", "3-2", "99999-999999", "1-" + "9" * 50, "<script>"])
+def test_a_link_naming_no_sentence_of_the_answer_marks_nothing(client: TestClient, passage: str) -> None:
+    page = client.get("/", params={"q": ECPS_QUESTION}, headers=HTML).text
+    entry_id = re.findall(r'href="/reponses/(\w+)\?from=', page)[0]
+    response = client.get(f"/reponses/{entry_id}", params={"passage": passage})
+    assert response.status_code == 200
+    assert "reponse-phrase" not in response.text and "<script>" not in response.text.split("</head>")[1]

@@ -8,7 +8,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from faqsante.web.presentation import answer_html, entry_title, excerpt, marked_excerpt, phone_links
+from faqsante.search.sentences import split_sentences
+from faqsante.web.presentation import (
+    answer_html,
+    entry_title,
+    excerpt,
+    marked_excerpt,
+    passage_of,
+    phone_links,
+    span_excerpt,
+)
 
 
 def flat(html: str) -> str:
@@ -150,3 +159,26 @@ def test_excerpts_are_flat_and_cut_at_a_word() -> None:
     assert excerpt("Causes :\n- une\n- deux") == "Causes : une deux"
     cut = excerpt("identifiant " * 40, 50)
     assert cut.endswith("…") and len(cut) <= 51 and "identifiant identifiant" in cut
+
+
+def test_the_answering_passage_is_marked_inside_every_element_it_crosses() -> None:
+    text = "Oui. La session *dure* 4 h, voir https://esante.gouv.fr/x.\n- point un. Suite ici."
+    html = str(answer_html(text, passage=passage_of(text, "5-58")))
+    assert html.startswith('<p>Oui. <mark class="reponse-phrase">La session </mark><em><mark')
+    assert '<a href="https://esante.gouv.fr/x"><mark class="reponse-phrase">https://esante.gouv.fr/x</mark></a>' in html
+    assert html.count("<mark") == html.count("</mark>") == 5
+    assert "point un" in html and "<li>point un." in html  # the rest untouched
+
+
+def test_marking_a_passage_adds_no_markup_of_the_answer_s_own() -> None:
+    text = "Attention.\x02 <b>gras</b> \x03 <script>alert(1)</script> Fin."
+    for start, end in split_sentences(text.replace("\x02", " ").replace("\x03", " ")):
+        html = str(answer_html(text, passage=passage_of(text, f"{start}-{end}")))
+        assert "<script>" not in html and "<b>" not in html
+        assert html.count("<mark") == html.count("</mark>") >= 1
+
+
+def test_a_result_snippet_is_its_first_span_with_the_query_words_marked() -> None:
+    hit = {"answer": "Ce message a plusieurs causes. La session dure 4 h.", "spans": [{"start": 31, "end": 51}]}
+    assert str(span_excerpt(hit, "la session dure")) == "La <mark>session</mark> <mark>dure</mark> 4 h."
+    assert str(span_excerpt({**hit, "spans": []}, None)).startswith("Ce message")

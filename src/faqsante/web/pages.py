@@ -31,6 +31,7 @@ from faqsante.web.facets import (
 )
 from faqsante.web.mail import MailerDep
 from faqsante.web.params import PageNumber, RowId
+from faqsante.web.presentation import passage_of
 from faqsante.web.templating import STATIC_DIR, render
 
 router = APIRouter(include_in_schema=False)
@@ -153,16 +154,23 @@ def entry(
     from_: Annotated[RowId | None, Query(alias="from")] = None,
     q: str | None = None,
     avis: str | None = None,
+    passage: str | None = None,
 ) -> Response:
     """One answer, its section, sources and related entries, and the « utile ? » widget.
 
     ``?from=<query log id>`` is set on links from a results list: the click is logged for click-through.
+    ``?passage=5-25`` (same links): the sentence that answered the visitor's question, marked in the answer.
     """
     detail = entry_detail(engine, db, entry_id)
     if detail["id"] != entry_id:  # merged into another entry
         return RedirectResponse(_entry_url(detail["id"]), status_code=301)
     query = (audience.record_click(db, from_, entry_id) if from_ is not None else None) or q
-    context = {"entry": detail, "query": query, "avis": avis if avis in VOTE_STATES else None}
+    context = {
+        "entry": detail,
+        "query": query,
+        "avis": avis if avis in VOTE_STATES else None,
+        "passage": passage_of(detail["answer"], passage),
+    }
     return render(request, "entry.html", context)
 
 

@@ -25,6 +25,7 @@ from markupsafe import Markup, escape
 from phonenumbers import shortnumberinfo
 
 from faqsante.search.analysis import FrenchAnalyzer
+from faqsante.search.sentences import split_sentences
 
 TITLE_LENGTH = 110
 EXCERPT_LENGTH = 280
@@ -40,6 +41,11 @@ _SHORT_NUMBER = re.compile(
 _SAFE_HREF = re.compile(r"(?:https?://|mailto:|tel:|/(?!/)|#)", re.IGNORECASE)
 _WORD = re.compile(r"\w+(?:[.\-/_]\w+)*")
 _ANALYZER = FrenchAnalyzer()
+# Where the answering passage starts and ends while the Markdown renders: control characters, which no answer
+# keeps (they are blanked first), which markdown-it passes through as text and linkify ends a link on.
+_PASSAGE_START, _PASSAGE_END = "\x02", "\x03"
+_TAG_OR_TEXT = re.compile(r"(<[^>]*>)")
+_MARK = Markup('<mark class="reponse-phrase">{}</mark>')
 
 
 def entry_title(entry: Mapping[str, Any]) -> str:
@@ -74,14 +80,71 @@ def excerpt(text: str, length: int = EXCERPT_LENGTH) -> str:
     return _shorten(flat, length)
 
 
-def answer_html(text: str, *, heading_level: int = 2) -> Markup:
-    """Render an answer (or any Markdown text of the site) as escaped HTML.
+def answer_html(text: str, *, heading_level: int = 2, passage: tuple[int, int] | None = None) -> Markup:
+    """Render an answer (or any Markdown text of the site) as escaped HTML, ``text[start:end]`` of ``passage``
+    in <mark class="reponse-phrase"> (the sentence that answers the visitor's question).
 
     ``heading_level`` is the level a Markdown « # » becomes: under the page's own <h1>, an answer's titles
     start lower. The text is the one editors wrote; nothing in it can add markup of its own.
     """
     env: EnvType = {"heading_shift": max(0, heading_level - 1)}
-    return Markup(_MARKDOWN.render(_as_markdown(text or ""), env).strip())  # noqa: S704  (escaped by markdown-it)
+    text = (text or "").replace(_PASSAGE_START, " ").replace(_PASSAGE_END, " ")  # same length: offsets hold
+    if passage is not None:
+        start, end = passage
+        text = f"{text[:start]}{_PASSAGE_START}{text[start:end]}{_PASSAGE_END}{text[end:]}"
+    html = _MARKDOWN.render(_as_markdown(text), env).strip()
+    return _marked_passage(html) if passage is not None else Markup(html)  # noqa: S704  (escaped by markdown-it)
+
+
+def _marked_passage(html: str) -> Markup:
+    """The text between the two passage characters of rendered HTML in <mark>, run by run between tags, so the
+    marks nest inside any element the passage crosses (a link, emphasis).
+
+    # "<p>Oui. \x02La session <em>dure</em> 4 h.\x03</p>"
+    #   -> "<p>Oui. <mark …>La session </mark><em><mark …>dure</mark></em><mark …> 4 h.</mark></p>"
+    """
+    parts = _TAG_OR_TEXT.split(html)
+    for index in range(1, len(parts), 2):  # a tag: a passage character inside an attribute marks nothing
+        parts[index] = parts[index].replace(_PASSAGE_START, "").replace(_PASSAGE_END, "")
+    inside = False
+    marked: list[str] = []
+    for index, part in enumerate(parts):
+        if index % 2:
+            marked.append(part)
+            continue
+        for piece in re.split(f"([{_PASSAGE_START}{_PASSAGE_END}])", part):
+            if piece in (_PASSAGE_START, _PASSAGE_END):
+                inside = piece == _PASSAGE_START
+            elif piece:
+                marked.append(_MARK.format(Markup(piece)) if inside else piece)  # noqa: S704  (rendered HTML)
+    return Markup("".join(marked))  # noqa: S704  (markdown-it's escaped HTML and our own <mark> tags)
+
+
+def passage_of(text: str, value: str | None) -> tuple[int, int] | None:
+    """The passage a results link names (``?passage=5-25``) when it is one of the answer's sentences, else None:
+    a stale or edited link marks nothing rather than half a word.
+
+    # ("Oui. La session dure 4 h.", "5-25")  ->  (5, 25) ;  "5-12", "x", None  ->  None
+    """
+    found = re.fullmatch(r"(\d{1,6})-(\d{1,6})", value or "")
+    if found is None:
+        return None
+    passage = (int(found.group(1)), int(found.group(2)))
+    blanked = (text or "").replace(_PASSAGE_START, " ").replace(_PASSAGE_END, " ")  # as ``answer_html`` reads it
+    return passage if passage in split_sentences(blanked) else None
+
+
+def span_excerpt(hit: Mapping[str, Any], query: str | None) -> Markup:
+    """A result's excerpt: its first span (the sentence that answers), else the answer's start; query words marked.
+
+    # {"answer": "Oui. La session dure 4 h.", "spans": [{"start": 5, "end": 25}]}, "session"
+    #   -> "La <mark>session</mark> dure 4 h."
+    """
+    answer = str(hit.get("answer") or "")
+    spans = hit.get("spans") or []
+    if not spans:
+        return marked_excerpt(answer, query)
+    return marked_excerpt(answer[spans[0]["start"] : spans[0]["end"]], query)
 
 
 def marked_excerpt(text: str, query: str | None, length: int = EXCERPT_LENGTH) -> Markup:

@@ -16,7 +16,15 @@ from fastapi.templating import Jinja2Templates
 from starlette.responses import HTMLResponse
 
 from faqsante.store import legal
-from faqsante.web.presentation import answer_html, entry_title, excerpt, french_date, mark_words, marked_excerpt
+from faqsante.web.presentation import (
+    answer_html,
+    entry_title,
+    excerpt,
+    french_date,
+    mark_words,
+    marked_excerpt,
+    span_excerpt,
+)
 from faqsante.web.seo import faq_page_jsonld, public_base
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
@@ -33,6 +41,7 @@ templates.env.filters.update(
     french_date=french_date,
     marked_excerpt=marked_excerpt,
     mark_words=mark_words,
+    span_excerpt=span_excerpt,
 )
 _footer_cache: dict[str, tuple[float, str]] = {}  # database URL -> (read at, accessibility status)
 
