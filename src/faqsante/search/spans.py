@@ -179,7 +179,8 @@ def _sentence_vectors(
         if len(bounds) > 1 or passages is None
         for start, end in bounds
     ]
-    encoded, _ = encode_texts(texts, embedder, "passage", files.directory, progress=progress)
+    reported = (lambda done, total: progress(done, total) if total else None) if progress else None
+    encoded, _ = encode_texts(texts, embedder, "passage", files.directory, progress=reported)  # after the passages
     rows = iter(encoded)
     vectors = [
         passages[number] if len(bounds) == 1 and passages is not None else next(rows)
