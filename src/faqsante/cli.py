@@ -533,8 +533,11 @@ def questions_import(
     """Rattacher des questions aux entrées dont la réponse contient un de leurs extraits (ou à leur identifiant)."""
     from faqsante.ingest.question_history import import_file
 
+    settings = open_settings(db)
     try:
-        report = import_file(open_db(db), file, format=format, suggest=suggest)
+        report = import_file(
+            Database(settings.db_url), file, format=format, suggest=suggest, max_mb=settings.ingest_max_mb
+        )
     except FaqsanteError as error:
         raise fail(error) from None
     if as_json:
@@ -546,6 +549,7 @@ def questions_import(
         ("Rattachées à une entrée", report.matched),
         ("Sans réponse dans la FAQ (gardées comme telles)", report.unanswerable),
         ("Sans correspondance", len(report.unmatched)),
+        ("Extraits ignorés (trop courts ou trop fréquents)", len(report.skipped)),
         ("Entrées concernées", len(report.entries)),
         ("Ajoutées" + (" comme suggestions" if suggest else ""), report.added),
         ("Déjà présentes", report.already),
@@ -557,6 +561,10 @@ def questions_import(
         err_console.print(f"Sans correspondance (ligne {item.line}) : {item.text}", soft_wrap=True)
     if len(report.unmatched) > 20:
         err_console.print(f"… et {len(report.unmatched) - 20} autres (--json pour la liste complète).")
+    for skip in report.skipped[:20]:
+        err_console.print(f"Extrait ignoré (ligne {skip.item.line}) : « {skip.key} » : {skip.reason}", soft_wrap=True)
+    if len(report.skipped) > 20:
+        err_console.print(f"… et {len(report.skipped) - 20} autres extraits ignorés (--json pour la liste complète).")
 
 
 @questions_app.command("export")

@@ -43,7 +43,10 @@ HISTORY = [
     # typographic apostrophe, double space and capitals differ from the answer: still a match
     {"q": "Comment activer ma e-CPS ?", "keys": ["TÉLÉCHARGEZ l'application e-CPS, puis suivez"]},
     {"q": "combien de temps dure une session psc", "entry_id": "psc"},
-    {"q": "quelles étapes ?", "keys": ["les étapes"]},  # two published entries (and an archived one)
+    {
+        "q": "quelles étapes ?",
+        "keys": ["suivez les étapes", "les étapes changent"],
+    },  # two published entries (and an archived one)
     {"q": "Prix du timbre ?", "keys": []},
     {"q": "question orpheline", "keys": ["une phrase qu'aucune réponse ne contient"]},
     {"q": "entrée disparue", "entry_id": "nope"},
@@ -74,8 +77,8 @@ def test_items_match_entries_by_snippet_or_id_and_unanswered_ones_are_kept(faq: 
 
     assert (report.items, report.matched, report.unanswerable) == (6, 3, 1)
     assert [(item.text, item.line) for item in report.unmatched] == [
-        ("question orpheline", 22),
-        ("entrée disparue", 28),
+        ("question orpheline", 23),
+        ("entrée disparue", 29),
     ]
     assert (report.added, report.already, sorted(report.entries)) == (5, 0, ["dmp", "ecps", "psc"])
     assert faq.data_version() == before + 1
@@ -94,7 +97,7 @@ def test_items_match_entries_by_snippet_or_id_and_unanswered_ones_are_kept(faq: 
 
 
 def test_suggest_makes_suggestions_that_a_later_import_confirms(faq: Database) -> None:
-    items = items_from_records([{"q": "activer e-CPS", "keys": ["application e-CPS"]}])
+    items = items_from_records([{"q": "activer e-CPS", "keys": ["Téléchargez l’application e-CPS"]}])
     import_items(faq, items, suggest=True)
     assert [s.question.text for s in list_suggestions(faq)] == ["activer e-CPS"]
     assert import_items(faq, items).added == 1
@@ -103,7 +106,7 @@ def test_suggest_makes_suggestions_that_a_later_import_confirms(faq: Database) -
 
 def test_json_jsonl_and_csv_give_the_same_items(tmp_path: Path) -> None:
     records = [
-        {"q": "Comment activer ma e-CPS ?", "keys": ["application e-CPS", "étapes d’activation"]},
+        {"q": "Comment activer ma e-CPS ?", "keys": ["l’application e-CPS, puis", "étapes d’activation ici"]},
         {"question": "Durée session ?", "entry_id": "psc"},
         {"q": "Prix du timbre ?", "keys": []},
     ]
@@ -112,7 +115,7 @@ def test_json_jsonl_and_csv_give_the_same_items(tmp_path: Path) -> None:
     as_csv = read_question_file(
         write(
             tmp_path / "a.csv",
-            'q;entry_id;keys\nComment activer ma e-CPS ?;;"[""application e-CPS"", ""étapes d’activation""]"\n'
+            'q;entry_id;keys\nComment activer ma e-CPS ?;;"[""l’application e-CPS, puis"", ""étapes d’activation ici""]"\n'
             "Durée session ?;psc;\nPrix du timbre ?;;\n",
         )
     )
@@ -121,7 +124,7 @@ def test_json_jsonl_and_csv_give_the_same_items(tmp_path: Path) -> None:
         return [(i.text, i.entry_id, i.keys) for i in items]
 
     assert strip(as_json) == strip(as_jsonl) == strip(as_csv)
-    assert as_json[0].keys == ("application e-cps", "étapes d'activation")
+    assert as_json[0].keys == ("l'application e-cps, puis", "étapes d'activation ici")
     assert [item.line for item in as_csv] == [2, 3, 4]
 
 
@@ -137,7 +140,7 @@ def test_json_jsonl_and_csv_give_the_same_items(tmp_path: Path) -> None:
         ("bad.jsonl", json.dumps({"q": "a\x00b"}), "bad.jsonl, ligne 1 : La question contient un caractère nul"),
         ("bad.jsonl", json.dumps({"q": "ok", "entry_id": ["x"]}), "bad.jsonl, ligne 1 : « entry_id » doit être"),
         ("bad.csv", "texte;keys\nbonjour;\n", "bad.csv, ligne 1 : colonne de question introuvable"),
-        ("bad.csv", 'q;keys\nok;\nok;"[pas du json"\n', "bad.csv, ligne 3 : « keys » n'est pas une liste JSON"),
+        ("bad.csv", 'q;keys\nok;\nok;"[pas du json"\n', "bad.csv, ligne 3 : « keys » invalide"),
         ("bad.csv", 'q;keys\nok;"guillemet jamais fermé\n', "bad.csv, ligne 2 : CSV illisible"),
         ("bad.txt", "ni json ni csv", "bad.txt : format non reconnu"),
     ],
@@ -165,7 +168,7 @@ def test_the_command_reports_exports_and_reads_its_export_back(faq: Database, tm
     result = runner.invoke(app, ["questions", "import", str(history), "--suggest", "--db", faq.url])
     assert result.exit_code == 0, result.output
     assert "Rattachées à une entrée" in result.output
-    assert "Sans correspondance (ligne 22) : question orpheline" in result.output
+    assert "Sans correspondance (ligne 23) : question orpheline" in result.output
 
     listed = runner.invoke(app, ["questions", "suggestions", "--json", "--db", faq.url])
     assert sorted(s["text"] for s in json.loads(listed.output)) == [

@@ -97,6 +97,25 @@ def decode(path: Path, data: bytes) -> str:
     return text
 
 
+def read_limited(path: Path, max_mb: float = DEFAULT_INGEST_MAX_MB) -> bytes:
+    """A file's bytes, or an ``IngestError`` when it cannot be read or is above ``max_mb``.
+
+    A bigger file is refused after reading one byte past the limit, never whole: a 50 MB answer would tie up
+    tagging and indexing for minutes (issue #11.10), a 200 MB question history took 1.1 GB (#19.9).
+    """
+    limit = int(max_mb * 1_000_000)
+    try:
+        with path.open("rb") as stream:
+            data = stream.read(limit + 1)
+    except OSError as exc:
+        raise IngestError(path, f"lecture impossible ({exc.strerror})") from exc
+    if len(data) > limit:
+        raise IngestError(
+            path, f"fichier trop volumineux (plus de {max_mb:g} Mo ; limite réglable par FAQSANTE_INGEST_MAX_MB)"
+        )
+    return data
+
+
 def choose_parser(path: Path, text: str, format: str | None = None) -> Parser:
     if format:
         try:
@@ -114,21 +133,8 @@ def choose_parser(path: Path, text: str, format: str | None = None) -> Parser:
 def parse_file(
     path: Path, format: str | None = None, *, name: str | None = None, max_mb: float = DEFAULT_INGEST_MAX_MB
 ) -> ParsedSource:
-    """Read and parse one file; every failure is an ``IngestError`` naming the file.
-
-    Files above ``max_mb`` are refused before being read: a 50 MB answer would tie up tagging and
-    indexing for minutes (issue #11.10).
-    """
-    limit = int(max_mb * 1_000_000)
-    try:
-        with path.open("rb") as stream:
-            data = stream.read(limit + 1)
-    except OSError as exc:
-        raise IngestError(path, f"lecture impossible ({exc.strerror})") from exc
-    if len(data) > limit:
-        raise IngestError(
-            path, f"fichier trop volumineux (plus de {max_mb:g} Mo ; limite réglable par FAQSANTE_INGEST_MAX_MB)"
-        )
+    """Read and parse one file; every failure is an ``IngestError`` naming the file."""
+    data = read_limited(path, max_mb)
     text = decode(path, data)
     parser = choose_parser(path, text, format)
     try:

@@ -74,7 +74,6 @@ def _first_problem(entry: ParsedEntry) -> str | None:
         (entry.question, "la question", MAX_QUESTION_LENGTH),
         (entry.section, "la rubrique", MAX_SECTION_LENGTH),
         *((question, "une autre question", MAX_QUESTION_LENGTH) for question in entry.questions),
-        (entry.id, "l'identifiant", MAX_ID_LENGTH),
         *((name, "le nom de source", MAX_SOURCE_NAME_LENGTH) for name in entry.sources),
         *(
             (value, f"la valeur de filtre « {facet} »", MAX_FACET_VALUE_LENGTH)
@@ -86,6 +85,13 @@ def _first_problem(entry: ParsedEntry) -> str | None:
         problem = check_text(value, label, limit) if value is not None else None
         if problem:
             return problem
-    if entry.id is not None and not ID_PATTERN.fullmatch(entry.id):
-        return f"identifiant invalide « {entry.id[:40]} » : lettres sans accent, chiffres, « - » et « _ » seulement"
-    return None
+    return check_id(entry.id) if entry.id is not None else None
+
+
+def check_id(value: str) -> str | None:
+    """Why ``value`` cannot be an entry id (in French), or None when it can: an ingested entry's or the one a
+    question history names."""
+    problem = check_text(value, "l'identifiant", MAX_ID_LENGTH)
+    if problem is None and not ID_PATTERN.fullmatch(value):
+        return f"identifiant invalide « {value[:40]} » : lettres sans accent, chiffres, « - » et « _ » seulement"
+    return problem

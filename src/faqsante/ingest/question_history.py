@@ -8,8 +8,11 @@ snippets of the answer text (the format of ``../shared/eval/dev-questions.json``
 An item matches the published entries whose answer contains one of its snippets, compared after NFKC,
 straight apostrophes, collapsed whitespace and lower case; it becomes a question of each of them.
 
-The whole file is read and checked before anything is written: a bad item is an error naming the file and
-its line, and nothing is imported. ``faqsante eval --warm`` imports its training folds through ``import_items``.
+A file meets the checks of an ingested one (size, nesting, long numbers, NUL, lone surrogates, lengths, ids),
+through the same readers. The whole file is read and checked before anything is written: a bad item is an
+error naming the file and its line, and nothing is imported. A snippet too short to name an answer, or found
+in more than a handful of answers, is reported and skipped (« e » tied one question to 415 entries).
+``faqsante eval --warm`` imports its training folds through ``import_items``.
 """
 
 from __future__ import annotations
@@ -25,8 +28,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from faqsante.config import DEFAULT_INGEST_MAX_MB, MAX_ANSWER_LENGTH
 from faqsante.errors import IngestError, InvalidInput
-from faqsante.ingest.base import decode
+from faqsante.ingest.base import decode, read_limited
+from faqsante.ingest.checks import check_id, check_text
+from faqsante.ingest.csv_cells import escape_formula
+from faqsante.ingest.tabular import csv_records, jsonl_records, load_json
 from faqsante.store.db import Database, bump_data_version
 from faqsante.store.lifecycle import follow_merges
 from faqsante.store.models import Entry
@@ -37,7 +44,12 @@ IMPORT_AUTHOR = "import"
 QUESTION_FIELDS = ("q", "question")
 FORMATS = ("json", "jsonl", "csv")
 MAX_KEYS = 100  # snippets per item: a history names a few answers, not a corpus
-CSV_DELIMITERS = (",", ";", "\t")
+# A snippet names an answer: a few words, or a long token (an address, a link); « e » was in 415 answers.
+MIN_KEY_WORDS = 3
+MIN_KEY_CHARS = 20
+SHORT_KEY = f"extrait trop court ({MIN_KEY_WORDS} mots ou {MIN_KEY_CHARS} caractères au moins)"
+MAX_KEY_ENTRIES = 5  # answers one snippet may name; a snippet in more says nothing about this question
+BATCH = 500  # items per transaction of an import
 
 
 @dataclass(frozen=True)
@@ -48,10 +60,20 @@ class QuestionItem:
     entry_id: str | None = None
     keys: tuple[str, ...] = ()
     line: int | None = None
+    skipped: tuple[tuple[str, str], ...] = ()  # (snippet, why it is not used): too short to name an answer
 
     @property
     def answerable(self) -> bool:
-        return bool(self.entry_id or self.keys)
+        return bool(self.entry_id or self.keys or self.skipped)
+
+
+@dataclass(frozen=True)
+class SkippedKey:
+    """A snippet of an item that was not used, and why: reported, the rest of the item imported."""
+
+    item: QuestionItem
+    key: str
+    reason: str
 
 
 @dataclass
@@ -68,6 +90,7 @@ class ImportReport:
     matched: int = 0
     unanswerable: int = 0
     unmatched: list[QuestionItem] = field(default_factory=list)
+    skipped: list[SkippedKey] = field(default_factory=list)
     added: int = 0
     already: int = 0
     refused: int = 0
@@ -79,6 +102,10 @@ class ImportReport:
             "matched": self.matched,
             "unanswerable": self.unanswerable,
             "unmatched": [{"q": item.text, "line": item.line} for item in self.unmatched],
+            "skipped": [
+                {"line": skip.item.line, "q": skip.item.text, "key": skip.key, "reason": skip.reason}
+                for skip in self.skipped
+            ],
             "added": self.added,
             "already": self.already,
             "refused": self.refused,
@@ -89,18 +116,22 @@ class ImportReport:
 # ----------------------------------------------------------------------------------------- reading files
 
 
-def read_question_file(path: Path, format: str | None = None) -> list[QuestionItem]:
-    """Every item of a JSON, JSONL or CSV history; the first bad one is an ``IngestError`` with its line."""
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise IngestError(path, f"lecture impossible ({error.strerror})") from error
-    text = decode(path, data)
+def read_question_file(
+    path: Path, format: str | None = None, *, max_mb: float = DEFAULT_INGEST_MAX_MB
+) -> list[QuestionItem]:
+    """Every item of a JSON, JSONL or CSV history; the first bad one is an ``IngestError`` with its line.
+
+    Read as an ingested file is: the same size limit, the same JSON reader (nesting, numbers of thousands of
+    digits), the same CSV reader and the same text checks (NUL, lone surrogates, lengths, ids).
+    """
+    text = decode(path, read_limited(path, max_mb))
     chosen = format or _format_of(path, text)
     if chosen == "csv":
-        return _read_csv(path, text)
+        return [
+            _item(path, _csv_record(path, record, line), line) for line, record in csv_records(path, text, _columns)
+        ]
     if chosen == "jsonl":
-        return [_item(path, record, line) for line, record in _jsonl_records(path, text)]
+        return [_item(path, record, line) for line, record in jsonl_records(path, text)]
     if chosen == "json":
         return [
             _item(path, record, line, position) for position, (line, record) in enumerate(_json_records(path, text), 1)
@@ -136,15 +167,12 @@ def _line_of(text: str, offset: int) -> int:
 
 def _json_records(path: Path, text: str) -> list[tuple[int | None, Any]]:
     """A JSON list of objects, each with the line it starts on; or ``{"questions": [...]}`` (no lines then)."""
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise IngestError(path, f"JSON invalide : {error.msg} (colonne {error.colno})", line=error.lineno) from None
+    data = load_json(path, text)
     if isinstance(data, dict) and isinstance(data.get("questions"), list):
         return [(None, record) for record in data["questions"]]
     if not isinstance(data, list):
         raise IngestError(path, 'JSON attendu : une liste d\'objets, ou un objet {"questions": [...]}', line=1)
-    # The text parsed once already: walk its list again to know the line each item starts on.
+    # The text parsed once already (so each item parses again): walk its list to know the line each starts on.
     decoder = json.JSONDecoder()
     records: list[tuple[int | None, Any]] = []
     position = text.index("[") + 1
@@ -157,62 +185,32 @@ def _json_records(path: Path, text: str) -> list[tuple[int | None, Any]]:
     return records
 
 
-def _jsonl_records(path: Path, text: str) -> list[tuple[int, Any]]:
-    records = []
-    # split("\n"), not splitlines(): U+2028 is legal unescaped inside a JSON string.
-    for number, raw in enumerate(text.split("\n"), start=1):
-        if not raw.strip():
-            continue
-        try:
-            records.append((number, json.loads(raw)))
-        except json.JSONDecodeError as error:
-            raise IngestError(path, f"JSON invalide : {error.msg} (colonne {error.colno})", line=number) from None
-    return records
+def _columns(path: Path, columns: list[str]) -> None:
+    if not set(QUESTION_FIELDS) & {column.lower() for column in columns}:
+        raise IngestError(
+            path,
+            f"colonne de question introuvable (attendue : q ou question) ; colonnes : {', '.join(columns) or 'aucune'}",
+            line=1,
+        )
 
 
-def _read_csv(path: Path, text: str) -> list[QuestionItem]:
-    """A header row (``q`` or ``question``, ``entry_id``, ``keys``), one item per row.
-
-    ``keys`` holds a JSON list of snippets, or one snippet as plain text; empty means "not answered".
-    """
-    header = text.partition("\n")[0]
-    delimiter = max(CSV_DELIMITERS, key=header.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    items: list[QuestionItem] = []
-    line = 1
-    try:
-        columns = [column.strip().lower() for column in next(reader, [])]
-        if not set(QUESTION_FIELDS) & set(columns):
-            raise IngestError(
-                path,
-                f"colonne de question introuvable (attendue : q ou question) ; colonnes : {', '.join(columns) or 'aucune'}",
-                line=1,
-            )
-        line = reader.line_num + 1
-        for row in reader:
-            if any(cell.strip() for cell in row):
-                if len(row) > len(columns) and any(cell.strip() for cell in row[len(columns) :]):
-                    raise IngestError(path, f"{len(row)} valeurs pour {len(columns)} colonnes", line=line)
-                record: dict[str, Any] = dict(zip(columns, row, strict=False))
-                keys = (record.get("keys") or "").strip()
-                if keys.startswith("["):
-                    try:
-                        record["keys"] = json.loads(keys)
-                    except json.JSONDecodeError as error:
-                        raise IngestError(
-                            path, f"« keys » n'est pas une liste JSON valide ({error.msg})", line=line
-                        ) from None
-                else:
-                    record["keys"] = [keys] if keys else []
-                items.append(_item(path, record, line))
-            line = reader.line_num + 1
-    except csv.Error as error:
-        raise IngestError(path, f"CSV illisible : {error}", line=line) from None
-    return items
+def _csv_record(path: Path, row: Mapping[str, str], line: int) -> dict[str, Any]:
+    """A CSV row as the record a JSON file gives: ``keys`` holds a JSON list of snippets, or one snippet as plain
+    text; empty means "not answered"."""
+    record: dict[str, Any] = {column.lower(): cell for column, cell in row.items()}
+    keys = (record.get("keys") or "").strip()
+    if keys.startswith("["):
+        record["keys"] = load_json(path, keys, first_line=line, label="« keys »")
+    else:
+        record["keys"] = [keys] if keys else []
+    return record
 
 
 def _item(path: Path, record: Any, line: int | None, position: int | None = None) -> QuestionItem:
-    """One record checked: a question, and an entry id or a list of snippets (possibly empty)."""
+    """One record checked: a question, and an entry id or a list of snippets (possibly empty).
+
+    Snippets too short to mean anything (« e » was in 415 answers) are kept aside in ``skipped``, reported.
+    """
 
     def refuse(message: str) -> IngestError:
         where = "" if line or position is None else f"élément n° {position} : "
@@ -231,8 +229,6 @@ def _item(path: Path, record: Any, line: int | None, position: int | None = None
     if isinstance(entry_id, bool) or (entry_id is not None and not isinstance(entry_id, (str, int))):
         raise refuse("« entry_id » doit être un texte")
     entry_id = str(entry_id).strip() if _filled(entry_id) else None
-    if entry_id and ("\x00" in entry_id or len(entry_id) > 32):
-        raise refuse(f"identifiant d'entrée invalide « {entry_id[:40]} »")
     keys = record.get("keys", [])
     if keys is None:
         keys = []
@@ -240,8 +236,22 @@ def _item(path: Path, record: Any, line: int | None, position: int | None = None
         raise refuse("« keys » doit être une liste de textes (extraits de réponses)")
     if len(keys) > MAX_KEYS:
         raise refuse(f"trop d'extraits dans « keys » ({len(keys)}, {MAX_KEYS} au plus)")
+    problem = (
+        check_text(text, "la question")
+        or (check_id(entry_id) if entry_id else None)
+        or next((found for key in keys if (found := check_text(key, "un extrait", MAX_ANSWER_LENGTH))), None)
+    )
+    if problem:
+        raise refuse(problem)
     folded = tuple(dict.fromkeys(fold_for_comparison(key) for key in keys if key.strip()))
-    return QuestionItem(text=text, entry_id=entry_id, keys=folded, line=line or position)
+    usable = tuple(key for key in folded if _long_enough(key))
+    skipped = tuple((key, SHORT_KEY) for key in folded if not _long_enough(key))
+    return QuestionItem(text=text, entry_id=entry_id, keys=usable, line=line or position, skipped=skipped)
+
+
+def _long_enough(key: str) -> bool:
+    """# "e" -> False;  "application e-CPS" -> False;  "suivez les étapes" -> True;  "cis.cpam@assurance-maladie.fr" -> True"""
+    return len(key.split()) >= MIN_KEY_WORDS or len(key) >= MIN_KEY_CHARS
 
 
 def _filled(value: Any) -> bool:
@@ -262,63 +272,112 @@ class AnswerMatcher:
     def __init__(self, answers: Iterable[tuple[str, str]]) -> None:
         self._answers = [(entry_id, fold_for_comparison(answer)) for entry_id, answer in answers]
 
+    def by_key(self, keys: Iterable[str]) -> dict[str, list[str]]:
+        """Each folded snippet with the entries whose answer contains it, in the answers' order."""
+        folded = dict.fromkeys(fold_for_comparison(key) for key in keys if key.strip())
+        return {key: [entry_id for entry_id, answer in self._answers if key in answer] for key in folded}
+
     def match(self, keys: Iterable[str]) -> list[str]:
-        folded = [fold_for_comparison(key) for key in keys if key.strip()]
-        return [entry_id for entry_id, answer in self._answers if any(key in answer for key in folded)]
+        found = {entry_id for entry_ids in self.by_key(keys).values() for entry_id in entry_ids}
+        return [entry_id for entry_id, _ in self._answers if entry_id in found]
 
 
-def match_entries(session: Session, items: Sequence[QuestionItem]) -> list[list[str]]:
-    """For each item, the ids of the published entries that answer it (an entry id followed through merges)."""
+@dataclass(frozen=True)
+class Match:
+    """The published entries an item names, and its snippets left unused with the reason."""
+
+    entry_ids: list[str]
+    skipped: list[tuple[str, str]]
+
+
+def match_entries(session: Session, items: Sequence[QuestionItem]) -> list[Match]:
+    """For each item, the published entries that answer it (an entry id followed through merges).
+
+    A snippet found in more than ``MAX_KEY_ENTRIES`` answers is skipped: it does not say which one answers.
+    """
     published = select(Entry.id, Entry.answer).where(Entry.status == "published").order_by(Entry.id)
     matcher = AnswerMatcher((entry_id, answer) for entry_id, answer in session.execute(published))
-    matches: list[list[str]] = []
+    matches: list[Match] = []
     for item in items:
         if item.entry_id:
             entry = session.get(Entry, item.entry_id)
             entry = follow_merges(session, entry) if entry is not None else None
-            matches.append([entry.id] if entry is not None and entry.status == "published" else [])
-        else:
-            matches.append(matcher.match(item.keys))
+            matches.append(Match([entry.id] if entry is not None and entry.status == "published" else [], []))
+            continue
+        by_key = matcher.by_key(item.keys)
+        common = {key: len(ids) for key, ids in by_key.items() if len(ids) > MAX_KEY_ENTRIES}
+        kept = {entry_id for key, ids in by_key.items() if key not in common for entry_id in ids}
+        skipped = [
+            *item.skipped,
+            *(
+                (key, f"extrait présent dans {count} réponses ({MAX_KEY_ENTRIES} au plus)")
+                for key, count in common.items()
+            ),
+        ]
+        matches.append(Match(sorted(kept), skipped))
     return matches
 
 
 def import_items(
     db: Database, items: Sequence[QuestionItem], *, suggest: bool = False, author: str = IMPORT_AUTHOR
 ) -> ImportReport:
-    """Tie every item to the entries that answer it, in one transaction; accepted unless ``suggest``."""
+    """Tie every item to the entries that answer it; accepted unless ``suggest``.
+
+    The items are checked already (``read_question_file``): writing cannot refuse one. It is committed
+    ``BATCH`` items at a time, so that a long import never holds SQLite's one write lock for long (a vote
+    waited 30 s, then failed: #19.11). An interrupted import is finished by running it again: what it wrote
+    counts as "already", the rest is added. The data version moves once, with the last batch: workers reload
+    once, not after every batch.
+    """
     state = "suggested" if suggest else "accepted"
     report = ImportReport(items=len(items))
     with db.session() as session:
-        for item, entry_ids in zip(items, match_entries(session, items), strict=True):
-            if not item.answerable:
-                report.unanswerable += 1
-                targets: list[str | None] = [None]
-            elif entry_ids:
-                report.matched += 1
-                targets = list(entry_ids)
-            else:
-                report.unmatched.append(item)
-                continue
-            for entry_id in targets:
-                _, outcome = record_question(session, entry_id, item.text, origin="import", state=state, author=author)
-                if outcome == "added" or outcome == "accepted":
-                    report.added += 1
-                elif outcome == "rejected":
-                    report.refused += 1
-                else:
-                    report.already += 1
-                if entry_id is not None:
-                    report.entries.add(entry_id)
-        if report.added:
-            bump_data_version(session)
+        matches = match_entries(session, items)
+    for start in range(0, max(len(items), 1), BATCH):
+        with db.session() as session:
+            for item, match in zip(items[start : start + BATCH], matches[start : start + BATCH], strict=True):
+                _import_item(session, item, match, state, author, report)
+            if report.added and start + BATCH >= len(items):
+                bump_data_version(session)
     return report
 
 
+def _import_item(
+    session: Session, item: QuestionItem, match: Match, state: str, author: str, report: ImportReport
+) -> None:
+    report.skipped.extend(SkippedKey(item, key, reason) for key, reason in match.skipped)
+    if not item.answerable:
+        report.unanswerable += 1
+        targets: list[str | None] = [None]
+    elif match.entry_ids:
+        report.matched += 1
+        targets = list(match.entry_ids)
+    else:
+        report.unmatched.append(item)
+        return
+    for entry_id in targets:
+        _, outcome = record_question(session, entry_id, item.text, origin="import", state=state, author=author)
+        if outcome == "added" or outcome == "accepted":
+            report.added += 1
+        elif outcome == "rejected":
+            report.refused += 1
+        else:
+            report.already += 1
+        if entry_id is not None:
+            report.entries.add(entry_id)
+
+
 def import_file(
-    db: Database, path: Path, *, format: str | None = None, suggest: bool = False, author: str = IMPORT_AUTHOR
+    db: Database,
+    path: Path,
+    *,
+    format: str | None = None,
+    suggest: bool = False,
+    author: str = IMPORT_AUTHOR,
+    max_mb: float = DEFAULT_INGEST_MAX_MB,
 ) -> ImportReport:
-    """Read the whole file first, then import it: a bad item leaves the database untouched."""
-    return import_items(db, read_question_file(path, format), suggest=suggest, author=author)
+    """Read and check the whole file first, then import it: a bad item leaves the database untouched."""
+    return import_items(db, read_question_file(path, format, max_mb=max_mb), suggest=suggest, author=author)
 
 
 # ----------------------------------------------------------------------------------------- export
@@ -359,7 +418,10 @@ def render_questions(db: Database, format: str, *, states: Sequence[str] = ("acc
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, fieldnames=columns)
         writer.writeheader()
-        for record in records:
-            writer.writerow({**record, "keys": "[]" if "keys" in record else ""})
+        for record in records:  # a question starting with "=" is not a formula in a spreadsheet (csv_cells)
+            row = {**record, "keys": "[]" if "keys" in record else ""}
+            writer.writerow(
+                {name: escape_formula(value) if isinstance(value, str) else value for name, value in row.items()}
+            )
         return buffer.getvalue()
     raise InvalidInput(f"format d'export inconnu « {format} » ({', '.join(FORMATS)})")

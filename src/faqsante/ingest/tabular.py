@@ -18,7 +18,7 @@ import csv
 import io
 import json
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -216,38 +216,61 @@ class CsvParser(Parser):
     extensions = (".csv", ".tsv")
 
     def parse(self, path: Path, text: str) -> list[ParsedEntry]:
-        header_line = text.partition("\n")[0]
-        delimiter = max(CSV_DELIMITERS, key=header_line.count)  # the header has no quoted text to fool a count
-        # strict: an unclosed quote is an error, not an answer that swallows the rest of the file.
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-        line = 1
-        try:
-            columns = [column.strip() for column in next(reader, [])]
-            if "answer" not in {FIELD_OF_COLUMN.get(column_key(column)) for column in columns}:
-                expected = ", ".join(FIELD_ALIASES["answer"])
-                raise IngestError(
-                    path,
-                    f"colonne de réponse introuvable (attendue : {expected}) ; colonnes trouvées : "
-                    + (", ".join(columns) or "aucune"),
-                    line=1,
-                )
-            entries: list[ParsedEntry] = []
+        return [
+            record_to_entry(path, record, position, line)
+            for position, (line, record) in enumerate(csv_records(path, text, self._check_columns))
+        ]
+
+    @staticmethod
+    def _check_columns(path: Path, columns: list[str]) -> None:
+        if "answer" not in {FIELD_OF_COLUMN.get(column_key(column)) for column in columns}:
+            expected = ", ".join(FIELD_ALIASES["answer"])
+            raise IngestError(
+                path,
+                f"colonne de réponse introuvable (attendue : {expected}) ; colonnes trouvées : "
+                + (", ".join(columns) or "aucune"),
+                line=1,
+            )
+
+
+def csv_records(
+    path: Path, text: str, check_columns: Callable[[Path, list[str]], None]
+) -> Iterator[tuple[int, dict[str, str]]]:
+    """``(line, {column: cell})`` for each non-blank row of a CSV text, ``,``, ``;`` or tab separated, escaped
+    formulas read back; ``check_columns`` refuses a header. Shared by FAQ files and question histories:
+
+    # 'question;answer\nQ1;\'=1+1\n'  ->  (2, {"question": "Q1", "answer": "=1+1"})
+    """
+    header_line = text.partition("\n")[0]
+    delimiter = max(CSV_DELIMITERS, key=header_line.count)  # the header has no quoted text to fool a count
+    # strict: an unclosed quote is an error, not an answer that swallows the rest of the file.
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    line = 1
+    try:
+        columns = [column.strip() for column in next(reader, [])]
+        check_columns(path, columns)
+        line = reader.line_num + 1
+        for row in reader:
+            if any(cell.strip() for cell in row):
+                if any(cell.strip() for cell in row[len(columns) :]):
+                    raise IngestError(
+                        path,
+                        f"{len(row)} valeurs pour {len(columns)} colonnes "
+                        f"(un « {delimiter} » dans un texte sans guillemets ?)",
+                        line=line,
+                    )
+                yield line, dict(zip(columns, (unescape_formula(cell) for cell in row), strict=False))
             line = reader.line_num + 1
-            for row in reader:
-                if any(cell.strip() for cell in row):
-                    if any(cell.strip() for cell in row[len(columns) :]):
-                        raise IngestError(
-                            path,
-                            f"{len(row)} valeurs pour {len(columns)} colonnes "
-                            f"(un « {delimiter} » dans un texte sans guillemets ?)",
-                            line=line,
-                        )
-                    cells = (unescape_formula(cell) for cell in row)
-                    entries.append(record_to_entry(path, dict(zip(columns, cells, strict=False)), len(entries), line))
-                line = reader.line_num + 1
-        except csv.Error as exc:
-            raise IngestError(path, f"CSV illisible : {exc}", line=line) from None
-        return entries
+    except csv.Error as exc:
+        raise IngestError(path, f"CSV illisible : {exc}", line=line) from None
+
+
+def jsonl_records(path: Path, text: str) -> Iterator[tuple[int, Any]]:
+    """``(line, value)`` for each non-blank line of a JSON Lines text, read by ``load_json``."""
+    # split("\n"), not splitlines(): U+2028 is legal unescaped inside a JSON string.
+    for number, raw in enumerate(text.split("\n"), start=1):
+        if raw.strip():
+            yield number, load_json(path, raw, first_line=number)
 
 
 @register
@@ -279,11 +302,7 @@ class JsonLinesParser(Parser):
 
     def parse(self, path: Path, text: str) -> list[ParsedEntry]:
         entries: list[ParsedEntry] = []
-        # split("\n"), not splitlines(): U+2028 is legal unescaped inside a JSON string.
-        for number, raw in enumerate(text.split("\n"), start=1):
-            if not raw.strip():
-                continue
-            record = load_json(path, raw, first_line=number)
+        for number, record in jsonl_records(path, text):
             if not isinstance(record, dict):
                 raise IngestError(path, "chaque ligne doit être un objet JSON {…}", line=number)
             entries.append(record_to_entry(path, record, len(entries), number))
