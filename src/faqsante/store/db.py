@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -10,6 +11,8 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, Integer, String, cast, create_engine, event, inspect, select, update
 from sqlalchemy.engine.interfaces import DBAPIConnection
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import ConnectionPoolEntry
 
@@ -17,6 +20,7 @@ from faqsante.config import normalize_db_url
 from faqsante.store.models import Meta
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+SQLITE_BUSY_TIMEOUT_S = 30.0  # how long a write waits for SQLite's one write lock before "database is locked"
 
 
 def _sqlite_pragmas(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
@@ -25,7 +29,7 @@ def _sqlite_pragmas(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEn
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute(f"PRAGMA busy_timeout={int(SQLITE_BUSY_TIMEOUT_S * 1000)}")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
 
@@ -36,7 +40,7 @@ def make_engine(url: str) -> Engine:
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": 30})
+        engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
@@ -92,6 +96,28 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+# SQLSTATEs of a PostgreSQL too busy to serve now, though nothing is wrong with the request: a lock not granted
+# in time, a serialization failure or deadlock (its transaction was rolled back), too many connections.
+_PG_BUSY = frozenset({"55P03", "40001", "40P01", "53300", "57014"})
+
+
+def is_busy(error: BaseException) -> bool:
+    """True when ``error`` says the database is too busy right now (worth trying again in a moment).
+
+    # sqlite3.OperationalError("database is locked")   -> True  (another process holds the write lock)
+    # psycopg.errors.LockNotAvailable (55P03)           -> True
+    # sqlalchemy.exc.TimeoutError (connection pool full) -> True
+    """
+    if isinstance(error, PoolTimeout):
+        return True
+    if not isinstance(error, DBAPIError):
+        return False
+    original = error.orig
+    if isinstance(original, sqlite3.OperationalError):
+        return "locked" in str(original) or "busy" in str(original)
+    return getattr(original, "sqlstate", None) in _PG_BUSY
 
 
 def bump_data_version(session: Session) -> None:

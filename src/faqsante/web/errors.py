@@ -1,7 +1,8 @@
 """Every failure becomes a clear French answer: a JSON error for the API, a page for people.
 
 # {"error": {"code": "not_found", "message": "Aucune réponse publiée n'a l'identifiant « x »."}}
-Unexpected exceptions are logged with their stack trace and answered with a generic 500 that shows none.
+Unexpected exceptions are logged with their stack trace and answered with a generic 500 that shows none; a
+database too busy to answer now is a 503 with Retry-After.
 """
 
 from __future__ import annotations
@@ -14,10 +15,13 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException
 from starlette.responses import JSONResponse, Response
 
 from faqsante.errors import InvalidInput, InvalidQuery, NotFound
+from faqsante.store.db import is_busy
 from faqsante.web.templating import render
 
 log = logging.getLogger("faqsante.web")
@@ -33,7 +37,13 @@ _STATUS_TEXT: dict[int, tuple[str, str, str]] = {
     422: ("validation_error", "Demande invalide", "Certains paramètres sont absents ou invalides."),
     429: ("too_many_requests", "Trop de demandes", "Trop de demandes : réessayez dans un instant."),
     500: ("internal_error", "Erreur du serveur", "Une erreur inattendue s'est produite. Réessayez plus tard."),
+    503: (
+        "busy",
+        "Service momentanément indisponible",
+        "Le service est très sollicité en ce moment : réessayez dans quelques secondes.",
+    ),
 }
+BUSY_RETRY_AFTER_S = 5  # a batch of an import commits within a second or two
 
 # Pydantic error types -> what to tell a person, in French.
 _FIELD_MESSAGES = {
@@ -59,6 +69,8 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(InvalidInput, _on_faqsante_error)
     app.add_exception_handler(RequestValidationError, _on_validation_error)
     app.add_exception_handler(HTTPException, _on_http_exception)
+    app.add_exception_handler(DBAPIError, _on_database_error)
+    app.add_exception_handler(PoolTimeout, _on_database_error)
     app.add_exception_handler(Exception, _on_unexpected)
 
 
@@ -147,6 +159,15 @@ async def _on_http_exception(request: Request, error: Exception) -> Response:
         if detail and (found := english.match(detail)):
             detail = french.format(*found.groups())
     return error_response(request, error.status_code, detail, headers=error.headers)
+
+
+async def _on_database_error(request: Request, error: Exception) -> Response:
+    """A database too busy right now (a long import holds SQLite's write lock) is a 503 to try again, not a
+    500: nothing was written, nothing is lost if the visitor sends it again (#19.11)."""
+    if not is_busy(error):
+        return await _on_unexpected(request, error)
+    log.warning("Base occupée sur %s %s : %s", request.method, request.url.path, error)
+    return error_response(request, 503, headers={"Retry-After": str(BUSY_RETRY_AFTER_S)})
 
 
 async def _on_unexpected(request: Request, error: Exception) -> Response:
