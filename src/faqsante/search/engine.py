@@ -82,6 +82,9 @@ class SearchEngine:
     """Cheap to create; loads lazily on the first ``ask`` or ``refresh``. Thread-safe.
 
     ``questions`` replaces the database's questions (``faqsante eval --warm`` scores folds without writing).
+    ``background``: a change seen by the poll is built in a daemon thread while questions are answered from
+    the previous state (a web worker: after 1,537 imported questions, the first ask waited 70 s and SIGTERM
+    waited for it, #19.12); without it, the asking thread rebuilds (a command line answers what it just wrote).
     """
 
     def __init__(
@@ -91,6 +94,7 @@ class SearchEngine:
         search: SearchSettings = DEFAULT,
         *,
         questions: QuestionSource = QuestionSet.load,
+        background: bool = False,
     ) -> None:
         self.db = db
         self.settings = settings
@@ -103,6 +107,9 @@ class SearchEngine:
         self._state: _State | None = None
         self._lock = threading.Lock()
         self._last_poll = 0.0
+        self._background = background
+        self._builder: threading.Thread | None = None
+        self._builder_lock = threading.Lock()
 
     @property
     def embedder(self) -> Embedder | None:
@@ -174,10 +181,33 @@ class SearchEngine:
 
     def _current_state(self) -> _State:
         """The state to answer from, polling the database's data version at most once a second."""
-        if self._state is None or time.monotonic() - self._last_poll >= self.search.poll_interval_s:
-            self.refresh()
+        state = self._state
+        if state is None or not self._background:
+            if state is None or time.monotonic() - self._last_poll >= self.search.poll_interval_s:
+                self.refresh()
+        elif time.monotonic() - self._last_poll >= self.search.poll_interval_s:
+            self._refresh_in_background(state)
         assert self._state is not None
         return self._state
+
+    def _refresh_in_background(self, state: _State) -> None:
+        """Start building a new data version in a daemon thread (one at a time); answers keep coming from
+        ``state`` until it is swapped in. A daemon thread never holds up the process's exit on SIGTERM."""
+        with self._builder_lock:
+            self._last_poll = time.monotonic()
+            if self._builder is not None and self._builder.is_alive():
+                return
+            if self.db.data_version() == state.version:
+                return
+            self._builder = threading.Thread(target=self.refresh, name="faqsante-reindex", daemon=True)
+            self._builder.start()
+
+    def wait_for_rebuild(self, timeout: float | None = None) -> bool:
+        """Wait for a background rebuild to end; True when none is running (a bench, a test, a shutdown log)."""
+        builder = self._builder
+        if builder is not None:
+            builder.join(timeout)
+        return builder is None or not builder.is_alive()
 
     @property
     def calibration(self) -> Calibration:

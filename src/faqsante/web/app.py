@@ -38,7 +38,7 @@ DESCRIPTION = """Questions et réponses de la FAQ du numérique en santé.
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     db = Database(settings.db_url)
-    engine = SearchEngine(db, settings)
+    engine = SearchEngine(db, settings, background=True)  # a change is built while answers keep coming
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
