@@ -22,7 +22,7 @@ from faqsante.content.question_history import FORMATS
 from faqsante.ingest import ingest_paths
 from faqsante.store import Database
 
-FUZZ = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+FUZZ = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 PIECES = st.one_of(
     st.sampled_from(list('[]{}",;:\t\r\n\\\x00 ')),
     st.sampled_from(
