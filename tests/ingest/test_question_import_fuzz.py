@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from faqsante.cli import app
-from faqsante.content.question_history import FORMATS
+from faqsante.ingest.question_history import FORMATS
 from faqsante.ingest import ingest_paths
 from faqsante.store import Database
 
