@@ -12,9 +12,9 @@ from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from faqsante.cli import app
-from faqsante.ingest.question_history import MAX_KEY_ENTRIES, import_file, read_question_file
 from faqsante.errors import IngestError
 from faqsante.ingest import ingest_paths
+from faqsante.ingest.question_history import MAX_KEY_ENTRIES, import_file, read_question_file
 from faqsante.store import Database
 from faqsante.store.models import EntryQuestion
 

@@ -18,8 +18,8 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from faqsante.cli import app
-from faqsante.ingest.question_history import FORMATS
 from faqsante.ingest import ingest_paths
+from faqsante.ingest.question_history import FORMATS
 from faqsante.store import Database
 
 FUZZ = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
