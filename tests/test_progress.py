@@ -25,6 +25,9 @@ def test_a_line_tells_the_count_the_rate_and_the_time_left():
         progress.advance(task, 100)
     line = status_line(progress.tasks[0])
     assert line == "Étiquetage des filtres : 1200/5000 (24 %), 100,0 par seconde, environ 38 s restantes"
+    clock[0] = 24.0  # twelve seconds without progress: the next line says so
+    line = status_line(progress.tasks[0])
+    assert line == "Étiquetage des filtres : 1200/5000 (24 %), 50,0 par seconde, environ 1 min 16 s restantes"
 
 
 def test_lines_come_every_few_seconds_while_the_work_runs_and_the_totals_at_the_end():

@@ -76,15 +76,17 @@ class LineProgress(Progress):
 
 
 def status_line(task: Task) -> str:
-    """# "Index de recherche : 120/800 (15 %), 41,0 par seconde, environ 17 s restantes" """
+    """# "Index de recherche : 120/800 (15 %), 41,0 par seconde, environ 17 s restantes"
+
+    The rate is the average since the task started: a line printed while nothing moves shows it falling and
+    the time left growing, where a recent-window estimate would repeat itself unchanged.
+    """
     total = task.total or 0
     line = f"{task.description} : {int(task.completed)}/{int(total)} ({task.percentage:.0f} %)"
-    speed = per_second(task)
-    if speed:
-        line += f", {_decimal(speed)} par seconde"
-    left = task.time_remaining
-    if left is not None:
-        line += f", environ {_duration(left)} restantes"
+    elapsed = task.elapsed or 0.0
+    if task.completed and elapsed > 0:
+        speed = task.completed / elapsed
+        line += f", {_decimal(speed)} par seconde, environ {_duration((total - task.completed) / speed)} restantes"
     return line
 
 

@@ -8,6 +8,7 @@ import pytest
 from faqsante.search.analysis import FrenchAnalyzer
 from faqsante.search.dense import DenseIndex
 from faqsante.search.embedders import make_embedder
+from faqsante.search.features import QUESTION_BM25, QUESTION_COSINE
 from faqsante.search.lexical import LexicalIndex
 from faqsante.search.query import Query
 from faqsante.search.retrievers.questions import QuestionRetriever
@@ -51,15 +52,15 @@ def test_each_entry_scores_its_best_question_as_the_plain_computation(corpus, te
     skipped = [t in exclude for t in texts]
     expected_bm25 = plain_best(retriever.lexical.scores(query.terms), owners, skipped)
     expected_cosine = plain_best(retriever.dense.scores(query.vector), owners, skipped)
-    np.testing.assert_array_equal(scores["question_bm25"], expected_bm25)
-    np.testing.assert_array_equal(scores["question_cosine"], expected_cosine)
-    assert scores["question_bm25"].dtype == scores["question_cosine"].dtype == np.float64  # as fusion expects
-    assert np.isnan(scores["question_bm25"][25:]).all()
+    np.testing.assert_array_equal(scores[QUESTION_BM25], expected_bm25)
+    np.testing.assert_array_equal(scores[QUESTION_COSINE], expected_cosine)
+    assert scores[QUESTION_BM25].dtype == scores[QUESTION_COSINE].dtype == np.float64  # as fusion expects
+    assert np.isnan(scores[QUESTION_BM25][25:]).all()
     if excluded:  # an entry whose only questions are left out has no evidence, not a zero
         alone = [
             d for d in set(owners[:excluded].tolist()) if all(texts[q] in exclude for q in np.flatnonzero(owners == d))
         ]
-        assert all(np.isnan(scores["question_bm25"][d]) for d in alone)
+        assert all(np.isnan(scores[QUESTION_BM25][d]) for d in alone)
 
 
 def test_a_question_asked_word_for_word_finds_the_entries_that_hold_it(corpus):

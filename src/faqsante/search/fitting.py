@@ -27,6 +27,7 @@ from scipy.optimize import minimize
 
 from faqsante.search.calibration import Calibration, Logistic
 from faqsante.search.dense import question_vectors
+from faqsante.search.features import Scores
 from faqsante.search.fusion import FusionWeights, question_evidence
 from faqsante.search.index_files import IndexFiles
 from faqsante.search.pipeline import Pipeline
@@ -126,7 +127,7 @@ def fit_calibration(
     return Calibration(names, answerable, threshold, bias, slope, weights)
 
 
-def score_examples(pipeline: Pipeline, files: IndexFiles, examples: list[Example]) -> list[dict[str, np.ndarray]]:
+def score_examples(pipeline: Pipeline, files: IndexFiles, examples: list[Example]) -> list[Scores]:
     texts = [example.text for example in examples]
     vectors = question_vectors(texts, pipeline.embedder, files.directory) if pipeline.embedder is not None else None
     scored = []

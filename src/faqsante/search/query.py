@@ -27,20 +27,24 @@ class Query:
         long = len(text.split()) > long_question_words
         # what the model reads: the question, or its content words when long (a shorter encoder input)
         self.dense_text = (analyzer.content_words(text) if long else "") or text
-        self._vector: np.ndarray | None = None
+        self._vectors: dict[str, np.ndarray] = {}  # embedder identity -> the question's vector
         self._lock = threading.Lock()
 
     @property
     def vector(self) -> np.ndarray | None:
-        """The question's embedding (None without an embedder), computed by the first retriever that reads it."""
-        if self._embedder is None:
-            return None
+        """The question's embedding by the pipeline's embedder (None without one), computed on first use."""
+        return None if self._embedder is None else self.vector_for(self._embedder)
+
+    def vector_for(self, embedder: Embedder) -> np.ndarray:
+        """The question encoded by ``embedder`` (the pipeline's or a second dense model's), once per model."""
         with self._lock:
-            if self._vector is None:
-                self._vector = self._embedder.queries([self.dense_text])[0]
-            return self._vector
+            vector = self._vectors.get(embedder.identity)
+            if vector is None:
+                vector = self._vectors[embedder.identity] = embedder.queries([self.dense_text])[0]
+            return vector
 
     def with_vector(self, vector: np.ndarray | None) -> Query:
         """The same question with an already computed vector (calibration encodes its questions in batches)."""
-        self._vector = vector
+        if self._embedder is not None and vector is not None:
+            self._vectors[self._embedder.identity] = vector
         return self

@@ -38,6 +38,8 @@ class SearchSettings:
     # corpus, beside the off-topic bank's ~200 negatives. 5-fold dev (cold / warm) and a held-out corpus:
     # 0 -> abstains .77/.90/.90, 20 -> .90/.90/.93 at <= 3 % false abstentions, 40 -> 5.5 % false on the held-out.
     uncovered_questions: int = 20
+    # Second look at the best documents after fusion (``search.rerank``): "identity" keeps the fused order.
+    reranker: str = "identity"
     # Poll the database's data version at most this often (seconds).
     poll_interval_s: float = 1.0
 

@@ -6,11 +6,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
-import numpy as np
-
 from faqsante.search.analysis import FrenchAnalyzer
 from faqsante.search.corpus import Document
 from faqsante.search.embedders import Embedder
+from faqsante.search.features import Feature, Scores
 from faqsante.search.index_files import IndexFiles
 from faqsante.search.query import Query
 from faqsante.search.settings import SearchSettings
@@ -20,9 +19,9 @@ from faqsante.store import Database
 class Retriever(Protocol):
     """Scores every document of the corpus (one float per document, in corpus order) for a query."""
 
-    features: tuple[str, ...]  # the names of the arrays ``score`` returns
+    features: tuple[Feature, ...]  # the arrays ``score`` returns
 
-    def score(self, query: Query, exclude: frozenset[str] = frozenset()) -> dict[str, np.ndarray]:
+    def score(self, query: Query, exclude: frozenset[str] = frozenset()) -> Scores:
         """``exclude``: texts to ignore (a question scored against an index that holds it: calibration)."""
         ...
 

@@ -6,9 +6,8 @@ on questions written by other people (5-fold cross-validation, see ``faqsante ev
 
 from __future__ import annotations
 
-import numpy as np
-
 from faqsante.search.analysis import FrenchAnalyzer
+from faqsante.search.features import ANSWER_BM25, Feature, Scores
 from faqsante.search.index_files import IndexFiles, code_version, digest
 from faqsante.search.lexical import LexicalIndex
 from faqsante.search.query import Query
@@ -41,13 +40,13 @@ def _saved_index(files: IndexFiles, kind: str, key: str) -> LexicalIndex | None:
 
 
 class LexicalRetriever:
-    features: tuple[str, ...] = ("answer_bm25",)
+    features: tuple[Feature, ...] = (ANSWER_BM25,)
 
     def __init__(self, index: LexicalIndex) -> None:
         self.index = index
 
-    def score(self, query: Query, exclude: frozenset[str] = frozenset()) -> dict[str, np.ndarray]:
-        return {"answer_bm25": self.index.scores(query.terms)}
+    def score(self, query: Query, exclude: frozenset[str] = frozenset()) -> Scores:
+        return {ANSWER_BM25: self.index.scores(query.terms)}
 
 
 def build(context: BuildContext) -> LexicalRetriever:

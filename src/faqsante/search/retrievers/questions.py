@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from faqsante.search.dense import DenseIndex, question_vectors
+from faqsante.search.features import QUESTION_BM25, QUESTION_COSINE, Feature, Scores
 from faqsante.search.lexical import LexicalIndex
 from faqsante.search.query import Query
 from faqsante.search.retrievers.base import BuildContext
@@ -19,7 +20,7 @@ from faqsante.search.retrievers.lexical import analysed_index
 
 
 class QuestionRetriever:
-    features: tuple[str, ...] = ("question_bm25", "question_cosine")
+    features: tuple[Feature, ...] = (QUESTION_BM25, QUESTION_COSINE)
 
     def __init__(
         self, owners: np.ndarray, texts: list[str], size: int, lexical: LexicalIndex, dense: DenseIndex | None
@@ -35,16 +36,16 @@ class QuestionRetriever:
         self._holders = lexical.matrix if lexical.matrix.has_sorted_indices else lexical.matrix.sorted_indices()
         self._term_counts = np.bincount(self._holders.indices, minlength=len(owners))
         if dense is None:
-            self.features = ("question_bm25",)
+            self.features = (QUESTION_BM25,)
 
-    def score(self, query: Query, exclude: frozenset[str] = frozenset()) -> dict[str, np.ndarray]:
+    def score(self, query: Query, exclude: frozenset[str] = frozenset()) -> Scores:
         skipped = None
         if exclude:
             skipped = np.zeros(len(self.owners), dtype=bool)
             skipped[[row for text in exclude for row in self._rows_of.get(text, [])]] = True
-        scores = {"question_bm25": self._best(self.lexical.scores(query.terms), skipped)}
+        scores = {QUESTION_BM25: self._best(self.lexical.scores(query.terms), skipped)}
         if self.dense is not None and query.vector is not None:
-            scores["question_cosine"] = self._best(self.dense.scores(query.vector), skipped)
+            scores[QUESTION_COSINE] = self._best(self.dense.scores(query.vector), skipped)
         return scores
 
     def asked_before(self, query: Query) -> list[int]:
