@@ -8,7 +8,7 @@ import pytest
 
 from faqsante.config import Settings
 from faqsante.errors import InvalidInput
-from faqsante.mail import DeliveryError, Draft, Mailer, SmtpServer
+from faqsante.mail import DeliveryError, Draft, Mailer, SmtpServer, SmtpTransport
 from smtp_sink import PASSWORD, USER, SmtpSink
 
 PUBLIC_URL = "https://faq.example.fr"
@@ -51,7 +51,11 @@ def test_a_wrong_password_is_a_french_reason_not_a_crash(plain_smtp_sink: SmtpSi
 
 
 def test_an_untrusted_certificate_is_refused(encrypted_smtp_sink: SmtpSink) -> None:
-    mailer = replace(mailer_for(encrypted_smtp_sink), tls=None)  # the system's authorities do not know the test's
+    trusting = mailer_for(encrypted_smtp_sink)
+    assert isinstance(trusting.transport, SmtpTransport)
+    mailer = replace(
+        trusting, transport=replace(trusting.transport, tls=None)
+    )  # the system's authorities: not the test's
 
     with pytest.raises(DeliveryError, match="chiffrée"):
         mailer.send(Draft("lea@example.org", "Objet", "Texte"), message_id=1)
@@ -59,7 +63,7 @@ def test_an_untrusted_certificate_is_refused(encrypted_smtp_sink: SmtpSink) -> N
 
 
 def test_a_server_that_does_not_answer_is_reported_by_address() -> None:
-    mailer = Mailer(SmtpServer("127.0.0.1", 9, implicit_tls=False), "faq@example.fr", PUBLIC_URL)  # discard port
+    mailer = Mailer(SmtpTransport(SmtpServer("127.0.0.1", 9, implicit_tls=False)), "faq@example.fr", PUBLIC_URL)
 
     with pytest.raises(DeliveryError, match="injoignable : 127.0.0.1:9"):
         mailer.send(Draft("lea@example.org", "Objet", "Texte"), message_id=1)

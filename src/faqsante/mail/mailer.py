@@ -1,4 +1,4 @@
-"""The configured way out: SMTP server, sender and the public address links point to.
+"""The configured way out: a transport (SMTP, a folder, memory), the sender and the public address links point to.
 
 Mail is on only when ``FAQSANTE_SMTP_URL``, ``FAQSANTE_MAIL_FROM`` and ``FAQSANTE_PUBLIC_URL`` are all set;
 without them nothing is promised to visitors (the question form asks for no address).
@@ -7,31 +7,33 @@ without them nothing is promised to visitors (the question form asks for no addr
 from __future__ import annotations
 
 import ssl
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate, parseaddr
 
 from faqsante.config import Settings
 from faqsante.errors import InvalidInput
-from faqsante.mail import smtp
 from faqsante.mail.addresses import mailbox
 from faqsante.mail.messages import Draft, answer_notice
-from faqsante.mail.smtp import DeliveryError, SmtpServer
+from faqsante.mail.smtp import DeliveryError
+from faqsante.mail.transports import Transport, transport_from_url
 
 SETTINGS = ("FAQSANTE_SMTP_URL", "FAQSANTE_MAIL_FROM", "FAQSANTE_PUBLIC_URL")
 
 
 @dataclass(frozen=True)
 class Mailer:
-    server: SmtpServer
+    transport: Transport
     sender: str
     public_url: str
     site_name: str = "FAQ du numérique en santé"
-    tls: ssl.SSLContext | None = field(default=None, repr=False)  # None: the system's authorities
 
     @classmethod
     def from_settings(cls, settings: Settings, *, tls: ssl.SSLContext | None = None) -> Mailer | None:
-        """None when mail is off; ``InvalidInput`` when it is half configured (better than silent promises)."""
+        """None when mail is off; ``InvalidInput`` when it is half configured (better than silent promises).
+
+        ``tls``: the authorities an SMTP server's certificate is checked against (None: the system's).
+        """
         given = {"FAQSANTE_SMTP_URL": settings.smtp_url, "FAQSANTE_MAIL_FROM": settings.mail_from,
                  "FAQSANTE_PUBLIC_URL": settings.public_url}  # fmt: skip
         missing = [name for name, value in given.items() if not value.strip()]
@@ -43,8 +45,8 @@ class Mailer:
             raise InvalidInput(f"FAQSANTE_MAIL_FROM n'est pas une adresse e-mail : « {settings.mail_from} ».")
         if not settings.public_url.startswith(("http://", "https://")):
             raise InvalidInput("FAQSANTE_PUBLIC_URL doit commencer par https:// (ou http://).")
-        return cls(SmtpServer.from_url(settings.smtp_url), settings.mail_from.strip(),
-                   settings.public_url.strip().rstrip("/"), settings.site_name, tls=tls)  # fmt: skip
+        return cls(transport_from_url(settings.smtp_url, tls=tls), settings.mail_from.strip(),
+                   settings.public_url.strip().rstrip("/"), settings.site_name)  # fmt: skip
 
     def answer_notice(self, *, recipient: str, question: str, entry_id: str) -> Draft:
         return answer_notice(
@@ -70,4 +72,4 @@ class Mailer:
         domain = parseaddr(self.sender)[1].rpartition("@")[2]
         message["Message-ID"] = f"<faqsante-outbox-{message_id}@{domain}>"
         message.set_content(draft.body)
-        smtp.send(self.server, message, sender=parseaddr(self.sender)[1], recipient=recipient, tls=self.tls)
+        self.transport.send(message, sender=parseaddr(self.sender)[1], recipient=recipient)

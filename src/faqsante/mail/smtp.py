@@ -1,4 +1,4 @@
-"""Sending one message through the configured SMTP server, with the security the URL asks for.
+"""Sending one message through an SMTP server, with the security the URL asks for (the ``smtp://`` transport).
 
 # smtp://alice:s3cret@relay.example.fr:587  -> plain connection, STARTTLS when the server offers it, then AUTH
 # smtps://alice:s3cret@relay.example.fr     -> TLS from the first byte (port 465 by default)
@@ -39,7 +39,7 @@ class SmtpServer:
         if parts.scheme not in DEFAULT_PORTS or not parts.hostname:
             raise InvalidInput(
                 "FAQSANTE_SMTP_URL doit être de la forme smtp://utilisateur:motdepasse@serveur:port "
-                "(ou smtps:// pour TLS dès la connexion)."
+                "(ou smtps:// pour TLS dès la connexion, file:///dossier pour écrire les e-mails dans un dossier)."
             )
         username, password = (unquote(value) if value else None for value in (parts.username, parts.password))
         if not f"{username or ''}{password or ''}".isascii():  # Python's SMTP client sends AUTH in ASCII only
@@ -51,6 +51,21 @@ class SmtpServer:
             username=username,
             password=password,
         )
+
+
+@dataclass(frozen=True)
+class SmtpTransport:
+    """The ``Transport`` that talks to an SMTP server; ``tls``: None trusts the system's authorities."""
+
+    server: SmtpServer
+    tls: ssl.SSLContext | None = field(default=None, repr=False)
+
+    @classmethod
+    def from_url(cls, url: str, *, tls: ssl.SSLContext | None = None) -> SmtpTransport:
+        return cls(SmtpServer.from_url(url), tls)
+
+    def send(self, message: EmailMessage, *, sender: str, recipient: str) -> None:
+        send(self.server, message, sender=sender, recipient=recipient, tls=self.tls)
 
 
 class DeliveryError(Exception):
