@@ -13,6 +13,7 @@ are measured there; abstention counts every channel.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -21,6 +22,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.utils import default_process
 from sqlalchemy import select
 
+from faqsante.errors import InvalidInput
 from faqsante.store import Database
 from faqsante.store.models import Entry, EntryQuestion, Feedback, QueryLog
 from faqsante.store.questions import question_key
@@ -224,6 +226,42 @@ class Report:
             "gaps": [gap.to_dict() for gap in self.gaps],
             "comments": [comment.to_dict() for comment in self.comments],
         }
+
+
+# The tables an editor takes into a spreadsheet (/admin/analytics/export.csv?tableau=…): French headers, rows.
+TABLES = {
+    "jours": "par jour",
+    "questions": "questions les plus posées",
+    "reponses": "réponses",
+    "manques": "contenus manquants",
+}
+
+
+def report_table(report: Report, name: str, titles: Mapping[str, str]) -> tuple[list[str], list[list[object]]]:
+    """One table of a report, as a spreadsheet shows it; ``titles`` are the entries' titles as visitors read them.
+
+    # report_table(report, "jours", {}) -> (["jour", "questions", …], [[date(2026, 11, 29), 12, …], …])
+    """
+    if name == "jours":
+        header = ["jour", "questions", "sans réponse sûre", "taux d'abstention", "clics", "avis", "avis utiles",
+                  "part d'avis utiles"]  # fmt: skip
+        rows: list[list[object]] = [
+            [d.day, d.queries, d.abstained, d.abstention_rate, d.clicked, d.votes, d.helpful, d.helpful_rate]
+            for d in report.days
+        ]
+    elif name == "questions":
+        header = ["question", "fois", "sans réponse sûre", "clics possibles", "clics"]
+        rows = [[q.query, q.count, q.abstained, q.clickable, q.clicked] for q in report.top_queries]
+    elif name == "reponses":
+        header = ["identifiant", "titre", "ouvertures", "avis", "avis utiles", "part d'avis utiles"]
+        rows = [[e.entry_id, titles.get(e.entry_id, ""), e.views, e.votes, e.helpful, e.helpful_rate]
+                for e in report.entries]  # fmt: skip
+    elif name == "manques":
+        header = ["question", "formulations", "fois", "sans réponse sûre"]
+        rows = [[g.query, " | ".join(g.variants), g.count, g.abstained] for g in report.gaps]
+    else:
+        raise InvalidInput(f"Tableau inconnu « {name[:40]} » : {', '.join(TABLES)}.", "tableau")
+    return header, rows
 
 
 def build_report(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import UTC, date, datetime, timedelta
 from typing import Annotated
 
@@ -12,6 +14,7 @@ from faqsante import editing
 from faqsante.config import MAX_QUESTION_LENGTH
 from faqsante.errors import InvalidInput
 from faqsante.feedback import analytics
+from faqsante.ingest.csv_cells import escape_formula
 from faqsante.store import Database
 from faqsante.web.admin.base import page, redirect, workspace_router
 from faqsante.web.auth import EditorDep
@@ -72,7 +75,7 @@ def analytics_page(
     custom = du is not None or au is not None
     context = {"report": report, "charts": charts, "period": None if custom else _period(jours), "periods": PERIODS,
                "percent": percent, "du": report.start.isoformat(), "au": report.end.isoformat(),
-               "error": error}  # fmt: skip
+               "error": error, "tables": analytics.TABLES}  # fmt: skip
     return page(request, "analytics.html", context)
 
 
@@ -88,6 +91,45 @@ def dismiss_gap(
 @router.get("/api/analytics")
 def analytics_json(db: DbDep, jours: Days = 30, du: OptionalDate = None, au: OptionalDate = None) -> JSONResponse:
     return JSONResponse(_report(db, jours, du, au).to_dict())
+
+
+@router.get("/analytics/export.csv")
+def analytics_csv(
+    db: DbDep,
+    tableau: Annotated[str, Query(max_length=40)] = "jours",
+    jours: Days = 30,
+    du: OptionalDate = None,
+    au: OptionalDate = None,
+) -> Response:
+    """One table of the report for a spreadsheet: semicolons, decimal commas and a byte-order mark, as French
+    spreadsheets expect; every cell a spreadsheet would run as a formula is escaped (``ingest.csv_cells``)."""
+    report = _report(db, jours, du, au)
+    titles = {entry.entry_id: _label(entry) for entry in report.entries}
+    header, rows = analytics.report_table(report, tableau, titles)
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows([_cell(value) for value in row] for row in rows)
+    name = f"faqsante-{tableau}-{report.start.isoformat()}-{report.end.isoformat()}.csv"
+    return Response(
+        "\ufeff" + out.getvalue(),
+        media_type="text/csv; charset=utf-8",
+        headers={"content-disposition": f'attachment; filename="{name}"'},
+    )
+
+
+def _cell(value: object) -> str:
+    """A value as a French spreadsheet reads it.
+
+    # 0.25 -> "0,25";  None -> "";  date(2026, 11, 29) -> "2026-11-29";  "=1+1" -> "'=1+1"
+    """
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.4f}".rstrip("0").rstrip(".").replace(".", ",")
+    if isinstance(value, date):
+        return value.isoformat()
+    return escape_formula(str(value))
 
 
 def _label(figures: analytics.EntryFigures) -> str:
