@@ -32,6 +32,7 @@ from faqsante.search.corpus import Document, load_documents
 from faqsante.search.dense import passage_text, text_hash
 from faqsante.search.embedders import make_embedder
 from faqsante.search.fitting import off_topic_questions
+from faqsante.search.sentences import split_sentences
 from faqsante.search.vector_cache import VectorCache
 from faqsante.store import Database
 from faqsante.store.db import bump_data_version
@@ -75,21 +76,48 @@ def seed_db() -> str:
     return url
 
 
+def seed_vectors(seed_url: str) -> np.ndarray:
+    """The seed's real passage vectors: what synthetic vectors are mixed from."""
+    with Database(seed_url).session() as session:
+        return np.stack(
+            [
+                np.frombuffer(v, dtype=np.float32)
+                for v in session.scalars(select(Embedding.vector).where(Embedding.model == stored_model()))
+            ]
+        )
+
+
+def add_sentence_vectors(url: str, vectors: np.ndarray) -> None:
+    """Mixed vectors in the vector cache for the synthetic answers' sentences that have none (the spans read them):
+    encoding them would take hours, and latency does not depend on what they mean."""
+    embedder = make_embedder(Settings().embedder)
+    assert embedder is not None
+    cache = VectorCache(Settings().index_dir)
+    texts = {
+        text_hash(sentence): sentence
+        for doc in load_documents(Database(url))
+        for sentence in (doc.answer[start:end] for start, end in split_sentences(doc.answer))
+    }
+    known = cache.get(embedder.identity, texts, embedder.dim)
+    missing = [hash_ for hash_ in texts if hash_ not in known]
+    if not missing:
+        return
+    print(f"synthetic: caching {len(missing)} mixed sentence vectors…", flush=True)
+    vrng = np.random.default_rng(11)
+    mixed = vectors[vrng.integers(0, len(vectors), (len(missing), 2))].sum(axis=1)
+    mixed /= np.linalg.norm(mixed, axis=1, keepdims=True)
+    cache.put(embedder.identity, zip(missing, mixed.astype(np.float32), strict=True))
+
+
 def synthetic_db(entries: int, alternates: int, seed_url: str) -> str:
     url = f"sqlite:///{WORK / f'synthetic-{entries}-{alternates}.db'}"
     db = Database(url)
+    vectors = seed_vectors(seed_url)
     if len(load_documents(db)) >= entries:
+        add_sentence_vectors(url, vectors)
         return url
-    seed = Database(seed_url)
-    documents = load_documents(seed)
+    documents = load_documents(Database(seed_url))
     model = stored_model()
-    with seed.session() as session:
-        vectors = np.stack(
-            [
-                np.frombuffer(v, dtype=np.float32)
-                for v in session.scalars(select(Embedding.vector).where(Embedding.model == model))
-            ]
-        )
     sentences = [s for doc in documents for s in re.split(r"(?<=[.!?])\s+", doc.answer) if len(s) > 20]
     sections = sorted({doc.section for doc in documents if doc.section}) + [f"Rubrique {n}" for n in range(40)]
     rng = random.Random(7)
@@ -116,6 +144,7 @@ def synthetic_db(entries: int, alternates: int, seed_url: str) -> str:
             )
         bump_data_version(session)
     add_alternates(db, made, alternates, sentences, vectors, rng, vrng)
+    add_sentence_vectors(url, vectors)
     return url
 
 
@@ -191,6 +220,9 @@ def main() -> None:
     report(
         f"{args.entries} entries + {args.alternates} questions, warm ask: {percentiles(timed_asks(engine, questions[:150]))}"
     )
+    sentences = engine.sentence_index
+    size = sentences.vectors.nbytes / 2**20 if sentences.vectors is not None else 0.0
+    report(f"{args.entries} entries: {len(sentences.bounds)} sentences, their vectors {size:.0f} MiB (float16, mapped)")
     report(
         f"{args.entries} entries + {args.alternates} questions, start-up with existing index (open + first answer): {startup(big):.2f} s"
     )

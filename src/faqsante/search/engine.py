@@ -214,6 +214,10 @@ class SearchEngine:
         return self._current_state().calibration
 
     @property
+    def sentence_index(self) -> SentenceIndex:
+        return self._current_state().sentences
+
+    @property
     def indexed_version(self) -> int | None:
         """The data version answers come from now (None before the first load): a gauge for monitoring."""
         return self._state.version if self._state is not None else None
