@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
@@ -27,7 +27,7 @@ from faqsante.store import Database
 if TYPE_CHECKING:  # the mailer and the search engine (numpy, scipy, the model) load only for the commands that use them
     from faqsante.facets.entry_tags import RetagReport
     from faqsante.mail import Mailer
-    from faqsante.search import AskResult, SearchEngine
+    from faqsante.search import SearchEngine
 
 app = typer.Typer(
     help="faqsante : base de connaissances FAQ et réponses aux questions pour le numérique en santé.",
@@ -155,8 +155,7 @@ def ask(
     db: DbOption = None,
 ) -> None:
     """Poser une question et afficher les meilleures réponses de la FAQ."""
-    from faqsante.answers.topics import TopicFinder, answer
-    from faqsante.search import SearchEngine
+    from faqsante.service import Faqsante
 
     if (question is None) == (batch is None):
         raise fail(ValueError("donnez une question, ou --batch FICHIER (pas les deux)."), code=2)
@@ -166,13 +165,11 @@ def ask(
         facets = load_taxonomy().resolve_filters(parse_facet_options(facet or []))
     except (ValueError, FaqsanteError) as error:
         raise fail(error, code=2) from None
-    settings = open_settings(db)
-    database = Database(settings.db_url)
-    engine, topics = SearchEngine(database, settings), TopicFinder(database)
+    faq = Faqsante(open_settings(db))
     questions = batch.read_text(encoding="utf-8").splitlines() if batch else [question or ""]
     for text in questions:
         try:
-            result, shown = answer(engine, topics, text, top_k=top_k, facets=facets)
+            shown, _ = faq.ask(text, channel="cli", top_k=top_k, facets=facets)
         except FaqsanteError as error:
             if not batch:
                 raise fail(error, code=2) from None
@@ -183,7 +180,7 @@ def ask(
         if as_json or batch:
             print(json.dumps(shown, ensure_ascii=False), flush=True)
         else:
-            print_result(result)
+            print_result(shown)
 
 
 def parse_facet_options(options: list[str]) -> dict[str, list[str]]:
@@ -197,8 +194,9 @@ def parse_facet_options(options: list[str]) -> dict[str, list[str]]:
     return facets
 
 
-def print_result(result: AskResult) -> None:
-    if result.abstained:
+def print_result(result: dict[str, Any]) -> None:
+    """The answer object ``ask --json`` prints, as panels: # {"query", "abstained", "results": [hit, ...], ...}"""
+    if result["abstained"]:
         console.print(
             Panel(
                 "Aucune réponse de la FAQ ne correspond avec assez de confiance à votre question.\n"
@@ -207,17 +205,16 @@ def print_result(result: AskResult) -> None:
                 border_style="yellow",
             )
         )
-    if not result.results:
+    if not result["results"]:
         console.print("Aucun résultat.")
-    for rank, hit in enumerate(result.results, 1):
-        title = hit.title
-        meta = " · ".join(filter(None, [hit.section, ", ".join(hit.sources)]))
+    for rank, hit in enumerate(result["results"], 1):
+        meta = " · ".join(filter(None, [hit["section"], ", ".join(hit["sources"])]))
         console.print(
             Panel(
-                hit.answer,
-                title=f"[bold]{rank}. {title}[/]",
-                subtitle=f"{meta} · score {hit.score:.3f} · confiance {hit.confidence:.0%} · id {hit.id}",
-                border_style="green" if rank == 1 and not result.abstained else "blue",
+                hit["answer"],
+                title=f"[bold]{rank}. {hit['title']}[/]",
+                subtitle=f"{meta} · score {hit['score']:.3f} · confiance {hit['confidence']:.0%} · id {hit['id']}",
+                border_style="green" if rank == 1 and not result["abstained"] else "blue",
             )
         )
 
@@ -630,7 +627,7 @@ def _read_password(from_stdin: bool) -> str:
     """The new password, from standard input (scripts) or typed twice without echo."""
     if from_stdin:
         return sys.stdin.readline().rstrip("\r\n")
-    password = typer.prompt("Mot de passe", hide_input=True)
+    password: str = typer.prompt("Mot de passe", hide_input=True)
     if typer.prompt("Confirmez le mot de passe", hide_input=True) != password:
         raise fail(ValueError("les deux mots de passe saisis diffèrent."), code=2)
     return password
@@ -728,7 +725,9 @@ def _mailer(settings: Settings) -> Mailer | None:
 
 @inbox_app.command("list")
 def inbox_list(
-    status: Annotated[str, typer.Option("--statut", help="open (à traiter), answered, dismissed ou all.")] = "open",
+    status: Annotated[
+        str, typer.Option("--status", "--statut", help="open (à traiter), answered, dismissed ou all.")
+    ] = "open",
     as_json: Annotated[bool, typer.Option("--json", help="Sortie JSON, réponses proposées comprises.")] = False,
     db: DbOption = None,
 ) -> None:
@@ -760,25 +759,24 @@ def inbox_list(
 def inbox_link(
     question_id: Annotated[int, typer.Argument(help="Numéro de la question (inbox list).")],
     entry_id: Annotated[str, typer.Argument(help="Identifiant de l'entrée qui y répond.")],
-    author: Annotated[str, typer.Option("--auteur", help="Nom inscrit dans l'historique.")] = "ligne de commande",
+    author: Annotated[
+        str, typer.Option("--author", "--auteur", help="Nom inscrit dans l'historique.")
+    ] = "ligne de commande",
     db: DbOption = None,
 ) -> None:
     """Relier une question à l'entrée qui y répond ; le visiteur qui a laissé son adresse reçoit un e-mail."""
-    from faqsante.editing import answer_question
-    from faqsante.mail import deliver_due, latest_by_question
+    from faqsante.mail import latest_by_question
+    from faqsante.service import Faqsante
 
     settings = open_settings(db)
-    database, mailer = Database(settings.db_url), _mailer(settings)
+    faq = Faqsante(settings, mailer=_mailer(settings))
     try:
-        linked = answer_question(
-            database, question_id, author=author, settings=settings, entry_id=entry_id, mailer=mailer
-        )
+        linked = faq.link_question(question_id, author=author, entry_id=entry_id)
     except FaqsanteError as error:
         raise fail(error, code=2) from None
     console.print(f"Question {question_id} reliée à l'entrée {linked}.")
-    if mailer is not None:
-        deliver_due(database, mailer)
-    mail = latest_by_question(database, [question_id]).get(question_id)
+    faq.send_mail()
+    mail = latest_by_question(faq.db, [question_id]).get(question_id)
     if mail is None:
         return
     if mail.status == "sent":

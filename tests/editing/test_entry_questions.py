@@ -44,7 +44,7 @@ def test_editors_add_edit_delete_and_choose_the_main_question(faq: Database) -> 
         == "Installer e-CPS sur Android"
     )
 
-    make_main(faq, other.id, author="marie")
+    make_main(faq, other.id, author="marie", settings=_lexical(faq))
     with faq.session() as session:
         entry = session.get(Entry, "ecps")
         assert entry is not None

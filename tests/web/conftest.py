@@ -21,6 +21,7 @@ from faqsante.facets import retag
 from faqsante.mail import Mailer
 from faqsante.store import Database
 from faqsante.web.app import create_app
+from faqsante.web.deps import web_state
 from smtp_sink import SmtpSink
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -50,16 +51,17 @@ def tagged_url(seed_template: Path, tmp_path_factory: pytest.TempPathFactory) ->
 def mail_on(app: FastAPI, sink: SmtpSink | None = None) -> Iterator[Mailer]:
     """Mail configured inside the block, to the test's SMTP server (by default one nobody listens to)."""
     sink = sink or SmtpSink("127.0.0.1", 9, "plain", None)
-    settings = app.state.settings.model_copy(
+    service = web_state(app).service
+    settings = service.settings.model_copy(
         update={"smtp_url": sink.url, "mail_from": "faq@example.fr", "public_url": PUBLIC_URL}
     )
     mailer = Mailer.from_settings(settings, tls=sink.client_tls)
     assert mailer is not None
-    previous, app.state.mailer = app.state.mailer, mailer
+    previous, service.mailer = service.mailer, mailer
     try:
         yield mailer
     finally:
-        app.state.mailer = previous
+        service.mailer = previous
 
 
 @pytest.fixture(scope="module")
@@ -99,4 +101,4 @@ def client(app_client: TestClient) -> TestClient:
 
 @pytest.fixture
 def app_db(app_client: TestClient) -> Database:
-    return app_client.app.state.db
+    return web_state(app_client.app).service.db

@@ -21,6 +21,7 @@ from faqsante.store import Database, catalog
 from faqsante.store.models import Entry, EntryQuestion, SubmittedQuestion
 from faqsante.web.admin.base import MESSAGES
 from faqsante.web.auth import SESSION_COOKIE, is_https
+from faqsante.web.deps import service_of
 
 from .conftest import SAMPLE_DIR
 
@@ -31,7 +32,7 @@ TEMPLATES = Path(__file__).parents[2] / "src" / "faqsante" / "web" / "templates"
 
 @pytest.fixture(scope="module", autouse=True)
 def accounts(app_client: TestClient) -> None:
-    db = app_client.app.state.db
+    db = service_of(app_client.app).db
     create_user(db, "marie", PASSWORD, "editor")
     create_user(db, "admin", PASSWORD, "admin")
 
@@ -134,7 +135,7 @@ def test_sign_in_never_redirects_outside_the_workspace(client: TestClient) -> No
 
 
 def test_every_form_needs_this_session_token(editor: TestClient, app_client: TestClient) -> None:
-    entry_id = entry_id_of(editor.app.state.db, "Oui, cela est tout à fait possible")
+    entry_id = entry_id_of(service_of(editor.app).db, "Oui, cela est tout à fait possible")
     form = {**edit_form(editor, entry_id), "question": "Piratée ?", "reponse": "Piratée."}
     assert editor.post(f"/admin/entrees/{entry_id}", data={**form, "csrf_token": ""}).status_code == 403
     assert (
@@ -145,11 +146,11 @@ def test_every_form_needs_this_session_token(editor: TestClient, app_client: Tes
     sign_in(other, "admin")
     foreign = token_of(other.get("/admin/entrees", headers=HTML).text)
     assert editor.post(f"/admin/entrees/{entry_id}", data={**form, "csrf_token": foreign}).status_code == 403
-    assert catalog.get_entry(editor.app.state.db, entry_id).question is None
+    assert catalog.get_entry(service_of(editor.app).db, entry_id).question is None
 
 
 def test_a_fix_made_in_the_workspace_survives_the_next_ingest(editor: TestClient) -> None:
-    db: Database = editor.app.state.db
+    db: Database = service_of(editor.app).db
     entry_id = entry_id_of(db, "Oui, c'est cela.")
     form = {
         **edit_form(editor, entry_id),
@@ -170,7 +171,7 @@ def test_a_fix_made_in_the_workspace_survives_the_next_ingest(editor: TestClient
 
 
 def test_a_suggested_title_is_accepted_in_one_click(editor: TestClient) -> None:
-    db: Database = editor.app.state.db
+    db: Database = service_of(editor.app).db
     entry_id = entry_id_of(db, "Non, le référencement au Catalogue de services n’est pas obligatoire.")
     page = editor.get(f"/admin/entrees/{entry_id}", headers=HTML).text
     title = "Est-ce que le référencement au Catalogue de services est obligatoire ?"
@@ -185,7 +186,7 @@ def test_a_suggested_title_is_accepted_in_one_click(editor: TestClient) -> None:
 
 
 def test_saving_over_someone_elses_change_is_refused(editor: TestClient) -> None:
-    db: Database = editor.app.state.db
+    db: Database = service_of(editor.app).db
     entry_id = entry_id_of(db, "Une seule lettre par projet, c’est-à-dire pour une grappe.")
     stale = edit_form(editor, entry_id)
     editor.post(
@@ -211,7 +212,7 @@ def heading(page: str) -> str:
 def test_a_drafts_preview_shows_the_title_visitors_will_see(
     editor: TestClient, answer: str, accepted: str | None
 ) -> None:
-    db: Database = editor.app.state.db
+    db: Database = service_of(editor.app).db
     with db.session() as session:  # published, without a question, and no question accepted for it yet
         entry_id = session.scalar(
             select(Entry.id).where(Entry.status == "published", Entry.question.is_(None), ~Entry.id.in_(
@@ -239,7 +240,7 @@ def test_a_drafts_preview_shows_the_title_visitors_will_see(
 
 @pytest.mark.parametrize("action", ["publier", "brouillon", "nouvelle"])
 def test_an_over_long_answer_is_refused_in_french_and_given_back(editor: TestClient, action: str) -> None:
-    db: Database = editor.app.state.db
+    db: Database = service_of(editor.app).db
     entry_id = entry_id_of(db, "Vous pouvez prendre la moyenne des personnes accueillies sur une année.")
     typed = "Une longue réponse relue. " + "x" * editing.MAX_ANSWER_LENGTH  # an hour of work, one character too many
     form = {**edit_form(editor, entry_id), "question": "Une question ?", "reponse": typed}
@@ -257,7 +258,7 @@ def test_an_over_long_answer_is_refused_in_french_and_given_back(editor: TestCli
 
 
 def test_an_over_long_title_is_refused_in_french(editor: TestClient) -> None:
-    db: Database = editor.app.state.db
+    db: Database = service_of(editor.app).db
     entry_id = entry_id_of(db, "Vous pouvez prendre la moyenne des personnes accueillies sur une année.")
     form = edit_form(editor, entry_id)
     title = "Que " + "faut-il " * 70 + "savoir ?"
@@ -273,7 +274,7 @@ def test_an_over_long_title_is_refused_in_french(editor: TestClient) -> None:
 
 
 def test_a_blank_title_is_refused_not_recorded_as_the_question(editor: TestClient) -> None:
-    db: Database = editor.app.state.db
+    db: Database = service_of(editor.app).db
     with db.session() as session:
         entry_id = session.scalar(
             select(Entry.id).where(Entry.status == "published").order_by(Entry.id.desc()).offset(10)
@@ -305,7 +306,7 @@ def count_entries(db: Database) -> int:
 
 
 def test_archive_then_publish(editor: TestClient) -> None:
-    db: Database = editor.app.state.db
+    db: Database = service_of(editor.app).db
     entry_id = entry_id_of(db, "Vous pouvez prendre la moyenne des personnes accueillies sur une année.")
     token = edit_form(editor, entry_id)["csrf_token"]
     editor.post(f"/admin/entrees/{entry_id}/statut", data={"csrf_token": token, "statut": "archived"})
@@ -315,7 +316,7 @@ def test_archive_then_publish(editor: TestClient) -> None:
 
 
 def test_new_entries_and_submitted_questions(editor: TestClient) -> None:
-    db: Database = editor.app.state.db
+    db: Database = service_of(editor.app).db
     token = token_of(editor.get("/admin/entrees/nouvelle?question=Tarif+de+TéléO+%3F", headers=HTML).text)
     created = editor.post(
         "/admin/entrees",
@@ -352,7 +353,7 @@ def test_new_entries_and_submitted_questions(editor: TestClient) -> None:
 
 
 def test_merging_duplicates_from_the_health_report(editor: TestClient) -> None:
-    db: Database = editor.app.state.db
+    db: Database = service_of(editor.app).db
     lint = editor.get("/admin/lint?type=duplicate", headers=HTML).text
     pair = re.search(r"/admin/fusion\?doublon=(\w+)&amp;garder=(\w+)", lint)
     assert pair, lint
@@ -371,7 +372,7 @@ def test_merging_duplicates_from_the_health_report(editor: TestClient) -> None:
 
 
 def test_analytics_show_the_recorded_queries_and_votes(editor: TestClient) -> None:
-    db: Database = editor.app.state.db
+    db: Database = service_of(editor.app).db
     entry_id = entry_id_of(db, "Oui, il faut une carte CPS.")
     for _ in range(3):
         record_query(
@@ -394,7 +395,7 @@ def test_analytics_show_the_recorded_queries_and_votes(editor: TestClient) -> No
 
 
 def test_the_health_report_page_and_json_match_the_cli(editor: TestClient) -> None:
-    db: Database = editor.app.state.db
+    db: Database = service_of(editor.app).db
     listed = editor.get("/admin/api/lint").json()
     assert listed == [finding.to_dict() for finding in lint_database(db)]
     page = editor.get("/admin/lint", headers=HTML).text
@@ -403,7 +404,7 @@ def test_the_health_report_page_and_json_match_the_cli(editor: TestClient) -> No
 
 
 def test_a_session_ends_with_a_new_password_or_a_deactivated_account(client: TestClient) -> None:
-    db: Database = client.app.state.db
+    db: Database = service_of(client.app).db
     create_user(db, "paul", PASSWORD)
     sign_in(client, "paul")
     assert client.get("/admin", headers=HTML).status_code == 200
@@ -457,12 +458,12 @@ def test_cookies_are_secure_over_https_or_behind_a_trusted_proxy(
     headers = [(b"x-forwarded-proto", forwarded.encode())] if forwarded else []
     scope = {"type": "http", "scheme": scheme, "path": "/connexion", "headers": headers, "client": (client_host, 1234),
              "server": ("faq.example", 443), "query_string": b"", "app": app}  # fmt: skip
-    original = app.state.settings
-    app.state.settings = original.model_copy(update={"trusted_proxies": trusted})
+    original = service_of(app).settings
+    service_of(app).settings = original.model_copy(update={"trusted_proxies": trusted})
     try:
         assert is_https(Request(scope)) is expected
     finally:
-        app.state.settings = original
+        service_of(app).settings = original
 
 
 def test_admin_templates_have_no_inline_code_for_the_csp() -> None:
@@ -473,7 +474,7 @@ def test_admin_templates_have_no_inline_code_for_the_csp() -> None:
 
 
 def test_facets_ticked_by_an_editor_stay_as_ticked(editor: TestClient) -> None:
-    db: Database = editor.app.state.db
+    db: Database = service_of(editor.app).db
     entry_id = entry_id_of(db, "Ces fonctionnalités seront disponibles à partir de mi 2022.")
     page = editor.get(f"/admin/entrees/{entry_id}", headers=HTML).text
     assert 'name="filtre" value="produit:ins"' in page

@@ -10,6 +10,7 @@ from sqlalchemy import update
 from faqsante.feedback.audience import record_vote
 from faqsante.store import Database
 from faqsante.store.models import Feedback, utcnow
+from faqsante.web.deps import service_of
 
 from .test_admin import HTML, accounts, editor, entry_id_of, sign_in  # noqa: F401  (signed-in editor fixtures)
 
@@ -20,7 +21,7 @@ def test_a_no_vote_with_a_comment_is_on_the_entry_page_and_in_the_analytics(
     client: TestClient,
     editor: TestClient,  # noqa: F811
 ) -> None:
-    db: Database = editor.app.state.db
+    db: Database = service_of(editor.app).db
     entry_id = entry_id_of(db, LOST_QUESTION)
     client.cookies.clear()  # a visitor, not the editor
     client.post(

@@ -15,13 +15,14 @@ from faqsante.feedback.suggestions import list_suggestions
 from faqsante.store import Database
 from faqsante.store.models import Entry
 from faqsante.store.questions import accepted_questions, entry_questions
+from faqsante.web.deps import service_of
 
 from .test_admin import HTML, PASSWORD, sign_in, token_of
 
 
 @pytest.fixture(scope="module", autouse=True)
 def accounts(app_client: TestClient) -> None:
-    create_user(app_client.app.state.db, "marie", PASSWORD, "editor")
+    create_user(service_of(app_client.app).db, "marie", PASSWORD, "editor")
 
 
 @pytest.fixture

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from faqsante.accounts import create_user
 from faqsante.web.app import create_app
 from faqsante.web.auth import SESSION_COOKIE
+from faqsante.web.deps import service_of
 
 from .conftest import copy_sqlite, web_settings
 from .test_admin import HTML, PASSWORD, sign_in, token_of
@@ -53,8 +54,8 @@ def admin(seed_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iter
     folder = tmp_path_factory.mktemp("admin-fuzz")
     app = create_app(web_settings(copy_sqlite(seed_template, folder / "faqsante.db"), folder / "index"))
     with TestClient(app, raise_server_exceptions=False) as client:
-        create_user(app.state.db, "admin", PASSWORD, "admin")
-        create_user(app.state.db, "lea", PASSWORD, "editor")
+        create_user(service_of(app).db, "admin", PASSWORD, "admin")
+        create_user(service_of(app).db, "lea", PASSWORD, "editor")
         yield client
 
 

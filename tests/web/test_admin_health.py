@@ -10,12 +10,13 @@ from faqsante.feedback import suggestions
 from faqsante.feedback.audience import submit_question
 from faqsante.health.lint import lint_database
 from faqsante.store import Database, questions
+from faqsante.web.deps import service_of
 
 from .test_admin import HTML, accounts, editor  # noqa: F401  (signed-in editor fixtures)
 
 
 def test_lint_rows_show_the_entry_title_and_the_action_of_their_kind(editor: TestClient) -> None:  # noqa: F811
-    db: Database = editor.app.state.db
+    db: Database = service_of(editor.app).db
     page = editor.get("/admin/lint", headers=HTML).text
     stale = next(f for f in lint_database(db) if f.kind == "stale")
     row = page.split(f'<span class="identifiant">{stale.entry_id}</span>', 1)[0].rsplit("<tr>", 1)[1]
@@ -29,7 +30,7 @@ def test_lint_rows_show_the_entry_title_and_the_action_of_their_kind(editor: Tes
 
 
 def test_the_dashboard_counts_what_waits_for_an_editor(editor: TestClient) -> None:  # noqa: F811
-    db: Database = editor.app.state.db
+    db: Database = service_of(editor.app).db
     submit_question(db, "Une question qui attend")
     page = editor.get("/admin", headers=HTML).text
     waiting = page.split('aria-label="À traiter"', 1)[1].split("</ul>", 1)[0]

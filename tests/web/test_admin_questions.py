@@ -8,6 +8,7 @@ from fastapi.testclient import TestClient
 
 from faqsante.feedback.audience import record_query, submit_question
 from faqsante.store import Database
+from faqsante.web.deps import service_of
 from smtp_sink import SmtpSink
 
 from .conftest import PUBLIC_URL, mail_on
@@ -18,7 +19,7 @@ def test_a_proposed_answer_is_linked_in_one_click_and_the_visitor_mailed(
     editor: TestClient,  # noqa: F811  (the fixture imported above)
     plain_smtp_sink: SmtpSink,  # noqa: F811
 ) -> None:
-    db: Database = editor.app.state.db
+    db: Database = service_of(editor.app).db
     with mail_on(editor.app, plain_smtp_sink):
         asked = submit_question(db, "identifiant e-CPS combien de chiffres ?", "lea@example.org")
         queue = editor.get("/admin/questions", headers=HTML).text
@@ -42,7 +43,7 @@ def test_a_proposed_answer_is_linked_in_one_click_and_the_visitor_mailed(
 
 
 def test_a_wrong_id_stays_in_the_queue_with_the_error_beside_the_question(editor: TestClient) -> None:  # noqa: F811
-    db: Database = editor.app.state.db
+    db: Database = service_of(editor.app).db
     asked = submit_question(db, "Une question à relier")
     token = token_of(editor.get("/admin/questions", headers=HTML).text)
 
@@ -55,7 +56,7 @@ def test_a_wrong_id_stays_in_the_queue_with_the_error_beside_the_question(editor
 
 
 def test_a_mail_that_could_not_leave_is_shown_with_its_reason(editor: TestClient) -> None:  # noqa: F811
-    db: Database = editor.app.state.db
+    db: Database = service_of(editor.app).db
     with mail_on(editor.app):  # nothing listens at the configured server
         asked = submit_question(db, "Et si le serveur d'envoi est en panne ?", "paul@example.org")
         queue = editor.get("/admin/questions", headers=HTML).text
@@ -70,7 +71,7 @@ def test_a_mail_that_could_not_leave_is_shown_with_its_reason(editor: TestClient
 
 
 def test_an_off_topic_content_gap_is_dismissed_from_the_analytics(editor: TestClient) -> None:  # noqa: F811
-    db: Database = editor.app.state.db
+    db: Database = service_of(editor.app).db
     record_query(db, "horaires de la piscine municipale", result_ids=[], abstained=True, top_confidence=None,
                  latency_ms=1.0, channel="web")  # fmt: skip
     page = editor.get("/admin/analytics", headers=HTML).text

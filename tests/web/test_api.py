@@ -15,6 +15,7 @@ from faqsante.ingest import ingest_paths
 from faqsante.store import Database
 from faqsante.store.models import Entry, Feedback, QueryLog, SubmittedQuestion
 from faqsante.web.app import create_app
+from faqsante.web.deps import service_of
 
 from .conftest import ECPS_QUESTION, SAMPLE_DIR, mail_on, web_settings
 
@@ -251,7 +252,7 @@ def test_unexpected_failures_are_a_generic_500(client: TestClient, monkeypatch: 
     def explode(*args: object, **kwargs: object) -> None:
         raise RuntimeError("secret internals")
 
-    monkeypatch.setattr(client.app.state.engine, "ask", explode)
+    monkeypatch.setattr(service_of(client.app).engine, "ask", explode)
     message = assert_error(client.get("/api/ask", params={"q": "e-cps"}), 500, "internal_error")
     assert "secret" not in message
     page = client.get("/?q=e-cps", headers={"accept": "text/html"})

@@ -16,6 +16,7 @@ from fastapi.testclient import TestClient
 from faqsante.facets import tags_by_entry
 from faqsante.store import legal
 from faqsante.web.app import create_app
+from faqsante.web.deps import service_of
 
 from .conftest import ECPS_QUESTION, web_settings
 
@@ -60,7 +61,7 @@ def test_the_home_page_offers_the_five_filters_before_any_question(client: TestC
 def test_a_filter_lists_only_the_entries_that_carry_it(client: TestClient) -> None:
     ids = all_listed(client, {"produit": "e_cps"})
     everything = all_listed(client, {})
-    tags = tags_by_entry(client.app.state.db, ids)
+    tags = tags_by_entry(service_of(client.app).db, ids)
 
     assert ids and len(ids) < len(everything)
     assert all("e_cps" in tags[entry]["produit"] for entry in ids)
@@ -73,7 +74,7 @@ def test_filters_combine_with_a_section_and_an_alias_is_understood(client: TestC
     sections = {
         entry["section"] for entry in client.get("/api/entries", params={"section": "Mon espace santé"}).json()["items"]
     }
-    tags = tags_by_entry(client.app.state.db, ids)
+    tags = tags_by_entry(service_of(client.app).db, ids)
     assert ids and sections == {"Mon espace santé"}
     assert all("dmp" in tags[entry]["produit"] for entry in ids)
 
@@ -156,7 +157,7 @@ def test_legal_pages_have_french_defaults(client: TestClient, path: str, title: 
 
 
 def test_an_administrators_text_and_status_replace_the_defaults(own_client: TestClient) -> None:
-    db = own_client.app.state.db
+    db = service_of(own_client.app).db
     legal.set_legal_page(
         db, "mentions-legales", "## Éditeur\n\nAgence **exemple**, [site](https://exemple.fr) <script>x</script>"
     )

@@ -21,6 +21,7 @@ from sqlalchemy import select
 from faqsante.store import Database
 from faqsante.store.models import Entry, Feedback, QueryLog, SubmittedQuestion
 from faqsante.web.app import create_app
+from faqsante.web.deps import service_of
 
 from .conftest import ECPS_QUESTION, copy_sqlite, mail_on, web_settings
 
@@ -76,7 +77,7 @@ class LiveServer:
 
     @property
     def db(self) -> Database:
-        return self.app.state.db
+        return service_of(self.app).db
 
     def __enter__(self) -> LiveServer:
         self.thread.start()

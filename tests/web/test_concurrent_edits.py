@@ -17,6 +17,7 @@ from faqsante import editing
 from faqsante.accounts import create_user
 from faqsante.store.models import EntryRevision
 from faqsante.web.app import create_app
+from faqsante.web.deps import service_of
 
 from .conftest import web_settings
 from .test_admin import HTML, PASSWORD, sign_in, token_of
@@ -29,7 +30,7 @@ def test_concurrent_saves_of_one_entry_are_one_win_and_conflicts_that_keep_the_t
     db_url: str, tmp_path: Path
 ) -> None:
     app = create_app(web_settings(db_url, tmp_path / "index"))
-    db, settings = app.state.db, app.state.settings
+    db, settings = service_of(app).db, service_of(app).settings
     entry_id = editing.create_entry(
         db, question="Combien de chiffres ?", answer="Douze.", author="import", settings=settings
     )

@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 
 from faqsante.facets import load_taxonomy, tags_by_entry
 from faqsante.web.app import create_app
+from faqsante.web.deps import service_of
 
 from .conftest import web_settings
 from .test_browser import TIMEOUT_MS, LiveServer, browser  # noqa: F401  (browser is a fixture)
@@ -27,7 +28,7 @@ def client(tagged_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterato
 
 
 def tags(client: TestClient, ids: list[str]) -> dict[str, dict[str, list[str]]]:
-    return tags_by_entry(client.app.state.db, ids)
+    return tags_by_entry(service_of(client.app).db, ids)
 
 
 def test_api_ask_keeps_only_entries_with_the_chosen_value(client: TestClient) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
+from faqsante.web.deps import service_of
+
 from .conftest import ECPS_QUESTION
 
 
@@ -37,4 +39,4 @@ def test_requests_answers_and_index_version_are_exposed(client: TestClient) -> N
     assert grew("faqsante_http_request_duration_seconds_count", route="/api/ask") == 2
     answered = grew("faqsante_answers_total", abstained="true") + grew("faqsante_answers_total", abstained="false")
     assert answered == 2 and grew("faqsante_answers_total", abstained="true") >= 1  # the nonsense question
-    assert sample(text, "faqsante_index_data_version") == client.app.state.engine.indexed_version
+    assert sample(text, "faqsante_index_data_version") == service_of(client.app).engine.indexed_version

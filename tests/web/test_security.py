@@ -9,6 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from faqsante.web.app import create_app
+from faqsante.web.deps import service_of
 from faqsante.web.security import CONTENT_SECURITY_POLICY, parse_rate
 
 from .conftest import ECPS_QUESTION, copy_sqlite, web_settings
@@ -125,7 +126,7 @@ def test_an_unexpected_error_shows_no_stack_trace(
     def broken(*_args, **_kwargs):  # type: ignore[no-untyped-def]
         raise RuntimeError(f"connexion perdue ({SECRET})")
 
-    monkeypatch.setattr(client.app.state.engine, "ask", broken)
+    monkeypatch.setattr(service_of(client.app).engine, "ask", broken)
     response = client.get("/", params={"q": "e-cps"}, headers={"accept": accept})
 
     assert response.status_code == 500
@@ -136,7 +137,7 @@ def test_an_unexpected_error_shows_no_stack_trace(
 
 
 def test_a_trusted_proxy_forwards_each_client_with_its_own_allowance(limited_app) -> None:  # type: ignore[no-untyped-def]
-    app = create_app(limited_app.state.settings.model_copy(update={"trusted_proxies": ("10.0.0.1",)}))
+    app = create_app(service_of(limited_app).settings.model_copy(update={"trusted_proxies": ("10.0.0.1",)}))
     for proxy in client_from(app, "10.0.0.1"):
         first = [proxy.post("/connexion", headers={"x-forwarded-for": "198.51.100.1"}).status_code for _ in range(3)]
         second = proxy.post("/connexion", headers={"x-forwarded-for": "198.51.100.2"}).status_code
@@ -147,7 +148,7 @@ def test_rate_limits_let_requests_through_when_their_storage_is_down(
     limited_app, caplog: pytest.LogCaptureFixture
 ) -> None:  # type: ignore[no-untyped-def]
     app = create_app(
-        limited_app.state.settings.model_copy(update={"rate_storage": "redis://127.0.0.1:9/0"})
+        service_of(limited_app).settings.model_copy(update={"rate_storage": "redis://127.0.0.1:9/0"})
     )  # nothing listens
     for client in client_from(app, "192.0.2.5"):
         assert [client.get("/api/facets", params={"q": "carte"}).status_code for _ in range(4)] == [200] * 4  # 3/minute
@@ -156,4 +157,4 @@ def test_rate_limits_let_requests_through_when_their_storage_is_down(
 
 def test_an_unknown_rate_storage_is_refused_at_startup(limited_app) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(ValueError, match="memcached://"):
-        create_app(limited_app.state.settings.model_copy(update={"rate_storage": "memcached://127.0.0.1:11211"}))
+        create_app(service_of(limited_app).settings.model_copy(update={"rate_storage": "memcached://127.0.0.1:11211"}))

@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 from faqsante.editing import edit_entry, set_status
 from faqsante.store import Database, catalog
 from faqsante.web import seo
+from faqsante.web.deps import service_of
 
 NS = {"s": seo.SITEMAP_NS}
 JSON_LD = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.DOTALL)
@@ -54,9 +55,9 @@ def test_robots_keeps_the_workspace_api_and_searches_out_and_names_the_sitemap(c
 def test_the_sitemap_lists_every_published_answer_once_with_its_last_change(
     own_client: TestClient,
 ) -> None:
-    db: Database = own_client.app.state.db
+    db: Database = service_of(own_client.app).db
     archived = catalog.list_entries(db, per_page=1).items[0].id
-    set_status(db, archived, "archived", author="test", settings=own_client.app.state.settings)
+    set_status(db, archived, "archived", author="test", settings=service_of(own_client.app).settings)
     locations = sitemap_locations(own_client)
     published = dict(catalog.published_changes(db))
     assert len(locations) == catalog.count_published(db) == len(published)
@@ -86,8 +87,8 @@ def test_beyond_the_protocol_limit_the_sitemap_is_an_index_of_parts(
 
 
 def test_the_public_address_setting_names_the_site_behind_a_proxy(client: TestClient, app_db: Database) -> None:
-    settings = client.app.state.settings
-    client.app.state.settings = settings.model_copy(update={"public_url": "https://faq.example.org/"})
+    settings = service_of(client.app).settings
+    service_of(client.app).settings = settings.model_copy(update={"public_url": "https://faq.example.org/"})
     try:
         assert "Sitemap: https://faq.example.org/sitemap.xml" in client.get("/robots.txt").text
         assert all(url.startswith("https://faq.example.org/reponses/") for url in sitemap_locations(client))
@@ -95,7 +96,7 @@ def test_the_public_address_setting_names_the_site_behind_a_proxy(client: TestCl
         page = client.get(f"/reponses/{entry_id}").text
         assert f'<link rel="canonical" href="https://faq.example.org/reponses/{entry_id}">' in page
     finally:
-        client.app.state.settings = settings
+        service_of(client.app).settings = settings
 
 
 def test_an_answer_page_has_its_canonical_address_and_opengraph_description(
@@ -124,14 +125,14 @@ def test_listings_keep_their_page_in_the_canonical_address_and_searches_are_not_
 
 
 def test_faq_page_data_only_for_an_answer_whose_question_a_person_wrote(own_client: TestClient) -> None:
-    db: Database = own_client.app.state.db
+    db: Database = service_of(own_client.app).db
     untitled, titled = (item.id for item in catalog.list_entries(db, per_page=2).items)
     assert catalog.get_entry(db, untitled).question is None  # the scrape lost the questions
     assert json_ld(own_client.get(f"/reponses/{untitled}").text) == []
 
     answer = "Oui. </script><script>alert(1)</script> Voir « e-CPS » & <b>la suite</b>."
     changes = {"question": "La carte e-CPS est-elle gratuite ?", "answer": answer}
-    edit_entry(db, titled, changes, author="test", settings=own_client.app.state.settings)
+    edit_entry(db, titled, changes, author="test", settings=service_of(own_client.app).settings)
     page = own_client.get(f"/reponses/{titled}").text
     [data] = json_ld(page)
     assert_faq_page(data, "La carte e-CPS est-elle gratuite ?", answer)

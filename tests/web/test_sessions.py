@@ -19,6 +19,7 @@ from faqsante.accounts import create_user, list_sessions, set_active
 from faqsante.store.models import EditorSession, utcnow
 from faqsante.web.app import create_app
 from faqsante.web.auth import SESSION_COOKIE
+from faqsante.web.deps import service_of
 
 from .conftest import web_settings
 from .test_admin import HTML, PASSWORD, sign_in, token_of
@@ -27,10 +28,10 @@ from .test_admin import HTML, PASSWORD, sign_in, token_of
 @pytest.fixture
 def app(db_url: str, tmp_path: Path):  # type: ignore[no-untyped-def]
     app = create_app(web_settings(db_url, tmp_path / "index"))
-    create_user(app.state.db, "marie", PASSWORD, "editor")
-    create_user(app.state.db, "admin", PASSWORD, "admin")
+    create_user(service_of(app).db, "marie", PASSWORD, "editor")
+    create_user(service_of(app).db, "admin", PASSWORD, "admin")
     yield app
-    app.state.db.dispose()
+    service_of(app).db.dispose()
 
 
 def browser(app) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
@@ -74,9 +75,9 @@ def test_a_cookie_copied_before_sign_out_opens_nothing_after(app, marie: TestCli
 
 def test_disabling_an_account_ends_its_sessions_and_enabling_it_revives_none(app, marie: TestClient) -> None:  # type: ignore[no-untyped-def]
     copied = marie.cookies[SESSION_COOKIE]
-    set_active(app.state.db, "marie", False)
+    set_active(service_of(app).db, "marie", False)
     assert not opens_admin(app, copied)
-    set_active(app.state.db, "marie", True)
+    set_active(service_of(app).db, "marie", True)
     assert not opens_admin(app, copied)
     for again in browser(app):  # signing in again works
         assert sign_in(again, "marie").status_code == 303
@@ -85,7 +86,7 @@ def test_disabling_an_account_ends_its_sessions_and_enabling_it_revives_none(app
 
 def test_a_session_expires_on_the_server_whatever_its_cookie_says(app, marie: TestClient) -> None:  # type: ignore[no-untyped-def]
     copied = marie.cookies[SESSION_COOKIE]
-    with app.state.db.session() as session:  # the row's end comes, the signed cookie is still within its max-age
+    with service_of(app).db.session() as session:  # the row's end comes, the signed cookie is still within its max-age
         session.execute(update(EditorSession).values(expires_at=utcnow() - timedelta(seconds=1)))
     assert not opens_admin(app, copied)
 
@@ -98,14 +99,14 @@ def test_an_admin_lists_an_account_sessions_and_revokes_one(app, marie: TestClie
     page = admin.get("/admin/utilisateurs/marie/sessions", headers=HTML)
     assert page.status_code == 200 and "Navigateur du bureau" in page.text and page.text.count("Révoquer</button>") == 2
 
-    first = next(s for s in list_sessions(app.state.db, "marie") if s.user_agent != "Navigateur du bureau")
+    first = next(s for s in list_sessions(service_of(app).db, "marie") if s.user_agent != "Navigateur du bureau")
     url = f"/admin/utilisateurs/marie/sessions/{first.id}/revoquer"
     done = admin.post(url, data={"csrf_token": token_of(page.text)}, headers=HTML)
     assert done.status_code == 200 and "Session révoquée" in done.text and "révoquée le" in done.text
 
     assert marie.get("/admin", headers=HTML, follow_redirects=False).status_code == 303  # that browser is out
     assert opens_admin(app, kept)  # the other one is not
-    assert [s.user_agent for s in list_sessions(app.state.db, "marie") if s.active] == ["Navigateur du bureau"]
+    assert [s.user_agent for s in list_sessions(service_of(app).db, "marie") if s.active] == ["Navigateur du bureau"]
 
 
 def test_only_admins_see_sessions(app, marie: TestClient) -> None:  # type: ignore[no-untyped-def]
@@ -113,4 +114,4 @@ def test_only_admins_see_sessions(app, marie: TestClient) -> None:  # type: igno
     token = token_of(marie.get("/admin", headers=HTML).text)
     refused = marie.post("/admin/utilisateurs/admin/sessions/revoquer", data={"csrf_token": token})
     assert refused.status_code == 403
-    assert [s.active for s in list_sessions(app.state.db, "admin")] == []  # admin never signed in here
+    assert [s.active for s in list_sessions(service_of(app).db, "admin")] == []  # admin never signed in here

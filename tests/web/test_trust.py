@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 from faqsante.accounts import create_user
 from faqsante.health.lint import lint_database
 from faqsante.store import Database, catalog
+from faqsante.web.deps import service_of
 
 from .test_admin import PASSWORD, sign_in, token_of
 
@@ -59,7 +60,7 @@ def test_phone_numbers_in_answers_are_tel_links(client: TestClient) -> None:
 
 def test_an_editor_names_a_source_and_gives_it_filters(own_client: TestClient) -> None:
     client = own_client  # the new name shows on every answer of the source: not in the module's database
-    create_user(client.app.state.db, "marie", PASSWORD, "editor")
+    create_user(service_of(client.app).db, "marie", PASSWORD, "editor")
     assert sign_in(client).status_code == 303
     page = client.get("/admin/sources", headers=HTML).text
     source_id = re.findall(r'action="/admin/sources/(\d+)"', page)[0]
@@ -80,8 +81,8 @@ def test_an_editor_names_a_source_and_gives_it_filters(own_client: TestClient) -
 
 def test_only_an_administrator_edits_the_legal_pages(own_client: TestClient) -> None:
     client = own_client  # the pages and the footer's status it sets are not the module's
-    create_user(client.app.state.db, "marie", PASSWORD, "editor")
-    create_user(client.app.state.db, "admin", PASSWORD, "admin")
+    create_user(service_of(client.app).db, "marie", PASSWORD, "editor")
+    create_user(service_of(client.app).db, "admin", PASSWORD, "admin")
     sign_in(client)
     assert client.get("/admin/pages", headers=HTML).status_code == 403
     client.cookies.clear()

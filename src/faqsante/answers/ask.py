@@ -6,13 +6,13 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import Any
 
 from faqsante.answers.topics import TopicFinder, answer
 from faqsante.feedback import audience
-from faqsante.search import SearchEngine
+from faqsante.search import AskResult, SearchEngine
 from faqsante.store import Database
-from faqsante.web.metrics import record_answer
 
 
 def ask_logged(
@@ -26,13 +26,15 @@ def ask_logged(
     refines: int | None = None,
     facets: dict[str, list[str]] | None = None,
     close_k: int | None = None,
+    observe: Callable[[AskResult], None] | None = None,
 ) -> tuple[dict[str, Any], int]:
     """Answer a question within the facet filters (web/facets.py), its topic included (``faqsante.answers.topics.answer``);
     log what was shown and how long it took."""
     started = time.perf_counter()
     result, shown = answer(engine, topics, query, top_k=top_k, facets=facets, close_k=close_k)
     latency_ms = (time.perf_counter() - started) * 1000
-    record_answer(result)
+    if observe is not None:
+        observe(result)  # the web app counts answers and abstentions (web/metrics.py)
     topic = shown["topic"]
     query_id = audience.record_query(
         db,

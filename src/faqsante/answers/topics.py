@@ -141,10 +141,6 @@ class TopicFinder:
                 return _ranked(topic, ranked_ids)
         return None
 
-    def topic_named(self, name: str) -> Topic | None:
-        """The topic of ``/reponses?sujet=…``: a glossary term, as ``find`` would read it."""
-        return self.find(name)
-
     def _facet_topic(self, phrase: str) -> Topic | None:
         taxonomy = load_taxonomy()
         for facet in taxonomy:

@@ -16,7 +16,16 @@ from typing import Any
 from sqlalchemy import select
 
 from faqsante.config import Settings
-from faqsante.editing.entries import clean_field, edit_entry, require_entry, set_status
+from faqsante.editing.entries import (
+    apply_changes,
+    apply_status,
+    clean_changes,
+    clean_field,
+    edit_entry,
+    finish_change,
+    lock_entry,
+    require_entry,
+)
 from faqsante.errors import EditConflict, InvalidInput, NotFound
 from faqsante.store import Database
 from faqsante.store.models import EntryDraft, EntryRevision, utcnow
@@ -90,24 +99,25 @@ def discard_draft(db: Database, entry_id: str, *, seen: str | None = None) -> bo
 def publish_draft(db: Database, entry_id: str, *, author: str, settings: Settings) -> list[str]:
     """Publish what the draft holds (and the entry itself, if it was a new draft); returns what changed.
 
-    The draft was written from a revision: if someone published since, ``EditConflict`` and the draft stays.
+    One transaction: the text, the status, the draft spent, the re-tagging. The draft was written from a
+    revision: if someone published since, ``EditConflict`` and the draft stays.
     """
-    draft = get_draft(db, entry_id)
-    changed: list[str] = []
-    if draft is not None:
-        changes = {name: getattr(draft, name) for name in FIELDS}
-        note = f"brouillon de {draft.author} publié"
-        changed = edit_entry(
-            db, entry_id, changes, author=author, settings=settings, base_revision=draft.base_revision, note=note
-        )
-        discard_draft(db, entry_id)
     with db.session() as session:
-        status = require_entry(session, entry_id).status
-    if status == "draft":
-        set_status(db, entry_id, "published", author=author, settings=settings)
-        changed.append("status")
-    if draft is None and status != "draft":
-        raise InvalidInput("Il n'y a pas de brouillon à publier pour cette entrée.")
+        entry = lock_entry(session, entry_id)
+        draft = session.get(EntryDraft, entry.id)
+        if draft is None and entry.status != "draft":
+            raise InvalidInput("Il n'y a pas de brouillon à publier pour cette entrée.")
+        changed: list[str] = []
+        if draft is not None:
+            cleaned = clean_changes({name: getattr(draft, name) for name in FIELDS})
+            note = f"brouillon de {draft.author} publié"
+            changed = apply_changes(
+                session, entry, cleaned, author=author, base_revision=draft.base_revision, note=note
+            )
+            session.delete(draft)
+        if entry.status == "draft" and apply_status(entry, "published", author=author):
+            changed.append("status")
+        finish_change(session, settings, [entry.id])
     return changed
 
 

@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from faqsante.config import MAX_ANSWER_LENGTH, MAX_QUESTION_LENGTH, Settings
@@ -26,6 +26,7 @@ from faqsante.store.lifecycle import record_revision
 from faqsante.store.models import (
     ENTRY_STATUSES,
     Entry,
+    EntryDraft,
     EntryRevision,
     SubmittedQuestion,
     utcnow,
@@ -174,50 +175,82 @@ def edit_entry(
     settings: Settings,
     base_revision: int | None = None,
     note: str | None = None,
+    spend_draft: bool = False,
 ) -> list[str]:
     """Apply the fields of ``changes`` that differ (question, answer, section); returns their names.
 
     ``base_revision`` is the revision the editor started from: if someone saved since, nothing is written
-    and ``EditConflict`` says who, so that one editor never silently erases another's work.
+    and ``EditConflict`` says who, so that one editor never silently erases another's work. ``spend_draft``:
+    the entry's draft is deleted in the same transaction (its text was just published).
     """
+    cleaned = clean_changes(changes)
+    with db.session() as session:
+        entry = lock_entry(session, entry_id)
+        changed = apply_changes(session, entry, cleaned, author=author, base_revision=base_revision, note=note)
+        if spend_draft:
+            session.execute(delete(EntryDraft).where(EntryDraft.entry_id == entry.id))
+        if changed:
+            finish_change(session, settings, [entry.id])
+    return changed
+
+
+def clean_changes(changes: Mapping[str, str | None]) -> dict[str, str | None]:
+    """The editable fields of ``changes``, cleaned: # {"answer": "  Oui.  "} -> {"answer": "Oui."}"""
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise InvalidInput(f"champ non modifiable : {', '.join(sorted(unknown))}")
-    cleaned = {name: clean_field(name, value) for name, value in changes.items()}
-    with db.session() as session:
-        entry = lock_entry(session, entry_id)
-        latest = entry.revisions[-1] if entry.revisions else None
-        if base_revision is not None and latest is not None and latest.number != base_revision:
-            raise EditConflict(
-                f"Cette entrée a été modifiée entre-temps par {latest.author} (révision {latest.number}) : "
-                "vos modifications n'ont pas été enregistrées. Rechargez la page pour repartir de sa dernière version."
-            )
-        changed = [name for name, value in cleaned.items() if getattr(entry, name) != value]
-        if not changed:
-            return []
-        for name in changed:
-            setattr(entry, name, cleaned[name])
-        entry.content_hash = content_hash(entry.question, entry.answer)
-        lock_fields(entry, changed)
-        record_revision(entry, note=note or _describe(changed), author=author)
-        finish_change(session, settings, [entry.id])
+    return {name: clean_field(name, value) for name, value in changes.items()}
+
+
+def apply_changes(
+    session: Session,
+    entry: Entry,
+    cleaned: Mapping[str, str | None],
+    *,
+    author: str,
+    base_revision: int | None = None,
+    note: str | None = None,
+) -> list[str]:
+    """``edit_entry`` inside the caller's transaction, ``entry`` locked (``lock_entry``); the caller finishes the
+    change (``finish_change``: re-tag, bump) once, whatever else its transaction does."""
+    latest = entry.revisions[-1] if entry.revisions else None
+    if base_revision is not None and latest is not None and latest.number != base_revision:
+        raise EditConflict(
+            f"Cette entrée a été modifiée entre-temps par {latest.author} (révision {latest.number}) : "
+            "vos modifications n'ont pas été enregistrées. Rechargez la page pour repartir de sa dernière version."
+        )
+    changed = [name for name, value in cleaned.items() if getattr(entry, name) != value]
+    if not changed:
+        return []
+    for name in changed:
+        setattr(entry, name, cleaned[name])
+    entry.content_hash = content_hash(entry.question, entry.answer)
+    lock_fields(entry, changed)
+    record_revision(entry, note=note or _describe(changed), author=author)
     return changed
 
 
 def set_status(db: Database, entry_id: str, status: str, *, author: str, settings: Settings) -> bool:
     """Publish or archive; the choice is locked, so an import never republishes what an editor archived."""
-    if status not in ENTRY_STATUSES:
-        raise InvalidInput(f"statut inconnu « {status} » (publié : published, archivé : archived)", "status")
     with db.session() as session:
         entry = lock_entry(session, entry_id)
-        if entry.status == status:
-            return False
-        if entry.merged_into and status == "published":
-            raise InvalidInput(f"Cette entrée a été fusionnée dans {entry.merged_into} : modifiez plutôt celle-ci.")
-        entry.status = status
-        lock_fields(entry, ["status"])
-        record_revision(entry, note="publiée" if status == "published" else "archivée", author=author)
-        finish_change(session, settings, [entry.id])
+        changed = apply_status(entry, status, author=author)
+        if changed:
+            finish_change(session, settings, [entry.id])
+    return changed
+
+
+def apply_status(entry: Entry, status: str, *, author: str) -> bool:
+    """``set_status`` on a locked entry, inside the caller's transaction; False when it already had it."""
+    if status not in ENTRY_STATUSES:
+        raise InvalidInput(f"statut inconnu « {status} » (publié : published, archivé : archived)", "status")
+    if entry.status == status:
+        return False
+    if entry.merged_into and status == "published":
+        raise InvalidInput(f"Cette entrée a été fusionnée dans {entry.merged_into} : modifiez plutôt celle-ci.")
+    entry.status = status
+    lock_fields(entry, ["status"])
+    record_revision(entry, note="publiée" if status == "published" else "archivée", author=author)
     return True
 
 

@@ -8,11 +8,10 @@ from __future__ import annotations
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from faqsante.editing.entries import require_entry
+from faqsante.config import Settings
+from faqsante.editing.entries import apply_changes, finish_change, lock_entry, require_entry
 from faqsante.errors import InvalidInput, NotFound
-from faqsante.ingest.base import content_hash
 from faqsante.store.db import Database, bump_data_version
-from faqsante.store.lifecycle import record_revision
 from faqsante.store.models import EntryQuestion, utcnow
 from faqsante.store.questions import Question, clean_question, question_key, question_of, record_question
 
@@ -55,25 +54,22 @@ def delete_question(db: Database, question_id: int, *, entry_id: str | None = No
         bump_data_version(session)
 
 
-def make_main(db: Database, question_id: int, *, author: str, entry_id: str | None = None) -> str:
+def make_main(db: Database, question_id: int, *, author: str, settings: Settings, entry_id: str | None = None) -> str:
     """Make a question its entry's main question (its title); the former main one stays an accepted question.
 
-    Like any editor's change of the question, it is locked against the next import and recorded as a revision.
+    An edit of the entry's question like any other (``apply_changes``): locked against the next import,
+    recorded as a revision, and the entry's filters re-tagged (the tagger reads the question).
     """
     with db.session() as session:
         row = _require_question(session, question_id, entry_id)
         if row.entry_id is None:
             raise InvalidInput("Cette question n'est rattachée à aucune entrée.")
-        entry = require_entry(session, row.entry_id)
+        entry = lock_entry(session, row.entry_id)
         if entry.question and entry.question.strip():
             record_question(session, entry.id, entry.question, origin="editor", state="accepted", author=author)
         row.state, row.decided_at, row.decided_by = "accepted", utcnow(), author
-        entry.question = row.text
-        entry.content_hash = content_hash(entry.question, entry.answer)
-        entry.locked_fields = sorted(set(entry.locked_fields or []) | {"question"})
-        entry.updated_at = utcnow()
-        record_revision(entry, note="question principale choisie", author=author)
-        bump_data_version(session)
+        apply_changes(session, entry, {"question": row.text}, author=author, note="question principale choisie")
+        finish_change(session, settings, [entry.id])
         return entry.id
 
 

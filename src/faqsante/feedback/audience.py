@@ -164,7 +164,8 @@ def record_click(db: Database, query_id: int, entry_id: str) -> str | None:
             .where(QueryLog.id == query_id, QueryLog.clicked_entry_id.is_(None))
             .values(clicked_entry_id=entry_id)
         )
-    return logged.query
+    query: str = logged.query
+    return query
 
 
 def submit_question(db: Database, question: str, email: str | None = None) -> SubmittedQuestionRecord:

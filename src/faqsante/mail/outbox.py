@@ -29,7 +29,6 @@ if TYPE_CHECKING:
 RETRY_DELAYS = tuple(timedelta(minutes=m) for m in (1, 5, 30, 120, 360, 1440))
 # A worker that claimed a message and died: after this long, another one may send it.
 CLAIM_TIMEOUT = timedelta(minutes=10)
-MAIL_STATUSES = ("pending", "sending", "sent", "failed")
 log = logging.getLogger(__name__)
 
 

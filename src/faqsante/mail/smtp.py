@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from email.message import EmailMessage
 from urllib.parse import unquote, urlsplit
 
-from faqsante.errors import InvalidInput
+from faqsante.errors import FaqsanteError, InvalidInput
 
 DEFAULT_PORTS = {"smtp": 25, "smtps": 465}
 TIMEOUT_SECONDS = 20.0
@@ -68,7 +68,7 @@ class SmtpTransport:
         send(self.server, message, sender=sender, recipient=recipient, tls=self.tls)
 
 
-class DeliveryError(Exception):
+class DeliveryError(FaqsanteError):
     """A message was not sent; ``permanent`` when retrying cannot help (the server refused the address)."""
 
     def __init__(self, message: str, *, permanent: bool = False) -> None:

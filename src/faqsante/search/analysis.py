@@ -94,4 +94,5 @@ def stem(word: str) -> str:
     """Snowball French stem of a folded word; codes and numbers ("3422", "etht01") stay as written."""
     if any(c.isdigit() for c in word):
         return word
-    return _STEMMER.stemWord(word)
+    stem: str = _STEMMER.stemWord(word)
+    return stem

@@ -33,7 +33,8 @@ class Logistic:
         if features.size == 0:
             return np.zeros(0)
         z = (features - np.asarray(self.mean)) / np.asarray(self.scale)
-        return 1.0 / (1.0 + np.exp(-(z @ np.asarray(self.weights) + self.bias)))
+        probabilities: np.ndarray = 1.0 / (1.0 + np.exp(-(z @ np.asarray(self.weights) + self.bias)))
+        return probabilities
 
 
 @dataclass(frozen=True)

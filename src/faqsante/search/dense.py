@@ -171,4 +171,5 @@ class DenseIndex:
         self.matrix = matrix
 
     def scores(self, query_vector: np.ndarray) -> np.ndarray:
-        return self.matrix @ query_vector.reshape(-1)
+        scores: np.ndarray = self.matrix @ query_vector.reshape(-1)
+        return scores

@@ -74,7 +74,8 @@ class _Outcome:
 
 
 def load_questions(path: Path) -> list[dict[str, Any]]:
-    return json.loads(path.read_text(encoding="utf-8"))
+    questions: list[dict[str, Any]] = json.loads(path.read_text(encoding="utf-8"))
+    return questions
 
 
 def fold_of(question: str, folds: int) -> int:

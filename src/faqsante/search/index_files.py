@@ -94,7 +94,7 @@ class IndexFiles:
     def load_array(self, kind: str, key: str) -> np.ndarray | None:
         path = self._path(kind, key, ".npy")
         try:
-            array = np.load(path, mmap_mode="r", allow_pickle=False)  # paged in by the first search, not read here
+            array: np.ndarray = np.load(path, mmap_mode="r", allow_pickle=False)  # paged in by the first search
         except (OSError, ValueError):
             return None
         _touch(path)

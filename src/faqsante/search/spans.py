@@ -105,7 +105,8 @@ class SentenceIndex:
         if self.vectors is None or row is None or query.vector is None:
             return None
         first = int(self.offsets[row])
-        return np.asarray(self.vectors[first : first + count], dtype=np.float32) @ query.vector
+        similarities: np.ndarray = np.asarray(self.vectors[first : first + count], dtype=np.float32) @ query.vector
+        return similarities
 
 
 def _scaled(values: np.ndarray) -> np.ndarray:

@@ -15,16 +15,15 @@ from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
 from faqsante import __version__
-from faqsante.answers.topics import TopicFinder
 from faqsante.config import Settings
 from faqsante.mail import Mailer
-from faqsante.search import SearchEngine
-from faqsante.store import Database
+from faqsante.service import Faqsante
 from faqsante.web import admin, api, facets, pages, seo
+from faqsante.web.deps import install_state
 from faqsante.web.docs import install_docs
 from faqsante.web.errors import install_error_handlers
 from faqsante.web.mail import retrying_outbox
-from faqsante.web.metrics import install_metrics
+from faqsante.web.metrics import install_metrics, record_answer
 from faqsante.web.security import install_proxy_headers, install_security
 from faqsante.web.templating import STATIC_DIR
 from faqsante.web.visitor import VisitorCookieMiddleware
@@ -37,15 +36,14 @@ DESCRIPTION = """Questions et réponses de la FAQ du numérique en santé.
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
-    db = Database(settings.db_url)
-    engine = SearchEngine(db, settings, background=True)  # a change is built while answers keep coming
+    service = Faqsante(settings, mailer=Mailer.from_settings(settings), observe=record_answer, background=True)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        await run_in_threadpool(engine.refresh)  # build the indexes before the first visitor waits for them
-        async with retrying_outbox(db, app.state.mailer):
+        await run_in_threadpool(service.engine.refresh)  # build the indexes before the first visitor waits for them
+        async with retrying_outbox(service.db, service.mailer):
             yield
-        db.dispose()
+        service.close()
 
     app = FastAPI(
         title="faqsante",
@@ -55,11 +53,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
         lifespan=lifespan,
     )
-    app.state.settings = settings
-    app.state.db = db
-    app.state.engine = engine
-    app.state.topics = TopicFinder(db)
-    app.state.mailer = Mailer.from_settings(settings)  # None: mail off
+    install_state(app, service)
 
     install_error_handlers(app)
     app.add_middleware(VisitorCookieMiddleware)
@@ -76,6 +70,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.get("/healthz", tags=["santé"], summary="État du service")
     def healthz() -> dict[str, object]:
-        return {"status": "ok", "data_version": db.data_version()}
+        return {"status": "ok", "data_version": service.db.data_version()}
 
     return app

@@ -28,7 +28,7 @@ from starlette.exceptions import HTTPException
 from starlette.responses import RedirectResponse, Response
 
 from faqsante.accounts import SESSION_LIFETIME, Account, authenticate, open_session, revoke_session, session_account
-from faqsante.web.deps import app_secret
+from faqsante.web.deps import app_secret, get_db, get_settings
 from faqsante.web.templating import render
 
 SESSION_COOKIE = "faqsante_session"
@@ -57,7 +57,7 @@ def _serializer(request: Request) -> URLSafeTimedSerializer:
 def get_session(request: Request) -> WebSession:
     """The session of the cookie, or a new anonymous one when it is missing, forged or expired."""
     cached = getattr(request.state, "web_session", None)
-    if cached is not None:
+    if isinstance(cached, WebSession):
         return cached
     session = WebSession(csrf=secrets.token_urlsafe(32), fresh=True)
     cookie = request.cookies.get(SESSION_COOKIE)
@@ -76,9 +76,10 @@ def current_account(request: Request) -> Account | None:
     """The signed-in account, its session checked against the database on every request."""
     if not hasattr(request.state, "account"):
         token = get_session(request).token
-        found = session_account(request.app.state.db, token) if token else None
+        found = session_account(get_db(request), token) if token else None
         request.state.account, request.state.session_id = found or (None, None)
-    return request.state.account
+    account: Account | None = request.state.account
+    return account
 
 
 def csrf_token(request: Request) -> str:
@@ -126,7 +127,7 @@ def is_https(request: Request) -> bool:
     """Over HTTPS, directly or behind a trusted proxy that says so (FAQSANTE_TRUSTED_PROXIES)."""
     if request.url.scheme == "https":
         return True
-    trusted = request.app.state.settings.trusted_proxies
+    trusted = get_settings(request).trusted_proxies
     client = request.client.host if request.client else ""
     forwarded = request.headers.get("x-forwarded-proto", "").split(",")[0].strip().lower()
     return forwarded == "https" and ("*" in trusted or client in trusted)
@@ -149,7 +150,7 @@ def write_session(request: Request, response: Response, session: WebSession) -> 
 def start_session(request: Request, account: Account, next_path: str) -> Response:
     """Signed in: a new session (new CSRF token, new server-side row), then where the person was going."""
     token = open_session(
-        request.app.state.db,
+        get_db(request),
         account,
         user_agent=request.headers.get("user-agent"),
         address=request.client.host if request.client else None,
@@ -182,7 +183,7 @@ def sign_in(
     password: Annotated[str, Form(alias="mot_de_passe", max_length=1000)] = "",
     next_path: Annotated[str | None, Form(alias="suivant")] = None,
 ) -> Response:
-    account = authenticate(request.app.state.db, username, password)
+    account = authenticate(get_db(request), username, password)
     if account is None:
         return _sign_in_form(
             request, next_path, error="Identifiant ou mot de passe incorrect.", username=username, status_code=400
@@ -195,7 +196,7 @@ def sign_out(request: Request) -> Response:
     """The session ends on the server: a copy of the cookie taken before opens nothing after."""
     token = get_session(request).token
     if token:
-        revoke_session(request.app.state.db, token)
+        revoke_session(get_db(request), token)
     anonymous = WebSession(csrf=secrets.token_urlsafe(32))
     return write_session(request, RedirectResponse(SIGN_IN_PATH + "?deconnecte=1", status_code=303), anonymous)
 

@@ -17,6 +17,7 @@ from starlette.concurrency import run_in_threadpool
 
 from faqsante.mail import Mailer, deliver_due
 from faqsante.store import Database
+from faqsante.web.deps import get_service
 
 RETRY_INTERVAL_SECONDS = 60
 log = logging.getLogger(__name__)
@@ -24,7 +25,7 @@ log = logging.getLogger(__name__)
 
 def get_mailer(request: Request) -> Mailer | None:
     """None when mail is off (FAQSANTE_SMTP_URL and its companions unset)."""
-    return request.app.state.mailer
+    return get_service(request).mailer
 
 
 MailerDep = Annotated[Mailer | None, Depends(get_mailer)]

@@ -36,6 +36,7 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from faqsante.search import AskResult
+from faqsante.web.deps import web_state
 
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
 UNMATCHED = "(autre)"
@@ -85,7 +86,7 @@ class MetricsMiddleware:
             route = getattr(scope.get("route"), "path", UNMATCHED)
             REQUESTS.labels(method=scope["method"], route=route, status=str(status)).inc()
             LATENCY.labels(route=route).observe(time.perf_counter() - started)
-            version = self.fastapi.state.engine.indexed_version
+            version = web_state(self.fastapi).service.engine.indexed_version
             if version is not None:
                 INDEX_VERSION.set(version)
 

@@ -12,15 +12,12 @@ from urllib.parse import quote, urlencode
 from fastapi import APIRouter, Form, Query, Request
 from starlette.responses import FileResponse, RedirectResponse, Response
 
-from faqsante.answers.ask import ask_logged
-from faqsante.answers.detail import entry_detail
 from faqsante.config import MAX_QUESTION_LENGTH
 from faqsante.errors import InvalidInput, InvalidQuery, NotFound
 from faqsante.facets.entry_tags import facet_conditions
-from faqsante.feedback import audience
 from faqsante.store import catalog, legal
 from faqsante.store.models import Entry
-from faqsante.web.deps import DbDep, EngineDep, TopicsDep, VisitorDep
+from faqsante.web.deps import DbDep, EngineDep, ServiceDep, TopicsDep, VisitorDep
 from faqsante.web.facets import (
     FiltersDep,
     clear_filters_url,
@@ -48,7 +45,7 @@ def home(
     request: Request,
     engine: EngineDep,
     db: DbDep,
-    topics: TopicsDep,
+    faq: ServiceDep,
     filters: FiltersDep,
     q: str | None = None,
     partiel: bool = False,
@@ -67,13 +64,10 @@ def home(
         params = request.query_params.multi_items()
         context.update(chips=filter_chips("/", params, filters), clear_url=clear_filters_url("/", params))
         try:
-            result, query_id = ask_logged(
-                engine,
-                db,
-                topics,
+            result, query_id = faq.ask(
                 q,
-                top_k=RESULTS_SHOWN,
                 channel="web",
+                top_k=RESULTS_SHOWN,
                 refines=suite,
                 facets=search_filters(filters),
                 close_k=CLOSE_SHOWN,
@@ -148,8 +142,7 @@ def favicon() -> Response:
 @router.get("/reponses/{entry_id}")
 def entry(
     request: Request,
-    engine: EngineDep,
-    db: DbDep,
+    faq: ServiceDep,
     entry_id: str,
     from_: Annotated[RowId | None, Query(alias="from")] = None,
     q: str | None = None,
@@ -161,10 +154,10 @@ def entry(
     ``?from=<query log id>`` is set on links from a results list: the click is logged for click-through.
     ``?passage=5-25`` (same links): the sentence that answered the visitor's question, marked in the answer.
     """
-    detail = entry_detail(engine, db, entry_id)
+    detail = faq.entry(entry_id)
     if detail["id"] != entry_id:  # merged into another entry
         return RedirectResponse(_entry_url(detail["id"]), status_code=301)
-    query = (audience.record_click(db, from_, entry_id) if from_ is not None else None) or q
+    query = (faq.click(from_, entry_id) if from_ is not None else None) or q
     context = {
         "entry": detail,
         "query": query,
@@ -176,7 +169,7 @@ def entry(
 
 @router.post("/reponses/{entry_id}/avis")
 def vote(
-    db: DbDep,
+    faq: ServiceDep,
     visitor: VisitorDep,
     entry_id: str,
     useful: Annotated[str, Form(alias="utile")] = "",
@@ -186,7 +179,7 @@ def vote(
     """The no-JavaScript vote: store it, then show the answer again with thanks (or a comment box after Non)."""
     if useful not in ("oui", "non"):
         raise InvalidInput("Choisissez « Oui » ou « Non » pour dire si la réponse vous a été utile.")
-    audience.record_vote(db, entry_id, visitor, helpful=useful == "oui", comment=comment, query=q)
+    faq.vote(entry_id, visitor, helpful=useful == "oui", comment=comment, query=q)
     state = "non" if useful == "non" and not comment.strip() else "merci"
     params = {"avis": state, **({"q": q} if q else {})}
     return RedirectResponse(f"{_entry_url(entry_id)}?{urlencode(params)}#avis", status_code=303)
@@ -201,17 +194,17 @@ def question_form(request: Request, mailer: MailerDep, q: str = "") -> Response:
 @router.post("/question")
 def submit_question(
     request: Request,
-    db: DbDep,
-    mailer: MailerDep,
+    faq: ServiceDep,
     question: Annotated[str, Form()] = "",
     email: Annotated[str, Form()] = "",
 ) -> Response:
-    """Without mail configured the form asks for no address, and none is kept (nothing was promised)."""
+    """Without mail configured the form asks for no address, and none is kept (nothing was promised); an address
+    sent anyway is checked as the API checks it (``Faqsante.submit_question``: one policy)."""
     try:
-        audience.submit_question(db, question, email if mailer is not None else None)
+        faq.submit_question(question, email)
     except InvalidInput as error:
         context = {"question": question, "email": email, "error": str(error), "field": error.field,
-                   "mail": mailer is not None}  # fmt: skip
+                   "mail": faq.mailer is not None}  # fmt: skip
         return render(request, "question.html", context, status_code=400)
     return RedirectResponse("/question/merci", status_code=303)
 

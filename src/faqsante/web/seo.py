@@ -23,7 +23,7 @@ from starlette.responses import Response
 
 from faqsante.errors import NotFound
 from faqsante.store import catalog
-from faqsante.web.deps import DbDep
+from faqsante.web.deps import DbDep, get_settings
 
 router = APIRouter(include_in_schema=False)
 
@@ -36,7 +36,7 @@ DISALLOWED = ("/admin", "/api/", "/connexion", "/question", "/*?q=", "/?q=")
 
 def public_base(request: Request) -> str:
     """FAQSANTE_PUBLIC_URL when set (the address visitors use behind a proxy), else the address of this request."""
-    configured = request.app.state.settings.public_url.strip().rstrip("/")
+    configured = get_settings(request).public_url.strip().rstrip("/")
     return configured or str(request.base_url).rstrip("/")
 
 

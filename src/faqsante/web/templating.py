@@ -16,6 +16,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.responses import HTMLResponse
 
 from faqsante.store import legal
+from faqsante.web.deps import get_db, get_settings
 from faqsante.web.presentation import (
     answer_html,
     entry_title,
@@ -48,7 +49,7 @@ _footer_cache: dict[str, tuple[float, str]] = {}  # database URL -> (read at, ac
 
 def render(request: Request, name: str, context: dict[str, Any] | None = None, status_code: int = 200) -> HTMLResponse:
     site = {
-        "site_name": request.app.state.settings.site_name,
+        "site_name": get_settings(request).site_name,
         "accessibility_status": _accessibility_status(request),
         "canonical_url": _canonical_url(request),
         # Search results hold visitors' health questions; error pages and the workspace are no content either.
@@ -74,7 +75,7 @@ def forget_footer() -> None:
 
 def _accessibility_status(request: Request) -> str:
     """The status the footer declares; an error page still renders when the database cannot be read."""
-    db = request.app.state.db
+    db = get_db(request)
     read_at, status = _footer_cache.get(db.url, (0.0, legal.DEFAULT_STATUS))
     if time.monotonic() - read_at >= FOOTER_TTL_S:
         try:

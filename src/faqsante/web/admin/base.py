@@ -12,6 +12,7 @@ from faqsante import editing
 from faqsante.store import catalog
 from faqsante.web import auth
 from faqsante.web.auth import require_editor, verify_csrf
+from faqsante.web.deps import get_db
 from faqsante.web.templating import render
 
 # ?message=… after a redirect: a fixed key, never text taken from the URL.
@@ -69,7 +70,7 @@ def page(request: Request, template: str, context: dict[str, Any], status_code: 
     """Render an admin page with what every one of them needs: the account, the CSRF token, the message."""
     message = MESSAGES.get(request.query_params.get("message", ""))
     base = {"account": auth.current_account(request), "csrf_token": auth.csrf_token(request), "message": message,
-            "section_names": lambda: [section.name for section in catalog.list_sections(request.app.state.db)]}  # fmt: skip
+            "section_names": lambda: [section.name for section in catalog.list_sections(get_db(request))]}  # fmt: skip
     return render(request, f"admin/{template}", {**base, **context}, status_code=status_code)
 
 

@@ -20,7 +20,7 @@ from faqsante.store.questions import best_accepted_questions
 from faqsante.web.admin.base import entry_path, page, redirect, workspace_router
 from faqsante.web.admin.entries import entry_page
 from faqsante.web.auth import EditorDep
-from faqsante.web.deps import DbDep, SettingsDep
+from faqsante.web.deps import DbDep, ServiceDep
 from faqsante.web.params import RowId
 
 router = workspace_router()
@@ -49,9 +49,9 @@ def _title_once_published(db: Database, entry_id: str, shown: dict[str, Any]) ->
 
 
 @router.post("/entrees/{entry_id}/brouillon/publier")
-def publish(request: Request, db: DbDep, settings: SettingsDep, editor: EditorDep, entry_id: str) -> Response:
+def publish(request: Request, db: DbDep, faq: ServiceDep, editor: EditorDep, entry_id: str) -> Response:
     try:
-        editing.publish_draft(db, entry_id, author=editor.username, settings=settings)
+        faq.publish_draft(entry_id, author=editor.username)
     except (InvalidInput, EditConflict) as error:
         return entry_page(request, editing.get_entry(db, entry_id), error=str(error), status_code=409)
     return redirect(entry_path(entry_id), message="brouillon-publie")
@@ -67,7 +67,7 @@ def discard(db: DbDep, entry_id: str) -> Response:
 def restore(
     request: Request,
     db: DbDep,
-    settings: SettingsDep,
+    faq: ServiceDep,
     editor: EditorDep,
     entry_id: str,
     numero: Annotated[RowId, Form()],
@@ -75,9 +75,7 @@ def restore(
 ) -> Response:
     """``numero``: the revision to bring back; ``revision``: the latest one the editor saw (conflict check)."""
     try:
-        changed = editing.restore_revision(
-            db, entry_id, numero, author=editor.username, settings=settings, base_revision=revision
-        )
+        changed = faq.restore(entry_id, numero, author=editor.username, base_revision=revision)
     except (InvalidInput, EditConflict) as error:
         return entry_page(request, editing.get_entry(db, entry_id), error=str(error), status_code=409)
     return redirect(entry_path(entry_id), message="restauree" if changed else "inchangee")

@@ -32,7 +32,7 @@ from faqsante.web.admin.base import (
     workspace_router,
 )
 from faqsante.web.auth import EditorDep
-from faqsante.web.deps import DbDep, SettingsDep, get_settings
+from faqsante.web.deps import DbDep, SettingsDep, get_db, get_service, get_settings, web_state
 from faqsante.web.params import Day, PageNumber, RowId
 
 router = workspace_router()
@@ -107,7 +107,7 @@ def entry_page(
     """The entry's page; ``form`` holds what was typed when a save was refused (else its draft, else the entry),
     ``typed_question`` a refused question as typed: (its number, or None for a new one; its text)."""
     revisions = list(reversed(list(zip(current.revisions, history(current.revisions), strict=True))))
-    db = request.app.state.db
+    db = get_db(request)
     draft = editing.get_draft(db, current.id)
     pending = draft or current
     context = {
@@ -120,7 +120,7 @@ def entry_page(
         "suggestion": None if current.question else _titles(request).suggest(current.answer, current.section),
         "history": [(asdict(revision), changes) for revision, changes in revisions],
         "findings": lint_documents([_document(current)]),
-        "facets": _facet_choices(editing.entry_facets(request.app.state.db, current.id)),
+        "facets": _facet_choices(editing.entry_facets(db, current.id)),
         "questions": questions_by_state(db, current.id),
         "typed_question": typed_question,
         "error": error,
@@ -144,10 +144,11 @@ def _feedback(db: Database, entry_id: str, start: date | None, end: date | None)
 
 def _titles(request: Request) -> TitleSuggester:
     """One suggester per process: it keeps its HTTP connection and the titles it already worded."""
-    state = request.app.state
-    if getattr(state, "title_suggester", None) is None:
-        state.title_suggester = TitleSuggester(state.settings)
-    return state.title_suggester
+    caches = web_state(request.app).caches
+    suggester = caches.get("titles")
+    if not isinstance(suggester, TitleSuggester):
+        suggester = caches["titles"] = TitleSuggester(get_settings(request))
+    return suggester
 
 
 def _facet_choices(carried: dict[str, dict[str, str]]) -> list[dict[str, Any]]:
@@ -238,10 +239,9 @@ def _save(
 ) -> Response:
     """Apply an edit and come back to the entry; on a refusal, show the form again with what was typed."""
     try:
-        changed = editing.edit_entry(
-            db, entry_id, changes, author=editor.username, settings=get_settings(request), base_revision=revision,
-            note=note,
-        )  # fmt: skip
+        changed = get_service(request).edit(
+            entry_id, changes, author=editor.username, base_revision=revision, note=note
+        )
     except (InvalidInput, EditConflict) as error:
         return _refused(request, db, entry_id, changes, error)
     return redirect(entry_path(entry_id), message=success if changed else "inchangee")

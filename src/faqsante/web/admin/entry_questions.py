@@ -12,14 +12,13 @@ from starlette.responses import Response
 
 from faqsante import editing
 from faqsante.config import MAX_QUESTION_LENGTH
-from faqsante.editing import entry_questions
 from faqsante.errors import InvalidInput
 from faqsante.feedback import suggestions as learned
 from faqsante.store import Database, questions
 from faqsante.web.admin.base import entry_path, page, redirect, workspace_router
 from faqsante.web.admin.entries import entry_page
 from faqsante.web.auth import EditorDep
-from faqsante.web.deps import DbDep
+from faqsante.web.deps import DbDep, ServiceDep
 from faqsante.web.params import MAX_ROW_ID, RowId, Text
 from faqsante.web.presentation import entry_title
 
@@ -48,7 +47,7 @@ def suggestions(request: Request, db: DbDep) -> Response:
 
 @router.post("/suggestions")
 def decide(
-    db: DbDep,
+    faq: ServiceDep,
     editor: EditorDep,
     question: Annotated[list[RowId], Form()] = [],  # noqa: B006  (FastAPI reads the default, never mutates it)
     decision: Annotated[str, Form(max_length=20)] = "",
@@ -65,7 +64,7 @@ def decide(
         raise InvalidInput("Choisissez « Accepter » ou « Refuser ».")
     if not chosen:
         raise InvalidInput("Cochez au moins une suggestion.")
-    learned.decide(db, chosen, decision, author=editor.username)
+    faq.decide_suggestions(chosen, decision, author=editor.username)
     message = "suggestions-acceptees" if decision == "accepted" else "suggestions-refusees"
     return redirect(_back(retour), message=message)
 
@@ -90,9 +89,11 @@ def untitled(request: Request, db: DbDep) -> Response:
 
 
 @router.post("/entrees/{entry_id}/questions")
-def add(request: Request, db: DbDep, editor: EditorDep, entry_id: str, texte: QuestionText = "") -> Response:
+def add(
+    request: Request, db: DbDep, faq: ServiceDep, editor: EditorDep, entry_id: str, texte: QuestionText = ""
+) -> Response:
     try:
-        entry_questions.add_question(db, entry_id, texte, author=editor.username)
+        faq.add_question(entry_id, texte, author=editor.username)
     except InvalidInput as error:
         return _entry_error(request, db, entry_id, error, typed=(None, texte))
     return redirect(entry_path(entry_id) + "#questions", message="question-ajoutee")
@@ -100,24 +101,30 @@ def add(request: Request, db: DbDep, editor: EditorDep, entry_id: str, texte: Qu
 
 @router.post("/entrees/{entry_id}/questions/{question_id}/modifier")
 def edit(
-    request: Request, db: DbDep, editor: EditorDep, entry_id: str, question_id: RowId, texte: QuestionText = ""
+    request: Request,
+    db: DbDep,
+    faq: ServiceDep,
+    editor: EditorDep,
+    entry_id: str,
+    question_id: RowId,
+    texte: QuestionText = "",
 ) -> Response:
     try:
-        entry_questions.edit_question(db, question_id, texte, author=editor.username, entry_id=entry_id)
+        faq.edit_question(question_id, texte, author=editor.username, entry_id=entry_id)
     except InvalidInput as error:
         return _entry_error(request, db, entry_id, error, typed=(question_id, texte))
     return redirect(entry_path(entry_id), message="question-modifiee")
 
 
 @router.post("/entrees/{entry_id}/questions/{question_id}/supprimer")
-def remove(db: DbDep, entry_id: str, question_id: RowId) -> Response:
-    entry_questions.delete_question(db, question_id, entry_id=entry_id)
+def remove(faq: ServiceDep, entry_id: str, question_id: RowId) -> Response:
+    faq.delete_question(question_id, entry_id=entry_id)
     return redirect(entry_path(entry_id), message="question-supprimee")
 
 
 @router.post("/entrees/{entry_id}/questions/{question_id}/principale")
-def make_main(db: DbDep, editor: EditorDep, entry_id: str, question_id: RowId) -> Response:
-    kept = entry_questions.make_main(db, question_id, author=editor.username, entry_id=entry_id)
+def make_main(faq: ServiceDep, editor: EditorDep, entry_id: str, question_id: RowId) -> Response:
+    kept = faq.promote_question(question_id, author=editor.username, entry_id=entry_id)
     return redirect(entry_path(kept), message="question-principale")
 
 

@@ -12,7 +12,7 @@ from faqsante.health.lint import CHECKS, Finding, lint_database
 from faqsante.store import Database
 from faqsante.store.models import Entry
 from faqsante.web.admin.base import page, workspace_router
-from faqsante.web.deps import DbDep
+from faqsante.web.deps import DbDep, web_state
 from faqsante.web.presentation import entry_title
 
 router = workspace_router()
@@ -21,10 +21,12 @@ router = workspace_router()
 def _lint(request: Request, db: Database) -> list[Finding]:
     """The report is computed once per data version and day, then shared by the pages of this process."""
     key = (db.data_version(), date.today())
-    cached = getattr(request.app.state, "lint_cache", None)
+    caches = web_state(request.app).caches
+    cached = caches.get("lint")
     if cached is None or cached[0] != key:
-        cached = request.app.state.lint_cache = (key, lint_database(db))
-    return cached[1]
+        cached = caches["lint"] = (key, lint_database(db))
+    findings: list[Finding] = cached[1]
+    return findings
 
 
 def stale_count(request: Request, db: Database) -> int:

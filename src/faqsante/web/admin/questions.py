@@ -15,7 +15,7 @@ from faqsante import editing
 from faqsante.errors import InvalidInput
 from faqsante.web.admin.base import OptionalAnswerField, OptionalText, SectionField, page, redirect, workspace_router
 from faqsante.web.auth import EditorDep
-from faqsante.web.deps import DbDep, EngineDep, SettingsDep
+from faqsante.web.deps import DbDep, EngineDep, ServiceDep
 from faqsante.web.mail import MailerDep, send_after_response
 from faqsante.web.params import RowId
 
@@ -56,8 +56,7 @@ def answer_question(
     background: BackgroundTasks,
     db: DbDep,
     engine: EngineDep,
-    mailer: MailerDep,
-    settings: SettingsDep,
+    faq: ServiceDep,
     editor: EditorDep,
     question_id: RowId,
     entry_id: Annotated[str | None, Form(alias="entree", max_length=40)] = None,
@@ -66,15 +65,19 @@ def answer_question(
     section: SectionField = None,
 ) -> Response:
     try:
-        editing.answer_question(
-            db, question_id, author=editor.username, settings=settings, entry_id=entry_id or None, question=question,
-            answer=answer, section=section, mailer=mailer,
-        )  # fmt: skip
+        faq.link_question(
+            question_id,
+            author=editor.username,
+            entry_id=entry_id or None,
+            question=question,
+            answer=answer,
+            section=section,
+        )
     except InvalidInput as error:
         failure = {"id": question_id, "error": str(error), "field": error.field, "entree": entry_id or "",
                    "question": question, "reponse": answer or "", "rubrique": section or ""}  # fmt: skip
-        return _queue(request, db, engine, mailer, "open", failure=failure)
-    send_after_response(background, db, mailer)
+        return _queue(request, db, engine, faq.mailer, "open", failure=failure)
+    send_after_response(background, db, faq.mailer)
     return redirect("/admin/questions", message="repondue")
 
 

@@ -1,0 +1,211 @@
+"""The one core every front end holds: the CLI, the JSON API and the pages parse, call a method here, render.
+
+A ``Faqsante`` object is what Datasette's ``Datasette`` object is to Datasette: the settings, the database, the
+search engine, the topic finder and the mailer of one process, and a method for every operation, so that a rule
+(« a bad address is refused », « an ask is logged ») is decided once, whichever channel asked:
+# faq = Faqsante.open("sqlite:///var/faqsante.db")
+# answer, query_id = faq.ask("Comment activer ma e-CPS ?", channel="cli")
+# faq.submit_question("Où trouver l'appli e-CPS ?", "lea@example.org").to_dict()
+# -> {"id": 12, "question": "…", "email": null, "status": "open", "reply_by_mail": false, "message": "…"}
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from faqsante import editing
+from faqsante.answers.ask import ask_logged
+from faqsante.answers.detail import entry_detail
+from faqsante.answers.topics import TopicFinder
+from faqsante.config import Settings
+from faqsante.editing import entry_questions
+from faqsante.facets.entry_tags import RetagReport, retag
+from faqsante.feedback import audience, suggestions
+from faqsante.mail import DeliveryReport, Mailer, deliver_due
+from faqsante.search import AskResult, SearchEngine
+from faqsante.store import Database
+from faqsante.store.questions import Question
+
+
+@dataclass(frozen=True)
+class QuestionReceipt:
+    """A submitted question as its visitor is told about it, whichever channel it came through."""
+
+    record: audience.SubmittedQuestionRecord
+    reply_by_mail: bool  # the address was kept: an e-mail will announce the answer
+    message: str  # what becomes of the question, in French
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**self.record.to_dict(), "reply_by_mail": self.reply_by_mail, "message": self.message}
+
+
+class Faqsante:
+    """One process's FAQ: every operation the CLI, the API and the pages offer, with its rules."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        mailer: Mailer | None = None,
+        db: Database | None = None,
+        observe: Callable[[AskResult], None] | None = None,
+        background: bool = False,
+    ) -> None:
+        """``background``: a changed index is built while answers keep coming from the previous one (the web app)."""
+        self.settings = settings
+        self.observe = observe  # called with every answer (the web app's metrics)
+        self.db = db or Database(settings.db_url)
+        self.engine = SearchEngine(self.db, settings, background=background)
+        self.topics = TopicFinder(self.db)
+        self.mailer = mailer  # None: mail off
+
+    @classmethod
+    def open(cls, db_url: str | None = None, settings: Settings | None = None) -> Faqsante:
+        """The FAQ at ``db_url`` (FAQSANTE_* settings otherwise), its mail as configured."""
+        settings = (settings or Settings()).with_db(db_url)
+        return cls(settings, mailer=Mailer.from_settings(settings))
+
+    # ------------------------------------------------------------------------------------------ visitors
+
+    def ask(
+        self,
+        query: str,
+        *,
+        channel: str,
+        top_k: int = 10,
+        facets: dict[str, list[str]] | None = None,
+        close_k: int | None = None,
+        refines: int | None = None,
+    ) -> tuple[dict[str, Any], int]:
+        """Answer within the filters, its topic included (``answers.topics.answer``), and log what was shown.
+
+        # ({"query", "abstained", "results": [hit, ...], "topic": {...} | null}, query_log id)
+        """
+        return ask_logged(
+            self.engine, self.db, self.topics, query, top_k=top_k, channel=channel, refines=refines, facets=facets,
+            close_k=close_k, observe=self.observe,
+        )  # fmt: skip
+
+    def entry(self, entry_id: str) -> dict[str, Any]:
+        """A published entry with its provenance, notices and related entries (``answers.detail``)."""
+        return entry_detail(self.engine, self.db, entry_id)
+
+    def click(self, query_id: int, entry_id: str) -> str | None:
+        """A result opened from a logged ask; returns that ask's question (None if it did not show the entry)."""
+        return audience.record_click(self.db, query_id, entry_id)
+
+    def vote(
+        self, entry_id: str, visitor: str, *, helpful: bool, comment: str | None = None, query: str | None = None
+    ) -> audience.Vote:
+        return audience.record_vote(self.db, entry_id, visitor, helpful=helpful, comment=comment, query=query)
+
+    def submit_question(self, question: str, email: str | None = None) -> QuestionReceipt:
+        """Queue a question the FAQ did not answer. One policy for every channel: a bad address is refused
+        (``InvalidInput``, field ``email``) whether or not mail is on; it is kept only when mail is on."""
+        address = audience.checked_email(email)
+        mail = self.mailer is not None
+        record = audience.submit_question(self.db, question, address if mail else None)
+        return QuestionReceipt(record, record.email is not None, _question_message(mail, address))
+
+    # ------------------------------------------------------------------------------------------ editors
+
+    def edit(
+        self,
+        entry_id: str,
+        changes: Mapping[str, str | None],
+        *,
+        author: str,
+        base_revision: int | None = None,
+        note: str | None = None,
+        spend_draft: bool = False,
+    ) -> list[str]:
+        """Change an entry's text (one transaction, re-tagged); ``spend_draft``: its draft was just published."""
+        return editing.edit_entry(
+            self.db, entry_id, changes, author=author, settings=self.settings, base_revision=base_revision,
+            note=note, spend_draft=spend_draft,
+        )  # fmt: skip
+
+    def publish_draft(self, entry_id: str, *, author: str) -> list[str]:
+        return editing.publish_draft(self.db, entry_id, author=author, settings=self.settings)
+
+    def restore(self, entry_id: str, number: int, *, author: str, base_revision: int) -> list[str]:
+        return editing.restore_revision(
+            self.db, entry_id, number, author=author, settings=self.settings, base_revision=base_revision
+        )
+
+    def set_status(self, entry_id: str, status: str, *, author: str) -> bool:
+        return editing.set_status(self.db, entry_id, status, author=author, settings=self.settings)
+
+    def link_question(
+        self,
+        question_id: int,
+        *,
+        author: str,
+        entry_id: str | None = None,
+        question: str | None = None,
+        answer: str | None = None,
+        section: str | None = None,
+    ) -> str:
+        """Close a submitted question with an entry (existing, or new from ``answer``); its visitor's e-mail is
+        queued in the same transaction. Send it with ``send_mail`` (the web app does so after the response)."""
+        return editing.answer_question(
+            self.db, question_id, author=author, settings=self.settings, entry_id=entry_id, question=question,
+            answer=answer, section=section, mailer=self.mailer,
+        )  # fmt: skip
+
+    def send_mail(self) -> DeliveryReport | None:
+        """Send the e-mails that are due; None when mail is off."""
+        return deliver_due(self.db, self.mailer) if self.mailer is not None else None
+
+    def decide_suggestions(self, question_ids: Iterable[int], state: str, *, author: str) -> int:
+        """Accept or reject suggested questions; returns how many changed state."""
+        return suggestions.decide(self.db, question_ids, state, author=author)
+
+    def add_question(self, entry_id: str, text: str, *, author: str) -> Question:
+        return entry_questions.add_question(self.db, entry_id, text, author=author)
+
+    def edit_question(self, question_id: int, text: str, *, author: str, entry_id: str | None = None) -> Question:
+        return entry_questions.edit_question(self.db, question_id, text, author=author, entry_id=entry_id)
+
+    def delete_question(self, question_id: int, *, entry_id: str | None = None) -> None:
+        entry_questions.delete_question(self.db, question_id, entry_id=entry_id)
+
+    def promote_question(self, question_id: int, *, author: str, entry_id: str | None = None) -> str:
+        """Make a question its entry's title: an edit of the entry (revision, lock, filters re-tagged)."""
+        return entry_questions.make_main(self.db, question_id, author=author, settings=self.settings, entry_id=entry_id)
+
+    def retag(self, progress: Callable[[int, int], None] | None = None) -> RetagReport:
+        """Recompute every published entry's automatic filter tags (editors' and sources' tags stay)."""
+        return retag(self.db, self.settings, progress=progress)
+
+    def import_sources(
+        self,
+        paths: Iterable[Path],
+        *,
+        format: str | None = None,
+        progress: Callable[[Path], None] | None = None,
+        tag_progress: Callable[[int, int], None] | None = None,
+    ) -> editing.ImportReport:
+        """Parse, merge and re-tag sources in one transaction (``editing.imports``)."""
+        return editing.import_sources(
+            self.db, self.settings, paths, format=format, progress=progress, tag_progress=tag_progress
+        )
+
+    def close(self) -> None:
+        self.db.dispose()
+
+
+def _question_message(mail: bool, email: str | None) -> str:
+    """What becomes of a submitted question, for the visitor."""
+    sent = "Votre question a été transmise à l'équipe qui rédige la FAQ."
+    if mail and email:
+        return f"{sent} Vous recevrez un e-mail avec le lien vers la réponse dès qu'elle sera publiée."
+    if mail:
+        return f"{sent} Elle s'en servira pour compléter les réponses."
+    unsent = "Aucune réponse ne vous sera envoyée par e-mail : ce service n'envoie pas de courriels"
+    if email:
+        return f"{sent} {unsent}, et votre adresse n'a pas été conservée. Revenez consulter la FAQ."
+    return f"{sent} {unsent}. Revenez consulter la FAQ."
