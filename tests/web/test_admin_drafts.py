@@ -11,6 +11,7 @@ from sqlalchemy import select
 from faqsante import editing
 from faqsante.store import Database, catalog
 from faqsante.store.models import Entry
+from faqsante.web.deps import service_of
 
 from .test_admin import HTML, accounts, editor, sign_in, token_of  # noqa: F401  (signed-in editor fixtures)
 
@@ -41,7 +42,7 @@ def second_editor(app: object) -> TestClient:
 
 
 def test_publishing_from_a_form_opened_before_a_draft_keeps_that_draft(editor: TestClient) -> None:  # noqa: F811
-    db: Database = editor.app.state.db
+    db: Database = service_of(editor.app).db
     entry_id = published(db, 3)
     paul = second_editor(editor.app)
     pauls_form = form_of(paul, entry_id)  # opened before Marie saved her draft
@@ -71,7 +72,7 @@ def test_publishing_from_a_form_opened_before_a_draft_keeps_that_draft(editor: T
 
 
 def test_publishing_the_draft_the_form_showed_spends_it(editor: TestClient) -> None:  # noqa: F811
-    db: Database = editor.app.state.db
+    db: Database = service_of(editor.app).db
     entry_id = published(db, 4)
     maries = {**form_of(editor, entry_id), "reponse": "Le texte de Marie.", "action": "brouillon"}
     assert editor.post(f"/admin/entrees/{entry_id}", data=maries, headers=HTML).status_code == 200

@@ -15,6 +15,7 @@ from faqsante.accounts import create_user
 from faqsante.store.audience import submit_question
 from faqsante.store.models import OutgoingMail
 from faqsante.web.app import create_app
+from faqsante.web.deps import service_of
 from smtp_sink import SmtpSink
 
 from .conftest import mail_on, web_settings
@@ -25,7 +26,7 @@ EDITORS = 8
 
 def test_eight_simultaneous_answers_send_one_mail(db_url: str, tmp_path: Path, plain_smtp_sink: SmtpSink) -> None:
     app = create_app(web_settings(db_url, tmp_path / "index"))
-    db, settings = app.state.db, app.state.settings
+    db, settings = service_of(app).db, service_of(app).settings
     entries = [
         editing.create_entry(db, question=f"Question {n} ?", answer=f"Réponse {n}.", author="import", settings=settings)
         for n in range(EDITORS)
