@@ -15,6 +15,7 @@ from faqsante.facets import tags_by_entry
 from faqsante.ingest import ingest_paths
 from faqsante.store import Database
 from faqsante.web.app import create_app
+from faqsante.web.deps import service_of
 
 from .conftest import SAMPLE_DIR, web_settings
 from .test_admin import PASSWORD, sign_in, token_of
@@ -31,7 +32,7 @@ def seeded_url(tagged_url: str) -> str:
 
 @pytest.fixture(scope="module", autouse=True)
 def accounts(app_client: TestClient) -> None:
-    create_user(app_client.app.state.db, "marie", PASSWORD, "editor")
+    create_user(service_of(app_client.app).db, "marie", PASSWORD, "editor")
 
 
 @pytest.fixture
