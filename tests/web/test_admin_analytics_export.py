@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 from faqsante.accounts import create_user
 from faqsante.feedback.audience import record_query, record_vote
 from faqsante.store import Database, catalog
+from faqsante.web.deps import service_of
 
 from .test_admin import PASSWORD, sign_in
 
@@ -19,7 +20,7 @@ HTML = {"accept": "text/html"}
 
 @pytest.fixture(scope="module", autouse=True)
 def accounts(app_client: TestClient) -> None:
-    create_user(app_client.app.state.db, "marie", PASSWORD, "editor")
+    create_user(service_of(app_client.app).db, "marie", PASSWORD, "editor")
 
 
 @pytest.fixture
