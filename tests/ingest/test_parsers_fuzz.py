@@ -19,10 +19,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from faqsante.csv_cells import escape_formula
 from faqsante.errors import IngestError
 from faqsante.facets.taxonomy import load_taxonomy
 from faqsante.ingest.base import PARSERS, ParsedEntry, parse_file
-from faqsante.ingest.csv_cells import escape_formula
 from faqsante.ingest.scraped_text import ScrapedTextParser
 
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -10,8 +10,8 @@ import pytest
 
 from faqsante import editing
 from faqsante.config import Settings
+from faqsante.csv_cells import escape_formula, unescape_formula
 from faqsante.ingest import ingest_paths
-from faqsante.ingest.csv_cells import escape_formula, unescape_formula
 from faqsante.store import Database
 from faqsante.store.export import render_export
 

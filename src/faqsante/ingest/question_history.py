@@ -29,10 +29,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from faqsante.config import DEFAULT_INGEST_MAX_MB, MAX_ANSWER_LENGTH
+from faqsante.csv_cells import escape_formula
 from faqsante.errors import IngestError, InvalidInput
 from faqsante.ingest.base import decode, read_limited
 from faqsante.ingest.checks import check_id, check_text
-from faqsante.ingest.csv_cells import escape_formula
 from faqsante.ingest.tabular import csv_records, jsonl_records, load_json
 from faqsante.store.db import Database, bump_data_version
 from faqsante.store.lifecycle import follow_merges

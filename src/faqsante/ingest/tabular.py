@@ -22,9 +22,9 @@ from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from faqsante.csv_cells import unescape_formula
 from faqsante.errors import IngestError
 from faqsante.ingest.base import ParsedEntry, Parser, register
-from faqsante.ingest.csv_cells import unescape_formula
 from faqsante.text import column_key
 
 if TYPE_CHECKING:

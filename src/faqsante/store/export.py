@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from faqsante.ingest.csv_cells import escape_formula
+from faqsante.csv_cells import escape_formula
 from faqsante.store.db import Database
 from faqsante.store.models import Entry, EntryFacet, EntryQuestion, EntrySource
 from faqsante.store.questions import question_key

@@ -12,9 +12,9 @@ from starlette.responses import JSONResponse, Response
 
 from faqsante import editing
 from faqsante.config import MAX_QUESTION_LENGTH
+from faqsante.csv_cells import escape_formula
 from faqsante.errors import InvalidInput
 from faqsante.feedback import analytics
-from faqsante.ingest.csv_cells import escape_formula
 from faqsante.store import Database
 from faqsante.web.admin.base import page, redirect, workspace_router
 from faqsante.web.auth import EditorDep
