@@ -6,6 +6,7 @@ SQLite database at ./var/faqsante.db.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 from collections.abc import Callable
@@ -437,18 +438,27 @@ def evaluate_command(
         bool,
         typer.Option("--warm", help="Avec --folds : les questions des autres plis servent de questions alternatives."),
     ] = False,
+    reranker: Annotated[
+        str,
+        typer.Option("--reranker", help="Second regard sur les meilleures réponses : identity (défaut), proximity."),
+    ] = "identity",
     db: DbOption = None,
 ) -> None:
     """Mesurer la qualité des réponses sur un jeu de questions (hit@1, hit@5, MRR@10, abstention)."""
     from faqsante.search import SearchEngine
     from faqsante.search.evaluate import cross_validate, evaluate, folds_table, load_questions, report_table
+    from faqsante.search.rerank import RERANKERS
+    from faqsante.search.settings import DEFAULT
 
     if warm and folds is None:
         raise fail(ValueError("--warm demande --folds (par exemple --folds 5)"), code=2)
+    if reranker not in RERANKERS:
+        raise fail(ValueError(f"--reranker inconnu « {reranker} » (connus : {', '.join(sorted(RERANKERS))})"), code=2)
+    search = dataclasses.replace(DEFAULT, reranker=reranker)
     items = load_questions(questions)
     settings = open_settings(db)
     database = Database(settings.db_url)
-    engine = SearchEngine(database, settings)
+    engine = SearchEngine(database, settings, search)
     _refresh_index(engine)
     if folds is None:
         report = evaluate(engine, items)
@@ -459,7 +469,7 @@ def evaluate_command(
         return
     validation = cross_validate(
         database,
-        lambda source: engine if source is None else SearchEngine(database, settings, questions=source),
+        lambda source: engine if source is None else SearchEngine(database, settings, search, questions=source),
         items,
         folds=folds,
         warm=warm,
