@@ -84,3 +84,18 @@ def test_facet_options_group_values_by_facet() -> None:
     }
     with pytest.raises(ValueError, match="facette=valeur"):
         parse_facet_options(["produit"])
+
+
+def test_eval_measures_a_reranker_named_on_the_command_line(seeded: str, tmp_path: Path) -> None:
+    questions = tmp_path / "questions.json"
+    items = [{"q": "durée de session Pro Santé Connect", "keys": []}, {"q": "impôts sur le revenu", "keys": []}]
+    questions.write_text(json.dumps(items), encoding="utf-8")
+    result = runner.invoke(app, ["eval", str(questions), "--json", "--reranker", "proximity", "--db", seeded])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output[result.output.index("{") :])  # after the index's progress line
+    assert report["overall"]["unanswerable"] == 2
+    refused = runner.invoke(app, ["eval", str(questions), "--reranker", "cross-encoder", "--db", seeded])
+    assert (
+        refused.exit_code == 2
+        and "--reranker inconnu « cross-encoder » (connus : identity, proximity)" in refused.output
+    )
