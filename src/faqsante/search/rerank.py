@@ -7,7 +7,7 @@ only reorders the top: every other document keeps its fused score. Chosen by ``S
 # "proximity"  adds up to ``weight`` to a document whose text holds the question's terms close together
 
 A reranker stays off by default until it wins across the folds of ``faqsante eval --folds 5 --reranker …``.
-``proximity`` did not (see ``SearchSettings.reranker``).
+``proximity`` did not (figures in ``SearchSettings.reranker``).
 """
 
 from __future__ import annotations
