@@ -93,8 +93,8 @@ def test_suggestions_are_accepted_or_refused_in_bulk_from_the_sans_question_view
     states = {q.text: q.state for q in entry_questions(app_db, second)}
     assert states == {"à qui écrire pour ça": "accepted", "question hors sujet": "rejected"}
     # an accepted question is the title of an entry that had none, in the portal and in the API
-    assert "comment faire pour ma carte" in editor.get(f"/reponses/{first}", headers=HTML).text
-    assert editor.get(f"/api/entries/{first}").json()["title"] == "comment faire pour ma carte"
+    assert "Comment faire pour ma carte ?" in editor.get(f"/reponses/{first}", headers=HTML).text  # tidied
+    assert editor.get(f"/api/entries/{first}").json()["title"] == "Comment faire pour ma carte ?"
 
     nothing = editor.post("/admin/suggestions", data={**form, "question": []})
     assert nothing.status_code == 400 and "Cochez au moins une suggestion" in nothing.text

@@ -150,7 +150,7 @@ def test_titles_of_entries_without_a_question() -> None:
     assert entry_title({"question": "Où trouver mon identifiant ?", "answer": "…"}) == "Où trouver mon identifiant ?"
     answer = "Ce message peut avoir plusieurs causes :\n- une\n- deux"
     assert entry_title({"question": None, "answer": answer}) == "Ce message peut avoir plusieurs causes"
-    assert entry_title({"question": None, "answer": "Oui. Mais pas toujours."}) == "Oui."
+    assert entry_title({"question": None, "answer": "Oui. Mais pas toujours."}) == "Mais pas toujours"
     long_title = entry_title({"question": None, "answer": "mot " * 60})
     assert len(long_title) <= 111 and long_title.endswith("…")
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from faqsante.config import Settings
-from faqsante.content import titles  # a module, not a name: content.titles reads the search package
+from faqsante.content import title_book  # a module, not a name: content.titles reads the search package
 from faqsante.errors import InvalidQuery
 from faqsante.search.analysis import FrenchAnalyzer
 from faqsante.search.cache import AnswerCache, answer_key
@@ -34,7 +34,7 @@ from faqsante.search.retrievers.lexical import LexicalRetriever
 from faqsante.search.settings import DEFAULT, SearchSettings
 from faqsante.search.spans import SentenceIndex, build_sentence_index
 from faqsante.store import Database
-from faqsante.store.questions import accepted_questions, best_accepted_questions, unanswerable_questions
+from faqsante.store.questions import accepted_questions, unanswerable_questions
 from faqsante.text import short_enough_question
 
 
@@ -270,15 +270,10 @@ class SearchEngine:
             ]
         return AskResult(query=_validated(query), abstained=ranking.abstained, results=hits)
 
-    def _titles(self, documents: list[Document]) -> dict[str, str | None]:
-        """The title of each hit: its main question, else its best accepted question, read for the few entries
-        shown rather than for every entry at each reload (50,000 entries' questions took seconds)."""
-        untitled = [doc.id for doc in documents if not doc.question]
-        found: dict[str, str] = {}
-        if untitled:  # their main question is known empty: only the accepted ones are read
-            with self.db.session() as session:
-                found = best_accepted_questions(session, untitled)
-        return {doc.id: doc.question or found.get(doc.id) for doc in documents}
+    def _titles(self, documents: list[Document]) -> dict[str, str]:
+        """The title of each hit, as every channel shows it (``content.title_book``: built once per data version)."""
+        with self.db.session() as session:
+            return title_book.shown_titles(session, [doc.id for doc in documents])
 
 
 def fixed_questions(accepted: Sequence[tuple[str, str]], unanswerable: Sequence[str]) -> QuestionSource:
@@ -313,5 +308,5 @@ def _hit(doc: Document, score: float, confidence: float, title: str | None) -> H
         sources=list(doc.sources),
         score=score,
         confidence=confidence,
-        title=titles.display_title(title, doc.answer, doc.section),
+        title=title or "",
     )

@@ -25,7 +25,7 @@ class Hit:
     sources: list[str]
     score: float  # the fused ranking score: orders results within one query only
     confidence: float  # calibrated in [0, 1]: the estimated chance this entry answers the question
-    title: str = ""  # main question, else best accepted question, else extractive (content.titles.display_title)
+    title: str = ""  # as every channel shows it: content.title_book.shown_titles
     spans: list[Span] = field(default_factory=list)  # the passages that answer the question, best first
 
 

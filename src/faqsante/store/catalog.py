@@ -17,12 +17,11 @@ from typing import Any
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
-from faqsante.content.titles import display_title
+from faqsante.content.title_book import shown_titles
 from faqsante.errors import NotFound
 from faqsante.store.db import Database
 from faqsante.store.lifecycle import follow_merges
 from faqsante.store.models import Entry, EntrySource, QueryLog, Source, utcnow
-from faqsante.store.questions import best_titles
 from faqsante.urls import site_of
 
 DEFAULT_PAGE_SIZE = 20
@@ -37,7 +36,7 @@ class PublishedEntry:
     answer: str
     section: str | None
     sources: list[str] = field(default_factory=list)
-    title: str = ""  # what every channel shows: faqsante.content.titles.display_title
+    title: str = ""  # what every channel shows: faqsante.content.title_book.shown_titles
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -244,7 +243,7 @@ def _published(session: Session, entries: list[Entry]) -> list[PublishedEntry]:
         .order_by(EntrySource.entry_id, EntrySource.source_id)
     ):
         sources[entry_id].append(name)
-    titles = best_titles(session, [entry.id for entry in entries])
+    titles = shown_titles(session, [entry.id for entry in entries])
     return [
         PublishedEntry(
             entry.id,
@@ -252,7 +251,7 @@ def _published(session: Session, entries: list[Entry]) -> list[PublishedEntry]:
             entry.answer,
             entry.section,
             sources.get(entry.id, []),
-            display_title(titles.get(entry.id), entry.answer, entry.section),
+            titles[entry.id],
         )
         for entry in entries
     ]

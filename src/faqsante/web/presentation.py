@@ -24,10 +24,10 @@ from markdown_it.utils import EnvType, OptionsDict
 from markupsafe import Markup, escape
 from phonenumbers import shortnumberinfo
 
+from faqsante.content import titles
 from faqsante.search.analysis import FrenchAnalyzer
 from faqsante.search.sentences import split_sentences
 
-TITLE_LENGTH = 110
 EXCERPT_LENGTH = 280
 REGION = "FR"
 
@@ -49,19 +49,14 @@ _MARK = Markup('<mark class="reponse-phrase">{}</mark>')
 
 
 def entry_title(entry: Mapping[str, Any]) -> str:
-    """The title the core chose (``title``: main or accepted question, else extractive), else the question, else
-    the first sentence of the answer (the workspace's lists, which show entries as they are stored).
+    """The title the core chose (``title``: ``content.title_book.shown_titles``), else the same rule on what the
+    mapping holds: its question, else its answer's lead (``content.titles.entry_title``).
 
     # {"question": None, "answer": "Ce message peut avoir plusieurs causes :\\n- …"}  ->  "Ce message peut avoir plusieurs causes"
     """
     if entry.get("title"):
         return str(entry["title"])
-    if entry.get("question"):
-        return str(entry["question"])
-    first_line = next((line for line in str(entry.get("answer") or "").splitlines() if line.strip()), "")
-    first_line = _strip_marker(first_line).strip()
-    sentence = re.split(r"(?<=[.!?])\s", first_line, maxsplit=1)[0]
-    return _shorten(sentence, TITLE_LENGTH).rstrip(" :;,") or "Réponse"
+    return titles.entry_title(entry.get("question"), str(entry.get("answer") or ""))
 
 
 MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",

@@ -13,10 +13,9 @@ from fastapi import Form, Request
 from starlette.responses import Response
 
 from faqsante import editing
-from faqsante.content.titles import display_title
+from faqsante.content.title_book import title_once_published
 from faqsante.errors import EditConflict, InvalidInput
 from faqsante.store import Database
-from faqsante.store.questions import best_accepted_questions
 from faqsante.web.admin.base import entry_path, page, redirect, workspace_router
 from faqsante.web.admin.entries import entry_page
 from faqsante.web.auth import EditorDep
@@ -39,13 +38,9 @@ def preview(request: Request, db: DbDep, entry_id: str) -> Response:
 
 
 def _title_once_published(db: Database, entry_id: str, shown: dict[str, Any]) -> str:
-    """The title visitors will read once ``shown`` (the draft's text) is published: its question, else the
-    entry's best accepted question, else the one suggested from its answer (``content.titles.display_title``)."""
-    question = shown.get("question")
-    if not (question and question.strip()):
-        with db.session() as session:
-            question = best_accepted_questions(session, [entry_id]).get(entry_id)
-    return display_title(question, shown["answer"], shown.get("section"))
+    """The title visitors will read once ``shown`` (the draft's text) is published (``content.title_book``)."""
+    with db.session() as session:
+        return title_once_published(session, entry_id, shown.get("question"), shown["answer"], shown.get("section"))
 
 
 @router.post("/entrees/{entry_id}/brouillon/publier")
