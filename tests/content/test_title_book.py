@@ -10,14 +10,19 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select
+from tests.questions_faq import small_faq
 
 from faqsante import editing
 from faqsante.config import Settings
 from faqsante.content.title_book import shown_titles
 from faqsante.content.titles import MIN_OWN_SHARE, own_share, title_key
+from faqsante.editing.entry_questions import add_question
+from faqsante.feedback.learning import learn, learn_from_vote
+from faqsante.feedback.suggestions import decide
 from faqsante.search import SearchEngine
 from faqsante.store import Database, catalog
-from faqsante.store.models import Entry, EntryQuestion
+from faqsante.store.models import Entry, EntryQuestion, QueryLog, utcnow
+from faqsante.store.questions import entry_questions, record_question
 from faqsante.text import normalize
 
 LEXICAL = Settings().model_copy(update={"embedder": "none"})
@@ -97,3 +102,46 @@ def test_entries_of_the_same_title_are_told_apart_on_every_channel(sqlite_url: s
             made["MSSanté"]: "Comment activer la e-CPS dans ma messagerie ?",
         }
     db.dispose()
+
+
+def test_the_title_is_the_editors_question_else_the_best_well_formed_accepted_one(db: Database) -> None:
+    faq = small_faq(db)
+    keywords = learn(faq, "ins", "INS obligatoire depuis quand")
+    assert keywords is not None
+    decide(faq, [keywords.id], "accepted", author="marie")
+    lead = "L'INS est l'identifiant national de santé, obligatoire depuis 2021"
+    with faq.session() as session:
+        assert shown_titles(session, ["ins"]) == {"ins": lead}  # keywords are no title: the answer's lead is
+    learned = learn(faq, "ins", "faut-il l'INS dans les laboratoires")
+    assert learned is not None
+    decide(faq, [learned.id], "accepted", author="marie")
+    with faq.session() as session:
+        assert shown_titles(session, ["ins"]) == {"ins": "Faut-il l'INS dans les laboratoires ?"}  # tidied
+    add_question(faq, "ins", "Qu'est-ce que l'INS ?", author="marie")
+    with faq.session() as session:
+        assert shown_titles(session, ["ecps", "ins", "old", "missing"]) == {
+            "ecps": "Comment activer ma e-CPS ?",
+            "ins": "Qu'est-ce que l'INS ?",  # an editor's wording before a visitor's
+            "old": "Ancienne question ?",  # archived: titled all the same
+        }
+
+
+def test_a_visitors_wording_never_becomes_the_title_over_an_editors(db: Database) -> None:
+    """#19.6: the visitor's row and the editor's question share a key; the editor's text is the one kept."""
+    faq = small_faq(db)
+    with faq.session() as session:
+        session.add(QueryLog(query="activer e-cps ☠☠☠ 💀 👉👉 ???", result_ids=["ins"], created_at=utcnow()))
+    asked = learn_from_vote(faq, "ins", "activer e-cps ☠☠☠ 💀 👉👉 ???")  # « utile : oui »
+    assert asked is not None and asked.state == "suggested"
+    add_question(faq, "ins", "Comment activer ma e-CPS ?", author="marie")
+    rows = [(q.text, q.origin, q.state, q.asked_count) for q in entry_questions(faq, "ins")]
+    assert rows == [("Comment activer ma e-CPS ?", "editor", "accepted", 1)]
+    # the editor's text, told apart from the other entry that has it as its own question
+    assert catalog.get_entry(faq, "ins").title == (
+        "Comment activer ma e-CPS ? (L'INS est l'identifiant national de santé, obligatoire…)"
+    )
+    # the same from an import of a question history, and accepting the visitor's row by hand shows no emoji either
+    learn(faq, "ecps", "activer la e-cps 💀💀 ???")
+    with faq.session() as session:
+        record_question(session, "ecps", "Activer la e-CPS ?", origin="import", state="accepted", author=None)
+    assert {q.text for q in entry_questions(faq, "ecps")} == {"Activer la e-CPS ?"}

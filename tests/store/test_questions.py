@@ -16,7 +16,6 @@ from faqsante.store.db import MIGRATIONS_DIR
 from faqsante.store.models import EntryQuestion
 from faqsante.store.questions import (
     accepted_questions,
-    best_titles,
     entries_without_question,
     question_key,
     record_question,
@@ -98,27 +97,6 @@ def test_search_reads_main_and_accepted_questions_of_published_entries_only(faq:
     assert faq.data_version() == before + 1
     with faq.session() as session:
         assert ("ins", "INS c'est quoi") in accepted_questions(session)
-
-
-def test_the_title_is_the_main_question_else_the_best_accepted_one(faq: Database) -> None:
-    keywords = learn(faq, "ins", "INS obligatoire depuis quand")
-    learn(faq, "ins", "depuis quand l'INS est obligatoire")  # asked twice, but keywords make a poor title
-    assert keywords is not None
-    decide(faq, [keywords.id], "accepted", author="marie")
-    with faq.session() as session:
-        assert best_titles(session, ["ins"]) == {"ins": "INS obligatoire depuis quand"}
-    learned = learn(faq, "ins", "Faut-il l'INS dans les laboratoires ?")
-    assert learned is not None
-    decide(faq, [learned.id], "accepted", author="marie")
-    with faq.session() as session:
-        assert best_titles(session, ["ins"]) == {"ins": "Faut-il l'INS dans les laboratoires ?"}  # a real question wins
-    add_question(faq, "ins", "Qu'est-ce que l'INS ?", author="marie")
-    with faq.session() as session:
-        assert best_titles(session, ["ecps", "ins", "old", "missing"]) == {
-            "ecps": "Comment activer ma e-CPS ?",
-            "ins": "Qu'est-ce que l'INS ?",  # an editor's wording before a visitor's
-            "old": "Ancienne question ?",
-        }
 
 
 # --------------------------------------------------------------------------------------------- editors

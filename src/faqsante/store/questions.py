@@ -14,7 +14,7 @@ Every change bumps the data version, so every worker's search index reloads befo
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
@@ -109,50 +109,6 @@ def unanswerable_questions(session: Session) -> list[str]:
     )
 
 
-def best_titles(session: Session, entry_ids: Iterable[str]) -> dict[str, str]:
-    """The title each entry shows: its main question, else its best accepted question.
-
-    Best: a real question (ending with "?") before keywords, then an editor's or the source's wording before an
-    imported or learned one, then the most asked, then the first added. Entries with neither are left out; the
-    caller falls back on the extractive suggestion (``content.titles.display_title``).
-    """
-    ids = list(dict.fromkeys(entry_ids))
-    if not ids:
-        return {}
-    titles = {
-        entry_id: question
-        for entry_id, question in session.execute(select(Entry.id, Entry.question).where(Entry.id.in_(ids)))
-        if question and question.strip()
-    }
-    missing = [entry_id for entry_id in ids if entry_id not in titles]
-    return titles | best_accepted_questions(session, missing)
-
-
-def best_accepted_questions(session: Session, entry_ids: Iterable[str]) -> dict[str, str]:
-    """Each entry's best accepted question (as ``best_titles`` ranks them), whatever its main question."""
-    ids = list(dict.fromkeys(entry_ids))
-    candidates: dict[str, list[tuple[tuple[int, int, int, int], str]]] = defaultdict(list)
-    # Columns rather than objects (100,000 questions), and the state tested here: in SQL it led SQLite to scan
-    # every accepted question for each chunk through the state index instead of using the entry index.
-    columns = EntryQuestion.entry_id, EntryQuestion.text, EntryQuestion.origin, EntryQuestion.asked_count
-    for start in range(0, len(ids), 500):
-        for entry_id, text, origin, asked_count, row_id, state in session.execute(
-            select(*columns, EntryQuestion.id, EntryQuestion.state).where(
-                EntryQuestion.entry_id.in_(ids[start : start + 500])
-            )
-        ):
-            if state == "accepted":
-                candidates[entry_id or ""].append((_title_rank(text, origin, asked_count, row_id), text))
-    return {entry_id: min(ranked)[1] for entry_id, ranked in candidates.items()}
-
-
-_ORIGIN_RANK = {"editor": 0, "source": 1, "import": 2, "learned": 3}
-
-
-def _title_rank(text: str, origin: str, asked_count: int, row_id: int) -> tuple[int, int, int, int]:
-    return (0 if text.rstrip().endswith("?") else 1, _ORIGIN_RANK.get(origin, 4), -asked_count, row_id)
-
-
 # ------------------------------------------------------------------------------------- writing, in a session
 
 
@@ -199,6 +155,10 @@ def record_question(
         session.add(row)
         session.flush()
         return row, "added"
+    if state == "accepted" and origin != "learned" and existing.origin == "learned":
+        # "Comment activer ma e-CPS ?" typed by an editor meets "activer e-cps ☠☠☠ ???" asked by visitors (same
+        # key): the editor's, the source's or the import's wording is the one kept (#19.6), the count stays.
+        existing.text, existing.origin, existing.author, existing.updated_at = text, origin, author, now
     if existing.state == "rejected":
         existing.asked_count += 1 if state == "suggested" else 0
         return existing, "rejected"
