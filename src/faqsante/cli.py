@@ -717,6 +717,52 @@ def user_disable(
     console.print(f"Compte « {username} » {'réactivé' if enable else 'désactivé'}.")
 
 
+titles_app = typer.Typer(
+    help="Titres des entrées sans question : les écrire dans un tableur (export), puis les appliquer (import).",
+    no_args_is_help=True,
+)
+app.add_typer(titles_app, name="titles")
+
+
+@titles_app.command("export")
+def titles_export(
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Fichier CSV de sortie (sinon la sortie standard).")
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Exporter en CSV les entrées publiées sans question (id, titre, candidats, extrait), les plus consultées d'abord."""
+    from faqsante.content.titles import TitleSuggester
+    from faqsante.editing.title_sheet import export_sheet
+
+    settings = open_settings(db)
+    text = export_sheet(Database(settings.db_url), TitleSuggester(settings))
+    if output:
+        output.write_text(text, encoding="utf-8")
+        err_console.print(f"Export écrit dans {output}")
+    else:
+        sys.stdout.write(text)
+
+
+@titles_app.command("import")
+def titles_import(
+    path: Annotated[
+        Path, typer.Argument(help="Le CSV exporté, colonne « titre » réécrite.", exists=True, dir_okay=False)
+    ],
+    author: Annotated[str, typer.Option("--auteur", help="Nom signé dans l'historique des entrées.")] = "import-titres",
+    db: DbOption = None,
+) -> None:
+    """Appliquer les titres d'un CSV : chaque titre changé devient la question de son entrée (rien n'est écrit en cas d'erreur)."""
+    from faqsante.editing.title_sheet import import_sheet
+
+    settings = open_settings(db)
+    try:
+        changed = import_sheet(Database(settings.db_url), path, author=author, settings=settings)
+    except FaqsanteError as error:
+        raise fail(error, code=2) from None
+    console.print(f"{len(changed)} titre(s) enregistré(s).")
+
+
 inbox_app = typer.Typer(
     help="Questions envoyées par les visiteurs : lister, relier à une réponse, écarter.", no_args_is_help=True
 )
