@@ -3,6 +3,7 @@ bulk; an entry's own questions added, reworded, promoted to title, deleted; entr
 
 from __future__ import annotations
 
+import html
 import re
 
 import pytest
@@ -13,7 +14,7 @@ from faqsante.accounts import create_user
 from faqsante.feedback.learning import learn
 from faqsante.feedback.suggestions import list_suggestions
 from faqsante.store import Database
-from faqsante.store.models import Entry
+from faqsante.store.models import Entry, QueryLog
 from faqsante.store.questions import accepted_questions, entry_questions
 from faqsante.web.deps import service_of
 
@@ -82,7 +83,7 @@ def test_suggestions_are_accepted_or_refused_in_bulk_from_the_sans_question_view
 
     page = editor.get("/admin/sans-question", headers=HTML)
     assert page.status_code == 200
-    assert '« comment faire pour ma carte » <span class="aide">posée 2 fois</span>' in page.text
+    assert "« Comment faire pour ma carte ? » <span class=\"type-candidat\">visiteur, à valider</span>" in page.text
     form = {"csrf_token": token_of(page.text), "retour": "sans-question", "decision": "accepted"}
     accepted = editor.post(
         "/admin/suggestions", data={**form, "question": [q.id for q in asked if q]}, follow_redirects=False
@@ -196,3 +197,52 @@ def test_decisions_only_send_the_editor_back_inside_the_workspace(editor: TestCl
         assert answer.status_code == 303 and answer.headers["location"].startswith(location)
     huge = editor.post("/admin/suggestions", data={"csrf_token": token, "seul": "accepted:99999999999999999999"})
     assert huge.status_code == 400
+
+
+def desk_count(page: str) -> int:
+    return int(re.search(r'data-total="(\d+)"', page).group(1))  # type: ignore[union-attr]
+
+
+def test_the_title_desk_lists_candidates_and_its_count_drops_as_titles_are_set(
+    editor: TestClient, app_db: Database
+) -> None:
+    first, second, third, fourth = untitled_entries(app_db, 4)
+    with app_db.session() as session:  # visits: the second entry is the most opened, so it is listed first
+        session.add_all(QueryLog(query="q", channel="portal", clicked_entry_id=second) for _ in range(3))
+    page = editor.get("/admin/sans-question", headers=HTML).text
+    before = desk_count(page)
+    assert page.index(f'id="e-{second}"') < page.index(f'id="e-{first}"')
+    assert "3 ouverture(s) depuis les résultats" in page
+    assert 'data-candidat="1"' in page and "générée" in page  # generated suggestions, marked as such
+    token = token_of(page)
+
+    chosen = editor.post(
+        "/admin/sans-question/titre",
+        data={"csrf_token": token, "entree": first, "titre": "Titre tapé ?", "choisi": "", "suivante": third},
+        follow_redirects=False,
+    )
+    assert chosen.status_code == 303
+    assert chosen.headers["location"] == f"/admin/sans-question?page=1&message=titre-enregistre#e-{third}"
+    edited = editor.post(
+        "/admin/sans-question/titre",
+        data={"csrf_token": token, "entree": second, "titre": "  Comment   modifier ce titre ?  "},
+    )
+    assert edited.status_code == 200 and desk_count(edited.text) == before - 2
+    assert editor.get(f"/api/entries/{first}").json()["title"] == "Titre tapé ?"
+    assert editor.get(f"/api/entries/{second}").json()["title"] == "Comment modifier ce titre ?"
+    revisions = editor.get(f"/admin/entrees/{first}", headers=HTML).text
+    assert "titre choisi" in revisions  # an edit like any other: a revision signed by the editor
+
+    proposed = {
+        entry_id: re.search(rf'name="entree" value="{entry_id}"[^>]*>\s*<label[^>]*>Cocher pour enregistrer « (.*?) »',
+                            edited.text, re.S).group(1)  # type: ignore[union-attr]
+        for entry_id in (third, fourth)
+    }  # fmt: skip
+    bulk = editor.post("/admin/sans-question/lot", data={"csrf_token": token, "entree": [third, fourth]})
+    assert bulk.status_code == 200 and desk_count(bulk.text) == before - 4
+    for entry_id, title in proposed.items():
+        assert editor.get(f"/api/entries/{entry_id}").json()["title"] == html.unescape(title)
+    none = editor.post("/admin/sans-question/lot", data={"csrf_token": token})
+    assert none.status_code == 400 and "Cochez au moins une entrée" in none.text
+    gone = editor.post("/admin/sans-question/titre", data={"csrf_token": token, "entree": "inconnue", "titre": "X ?"})
+    assert gone.status_code == 404

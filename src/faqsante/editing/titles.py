@@ -71,7 +71,12 @@ def count_untitled(db: Database) -> int:
 
 
 def untitled(
-    db: Database, suggester: TitleSuggester | None = None, *, offset: int = 0, limit: int | None = None
+    db: Database,
+    suggester: TitleSuggester | None = None,
+    *,
+    offset: int = 0,
+    limit: int | None = None,
+    entry_ids: list[str] | None = None,
 ) -> list[UntitledEntry]:
     """Published entries without an editors' question, most visited first, each with its candidate titles:
     well-formed accepted questions (tidied) first, then waiting visitor suggestions, then a generated one."""
@@ -85,6 +90,8 @@ def untitled(
         .offset(offset)
         .limit(limit)
     )
+    if entry_ids is not None:
+        statement = statement.where(Entry.id.in_(entry_ids))
     with db.session() as session:
         rows = session.execute(statement).all()
         ids = [row.id for row in rows]

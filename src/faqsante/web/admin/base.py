@@ -39,6 +39,8 @@ MESSAGES = {
     "question-principale": "Question principale choisie : c'est désormais le titre de l'entrée.",
     "suggestions-acceptees": "Suggestions acceptées : elles trouvent leur réponse dès la prochaine recherche.",
     "suggestions-refusees": "Suggestions refusées : elles ne seront plus proposées.",
+    "titre-enregistre": "Titre enregistré : c'est désormais la question de l'entrée, partout.",
+    "titres-enregistres": "Titres enregistrés : ce sont désormais les questions de ces entrées, partout.",
     "compte": "Compte créé.",
     "compte-modifie": "Compte modifié.",
     "source": "Source enregistrée : ses réponses affichent ce nom et portent ces filtres.",

@@ -117,7 +117,7 @@ def entry_page(
         or {"question": pending.question or "", "answer": pending.answer, "section": pending.section or ""},
         "draft": draft,
         "entry_revision": current.revision,
-        "suggestion": None if current.question else _titles(request).suggest(current.answer, current.section),
+        "suggestion": None if current.question else suggester(request).suggest(current.answer, current.section),
         "history": [(asdict(revision), changes) for revision, changes in revisions],
         "findings": lint_documents([_document(current)]),
         "facets": _facet_choices(editing.entry_facets(db, current.id)),
@@ -142,7 +142,7 @@ def _feedback(db: Database, entry_id: str, start: date | None, end: date | None)
     }
 
 
-def _titles(request: Request) -> TitleSuggester:
+def suggester(request: Request) -> TitleSuggester:
     """One suggester per process: it keeps its HTTP connection and the titles it already worded."""
     caches = web_state(request.app).caches
     suggester = caches.get("titles")

@@ -7,25 +7,27 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Form, Request
+from fastapi import Form, Query, Request
 from starlette.responses import Response
 
 from faqsante import editing
 from faqsante.config import MAX_QUESTION_LENGTH
+from faqsante.editing import titles
 from faqsante.errors import InvalidInput
 from faqsante.feedback import suggestions as learned
-from faqsante.store import Database, questions
+from faqsante.store import Database
 from faqsante.web.admin.base import entry_path, page, redirect, workspace_router
 from faqsante.web.admin.entries import entry_page
+from faqsante.web.admin.entries import suggester as _titles
 from faqsante.web.auth import EditorDep
-from faqsante.web.deps import DbDep, ServiceDep
+from faqsante.web.deps import DbDep, ServiceDep, SettingsDep
 from faqsante.web.params import MAX_ROW_ID, RowId, Text
 from faqsante.web.presentation import entry_title
 
 router = workspace_router()
 
 SUGGESTIONS_PAGE = 200  # the most asked first: what an editor can review in one sitting
-UNTITLED_PAGE = 100  # entries with the most asked suggestions first
+UNTITLED_PAGE = 50  # entries, most visited first: what an editor titles in one sitting
 QuestionText = Annotated[Text, Form(max_length=MAX_QUESTION_LENGTH * 2)]  # over-long text gets a French message
 # Where a decision sends the editor back: a fixed set of pages, never a URL taken from the form.
 RETURNS = {"suggestions": "/admin/suggestions", "sans-question": "/admin/sans-question"}
@@ -70,22 +72,60 @@ def decide(
 
 
 @router.get("/sans-question")
-def untitled(request: Request, db: DbDep) -> Response:
-    everything = questions.entries_without_question(db)
-    listed = everything[:UNTITLED_PAGE]
-    entries = [
-        {
-            "id": item.entry_id,
-            "title": entry_title({"question": None, "answer": item.answer}),
-            "section": item.section,
-            "suggestions": [question.to_dict() for question in item.suggestions],
-            "accepted": [question.to_dict() for question in item.accepted],
-        }
-        for item in listed
-    ]
-    waiting = sum(len(item.suggestions) for item in listed)
-    context = {"entries": entries, "waiting": waiting, "total": len(everything), "shown": len(listed)}
+def untitled(
+    request: Request, db: DbDep, page_number: Annotated[int, Query(alias="page", ge=1, le=10**6)] = 1
+) -> Response:
+    """Every published entry without an editors' question, most visited first, with its candidate titles."""
+    total = titles.count_untitled(db)
+    pages = max(1, -(-total // UNTITLED_PAGE))
+    page_number = min(page_number, pages)
+    listed = titles.untitled(db, _titles(request), offset=(page_number - 1) * UNTITLED_PAGE, limit=UNTITLED_PAGE)
+    context = {"entries": listed, "total": total, "page_number": page_number, "pages": pages}
     return page(request, "untitled.html", context)
+
+
+@router.post("/sans-question/titre")
+def set_title(
+    db: DbDep,
+    settings: SettingsDep,
+    editor: EditorDep,
+    entree: Annotated[str, Form(max_length=40)] = "",
+    titre: QuestionText = "",
+    choisi: QuestionText = "",
+    suivante: Annotated[str, Form(max_length=40)] = "",
+    page_number: Annotated[int, Form(alias="page", ge=1, le=10**6)] = 1,
+) -> Response:
+    """One entry's title: a candidate's button (``choisi``), else the text edited in place (``titre``)."""
+    titles.require_untitled(db, entree)
+    titles.set_titles(db, {entree: choisi or titre}, author=editor.username, settings=settings)
+    return _back_to_desk(page_number, suivante, "titre-enregistre")
+
+
+@router.post("/sans-question/lot")
+def set_titles(
+    request: Request,
+    db: DbDep,
+    settings: SettingsDep,
+    editor: EditorDep,
+    entree: Annotated[list[str], Form()] = [],  # noqa: B006  (FastAPI reads the default, never mutates it)
+    page_number: Annotated[int, Form(alias="page", ge=1, le=10**6)] = 1,
+) -> Response:
+    """The proposed title (the first candidate) of every ticked entry, in one change."""
+    if not entree:
+        raise InvalidInput("Cochez au moins une entrée.")
+    for entry_id in entree:
+        titles.require_untitled(db, entry_id)
+    proposed = {item.id: item.proposed for item in titles.untitled(db, _titles(request), entry_ids=entree)}
+    titles.set_titles(db, proposed, author=editor.username, settings=settings)
+    return _back_to_desk(page_number, "", "titres-enregistres")
+
+
+def _back_to_desk(page_number: int, next_id: str, message: str) -> Response:
+    """# (2, "627b0cbf71bb", "titre-enregistre") -> /admin/sans-question?page=2&message=…#e-627b0cbf71bb"""
+    response = redirect(RETURNS["sans-question"], page=str(page_number), message=message)
+    if next_id:
+        response.headers["location"] += "#e-" + quote(next_id, safe="")
+    return response
 
 
 @router.post("/entrees/{entry_id}/questions")
