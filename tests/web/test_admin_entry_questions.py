@@ -83,7 +83,7 @@ def test_suggestions_are_accepted_or_refused_in_bulk_from_the_sans_question_view
 
     page = editor.get("/admin/sans-question", headers=HTML)
     assert page.status_code == 200
-    assert "« Comment faire pour ma carte ? » <span class=\"type-candidat\">visiteur, à valider</span>" in page.text
+    assert '« Comment faire pour ma carte ? » <span class="type-candidat">visiteur, à valider</span>' in page.text
     form = {"csrf_token": token_of(page.text), "retour": "sans-question", "decision": "accepted"}
     accepted = editor.post(
         "/admin/suggestions", data={**form, "question": [q.id for q in asked if q]}, follow_redirects=False
