@@ -6,6 +6,7 @@ have no question (« sans question »). Every decision reaches search from the n
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import quote
 
 from fastapi import Form, Query, Request
 from starlette.responses import Response
