@@ -59,9 +59,10 @@ class UntitledEntry:
     candidates: list[TitleCandidate] = field(default_factory=list)
 
     @property
-    def proposed(self) -> str:
-        """The title an editor accepts with one key: the first candidate, else the one shown today."""
-        return self.candidates[0].text if self.candidates else self.title
+    def proposed(self) -> str | None:
+        """The title an editor accepts with one key: the first candidate. None without one: the title shown today
+        may be a lead cut with « … », which an editor rewrites rather than saves."""
+        return self.candidates[0].text if self.candidates else None
 
 
 def count_untitled(db: Database) -> int:

@@ -111,12 +111,14 @@ def set_titles(
     entree: Annotated[list[str], Form()] = [],  # noqa: B006  (FastAPI reads the default, never mutates it)
     page_number: Annotated[int, Form(alias="page", ge=1, le=10**6)] = 1,
 ) -> Response:
-    """The proposed title (the first candidate) of every ticked entry, in one change."""
+    """The proposed title (the first candidate) of every ticked entry, in one change (the page offers a box only
+    to entries that have one)."""
     if not entree:
         raise InvalidInput("Cochez au moins une entrée.")
     for entry_id in entree:
         titles.require_untitled(db, entry_id)
-    proposed = {item.id: item.proposed for item in titles.untitled(db, _titles(request), entry_ids=entree)}
+    listed = titles.untitled(db, _titles(request), entry_ids=entree)
+    proposed = {item.id: item.proposed for item in listed if item.proposed}
     titles.set_titles(db, proposed, author=editor.username, settings=settings)
     return _back_to_desk(page_number, "", "titres-enregistres")
 

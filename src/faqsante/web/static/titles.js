@@ -30,7 +30,7 @@ document.addEventListener("DOMContentLoaded", () => {
     if (event.key === "j" || event.key === "s") show(current + 1);
     else if (event.key === "k") show(current - 1);
     else if (event.key === "e") { field.focus(); field.select(); }
-    else if (event.key === "x") entry.querySelector("input[type=checkbox]").click();
+    else if (event.key === "x") entry.querySelector("input[type=checkbox]")?.click();
     else if (picked) { field.value = picked.value; field.focus(); }
     else return;
     event.preventDefault();
