@@ -206,7 +206,7 @@ def desk_count(page: str) -> int:
 def test_the_title_desk_lists_candidates_and_its_count_drops_as_titles_are_set(
     editor: TestClient, app_db: Database
 ) -> None:
-    first, second, third, fourth = untitled_entries(app_db, 4)
+    first, second, third = untitled_entries(app_db, 3)
     with app_db.session() as session:  # visits: the second entry is the most opened, so it is listed first
         session.add_all(QueryLog(query="q", channel="portal", clicked_entry_id=second) for _ in range(3))
     page = editor.get("/admin/sans-question", headers=HTML).text
@@ -233,12 +233,13 @@ def test_the_title_desk_lists_candidates_and_its_count_drops_as_titles_are_set(
     revisions = editor.get(f"/admin/entrees/{first}", headers=HTML).text
     assert "titre choisi" in revisions  # an edit like any other: a revision signed by the editor
 
-    proposed = {
-        entry_id: re.search(rf'name="entree" value="{entry_id}"[^>]*>\s*<label[^>]*>Cocher pour enregistrer « (.*?) »',
-                            edited.text, re.S).group(1)  # type: ignore[union-attr]
-        for entry_id in (third, fourth)
-    }  # fmt: skip
-    bulk = editor.post("/admin/sans-question/lot", data={"csrf_token": token, "entree": [third, fourth]})
+    offered = re.findall(
+        r'name="entree" value="([\w-]+)" form="titres-lot">\s*<label[^>]*>Cocher pour enregistrer « (.*?) »</label>',
+        edited.text,
+    )
+    proposed = dict(offered[:2])  # entries with a candidate title get a box; the others must be written
+    assert len(proposed) == 2 and first not in proposed and second not in proposed
+    bulk = editor.post("/admin/sans-question/lot", data={"csrf_token": token, "entree": list(proposed)})
     assert bulk.status_code == 200 and desk_count(bulk.text) == before - 4
     for entry_id, title in proposed.items():
         assert editor.get(f"/api/entries/{entry_id}").json()["title"] == html.unescape(title)
