@@ -4,7 +4,7 @@
 # 627b0cbf71bb,Le temps maximum … est de 4 heures…,Quelle est la durée de session ? [générée],Le temps maximum au bout…
 A desk rewrites the ``titre`` column; on import, every row whose title differs from the one the entry shows
 becomes its editors' question (``editing.titles.set_titles``: a revision, re-tagging). Cells are written safe
-for a spreadsheet and read back exactly (``ingest.csv_cells``). A bad row (unknown id, NUL, a title longer than
+for a spreadsheet and read back exactly (``csv_cells``). A bad row (unknown id, NUL, a title longer than
 a question may be, an unreadable line) is reported with the file and its line, and nothing is written.
 """
 
@@ -19,9 +19,9 @@ from sqlalchemy import select
 from faqsante.config import DEFAULT_INGEST_MAX_MB, MAX_QUESTION_LENGTH, Settings
 from faqsante.content.title_book import shown_titles
 from faqsante.content.titles import TitleSuggester
+from faqsante.csv_cells import escape_formula, unescape_formula
 from faqsante.editing.titles import set_titles, untitled
 from faqsante.errors import IngestError
-from faqsante.ingest.csv_cells import escape_formula, unescape_formula
 from faqsante.store import Database
 from faqsante.store.models import Entry
 
