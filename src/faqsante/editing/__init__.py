@@ -20,7 +20,6 @@ revision). Front ends import this package, not the modules.
 from faqsante.config import MAX_ANSWER_LENGTH
 from faqsante.editing.drafts import Draft, discard_draft, get_draft, publish_draft, restore_revision, save_draft
 from faqsante.editing.entries import (
-    MAX_SECTION_LENGTH,
     PAGE_SIZE,
     EditableEntry,
     EntryListing,
@@ -45,6 +44,7 @@ from faqsante.editing.inbox import (
     list_questions,
 )
 from faqsante.editing.merge import MergeReport, merge_entries
+from faqsante.store.models import MAX_SECTION_LENGTH
 
 __all__ = [
     "Draft",

@@ -24,10 +24,10 @@ from faqsante.editing.entries import (
     edit_entry,
     finish_change,
     lock_entry,
-    require_entry,
 )
 from faqsante.errors import EditConflict, InvalidInput, NotFound
 from faqsante.store import Database
+from faqsante.store.lifecycle import require_entry
 from faqsante.store.models import EntryDraft, EntryRevision, utcnow
 
 FIELDS = ("question", "answer", "section")

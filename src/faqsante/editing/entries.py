@@ -16,15 +16,16 @@ from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from faqsante.config import MAX_ANSWER_LENGTH, MAX_QUESTION_LENGTH, Settings
-from faqsante.errors import EditConflict, InvalidInput, NotFound
+from faqsante.errors import EditConflict, InvalidInput
 from faqsante.facets.entry_tags import retag_in
 from faqsante.ingest.base import content_hash
 from faqsante.ingest.merge import EDITABLE_FIELDS, INGEST_AUTHOR, new_entry_id
 from faqsante.store import Database
 from faqsante.store.db import bump_data_version
-from faqsante.store.lifecycle import record_revision
+from faqsante.store.lifecycle import record_revision, require_entry
 from faqsante.store.models import (
     ENTRY_STATUSES,
+    MAX_SECTION_LENGTH,
     Entry,
     EntryDraft,
     EntryRevision,
@@ -32,7 +33,6 @@ from faqsante.store.models import (
     utcnow,
 )
 
-MAX_SECTION_LENGTH = 255  # the column's size
 PAGE_SIZE = 50
 
 
@@ -295,14 +295,6 @@ def lock_entry(session: Session, entry_id: str) -> Entry:
     """
     session.execute(update(Entry).where(Entry.id == entry_id).values(id=Entry.id))
     return require_entry(session, entry_id)
-
-
-def require_entry(session: Session, entry_id: str) -> Entry:
-    """The entry with this id, or a French « not found » error for the editor."""
-    entry = session.get(Entry, entry_id) if "\x00" not in entry_id else None  # PostgreSQL refuses NUL in text
-    if entry is None:
-        raise NotFound(f"Aucune entrée n'a l'identifiant « {entry_id} ».")
-    return entry
 
 
 def clean_field(name: str, value: str | None) -> str | None:

@@ -9,9 +9,10 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from faqsante.config import Settings
-from faqsante.editing.entries import apply_changes, finish_change, lock_entry, require_entry
+from faqsante.editing.entries import apply_changes, finish_change, lock_entry
 from faqsante.errors import InvalidInput, NotFound
 from faqsante.store.db import Database, bump_data_version
+from faqsante.store.lifecycle import require_entry
 from faqsante.store.models import EntryQuestion, utcnow
 from faqsante.store.questions import Question, clean_question, question_key, question_of, record_question
 

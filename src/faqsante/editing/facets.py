@@ -7,11 +7,11 @@ from collections.abc import Mapping
 from sqlalchemy import select
 
 from faqsante.config import Settings
-from faqsante.editing.entries import finish_change, lock_entry, require_entry
+from faqsante.editing.entries import finish_change, lock_entry
 from faqsante.facets.entry_tags import REJECTED, decide_tag
 from faqsante.facets.taxonomy import load_taxonomy
 from faqsante.store import Database
-from faqsante.store.lifecycle import record_revision
+from faqsante.store.lifecycle import record_revision, require_entry
 from faqsante.store.models import EntryFacet
 
 

@@ -14,13 +14,13 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from faqsante.config import Settings
-from faqsante.editing.entries import finish_change, new_entry, require_entry
+from faqsante.editing.entries import finish_change, new_entry
 from faqsante.errors import InvalidInput, NotFound
 from faqsante.feedback.learning import suggest_in
 from faqsante.mail import Mailer, MailStatus, latest_by_question, queue_mail
 from faqsante.store import Database
 from faqsante.store.db import bump_data_version
-from faqsante.store.lifecycle import follow_merges
+from faqsante.store.lifecycle import follow_merges, require_entry
 from faqsante.store.models import Entry, SubmittedQuestion
 from faqsante.store.questions import record_question
 

@@ -8,10 +8,10 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from faqsante.config import Settings
-from faqsante.editing.entries import finish_change, lock_entry, lock_fields, require_entry
+from faqsante.editing.entries import finish_change, lock_entry, lock_fields
 from faqsante.errors import InvalidInput
 from faqsante.store import Database
-from faqsante.store.lifecycle import follow_merges, record_revision
+from faqsante.store.lifecycle import follow_merges, record_revision, require_entry
 from faqsante.store.models import Entry, EntryFacet, EntrySource, Feedback, QueryLog, SubmittedQuestion
 from faqsante.store.questions import move_questions
 

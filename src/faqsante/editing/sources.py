@@ -22,10 +22,8 @@ from faqsante.facets.taxonomy import load_taxonomy
 from faqsante.store import Database
 from faqsante.store.catalog import shown_name
 from faqsante.store.db import bump_data_version
-from faqsante.store.models import Entry, EntrySource, Source
+from faqsante.store.models import MAX_SOURCE_NAME_LENGTH, Entry, EntrySource, Source
 from faqsante.urls import web_address
-
-MAX_NAME_LENGTH = 255
 
 
 @dataclass(frozen=True)
@@ -74,8 +72,10 @@ def set_source(
     """Save what an editor says about a source, in one change: its entries re-tagged when its filters moved,
     one ``data_version`` bump. True if anything changed."""
     name = " ".join((display_name or "").split()) or None
-    if name and len(name) > MAX_NAME_LENGTH:
-        raise InvalidInput(f"Le nom est trop long ({len(name)} caractères, {MAX_NAME_LENGTH} au plus).", field="nom")
+    if name and len(name) > MAX_SOURCE_NAME_LENGTH:
+        raise InvalidInput(
+            f"Le nom est trop long ({len(name)} caractères, {MAX_SOURCE_NAME_LENGTH} au plus).", field="nom"
+        )
     address = web_address(url)
     resolved = load_taxonomy().resolve_filters({facet: values for facet, values in facets.items() if values})
     with db.session() as session:

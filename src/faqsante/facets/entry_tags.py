@@ -23,7 +23,6 @@ from sqlalchemy import ColumnElement, and_, delete, or_, select
 from sqlalchemy.orm import Session
 
 from faqsante.config import Settings
-from faqsante.errors import NotFound
 from faqsante.facets.semantic import semantic_scores
 from faqsante.facets.tagger import Tag, Tagger
 from faqsante.facets.taxonomy import FALLBACK_VALUE, TOPIC_FACETS, Taxonomy, load_taxonomy
@@ -31,6 +30,7 @@ from faqsante.search.corpus import Document, read_documents
 from faqsante.search.embedders import make_embedder
 from faqsante.store import Database
 from faqsante.store.db import bump_data_version
+from faqsante.store.lifecycle import require_entry
 from faqsante.store.models import Entry, EntryFacet, Source
 
 AUTO, EDITOR, SOURCE = "auto", "editor", "source"
@@ -244,7 +244,7 @@ def set_editor_tag(db: Database, entry_id: str, facet: str, value: str, *, prese
 def decide_tag(session: Session, entry_id: str, facet: str, value: str, *, present: bool) -> None:
     """``set_editor_tag`` inside the caller's transaction (the caller bumps ``data_version``)."""
     facet, value = _resolved(facet, value)
-    _require_entry(session, entry_id)
+    require_entry(session, entry_id)
     row = session.get(EntryFacet, (entry_id, facet, value))
     if row is None:
         row = EntryFacet(entry_id=entry_id, facet=facet, value=value)
@@ -256,7 +256,7 @@ def clear_editor_tag(db: Database, entry_id: str, facet: str, value: str) -> Non
     """Forget an editor's decision on one value: the next retag decides again."""
     facet, value = _resolved(facet, value)
     with db.session() as session:
-        _require_entry(session, entry_id)
+        require_entry(session, entry_id)
         session.execute(
             delete(EntryFacet).where(
                 EntryFacet.entry_id == entry_id,
@@ -272,11 +272,6 @@ def _resolved(facet: str, value: str) -> tuple[str, str]:
     resolved = load_taxonomy().resolve_filters({facet: [value]})
     ((facet_key, (value_key,)),) = resolved.items()
     return facet_key, value_key
-
-
-def _require_entry(session: Session, entry_id: str) -> None:
-    if session.get(Entry, entry_id) is None:
-        raise NotFound(f"entrée introuvable : {entry_id}")
 
 
 def tags_by_entry(db: Database, entry_ids: Collection[str] | None = None) -> dict[str, dict[str, list[str]]]:

@@ -14,29 +14,21 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
-
-from sqlalchemy import String
-from sqlalchemy.sql.elements import KeyedColumnElement
+from typing import TYPE_CHECKING
 
 from faqsante.config import MAX_ANSWER_LENGTH, MAX_QUESTION_LENGTH
 from faqsante.errors import IngestError
-from faqsante.store.models import Entry, EntryFacet, Source
+from faqsante.store.models import (
+    MAX_FACET_VALUE_LENGTH,
+    MAX_ID_LENGTH,
+    MAX_SECTION_LENGTH,
+    MAX_SOURCE_NAME_LENGTH,
+)
 
 if TYPE_CHECKING:  # base calls these checks on every entry it parses
     from faqsante.ingest.base import ParsedEntry
 
 
-def _length(column: KeyedColumnElement[Any]) -> int:
-    """The size of a ``String(n)`` column: what PostgreSQL accepts, and so what every engine must hold."""
-    assert isinstance(column.type, String) and column.type.length
-    return column.type.length
-
-
-MAX_SECTION_LENGTH = _length(Entry.__table__.c.section)
-MAX_ID_LENGTH = _length(Entry.__table__.c.id)
-MAX_FACET_VALUE_LENGTH = _length(EntryFacet.__table__.c.value)
-MAX_SOURCE_NAME_LENGTH = _length(Source.__table__.c.name)
 # Ids end up in URLs (/reponses/{id}) and file names of exports: no separators, no dots.
 ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
 FORBIDDEN = re.compile(r"[\x00\ud800-\udfff]")

@@ -30,11 +30,10 @@ from sqlalchemy.orm import Session, selectinload
 from faqsante.config import DEFAULT_INGEST_MAX_MB
 from faqsante.errors import IngestError
 from faqsante.ingest.base import ParsedEntry, ParsedSource, content_hash, parse_file
-from faqsante.ingest.checks import MAX_SOURCE_NAME_LENGTH
 from faqsante.store import Database, questions
 from faqsante.store.db import bump_data_version
 from faqsante.store.lifecycle import follow_merges, record_revision
-from faqsante.store.models import Entry, EntryFacet, EntrySource, Source, utcnow
+from faqsante.store.models import MAX_SOURCE_NAME_LENGTH, Entry, EntryFacet, EntrySource, Source, utcnow
 
 SIMILAR_ENOUGH = 60.0  # rapidfuzz ratio (0-100) above which a changed answer is "the same entry, edited"
 INGEST_AUTHOR = "import"

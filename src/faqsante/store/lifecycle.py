@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from faqsante.errors import NotFound
 from faqsante.store.models import Entry, EntryRevision
 
 
@@ -36,4 +37,12 @@ def follow_merges(session: Session, entry: Entry) -> Entry:
             break
         seen.add(target.id)
         entry = target
+    return entry
+
+
+def require_entry(session: Session, entry_id: str) -> Entry:
+    """The entry with this id, whatever its status, or the one French « not found » every channel shows."""
+    entry = session.get(Entry, entry_id) if "\x00" not in entry_id else None  # PostgreSQL refuses NUL in text
+    if entry is None:
+        raise NotFound(f"Aucune entrée n'a l'identifiant « {entry_id} ».")
     return entry

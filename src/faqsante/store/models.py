@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -29,6 +30,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.sql.elements import KeyedColumnElement
 
 # draft: written in /admin, not yet published (invisible to visitors and search)
 ENTRY_STATUSES = ("published", "archived", "draft")
@@ -371,3 +373,16 @@ class SupportContact(Base):
     value: Mapped[str | None] = mapped_column(String(120), nullable=True)
     source_id: Mapped[int | None] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"), nullable=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+def column_length(column: KeyedColumnElement[Any]) -> int:
+    """The size of a ``String(n)`` column: what PostgreSQL accepts, and so what every engine must hold."""
+    assert isinstance(column.type, String) and column.type.length
+    return column.type.length
+
+
+# The limits that checks and forms quote, read from the columns so that they cannot drift from the schema.
+MAX_SECTION_LENGTH = column_length(Entry.__table__.c.section)  # 255
+MAX_ID_LENGTH = column_length(Entry.__table__.c.id)
+MAX_FACET_VALUE_LENGTH = column_length(EntryFacet.__table__.c.value)
+MAX_SOURCE_NAME_LENGTH = column_length(Source.__table__.c.name)  # 255

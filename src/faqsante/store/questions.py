@@ -23,8 +23,9 @@ from typing import TYPE_CHECKING
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
-from faqsante.errors import InvalidInput, NotFound
+from faqsante.errors import InvalidInput
 from faqsante.store.db import Database
+from faqsante.store.lifecycle import require_entry
 from faqsante.store.models import QUESTION_ORIGINS, QUESTION_STATES, Entry, EntryQuestion, utcnow
 from faqsante.text import fold_for_comparison, short_enough_question
 
@@ -265,8 +266,7 @@ def question_of(row: EntryQuestion) -> Question:
 def entry_questions(db: Database, entry_id: str) -> list[Question]:
     """An entry's questions of every state: accepted first, then suggestions most asked first, then rejected."""
     with db.session() as session:
-        if session.get(Entry, entry_id) is None:
-            raise NotFound(f"Aucune entrée n'a l'identifiant « {entry_id} ».")
+        require_entry(session, entry_id)
         rows = session.scalars(select(EntryQuestion).where(EntryQuestion.entry_id == entry_id)).all()
     order = {"accepted": 0, "suggested": 1, "rejected": 2}
     return sorted((question_of(row) for row in rows), key=lambda q: (order[q.state], -q.asked_count, q.id))
