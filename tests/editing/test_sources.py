@@ -33,13 +33,12 @@ def only_source(db: Database) -> sources.SourceInfo:
     return source
 
 
-def test_a_source_never_named_shows_its_import_date_not_its_file_name(seeded: Database) -> None:
+def test_a_source_whose_dump_names_nothing_shows_no_name_not_its_file_name(seeded: Database) -> None:
     source = only_source(seeded)
     entry_id = catalog.list_entries(seeded).items[0].id
     assert source.name == SAMPLE.name and source.entries > 0
-    origins = catalog.provenance(seeded, entry_id).origins
-    assert origins == [{"name": f"FAQ importée le {source.imported_at:%d/%m/%Y}", "url": None}]
-    assert SAMPLE.name not in str(origins)
+    assert source.shown_name is None  # /admin/sources asks for one
+    assert catalog.provenance(seeded, entry_id).origins == []
 
 
 def test_the_name_and_address_an_editor_sets_are_what_readers_see(seeded: Database, settings: Settings) -> None:

@@ -6,8 +6,9 @@ import gzip
 import hashlib
 import json
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -48,6 +49,7 @@ def populate(db: Database, sample_dir: Path) -> None:
         entry_ids = session.scalars(select(Entry.id).order_by(Entry.id).limit(3)).all()
         first = entry_ids[0]
         session.get(Entry, first).locked_fields = ["answer", "section"]
+        session.get(Entry, first).review_at, session.get(Entry, first).owner = date(2027, 2, 28), "Équipe « INS »"
         session.add(EntryFacet(entry_id=first, facet="produit", value="INS", confidence=0.8125, origin="auto"))
         session.add(EntryFacet(entry_id=first, facet="thematique", value="sécurité", origin="editor"))
         vector = np.linspace(-1, 1, 8, dtype=np.float32)
@@ -189,6 +191,48 @@ def test_a_backup_of_another_schema_is_refused(db: Database, tmp_path: Path) -> 
     )
     with pytest.raises(BackupError, match="schéma"):
         restore(db, tmp_path / "old.jsonl.gz", trust=True)
+
+
+def test_a_backup_made_before_review_dates_restores_with_them_empty(
+    db: Database, sample_dir: Path, tmp_path: Path
+) -> None:
+    populate(db, sample_dir)
+    file = tmp_path / "b.jsonl.gz"
+    backup(db, file)
+    added = {"entries": ("review_at", "owner"), "sources": ("page_title", "page_url")}
+
+    def as_0011_wrote_it(lines: list[str]) -> None:
+        hashes: dict[str, Any] = {}
+        for number, line in enumerate(lines[1:], start=1):
+            record = json.loads(line)
+            row = {k: v for k, v in record["row"].items() if k not in added.get(record["table"], ())}
+            lines[number] = json.dumps({"table": record["table"], "row": row}) + "\n"
+            if record["table"] in added:
+                hashes.setdefault(record["table"], hashlib.sha256()).update((canonical_json(row) + "\n").encode())
+        header = json.loads(lines[0])
+        header["schema_revision"] = "0011_embeddings_by_identity"
+        for table, digest in hashes.items():
+            header["tables"][table]["sha256"] = digest.hexdigest()
+        lines[0] = json.dumps(header) + "\n"
+
+    older = tampered_copy(file, tmp_path / "older.jsonl.gz", as_0011_wrote_it)
+    elsewhere = Database(f"sqlite:///{tmp_path / 'elsewhere.db'}")
+
+    restore(elsewhere, older, trust=True)
+
+    assert count(elsewhere, Entry) == count(db, Entry)
+    with elsewhere.session() as session:
+        assert session.scalar(select(func.count()).where(Entry.review_at.is_not(None))) == 0
+
+
+def test_review_dates_and_owners_survive_a_backup(db: Database, sample_dir: Path, tmp_path: Path) -> None:
+    populate(db, sample_dir)
+    backup(db, tmp_path / "b.jsonl.gz")
+    elsewhere = Database(f"sqlite:///{tmp_path / 'elsewhere.db'}")
+    restore(elsewhere, tmp_path / "b.jsonl.gz", trust=True)
+    with elsewhere.session() as session:
+        reviewed = session.execute(select(Entry.review_at, Entry.owner).where(Entry.review_at.is_not(None))).all()
+    assert [tuple(row) for row in reviewed] == [(date(2027, 2, 28), "Équipe « INS »")]
 
 
 def test_cli_backup_verify_and_restore(

@@ -3,6 +3,7 @@ comes from, when it changed, and what the content-health report flags."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -77,7 +78,7 @@ def test_home_then_a_filter_without_typing_then_an_answer_with_its_source_date_a
         expect(page.locator(".provenance")).to_contain_text("Source :")
         source = page.get_by_role("link", name="FAQ de l'Agence du numérique en santé")
         expect(source).to_have_attribute("href", "https://esante.gouv.fr/faq")
-        expect(page.locator(".provenance")).to_contain_text("Mis à jour le")
+        expect(page.locator(".provenance")).to_contain_text(re.compile(r"(Ajoutée|Mis à jour) le \d"))
         notice = page.locator('[data-notice="stale"]')
         expect(notice).to_be_visible()
         expect(notice).to_contain_text("échéance aujourd'hui passée")

@@ -42,6 +42,21 @@ def test_api_ask_keeps_only_entries_with_the_chosen_value(client: TestClient) ->
     assert not any((section or "").startswith("ViaTrajectoire") for section in sections)
 
 
+def test_each_result_and_each_entry_carry_their_filter_values_as_keys(client: TestClient) -> None:
+    results = client.get("/api/ask", params={"q": IDENTITY_QUESTION, "top_k": 5}).json()["results"]
+    stored = tags(client, [hit["id"] for hit in results])
+    keys = {facet.key: set(facet.values) for facet in load_taxonomy()}
+
+    assert any(hit["facets"] for hit in results)
+    for hit in results:
+        detail = client.get(f"/api/entries/{hit['id']}").json()
+        expected = {facet: sorted(values) for facet, values in stored[hit["id"]].items()}
+        assert hit["facets"] == detail["facets"] == expected
+        assert all(set(values) <= keys[facet] for facet, values in hit["facets"].items())
+    filtered = client.get("/api/ask", params={"q": IDENTITY_QUESTION, "produit": "ins"}).json()["results"]
+    assert filtered and all("ins" in hit["facets"]["produit"] for hit in filtered)
+
+
 def test_filters_combine_or_within_and_across_facets(client: TestClient) -> None:
     params = [
         ("q", "financement"),

@@ -4,7 +4,8 @@
 #            facets={"type_offre": ["Éditeurs"]}, settings=settings)
 # -> the answer pages of its entries say « Source : FAQ de l'Agence du numérique en santé » with the link,
 #    and every entry it holds carries type_offre=editeurs after the retag this runs.
-A source never named by an editor shows « FAQ importée le 29/11/2026 » to visitors, never its file name.
+A source never named by an editor shows what its dump says of its page (its title, its address's site), never
+its file name or an import date; a dump that says nothing shows no name until an editor gives one.
 """
 
 from __future__ import annotations
@@ -35,11 +36,13 @@ class SourceInfo:
     imported_at: datetime
     entries: int  # published entries it lists
     facets: dict[str, list[str]] = field(default_factory=dict)  # value keys: {"type_offre": ["editeurs"]}
+    page_title: str | None = None  # what its dump says of its page
+    page_url: str | None = None
 
     @property
-    def shown_name(self) -> str:
-        """What visitors read: the editor's name, else the address's site, else the import date."""
-        return shown_name(self.display_name, self.url, self.imported_at)
+    def shown_name(self) -> str | None:
+        """What visitors read (``catalog.shown_name``); None: they read no name, an editor should give one."""
+        return shown_name(self.display_name, self.url, self.page_title, self.page_url)
 
 
 def list_sources(db: Database) -> list[SourceInfo]:
@@ -96,5 +99,13 @@ def set_source(
 
 def _info(source: Source, entries: int) -> SourceInfo:
     return SourceInfo(
-        source.id, source.name, source.display_name, source.url, source.imported_at, entries, dict(source.facets or {})
+        source.id,
+        source.name,
+        source.display_name,
+        source.url,
+        source.imported_at,
+        entries,
+        dict(source.facets or {}),
+        source.page_title,
+        source.page_url,
     )

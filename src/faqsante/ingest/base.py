@@ -13,9 +13,12 @@ from pathlib import Path
 from typing import ClassVar
 
 from faqsante.config import DEFAULT_INGEST_MAX_MB
-from faqsante.errors import IngestError
+from faqsante.errors import IngestError, InvalidInput
 from faqsante.ingest.checks import check_entry, check_source_name
 from faqsante.text import fold_for_comparison
+from faqsante.urls import web_address
+
+MAX_PAGE_TITLE_LENGTH = 255  # sources.page_title
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,17 @@ class ParsedEntry:
 
 
 @dataclass(frozen=True)
+class PageInfo:
+    """What a dump says of the page it was taken from, for visitors to read when no editor named the source.
+
+    # PageInfo(title="Foire aux questions | esante.gouv.fr", url="https://esante.gouv.fr/faq")
+    """
+
+    title: str | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True)
 class ParsedSource:
     """One file's entries. ``name`` identifies the source across imports: its path relative to the folder
     given to ``ingest`` (``ans/faq.csv``), or its file name when it was named directly."""
@@ -50,11 +64,25 @@ class ParsedSource:
     parser: str
     checksum: str
     entries: list[ParsedEntry]
+    page: PageInfo = PageInfo()
 
 
 def content_hash(question: str | None, answer: str) -> str:
     folded = fold_for_comparison(question or "") + "\n" + fold_for_comparison(answer)
     return hashlib.sha256(folded.encode("utf-8")).hexdigest()
+
+
+def checked_page(page: PageInfo) -> PageInfo:
+    """A title cut to its column (255) on a word; an address kept only when it is a web page's (``faqsante.urls``)."""
+    printable = "".join(char if char.isprintable() else " " for char in page.title or "")  # no NUL, no surrogate
+    title = " ".join(printable.split()) or None
+    if title and len(title) > MAX_PAGE_TITLE_LENGTH:
+        title = title[: MAX_PAGE_TITLE_LENGTH - 1].rsplit(" ", 1)[0] + "…"
+    try:
+        url = web_address(page.url)
+    except InvalidInput:  # a relative or broken canonical link: no address rather than a wrong one
+        url = None
+    return PageInfo(title, url)
 
 
 def clean_line(line: str) -> str:
@@ -73,6 +101,10 @@ class Parser:
 
     def parse(self, path: Path, text: str) -> list[ParsedEntry]:
         raise NotImplementedError
+
+    def page(self, text: str) -> PageInfo:
+        """The page's title and address, when the format carries them (HTML does; a CSV does not)."""
+        return PageInfo()
 
 
 PARSERS: dict[str, Parser] = {}
@@ -153,4 +185,5 @@ def parse_file(
         parser=parser.name,
         checksum=hashlib.sha256(data).hexdigest(),
         entries=entries,
+        page=checked_page(parser.page(text)),
     )

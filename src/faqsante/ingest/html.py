@@ -23,7 +23,7 @@ from typing import Any
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from faqsante.errors import IngestError
-from faqsante.ingest.base import ParsedEntry, Parser, register
+from faqsante.ingest.base import PageInfo, ParsedEntry, Parser, register
 from faqsante.ingest.html_text import TooDeep, check_depth, fragment_to_text, html_to_text, one_line
 from faqsante.ingest.tabular import load_json
 
@@ -107,6 +107,23 @@ class HtmlParser(Parser):
                 seen.add(entry.content_key)
                 entries.append(entry)
         return entries
+
+    def page(self, text: str) -> PageInfo:
+        """``<title>`` (else ``og:site_name``) and the canonical address (else ``og:url``).
+
+        # <title>FAQ | esante.gouv.fr</title><link rel="canonical" href="https://esante.gouv.fr/faq">
+        #   -> PageInfo("FAQ | esante.gouv.fr", "https://esante.gouv.fr/faq")
+        """
+        tree = LexborHTMLParser(re.sub(r"\r\n?", "\n", text))
+        title = tree.css_first("head title") or tree.css_first("title")
+        site = tree.css_first('meta[property="og:site_name"]')
+        canonical = tree.css_first('link[rel="canonical"]')
+        address = tree.css_first('meta[property="og:url"]')
+        return PageInfo(
+            (title.text() if title is not None else None) or (site.attributes.get("content") if site else None),
+            (canonical.attributes.get("href") if canonical else None)
+            or (address.attributes.get("content") if address else None),
+        )
 
 
 def _page_items(tree: LexborHTMLParser) -> Iterator[_Item]:

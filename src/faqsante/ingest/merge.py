@@ -265,6 +265,7 @@ def _resolve_source(run: _Run, parsed: ParsedSource) -> Source:
         if source is None:
             raise IngestError(parsed.origin, "un autre fichier de cet import porte déjà ce nom de source")
     source.origin, source.parser, source.checksum = parsed.origin, parsed.parser, parsed.checksum
+    source.page_title, source.page_url = parsed.page.title, parsed.page.url
     source.imported_at = utcnow()
     run.sources.add(source.id)
     return source

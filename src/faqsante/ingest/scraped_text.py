@@ -2,7 +2,7 @@
 
 What a dump looks like (see data/sample/):
 
-    Accueil > FAQ                                   <- breadcrumb: page chrome
+    Accueil > FAQ                                   <- breadcrumb: page chrome, its last crumb the page's title
     Votre question concerne quel type d'offre ?     <- the five filter prompts: page chrome
     Mon espace santé                                <- a section heading, before its first answer
     Mon Espace Santé est ouvert à l'ensemble …      <- the answer: paragraphs, bullet lists
@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from faqsante.ingest.base import ParsedEntry, Parser, clean_line, register
+from faqsante.ingest.base import PageInfo, ParsedEntry, Parser, clean_line, register
 
 FEEDBACK_PROMPT = re.compile(r"^cette r[ée]ponse vous a-t-elle [ée]t[ée] utile\s*\?", re.IGNORECASE)
 CHROME = [
@@ -23,6 +23,7 @@ CHROME = [
     re.compile(r"^votre question concerne (quel|quelle)\b.*\?$", re.IGNORECASE),  # filter prompts
     re.compile(r"^accueil\s*>", re.IGNORECASE),  # breadcrumb
 ]
+BREADCRUMB = CHROME[2]
 PAGE_TITLE = re.compile(r"^(FAQ|Foire aux questions)$", re.IGNORECASE)
 BULLET = re.compile(r"^\s*([-•*▪◦–]|\d+[.)])\s*")
 HEADING_MAX_WORDS = 8
@@ -108,6 +109,23 @@ class ScrapedTextParser(Parser):
         if not draft.empty:  # a last answer the scrape cut before its widget: keep it, never lose text
             entries.append(self._entry(draft, section, len(entries)))
         return entries
+
+    def page(self, text: str) -> PageInfo:
+        """The title a dump carries before its first answer: a breadcrumb's last crumb, else a « FAQ » line.
+        Scraped text keeps no address.
+
+        # "Accueil > FAQ\n\nFAQ\n\nMon espace santé\n…"  ->  PageInfo(title="FAQ")
+        """
+        title = None
+        for raw in text.splitlines():
+            line = clean_line(raw)
+            if BREADCRUMB.match(line):
+                title = title or line.rsplit(">", 1)[-1].strip() or None
+            elif PAGE_TITLE.match(line):
+                title = title or line
+            elif line and not any(pattern.match(line) for pattern in CHROME):
+                break  # the content begins: what follows belongs to the answers
+        return PageInfo(title)
 
     @staticmethod
     def _starts_section(lines: list[str], index: int) -> bool:

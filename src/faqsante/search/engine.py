@@ -309,4 +309,5 @@ def _hit(doc: Document, score: float, confidence: float, title: str | None) -> H
         score=score,
         confidence=confidence,
         title=title or "",
+        facets={name: sorted(values) for name, values in sorted(doc.facets.items()) if values},
     )

@@ -27,6 +27,7 @@ class Hit:
     confidence: float  # calibrated in [0, 1]: the estimated chance this entry answers the question
     title: str = ""  # as every channel shows it: content.title_book.shown_titles
     spans: list[Span] = field(default_factory=list)  # the passages that answer the question, best first
+    facets: dict[str, list[str]] = field(default_factory=dict)  # its filter values: {"produit": ["e_cps", "psc"]}
 
 
 @dataclass(frozen=True)

@@ -40,12 +40,12 @@ import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import IO, Any
 
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Connection, Integer, LargeBinary, String, Table, func, insert, select, text, update
+from sqlalchemy import Connection, Date, Integer, LargeBinary, String, Table, func, insert, select, text, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from faqsante.errors import BackupError
@@ -64,6 +64,10 @@ CREDENTIAL_TABLES = ("editor_sessions",)  # never backed up; cleared by a restor
 # ours, and reading it whole would let a crafted file exhaust memory.
 MAX_LINE_CHARS = 8_000_000
 SIGNATURE = "hmac-sha256"
+# Migrations that only add nullable columns, and the revision each follows: a backup made at that earlier
+# revision restores into the newer schema with those columns empty.
+# {"0012_review_and_page_names": "0011_embeddings_by_identity"}: a 0011 backup restores into 0012
+COLUMNS_ADDED_SINCE = {"0012_review_and_page_names": "0011_embeddings_by_identity"}
 
 
 @dataclass(frozen=True)
@@ -162,6 +166,8 @@ def _encode(value: Any, column_type: Any) -> Any:
         return value.astimezone(UTC).isoformat(timespec="microseconds")
     if isinstance(column_type, LargeBinary):
         return base64.b64encode(value).decode("ascii")
+    if isinstance(column_type, Date):  # "2027-03-31"
+        return value.isoformat()
     return value
 
 
@@ -172,6 +178,8 @@ def _decode(value: Any, column_type: Any) -> Any:
         return datetime.fromisoformat(value)
     if isinstance(column_type, LargeBinary):
         return base64.b64decode(value)
+    if isinstance(column_type, Date):
+        return date.fromisoformat(value)
     return value
 
 
@@ -371,7 +379,7 @@ def restore(db: Database, path: Path, *, force: bool = False, secret: str = "", 
             _check_signature(path, header, [secret] if secret else [stored_key] if stored_key else [])
         unknown = sorted(set(header.tables) - set(tables) - set(credentials))
         revision = _schema_revision(connection)
-        if header.schema_revision != revision or unknown:
+        if not _restorable_into(header.schema_revision, revision) or unknown:
             raise BackupError(
                 f"sauvegarde au schéma {header.schema_revision}, base au schéma {revision} : "
                 "restaurez avec la version de faqsante qui l'a produite"
@@ -425,7 +433,8 @@ def _insert_rows(
             raise BackupError(f"{path}, ligne {number} : ligne de sauvegarde invalide") from error
         if _installation_row(table, row) or table.name in credentials:
             continue  # a backup made before keys or sessions were left out: the target keeps its own key
-        written.add(table, row, canonical_json(row))
+        # An older backup lacks the columns added since: they are written empty, and checked so.
+        written.add(table, row, canonical_json({column.name: row.get(column.name) for column in table.columns}))
         # Rows come parents first; flushing on every change of table keeps foreign keys satisfied.
         if batch_table is not None and (table is not batch_table or len(batch) >= BATCH_ROWS):
             connection.execute(batch_table.insert(), batch)
@@ -435,6 +444,13 @@ def _insert_rows(
     if batch_table is not None:
         connection.execute(batch_table.insert(), batch)
     return digester, written
+
+
+def _restorable_into(backup_revision: str, revision: str) -> bool:
+    """The same schema, or one that only added nullable columns since the backup's (``COLUMNS_ADDED_SINCE``)."""
+    while backup_revision != revision and revision in COLUMNS_ADDED_SINCE:
+        revision = COLUMNS_ADDED_SINCE[revision]
+    return backup_revision == revision
 
 
 def _occupied(connection: Connection, tables: Any) -> dict[str, int]:

@@ -7,6 +7,7 @@ Entries have the shape of a search hit without its scores, so every channel show
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections import defaultdict
 from collections.abc import Sequence
@@ -21,7 +22,7 @@ from faqsante.content.title_book import shown_titles
 from faqsante.errors import NotFound
 from faqsante.store.db import Database
 from faqsante.store.lifecycle import follow_merges
-from faqsante.store.models import Entry, EntrySource, QueryLog, Source, utcnow
+from faqsante.store.models import Entry, EntryRevision, EntrySource, QueryLog, Source, utcnow
 from faqsante.urls import site_of
 
 DEFAULT_PAGE_SIZE = 20
@@ -44,13 +45,23 @@ class PublishedEntry:
 
 @dataclass(frozen=True)
 class Provenance:
-    """Where an entry comes from and when it last changed, as visitors are shown it."""
+    """Where an entry comes from and when its content was added and last changed, as visitors are shown it.
 
+    ``updated_at`` is the last change of what a reader reads (question or answer), by an import or an editor;
+    an entry never changed since it was added has ``updated_at == added_at`` (« ajoutée le … »).
+    """
+
+    added_at: datetime
     updated_at: datetime
     origins: list[dict[str, str | None]]  # [{"name": "FAQ de l'ANS", "url": "https://…"}], never a file name
 
     def to_dict(self) -> dict[str, Any]:
-        return {"updated_at": self.updated_at.isoformat(), "origins": self.origins}
+        # {"added_at": "2026-11-29T12:00:00+00:00", "updated_at": "2026-12-05T09:30:00+00:00", "origins": [...]}
+        return {
+            "added_at": self.added_at.isoformat(),
+            "updated_at": self.updated_at.isoformat(),
+            "origins": self.origins,
+        }
 
 
 @dataclass(frozen=True)
@@ -100,7 +111,8 @@ def get_entry(db: Database, entry_id: str) -> PublishedEntry:
 
 
 def provenance(db: Database, entry_id: str) -> Provenance:
-    """An entry's sources as visitors see them (``shown_name``) and the date it last changed."""
+    """An entry's sources as visitors see them (``shown_name``; a source with no readable name is left out)
+    and the dates of its revisions: the first, and the last that changed its question or answer."""
     with db.session() as session:
         entry = session.get(Entry, entry_id) if _storable(entry_id) else None
         if entry is None:
@@ -110,21 +122,53 @@ def provenance(db: Database, entry_id: str) -> Provenance:
         ).all()
         origins: dict[str, dict[str, str | None]] = {}
         for source in sorted(sources, key=lambda source: source.id):
-            name = shown_name(source.display_name, source.url, source.imported_at)
-            origins.setdefault(name, {"name": name, "url": source.url})
-        return Provenance(entry.updated_at, list(origins.values()))
+            name = shown_name(source.display_name, source.url, source.page_title, source.page_url)
+            if name is not None:
+                origins.setdefault(name, {"name": name, "url": source.url or source.page_url})
+        revisions = session.execute(
+            select(EntryRevision.question, EntryRevision.answer, EntryRevision.created_at)
+            .where(EntryRevision.entry_id == entry_id)
+            .order_by(EntryRevision.number)
+        ).all()
+        added_at, updated_at = content_dates(entry.created_at, [(q, a, at) for q, a, at in revisions])
+        return Provenance(added_at, updated_at, list(origins.values()))
 
 
-def shown_name(display_name: str | None, url: str | None, imported_at: datetime) -> str:
-    """What visitors read of a source: its editor-given name, else its address's site, else its import date.
+def content_dates(
+    created_at: datetime, revisions: Sequence[tuple[str | None, str, datetime]]
+) -> tuple[datetime, datetime]:
+    """When the entry was added, and when its question or answer last changed (revisions in order).
 
-    # (None, "https://esante.gouv.fr/faq", …) -> "esante.gouv.fr" ; (None, None, 2026-11-29) -> "FAQ importée le 29/11/2026"
+    # [("Q", "A", 1 Dec), ("Q", "A", 3 Dec: archived, then back), ("Q", "A2", 5 Dec)]  ->  (1 Dec, 5 Dec)
+    # [("Q", "A", 1 Dec)]  ->  (1 Dec, 1 Dec): never changed, « ajoutée le 1er décembre »
+    """
+    if not revisions:
+        return created_at, created_at
+    added_at = changed_at = revisions[0][2]
+    for before, after in itertools.pairwise(revisions):
+        if after[:2] != before[:2]:
+            changed_at = after[2]
+    return added_at, changed_at
+
+
+def shown_name(display_name: str | None, url: str | None, page_title: str | None, page_url: str | None) -> str | None:
+    """What visitors read of a source: its editor-given name, else the site of the address an editor gave,
+    else the page title its dump carries, else the site of the dump's own address; else nothing (never the
+    file's name or its import date: the health report asks editors to name it).
+
+    # ("FAQ de l'ANS", …) -> "FAQ de l'ANS" ; (None, "https://esante.gouv.fr/faq", …) -> "esante.gouv.fr"
+    # (None, None, "Foire aux questions | esante.gouv.fr", None) -> "Foire aux questions | esante.gouv.fr"
+    # (None, None, None, "https://industriels.esante.gouv.fr/faq") -> "industriels.esante.gouv.fr" ; (None, …) -> None
     """
     if display_name:
         return display_name
     if url:
         return site_of(url) or url
-    return f"FAQ importée le {imported_at:%d/%m/%Y}"
+    if page_title:
+        return page_title
+    if page_url:
+        return site_of(page_url) or page_url
+    return None
 
 
 def list_sections(db: Database) -> list[Section]:

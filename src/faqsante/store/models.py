@@ -12,12 +12,13 @@ Tables, grouped by what they serve:
 from __future__ import annotations
 
 import hashlib
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     Boolean,
+    Date,
     DateTime,
     Float,
     ForeignKey,
@@ -78,6 +79,9 @@ class Source(Base):
     display_name: Mapped[str | None] = mapped_column(String(255), nullable=True)
     url: Mapped[str | None] = mapped_column(Text, nullable=True)
     facets: Mapped[dict[str, list[str]] | None] = mapped_column(JSON, nullable=True)
+    # What the dump itself says of its page, refreshed at each import: shown when no editor named the source.
+    page_title: Mapped[str | None] = mapped_column(String(255), nullable=True)  # "FAQ | esante.gouv.fr"
+    page_url: Mapped[str | None] = mapped_column(Text, nullable=True)  # its canonical address
 
 
 class Entry(Base):
@@ -104,6 +108,8 @@ class Entry(Base):
     merged_into: Mapped[str | None] = mapped_column(String(32), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    review_at: Mapped[date | None] = mapped_column(Date, nullable=True, index=True)  # to re-read by then
+    owner: Mapped[str | None] = mapped_column(String(120), nullable=True)  # who answers for it
 
     links: Mapped[list[EntrySource]] = relationship(
         back_populates="entry", cascade="all, delete-orphan", order_by="EntrySource.source_id"

@@ -71,6 +71,7 @@ class EntryOut(fields_of(PublishedEntry, ENTRY_DOCS)):  # type: ignore[misc]
     pass
 
 
+FACETS_DOC = "Ses valeurs des cinq filtres, par filtre (les clés que prennent les filtres de `/api/ask`)."
 SPAN_DOCS = {
     "start": Field(ge=0, description="Position du premier caractère du passage dans `answer`."),
     "end": Field(description="Position qui suit son dernier caractère : le passage est `answer[start:end]`."),
@@ -91,6 +92,7 @@ HIT_DOCS = {
             "(au plus 240 caractères, ou la moitié de la réponse si elle est plus longue)."
         ),
     ),
+    "facets": Field(description=FACETS_DOC, examples=[{"produit": ["e_cps", "psc"]}]),
 }
 
 
@@ -159,7 +161,14 @@ class NoticeOut(fields_of(Notice, NOTICE_DOCS)):  # type: ignore[misc]
 
 
 PROVENANCE_DOCS = {
-    "updated_at": (str, Field(description="Date de la dernière modification (ISO 8601).")),
+    "added_at": (str, Field(description="Date d'ajout de l'entrée à la FAQ (ISO 8601).")),
+    "updated_at": (
+        str,
+        Field(
+            description="Date de la dernière modification de sa question ou de sa réponse, par un import ou un "
+            "rédacteur (ISO 8601) ; égale à `added_at` si elle n'a jamais changé."
+        ),
+    ),
     "origins": (list[OriginOut], Field(description="Les sources de l'entrée, telles que les lecteurs les voient.")),
 }
 
@@ -168,6 +177,7 @@ class EntryDetailOut(fields_of(Provenance, PROVENANCE_DOCS, base=EntryOut)):  # 
     notices: list[NoticeOut] = Field(
         description="Ce que le bilan de santé du contenu signale au lecteur (échéance passée, lien perdu) ; vide sinon."
     )
+    facets: dict[str, list[str]] = Field(description=FACETS_DOC, examples=[{"produit": ["e_cps", "psc"]}])
     related: list[EntryOut] = Field(description="Les entrées les plus proches de celle-ci.")
     contacts: list[ContactOut] = Field(description="Le support à contacter pour le sujet de cette réponse.")
 
