@@ -367,7 +367,8 @@ def lint(
     ] = None,
     db: DbOption = None,
 ) -> None:
-    """Rapport de santé du contenu : dates dépassées, réponses sans question, liens perdus, doublons, coordonnées."""
+    """Rapport de santé du contenu : dates dépassées, relectures en retard, réponses sans question, liens perdus,
+    doublons, coordonnées."""
     from faqsante.health.lint import CHECKS, lint_database
 
     unknown = sorted(set(kind or []) - set(CHECKS))
@@ -627,6 +628,37 @@ def questions_suggestions(
         question = suggestion.question
         table.add_row(str(question.id), str(question.asked_count), question.text, str(question.entry_id))
     console.print(table)
+
+
+entries_app = typer.Typer(help="Entrées de la FAQ : suivi de leur relecture.", no_args_is_help=True)
+app.add_typer(entries_app, name="entries")
+
+
+@entries_app.command("review")
+def entries_review(
+    entry_id: Annotated[str, typer.Argument(help="Identifiant de l'entrée.")],
+    review_date: Annotated[
+        str | None, typer.Option("--date", help="Jour où la relire (AAAA-MM-JJ) ; « » pour l'effacer.")
+    ] = None,
+    owner: Annotated[str | None, typer.Option("--owner", help="Qui en répond ; « » pour l'effacer.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Fixer la date de relecture d'une entrée et son responsable ; passée cette date, `faqsante lint` la signale."""
+    from faqsante import editing
+
+    database = open_db(db)
+    try:
+        current = editing.get_entry(database, entry_id)
+        review_at = current.review_at if review_date is None else editing.parse_review_date(review_date)
+        changed = editing.set_review(
+            database, entry_id, review_at=review_at, owner=current.owner if owner is None else owner
+        )
+        after = editing.get_entry(database, entry_id)
+    except FaqsanteError as error:
+        raise fail(error, code=2) from None
+    when = f"à relire le {after.review_at:%d/%m/%Y}" if after.review_at else "sans date de relecture"
+    who = f"responsable : {after.owner}" if after.owner else "sans responsable"
+    console.print(f"Entrée {entry_id} : {when}, {who}{'' if changed else ' (inchangé)'}.")
 
 
 user_app = typer.Typer(help="Comptes des rédacteurs et administrateurs de l'espace /admin.", no_args_is_help=True)

@@ -6,13 +6,14 @@ import re
 
 from fastapi.testclient import TestClient
 
+from faqsante.accounts import create_user
 from faqsante.feedback import suggestions
 from faqsante.feedback.audience import submit_question
 from faqsante.health.lint import lint_database
-from faqsante.store import Database, questions
+from faqsante.store import Database, catalog, questions
 from faqsante.web.deps import service_of
 
-from .test_admin import HTML, accounts, editor  # noqa: F401  (signed-in editor fixtures)
+from .test_admin import HTML, PASSWORD, accounts, editor, sign_in, token_of  # noqa: F401  (signed-in editor fixtures)
 
 
 def test_lint_rows_show_the_entry_title_and_the_action_of_their_kind(editor: TestClient) -> None:  # noqa: F811
@@ -39,3 +40,29 @@ def test_the_dashboard_counts_what_waits_for_an_editor(editor: TestClient) -> No
     assert re.search(r"<strong>\d+</strong> questions? reçues? à traiter", waiting)
     assert f"<strong>{untitled}</strong> entrée" in waiting and f"<strong>{stale}</strong> entrée" in waiting
     assert f"<strong>{suggestions.count_suggestions(db)}</strong> question" in waiting
+
+
+def test_an_editor_sets_a_review_in_admin_and_the_dashboard_counts_it(own_client: TestClient) -> None:
+    client = own_client
+    create_user(service_of(client.app).db, "marie", PASSWORD, "editor")
+    assert sign_in(client).status_code == 303
+    entry_id = catalog.list_entries(service_of(client.app).db).items[0].id
+    before = client.get("/admin", headers=HTML).text
+    page = client.get(f"/admin/entrees/{entry_id}", headers=HTML).text
+    form = {"csrf_token": token_of(page), "date_relecture": "2020-01-31", "responsable": "Équipe INS"}
+
+    saved = client.post(f"/admin/entrees/{entry_id}/relecture", data=form, headers=HTML, follow_redirects=False)
+    refused = client.post(
+        f"/admin/entrees/{entry_id}/relecture", data={**form, "date_relecture": "31 février"}, headers=HTML
+    )
+
+    assert saved.status_code == 303
+    edited = client.get(saved.headers["location"], headers=HTML).text
+    assert 'value="2020-01-31"' in edited and 'value="Équipe INS"' in edited
+    assert "à relire depuis le 31/01/2020 (responsable : Équipe INS)" in edited
+    assert refused.status_code == 400 and "illisible" in refused.text and 'value="31 février"' in refused.text
+    counted = re.compile(r"<strong>(\d+)</strong> entrées? à relire")
+    assert counted.search(before).group(1) == "0"  # type: ignore[union-attr]
+    assert counted.search(client.get("/admin", headers=HTML).text).group(1) == "1"  # type: ignore[union-attr]
+    report = client.get("/admin/lint", params={"type": "review-due"}, headers=HTML).text
+    assert "à relire depuis le 31/01/2020" in report

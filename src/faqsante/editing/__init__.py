@@ -13,7 +13,7 @@ never the store directly. Each change is one transaction that also re-tags the c
 One module per concept: ``entries`` (read, create, edit, publish), ``facets`` (the filters an editor
 ticks), ``merge`` (fold a duplicate into the entry that stays), ``entry_questions`` (an entry's questions: add,
 reword, delete, promote to title), ``inbox`` (the submitted-questions queue), ``diff`` (what a revision
-changed), ``imports`` (sources parsed, merged and tagged), ``drafts`` (save aside, preview, publish; restore a
+changed), ``imports`` (sources parsed, merged and tagged), ``review`` (review date and owner), ``drafts`` (save aside, preview, publish; restore a
 revision). Front ends import this package, not the modules.
 """
 
@@ -44,9 +44,12 @@ from faqsante.editing.inbox import (
     list_questions,
 )
 from faqsante.editing.merge import MergeReport, merge_entries
+from faqsante.editing.review import parse_review_date, set_review
 from faqsante.store.models import MAX_SECTION_LENGTH
 
 __all__ = [
+    "parse_review_date",
+    "set_review",
     "Draft",
     "discard_draft",
     "get_draft",

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import delete, func, or_, select, update
@@ -62,6 +62,8 @@ class EditableEntry:
     sources: list[str]
     revisions: list[Revision]
     updated_at: datetime
+    review_at: date | None = None  # to be read again by then (editing.review)
+    owner: str | None = None
 
     @property
     def revision(self) -> int:
@@ -112,6 +114,8 @@ def get_entry(db: Database, entry_id: str) -> EditableEntry:
             sources=entry.source_names,
             revisions=[_revision(revision) for revision in entry.revisions],
             updated_at=entry.updated_at,
+            review_at=entry.review_at,
+            owner=entry.owner,
         )
 
 

@@ -240,6 +240,19 @@ class ContactCheck(Check):
         yield from others
 
 
+@register
+class ReviewDue(Check):
+    """An entry whose review date, set by the desk (``faqsante entries review``, /admin), is past."""
+
+    kind = "review-due"
+    label = "Relectures en retard"
+
+    def check_entry(self, document: Document, today: date) -> Iterator[str]:
+        if document.review_at is not None and document.review_at < today:
+            owner = f" (responsable : {document.owner})" if document.owner else " (sans responsable)"
+            yield f"à relire depuis le {document.review_at:%d/%m/%Y}{owner}"
+
+
 def lint_documents(
     documents: Sequence[Document], *, today: date | None = None, kinds: Sequence[str] | None = None
 ) -> list[Finding]:

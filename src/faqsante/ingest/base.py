@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import ClassVar
 
@@ -36,6 +37,8 @@ class ParsedEntry:
     status: str = "published"
     facets: dict[str, tuple[str, ...]] = field(default_factory=dict)
     questions: tuple[str, ...] = ()  # other accepted ways of asking it (faqsante.store.questions)
+    review_at: date | None = None  # the desk's review date and owner (faqsante.editing.review), kept by an export
+    owner: str | None = None
 
     @property
     def content_key(self) -> str:

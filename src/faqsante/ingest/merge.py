@@ -194,6 +194,8 @@ def _apply_source(run: _Run, parsed: ParsedSource, source: Source) -> None:
         named = [_named_source(session, name) for name in item.sources] or [source]
         for target in named:
             _link(session, entry, target, item.position)
+        if item.review_at is not None or item.owner is not None:  # an export carries the desk's bookkeeping
+            entry.review_at, entry.owner = item.review_at, item.owner
         claimed.add(entry.id)
 
     for item, copies in _distinct(parsed.origin, parsed.entries):

@@ -19,9 +19,11 @@ import io
 import json
 import re
 from collections.abc import Callable, Iterator, Mapping
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from faqsante.config import MAX_OWNER_LENGTH
 from faqsante.csv_cells import unescape_formula
 from faqsante.errors import IngestError
 from faqsante.ingest.base import ParsedEntry, Parser, register
@@ -39,6 +41,8 @@ FIELD_ALIASES: dict[str, tuple[str, ...]] = {
     "status": ("status", "statut"),
     "facets": ("facets", "facettes"),
     "questions": ("questions",),
+    "review_at": ("review_at", "relecture", "date_relecture"),
+    "owner": ("owner", "responsable"),
 }
 STATUS_SPELLINGS: dict[str, tuple[str, ...]] = {
     "published": ("published", "publié", "publiée"),
@@ -131,7 +135,27 @@ def record_to_entry(path: Path, record: Mapping[str, Any], position: int, line: 
         status=_status(fields.get("status"), refuse),
         facets=_facets(fields, refuse),
         questions=_values(fields.get("questions"), QUESTION_SEPARATORS, "questions", refuse),
+        review_at=_day(fields.get("review_at"), refuse),
+        owner=_owner(fields.get("owner"), refuse),
     )
+
+
+def _day(value: Any, refuse: Refuse) -> date | None:
+    """# "2027-03-31" -> date(2027, 3, 31); blank -> None"""
+    text = _text(value, "review_at", refuse)
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise refuse(f"« review_at » n'est pas une date AAAA-MM-JJ : « {text[:40]} »") from None
+
+
+def _owner(value: Any, refuse: Refuse) -> str | None:
+    text = _text(value, "owner", refuse)
+    if text and len(text) > MAX_OWNER_LENGTH:
+        raise refuse(f"« owner » trop long ({len(text)} caractères, {MAX_OWNER_LENGTH} au plus)")
+    return " ".join(text.split()) if text else None
 
 
 def _taxonomy() -> Taxonomy:

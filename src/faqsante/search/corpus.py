@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cached_property
 
 import numpy as np
@@ -27,6 +28,8 @@ class Document:
     section: str | None
     sources: tuple[str, ...] = ()
     facets: dict[str, frozenset[str]] = field(default_factory=dict)
+    review_at: date | None = None  # the desk's date to read it again: the health report lists it once past
+    owner: str | None = None  # who answers for it
 
     @cached_property  # read by the lexical analysis, the vectors' text hash and the index file key
     def text(self) -> str:
@@ -43,7 +46,7 @@ def load_documents(db: Database) -> list[Document]:
 def read_documents(session: Session) -> list[Document]:
     """``load_documents`` through the caller's session, which sees its own uncommitted changes."""
     rows = session.execute(
-        select(Entry.id, Entry.question, Entry.answer, Entry.section)
+        select(Entry.id, Entry.question, Entry.answer, Entry.section, Entry.review_at, Entry.owner)
         .where(Entry.status == "published")
         .order_by(Entry.id)
     ).all()
@@ -68,8 +71,10 @@ def read_documents(session: Session) -> list[Document]:
             section=section,
             sources=tuple(sources.get(entry_id, ())),
             facets={name: frozenset(values) for name, values in facets.get(entry_id, {}).items()},
+            review_at=review_at,
+            owner=owner,
         )
-        for entry_id, question, answer, section in rows
+        for entry_id, question, answer, section, review_at, owner in rows
     ]
 
 

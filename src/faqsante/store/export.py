@@ -18,7 +18,7 @@ from faqsante.store.models import Entry, EntryFacet, EntryQuestion, EntrySource
 from faqsante.store.questions import question_key
 
 EXPORT_FORMATS = ("jsonl", "json", "csv")
-CSV_COLUMNS = ["id", "question", "answer", "section", "sources", "status", "facets", "questions"]
+CSV_COLUMNS = ["id", "question", "answer", "section", "sources", "status", "facets", "questions", "review_at", "owner"]
 
 
 def export_records(db: Database) -> Iterator[dict[str, Any]]:
@@ -59,6 +59,10 @@ def export_records(db: Database) -> Iterator[dict[str, Any]]:
             others = [text for key, text in questions.get(entry.id, []) if key != main]
             if others:
                 record["questions"] = others
+            if entry.review_at is not None:  # the desk's bookkeeping: "2027-03-31"
+                record["review_at"] = entry.review_at.isoformat()
+            if entry.owner:
+                record["owner"] = entry.owner
             yield record
 
 

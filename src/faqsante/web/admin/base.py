@@ -24,6 +24,7 @@ MESSAGES = {
     "archivee": "Entrée archivée : elle n'apparaît plus dans la FAQ.",
     "titre": "Titre suggéré enregistré comme question.",
     "filtres": "Filtres enregistrés : l'étiquetage automatique ne les changera plus.",
+    "relecture": "Date de relecture et responsable enregistrés.",
     "fusionnee": "Doublon fusionné : ses avis, ses sources et son historique suivent cette entrée.",
     "repondue": "Question traitée : elle est reliée à sa réponse.",
     "ecartee": "Question écartée.",

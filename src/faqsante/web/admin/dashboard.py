@@ -11,7 +11,7 @@ from faqsante import editing
 from faqsante.feedback import suggestions
 from faqsante.store import questions
 from faqsante.web.admin.base import page, workspace_router
-from faqsante.web.admin.lint import stale_count
+from faqsante.web.admin.lint import flagged_count
 from faqsante.web.deps import DbDep
 
 router = workspace_router()
@@ -23,7 +23,8 @@ def dashboard(request: Request, db: DbDep) -> Response:
     counts = {
         **editing.workspace_counts(db),
         "untitled": questions.count_untitled(db),
-        "stale": stale_count(request, db),
+        "stale": flagged_count(request, db, "stale"),
+        "review_due": flagged_count(request, db, "review-due"),
         "suggestions": suggestions.count_suggestions(db),
     }
     return page(request, "dashboard.html", {"counts": counts, "changes": changes})

@@ -12,7 +12,7 @@ from fastapi.encoders import jsonable_encoder
 from starlette.responses import JSONResponse, Response
 
 from faqsante import accounts, editing
-from faqsante.config import MAX_QUESTION_LENGTH
+from faqsante.config import MAX_OWNER_LENGTH, MAX_QUESTION_LENGTH
 from faqsante.content.titles import TitleSuggester
 from faqsante.editing.diff import history
 from faqsante.errors import EditConflict, InvalidInput
@@ -103,6 +103,7 @@ def entry_page(
     status_code: int = 200,
     feedback_period: tuple[date | None, date | None] = (None, None),
     typed_question: tuple[int | None, str] | None = None,
+    review_form: dict[str, str] | None = None,
 ) -> Response:
     """The entry's page; ``form`` holds what was typed when a save was refused (else its draft, else the entry),
     ``typed_question`` a refused question as typed: (its number, or None for a new one; its text)."""
@@ -123,6 +124,11 @@ def entry_page(
         "facets": _facet_choices(editing.entry_facets(db, current.id)),
         "questions": questions_by_state(db, current.id),
         "typed_question": typed_question,
+        "review_form": review_form
+        or {
+            "date_relecture": current.review_at.isoformat() if current.review_at else "",
+            "responsable": current.owner or "",
+        },
         "error": error,
         "field": field,
         "feedback": _feedback(db, current.id, *feedback_period),
@@ -168,7 +174,10 @@ def _facet_choices(carried: dict[str, dict[str, str]]) -> list[dict[str, Any]]:
 
 def _document(entry: editing.EditableEntry) -> Document:
     """The entry as the checks read it: the edit page checks this one entry alone (duplicates are on /admin/lint)."""
-    return Document(entry.id, entry.question, entry.answer, entry.section, tuple(entry.sources))
+    return Document(
+        entry.id, entry.question, entry.answer, entry.section, tuple(entry.sources),
+        review_at=entry.review_at, owner=entry.owner,
+    )  # fmt: skip
 
 
 @router.post("/entrees/{entry_id}")
@@ -289,6 +298,25 @@ def save_facets(
         chosen.setdefault(facet, []).append(value)
     changed = editing.set_facets(db, entry_id, chosen, author=editor.username, settings=settings)
     return redirect(entry_path(entry_id), message="filtres" if changed else "inchangee")
+
+
+@router.post("/entrees/{entry_id}/relecture")
+def save_review(
+    request: Request,
+    db: DbDep,
+    editor: EditorDep,
+    entry_id: str,
+    review_at: Annotated[str, Form(alias="date_relecture", max_length=40)] = "",
+    owner: Annotated[str, Form(alias="responsable", max_length=2 * MAX_OWNER_LENGTH)] = "",
+) -> Response:
+    """The date by which the entry should be read again and who answers for it; blank clears them."""
+    try:
+        changed = editing.set_review(db, entry_id, review_at=editing.parse_review_date(review_at), owner=owner)
+    except InvalidInput as error:
+        current = editing.get_entry(db, entry_id)
+        typed = {"date_relecture": review_at, "responsable": owner}
+        return entry_page(request, current, error=str(error), field=error.field, status_code=400, review_form=typed)
+    return redirect(entry_path(entry_id), message="relecture" if changed else "inchangee")
 
 
 @router.get("/api/entrees/{entry_id}")

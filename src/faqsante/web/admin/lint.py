@@ -29,9 +29,10 @@ def _lint(request: Request, db: Database) -> list[Finding]:
     return findings
 
 
-def stale_count(request: Request, db: Database) -> int:
-    """Entries whose answer promises something for a date now past: the dashboard's figure."""
-    return len({finding.entry_id for finding in _lint(request, db) if finding.kind == "stale"})
+def flagged_count(request: Request, db: Database, kind: str) -> int:
+    """Entries the report flags with ``kind``: the dashboard's figures (``stale``: a date now past in the
+    answer; ``review-due``: the desk's review date is past)."""
+    return len({finding.entry_id for finding in _lint(request, db) if finding.kind == kind})
 
 
 @router.get("/lint")
