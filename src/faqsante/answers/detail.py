@@ -26,11 +26,12 @@ def entry_detail(engine: SearchEngine, db: Database, entry_id: str) -> dict[str,
     published = catalog.get_entry(db, entry_id)
     entry = published.to_dict()
     notices = entry_notices(published.id, published.question, published.answer, published.section, published.sources)
+    facets = {name: sorted(values) for name, values in tags_by_entry(db, [published.id])[published.id].items()}
     return {
         **entry,
         **catalog.provenance(db, published.id).to_dict(),
         "notices": [notice.to_dict() for notice in notices],
-        "facets": {name: sorted(values) for name, values in tags_by_entry(db, [published.id])[published.id].items()},
-        "related": related_entries(engine, entry),
+        "facets": facets,
+        "related": related_entries(engine, entry, facets),
         "contacts": [contact.to_dict() for contact in support.contacts_for_entry(db, published.id)],
     }

@@ -24,6 +24,7 @@ from urllib.parse import quote, urlencode
 
 from sqlalchemy import select
 
+from faqsante.answers.closeness import choice_count, close_in_refusal
 from faqsante.editing import support
 from faqsante.facets.entry_tags import facet_conditions
 from faqsante.facets.taxonomy import FALLBACK_VALUE, load_taxonomy
@@ -84,22 +85,27 @@ def answer(
     """Search's answer and what every channel shows of it: ``AskResult.to_dict()`` plus ``topic``.
 
     A short query naming a topic gets ``topic``: that topic's first ``top_k`` answers, which a reader is
-    shown instead of an abstention. Without a topic, an abstention keeps only ``close_k`` results when given
-    (the portal shows three « réponses proches », not ten unrelated ones). Topics are not looked for within
-    filters: the filters already say what the visitor is after.
-    # ({"query": "INS", "abstained": true, "results": [hit, ...], "topic": {"kind": "filtre", ...}, "contacts": []})
+    shown instead of an abstention. Without a topic, an abstention keeps only ``close_k`` results when given,
+    and only those actually close (the portal shows at most three « réponses proches », often none:
+    ``closeness.close_in_refusal``). ``choice`` says how many first answers are offered as a choice, the
+    first being uncertain (``closeness.choice_count``; 0: the first is the answer). Topics are not looked for
+    within filters: the filters already say what the visitor is after.
+    # ({"query": "INS", "abstained": true, "results": [hit, ...], "choice": 0, "topic": {"kind": "filtre", ...},
+    #  "contacts": []})
     """
     result = engine.ask(query, top_k=top_k if facets else max(top_k, TOPIC_POOL), facets=facets)
     topic = None if facets else finder.find(query, [hit.id for hit in result.results])
     hits = result.results[:top_k]
     if topic is None and result.abstained and close_k is not None:
-        hits = hits[:close_k]
+        hits = close_in_refusal(engine, hits)[:close_k]
     shown = dataclasses.replace(result, results=hits)
     entries = catalog.published_entries(finder.db, topic.entry_ids[:top_k]) if topic else []
+    choice = 0 if topic else choice_count(shown.abstained, hits)
     # After a refusal, who to call about what the question names (« Contacter le support e-CPS »).
     contacts = support.contacts_for_question(finder.db, query) if result.abstained and topic is None else []
     return shown, {
         **shown.to_dict(),
+        "choice": choice,
         "topic": topic.to_dict(entries) if topic else None,
         "contacts": [contact.to_dict() for contact in contacts],
     }

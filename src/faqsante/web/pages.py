@@ -237,6 +237,8 @@ def _summary(result: dict[str, Any]) -> str:
         return f"{total} réponse{'s' if total > 1 else ''} sur le sujet « {topic['label']} »."
     count = len(result["results"])
     answers = f"{count} réponse{'s' if count > 1 else ''}"
+    if not result["abstained"] and result.get("choice"):
+        return f"{answers} pour « {query} », dont {result['choice']} possibles à comparer : aucune ne se détache."
     if not result["abstained"]:
         return f"{answers} pour « {query} »."
     if count:

@@ -135,6 +135,12 @@ ASK_DOCS = {
 class AskOut(fields_of(AskResult, ASK_DOCS)):  # type: ignore[misc]
     model_config = ConfigDict(extra="allow")
 
+    choice: int = Field(
+        default=0,
+        ge=0,
+        description="Quand la première réponse n'est pas sûre : le nombre de premières réponses à présenter comme "
+        "un choix (une autre est au moins moitié aussi probable que la première) ; 0 : la première est la réponse.",
+    )
     topic: TopicOut | None = Field(
         default=None,
         description="Le sujet que nomme une question d'un ou deux mots (« INS », « DMP »), s'il y en a un.",
