@@ -9,6 +9,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
+
+from faqsante.store.models import Entry
 
 from .conftest import copy_sqlite
 from .test_browser import TIMEOUT_MS, LiveServer, browser  # noqa: F401  (browser is a fixture)
@@ -32,6 +35,10 @@ def test_an_uncertain_answer_is_a_choice_that_leads_to_a_trustworthy_page(browse
     context = browser.new_context(base_url=live_server.url, locale="fr-FR", viewport={"width": 375, "height": 800})
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
+    with live_server.db.session() as session:  # the right entry, known by what it says
+        ((right_id, answer),) = session.execute(
+            select(Entry.id, Entry.answer).where(Entry.status == "published", Entry.answer.contains(ANSWERING))
+        ).all()
     try:
         page.goto("/")
         page.get_by_label("Votre question").fill(QUESTION)
@@ -41,17 +48,21 @@ def test_an_uncertain_answer_is_a_choice_that_leads_to_a_trustworthy_page(browse
         choice.get_by_role("heading", name="Plusieurs réponses possibles").wait_for()
         options = choice.locator("li.choix-reponse")
         assert 2 <= options.count() <= 3
-        right = options.filter(has_text=ANSWERING)
-        assert right.count() == 1 and ANSWERING not in options.first.inner_text(), "the right answer is not first"
+        right = options.filter(has=page.locator(f'a[href^="/reponses/{right_id}?"]'))
+        assert right.count() == 1, "the right answer is among the choices"
+        assert right_id not in (options.first.locator("a").get_attribute("href") or ""), "and it is not first"
         title = right.locator("a.titre-resultat")
         assert title.inner_text().strip() and title.inner_text() != options.first.locator("a").inner_text()
+        excerpt = right.locator(".extrait").inner_text()
+        assert excerpt.strip() and " ".join(excerpt.split()).rstrip("…") in " ".join(answer.split())
         assert right.locator(".extrait mark").count() >= 1  # the searched words marked in its sentence
 
         title.click()
         page.get_by_role("heading", level=1).wait_for()
-        body = page.locator(".texte-reponse")
-        assert ANSWERING in body.inner_text()
-        assert body.get_by_text(re.compile(ANSWERING)).first.is_visible()
+        assert ANSWERING in page.locator(".texte-reponse").inner_text()
+        marked = page.locator(".texte-reponse mark.reponse-phrase")
+        if marked.count():  # the sentence that answered the question, marked in the whole answer
+            assert marked.first.is_visible() and marked.first.inner_text().strip() in answer
         provenance = page.locator(".provenance").inner_text()
         assert re.search(r"(Ajoutée|Mis à jour) le \d{1,2}(er)? \w+ \d{4}", provenance)
         assert "FAQ importée" not in provenance and ".txt" not in page.locator("main").inner_text()
