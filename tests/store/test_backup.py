@@ -201,7 +201,7 @@ def test_a_backup_made_before_review_dates_restores_with_them_empty(
     backup(db, file)
     added = {"entries": ("review_at", "owner"), "sources": ("page_title", "page_url")}
 
-    def as_0011_wrote_it(lines: list[str]) -> None:
+    def as_0012_wrote_it(lines: list[str]) -> None:
         hashes: dict[str, Any] = {}
         for number, line in enumerate(lines[1:], start=1):
             record = json.loads(line)
@@ -210,12 +210,12 @@ def test_a_backup_made_before_review_dates_restores_with_them_empty(
             if record["table"] in added:
                 hashes.setdefault(record["table"], hashlib.sha256()).update((canonical_json(row) + "\n").encode())
         header = json.loads(lines[0])
-        header["schema_revision"] = "0011_embeddings_by_identity"
+        header["schema_revision"] = "0012_support_contacts"
         for table, digest in hashes.items():
             header["tables"][table]["sha256"] = digest.hexdigest()
         lines[0] = json.dumps(header) + "\n"
 
-    older = tampered_copy(file, tmp_path / "older.jsonl.gz", as_0011_wrote_it)
+    older = tampered_copy(file, tmp_path / "older.jsonl.gz", as_0012_wrote_it)
     elsewhere = Database(f"sqlite:///{tmp_path / 'elsewhere.db'}")
 
     restore(elsewhere, older, trust=True)

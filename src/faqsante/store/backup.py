@@ -66,8 +66,8 @@ MAX_LINE_CHARS = 8_000_000
 SIGNATURE = "hmac-sha256"
 # Migrations that only add nullable columns, and the revision each follows: a backup made at that earlier
 # revision restores into the newer schema with those columns empty.
-# {"0012_review_and_page_names": "0011_embeddings_by_identity"}: a 0011 backup restores into 0012
-COLUMNS_ADDED_SINCE = {"0012_review_and_page_names": "0011_embeddings_by_identity"}
+# {"0013_review_and_page_names": "0012_support_contacts"}: a 0012 backup restores into 0013
+COLUMNS_ADDED_SINCE = {"0013_review_and_page_names": "0012_support_contacts"}
 
 
 @dataclass(frozen=True)

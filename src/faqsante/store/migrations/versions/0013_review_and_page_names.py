@@ -4,8 +4,8 @@
 ``sources.page_title`` and ``sources.page_url`` are read from the dump at each import, so that a source no
 editor named still shows visitors a readable name. Backups made before this revision restore with them empty.
 
-Revision ID: 0012_review_and_page_names
-Revises: 0011_embeddings_by_identity
+Revision ID: 0013_review_and_page_names
+Revises: 0012_support_contacts
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0012_review_and_page_names"
-down_revision = "0011_embeddings_by_identity"
+revision = "0013_review_and_page_names"
+down_revision = "0012_support_contacts"
 branch_labels = None
 depends_on = None
 
