@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from faqsante.answers.closeness import AS_LIKELY, choice_count, offered_floor
+from faqsante.answers.closeness import AS_LIKELY, choice_count, confidences_without, offered_floor
 from faqsante.answers.detail import entry_detail
 from faqsante.answers.related import CANDIDATES, SHARED_FACETS
 from faqsante.answers.topics import TopicFinder, answer
@@ -68,9 +68,11 @@ def test_related_entries_are_all_close_and_those_sharing_section_or_product_come
     short = [item for item in catalog.list_entries(engine.db, per_page=40).items if len(item.answer) < 450]
     for item in short[:15]:  # an answer under the question length limit is asked whole, as related_entries asks it
         detail = entry_detail(engine, engine.db, item.id)
-        ranked = {hit.id: hit for hit in engine.ask(" ".join(item.answer.split()), top_k=CANDIDATES + 1).results}
-        related = [ranked[other["id"]] for other in detail["related"]]
-        assert all(hit.confidence >= floor for hit in related)
+        asked = engine.ask(" ".join(item.answer.split()), top_k=CANDIDATES + 1).results
+        without = {hit.id: (hit, confidence) for hit, confidence in confidences_without(engine, asked, item.id)}
+        related = [without[other["id"]][0] for other in detail["related"]]
+        assert all(without[hit.id][1] >= floor for hit in related)
+        assert len(related) == min(5, sum(confidence >= floor for _, confidence in without.values()))
         orders.append([
             (item.section is not None and hit.section == item.section)
             or any(set(hit.facets.get(name, [])) & set(detail["facets"].get(name, [])) for name in SHARED_FACETS)

@@ -5,7 +5,7 @@ all, times the chance this entry is the one given its score gap to the best (``s
 numbers follow from the calibration itself:
 - ``offered_floor``: the confidence of the weakest first answer the engine still offers (the chance at the
   abstention threshold times the rank model's chance for the best entry). A related entry is shown only above
-  it: for that entry's own text, the engine would offer it as an answer.
+  it: asked that entry's own text, were the entry absent, the engine would offer it as an answer.
 - a refusal lists an entry only when its chance is at least half that floor; the first answers are offered
   as a choice when another one is at least half as likely as the first to be the answer.
 # threshold 0.42, σ(rank_bias) 0.61  ->  offered_floor 0.26: related above 0.26, a refusal's list above 0.13
@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+
+import numpy as np
 
 from faqsante.search import SearchEngine
 from faqsante.search.results import Hit
@@ -27,6 +29,22 @@ def offered_floor(engine: SearchEngine) -> float:
     """The least confidence the engine gives a first answer it offers rather than abstains on."""
     calibration = engine.calibration
     return calibration.threshold / (1.0 + math.exp(-calibration.rank_bias))
+
+
+def confidences_without(engine: SearchEngine, hits: Sequence[Hit], entry_id: str) -> list[tuple[Hit, float]]:
+    """The other hits with the confidence each would have were ``entry_id`` not in the FAQ: asked an entry's
+    own text, that entry is first by far, and every other one's gap to it says nothing of their closeness.
+
+    The question's chance to be answered is read back from the best hit (its confidence is that chance times
+    the rank model's chance for a best entry); the others' gaps are taken to the best of them.
+    """
+    calibration = engine.calibration
+    others = [hit for hit in hits if hit.id != entry_id]
+    if not hits or not others:
+        return []
+    answerable = hits[0].confidence * (1.0 + math.exp(-calibration.rank_bias))
+    scores = np.array([hit.score for hit in others])
+    return list(zip(others, calibration.confidences(answerable, scores, float(scores.max())).tolist(), strict=True))
 
 
 def close_in_refusal(engine: SearchEngine, hits: Sequence[Hit]) -> list[Hit]:

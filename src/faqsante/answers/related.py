@@ -1,7 +1,7 @@
 """The entries closest to an entry: what a reader of one answer is offered next.
 
 Search ranks the entries for this entry's own text; only those above the engine's offered floor are kept
-(``closeness.offered_floor``: for that text the engine would offer them as an answer), and those sharing the
+(``closeness``: asked that text, were the entry absent, the engine would offer them), and those sharing the
 entry's section, product or topic (the ``produit`` and ``thematique`` filters) come first, in search's order.
 # related_entries(engine, entry, {"produit": ["psc"]}) -> [{"id", "question", "answer", "section", ...}, ...] (5 at most, maybe none)
 """
@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from faqsante.answers.closeness import offered_floor
+from faqsante.answers.closeness import confidences_without, offered_floor
 from faqsante.config import MAX_QUESTION_LENGTH
 from faqsante.errors import InvalidQuery
 from faqsante.search import SearchEngine
@@ -34,7 +34,7 @@ def related_entries(
     except InvalidQuery:
         return []
     floor = offered_floor(engine)
-    close = [hit for hit in result.results if hit.id != entry["id"] and hit.confidence >= floor]
+    close = [hit for hit, confidence in confidences_without(engine, result.results, entry["id"]) if confidence >= floor]
     ranked = sorted(close, key=lambda hit: not _shares(hit, entry.get("section"), facets or {}))  # stable
     return [{name: getattr(hit, name) for name in ENTRY_FIELDS} for hit in ranked[:RELATED_COUNT]]
 
