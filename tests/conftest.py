@@ -14,12 +14,18 @@ from importlib.metadata import version as package_version
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from faqsante.ingest import ingest_paths
 from faqsante.store import Database
 from smtp_sink import encrypted_smtp_sink, plain_smtp_sink, smtp_sink  # noqa: F401  (a real SMTP server, for the mail tests)
+
+# Hypothesis times each example (200 ms by default): a timed unit test, which fails on a busy machine and says
+# nothing about speed. Speed is measured by the benchmarks (make bench); here an example may take what it takes.
+hypothesis_settings.register_profile("faqsante", deadline=None)
+hypothesis_settings.load_profile("faqsante")
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_DIR = ROOT / "data" / "sample"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import Form, Request
+from pydantic import BaseModel, Field
 from starlette.responses import Response
 
 from faqsante.editing import support
@@ -15,7 +16,21 @@ from faqsante.web.deps import DbDep
 from faqsante.web.params import RowId
 
 router = workspace_router()
-Field = Annotated[str, Form(max_length=5000)]
+Text = Annotated[str, Field(max_length=5000)]  # a bound far above each column's: the core names the real limit
+
+
+class ContactForm(BaseModel):
+    """The fields of a contact's form, as ``support.save_contact`` reads them."""
+
+    label: Text = ""
+    phone: Text = ""
+    email: Text = ""
+    url: Text = ""
+    hours: Text = ""
+    scope: Text = ""
+
+
+ContactFields = Annotated[ContactForm, Form()]
 
 
 @router.get("/contacts")
@@ -24,36 +39,13 @@ def list_contacts(request: Request, db: DbDep, _editor: EditorDep) -> Response:
 
 
 @router.post("/contacts")
-def add_contact(
-    request: Request,
-    db: DbDep,
-    _editor: EditorDep,
-    label: Field = "",
-    phone: Field = "",
-    email: Field = "",
-    url: Field = "",
-    hours: Field = "",
-    scope: Field = "",
-) -> Response:
-    return _save(request, db, None, {"label": label, "phone": phone, "email": email, "url": url, "hours": hours,
-                                     "scope": scope})  # fmt: skip
+def add_contact(request: Request, db: DbDep, _editor: EditorDep, form: ContactFields) -> Response:
+    return _save(request, db, None, form)
 
 
 @router.post("/contacts/{contact_id}")
-def edit_contact(
-    request: Request,
-    db: DbDep,
-    _editor: EditorDep,
-    contact_id: RowId,
-    label: Field = "",
-    phone: Field = "",
-    email: Field = "",
-    url: Field = "",
-    hours: Field = "",
-    scope: Field = "",
-) -> Response:
-    return _save(request, db, contact_id, {"label": label, "phone": phone, "email": email, "url": url,
-                                           "hours": hours, "scope": scope})  # fmt: skip
+def edit_contact(request: Request, db: DbDep, _editor: EditorDep, contact_id: RowId, form: ContactFields) -> Response:
+    return _save(request, db, contact_id, form)
 
 
 @router.post("/contacts/{contact_id}/supprimer")
@@ -62,7 +54,8 @@ def delete_contact(db: DbDep, _editor: EditorDep, contact_id: RowId) -> Response
     return redirect("/admin/contacts", message="contact-supprime")
 
 
-def _save(request: Request, db: DbDep, contact_id: int | None, fields: dict[str, str]) -> Response:
+def _save(request: Request, db: DbDep, contact_id: int | None, form: ContactForm) -> Response:
+    fields = form.model_dump()
     try:
         support.save_contact(db, contact_id, fields)
     except InvalidInput as error:
