@@ -9,8 +9,9 @@ from faqsante.search import SearchEngine
 from faqsante.search.corpus import Document
 from faqsante.search.embedders import FakeEmbedder
 from faqsante.search.index_files import IndexFiles
+from faqsante.search.results import Span
 from faqsante.search.sentences import passage_limit
-from faqsante.search.spans import build_sentence_index
+from faqsante.search.spans import _best_passages, build_sentence_index
 from faqsante.search.vector_cache import VectorCache
 from faqsante.store import Database
 from faqsante.store.db import bump_data_version
@@ -43,8 +44,17 @@ def test_the_first_span_is_the_sentence_that_answers(tmp_path, settings_for):
     db = one_entry_db(tmp_path, SESSION)
     for embedder in ("none", "fake"):
         hit = SearchEngine(db, settings_for(db, embedder)).ask("combien de temps dure la session ?").results[0]
-        first = hit.spans[0]
-        assert hit.answer[first.start : first.end] == "La session dure 4 heures, puis il faut se reconnecter.", embedder
+        first = hit.answer[hit.spans[0].start : hit.spans[0].end]
+        assert "La session dure 4 heures, puis il faut se reconnecter." in first, embedder
+        assert first != hit.answer  # a passage: grown around its best sentence, never the whole answer
+
+
+def test_the_passage_grows_towards_the_better_neighbour_within_the_limit():
+    bounds = [(0, 60), (61, 120), (121, 180), (181, 240), (241, 300)]
+    spans = _best_passages(bounds, np.array([0.1, 1.0, 0.6, 0.0, 0.7]), limit=180)
+    assert spans[0] == Span(0, 180)  # 1, then 2 (0.6 > 0.1), then 0: the limit stops it there
+    assert spans[1:] == [Span(241, 300)]  # the other answering sentence
+    assert _best_passages(bounds[:2], np.array([0.0, 1.0]), limit=500) == [Span(61, 120)]  # not the whole answer
 
 
 def test_a_one_sentence_answer_is_its_own_span(tmp_path, settings_for):
