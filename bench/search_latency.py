@@ -60,6 +60,19 @@ def timed_asks(engine: SearchEngine, questions: list[str]) -> list[float]:
     return samples
 
 
+def span_times(engine: SearchEngine, questions: list[str]) -> list[float]:
+    """What choosing the spans of an ask's hits takes (ten hits, as ``ask`` computes them): part of the ask above."""
+    samples = []
+    for question in questions:
+        ranking = engine.rank(question, top_k=10)
+        assert ranking.query is not None
+        start = time.perf_counter()
+        for doc in ranking.documents:
+            engine.sentence_index.spans(doc, ranking.query, engine.analyzer)
+        samples.append((time.perf_counter() - start) * 1000)
+    return samples
+
+
 def startup(db_url: str) -> float:
     start = time.perf_counter()
     engine = SearchEngine(Database(db_url), Settings().model_copy(update={"db_url": db_url}))
@@ -220,6 +233,7 @@ def main() -> None:
     report(
         f"{args.entries} entries + {args.alternates} questions, warm ask: {percentiles(timed_asks(engine, questions[:150]))}"
     )
+    report(f"{args.entries} entries, of which spans: {percentiles(span_times(engine, questions[:150]))}")
     sentences = engine.sentence_index
     size = sentences.vectors.nbytes / 2**20 if sentences.vectors is not None else 0.0
     report(f"{args.entries} entries: {len(sentences.bounds)} sentences, their vectors {size:.0f} MiB (float16, mapped)")
