@@ -182,3 +182,15 @@ def test_a_result_snippet_is_its_first_span_with_the_query_words_marked() -> Non
     hit = {"answer": "Ce message a plusieurs causes. La session dure 4 h.", "spans": [{"start": 31, "end": 51}]}
     assert str(span_excerpt(hit, "la session dure")) == "La <mark>session</mark> <mark>dure</mark> 4 h."
     assert str(span_excerpt({**hit, "spans": []}, None)).startswith("Ce message")
+
+
+def test_a_passage_of_several_list_items_is_marked_item_by_item() -> None:
+    text = "Causes :\n- un code faux ;\n- une carte expirée ;\n- autre chose."
+    start, end = text.index("un code"), text.index("expirée") + len("expirée ;")
+    html = str(answer_html(text, passage=passage_of(text, f"{start}-{end}")))
+    assert re.findall(r"<li>(.*?)</li>", html)[:2] == [
+        '<mark class="reponse-phrase">un code faux ;</mark>',
+        '<mark class="reponse-phrase">une carte expirée ;</mark>',
+    ]
+    assert "<ul>\n<li>" in html and "</mark>\n<li>" not in html  # nothing marked between the items
+    assert passage_of(text, f"{start + 1}-{end}") is None  # not a sentence's start

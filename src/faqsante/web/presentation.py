@@ -26,7 +26,7 @@ from phonenumbers import shortnumberinfo
 
 from faqsante.content import titles
 from faqsante.search.analysis import FrenchAnalyzer
-from faqsante.search.sentences import split_sentences
+from faqsante.search.sentences import passage_limit, split_sentences
 
 EXCERPT_LENGTH = 280
 REGION = "FR"
@@ -110,14 +110,15 @@ def _marked_passage(html: str) -> Markup:
         for piece in re.split(f"([{_PASSAGE_START}{_PASSAGE_END}])", part):
             if piece in (_PASSAGE_START, _PASSAGE_END):
                 inside = piece == _PASSAGE_START
-            elif piece:
-                marked.append(_MARK.format(Markup(piece)) if inside else piece)  # noqa: S704  (rendered HTML)
+            elif piece:  # white space between block elements (a list's items) stays outside any mark
+                marked.append(_MARK.format(Markup(piece)) if inside and piece.strip() else piece)  # noqa: S704
     return Markup("".join(marked))  # noqa: S704  (markdown-it's escaped HTML and our own <mark> tags)
 
 
 def passage_of(text: str, value: str | None) -> tuple[int, int] | None:
-    """The passage a results link names (``?passage=5-25``) when it is one of the answer's sentences, else None:
-    a stale or edited link marks nothing rather than half a word.
+    """The passage a results link names (``?passage=5-25``) when it runs from the start of one of the answer's
+    sentences to the end of one, within a passage's length, else None: a stale or edited link marks nothing
+    rather than half a word.
 
     # ("Oui. La session dure 4 h.", "5-25")  ->  (5, 25) ;  "5-12", "x", None  ->  None
     """
@@ -126,7 +127,11 @@ def passage_of(text: str, value: str | None) -> tuple[int, int] | None:
         return None
     passage = (int(found.group(1)), int(found.group(2)))
     blanked = (text or "").replace(_PASSAGE_START, " ").replace(_PASSAGE_END, " ")  # as ``answer_html`` reads it
-    return passage if passage in split_sentences(blanked) else None
+    sentences = split_sentences(blanked)
+    starts, ends = {start for start, _ in sentences}, {end for _, end in sentences}
+    start, end = passage
+    fits = start < end and end - start <= passage_limit(len(blanked))
+    return passage if fits and start in starts and end in ends else None
 
 
 def span_excerpt(hit: Mapping[str, Any], query: str | None) -> Markup:
