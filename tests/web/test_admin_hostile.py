@@ -9,11 +9,14 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
 from faqsante.accounts import create_user
 from faqsante.editing import sources
 from faqsante.ingest import ingest_paths
 from faqsante.store import Database, catalog
+from faqsante.store.audience import submit_question
+from faqsante.store.models import Base
 from faqsante.web.app import create_app
 
 from .conftest import web_settings
@@ -53,3 +56,62 @@ def test_a_period_beyond_the_calendar_is_refused_in_french(admin: tuple[TestClie
             refused = client.get(path, params=period, headers=HTML)
             assert refused.status_code == 422, (path, period, refused.text[-2000:])
             assert re.search(r"(au|du) : doit (valoir au plus 2999-12-31|être au moins 1900-01-01)", refused.text)
+
+
+def nul_free(db: Database) -> list[str]:
+    """Where a NUL sits in the database (table.column), if anywhere."""
+    found = []
+    with db.session() as session:
+        for table in Base.metadata.sorted_tables:
+            for row in session.execute(select(table)).mappings():
+                found += [f"{table.name}.{name}" for name, value in row.items() if "\x00" in str(value)]
+    return found
+
+
+def test_nul_in_any_editors_form_is_refused_in_french_and_never_stored(admin: tuple[TestClient, Database]) -> None:
+    """#19.5: stored on SQLite (then the backup failed to restore into PostgreSQL), a 500 on PostgreSQL."""
+    client, db = admin
+    entry_id = catalog.list_entries(db).items[0].id
+    question_id = submit_question(db, "Comment activer ma e-CPS ?").id
+    sources_page = client.get("/admin/sources", headers=HTML).text
+    source_id = re.findall(r'action="/admin/sources/(\d+)"', sources_page)[0]
+    edit_page = client.get(f"/admin/entrees/{entry_id}", headers=HTML).text
+    revision = re.findall(r'name="revision" value="(\d+)"', edit_page)[0]
+    token = token_of(edit_page)
+    entry = {"question": "Question ?", "reponse": "Réponse.", "rubrique": "Rubrique", "revision": revision}
+    forms = [
+        (f"/admin/sources/{source_id}", {"nom": "FAQ\x00", "adresse": ""}),
+        *(
+            (f"/admin/entrees/{entry_id}", {**entry, field: "a\x00b", "action": action})
+            for field in ("question", "reponse", "rubrique")
+            for action in ("publier", "brouillon")
+        ),
+        ("/admin/entrees", {"question": "Question ?", "reponse": "Ré\x00ponse.", "rubrique": ""}),
+        ("/admin/pages/mentions-legales", {"texte": "## Éditeur\n\nAgence\x00"}),
+        (f"/admin/questions/{question_id}/reponse", {"question": "Q\x00 ?", "reponse": "Réponse.", "rubrique": ""}),
+        (f"/admin/questions/{question_id}/reponse", {"question": "Q ?", "reponse": "Réponse\x00.", "rubrique": ""}),
+    ]
+    for path, form in forms:
+        refused = client.post(path, data={"csrf_token": token, **form}, headers=HTML)
+        assert refused.status_code == 400, (path, form, refused.status_code, refused.text[-1500:])
+        assert "caractère NUL" in refused.text and '<html lang="fr">' in refused.text, (path, form)
+    assert nul_free(db) == []
+
+
+@pytest.mark.parametrize(
+    ("path", "status"),
+    [
+        ("/admin/entrees/a%00b", 404),
+        ("/admin/api/entrees/a%00b", 404),
+        ("/admin/utilisateurs/a%00b/sessions", 404),
+        ("/admin/entrees?q=a%00b", 400),
+        ("/admin/fusion?doublon=a%00b", 400),
+    ],
+)
+def test_nul_in_an_address_of_the_workspace_is_a_french_4xx(
+    admin: tuple[TestClient, Database], path: str, status: int
+) -> None:
+    client, _ = admin
+    answered = client.get(path, headers=HTML)
+    assert answered.status_code == status, answered.text[-1500:]
+    assert '<html lang="fr">' in answered.text

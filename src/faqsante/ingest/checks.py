@@ -24,6 +24,7 @@ from faqsante.store.models import (
     MAX_SECTION_LENGTH,
     MAX_SOURCE_NAME_LENGTH,
 )
+from faqsante.store.storable import unstorable
 
 if TYPE_CHECKING:  # base calls these checks on every entry it parses
     from faqsante.ingest.base import ParsedEntry
@@ -31,16 +32,13 @@ if TYPE_CHECKING:  # base calls these checks on every entry it parses
 
 # Ids end up in URLs (/reponses/{id}) and file names of exports: no separators, no dots.
 ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
-FORBIDDEN = re.compile(r"[\x00\ud800-\udfff]")
 
 
 def check_text(value: str, label: str, limit: int | None = None) -> str | None:
-    """Why ``value`` cannot be stored (in French), or None when it can."""
-    bad = FORBIDDEN.search(value)
-    if bad:
-        char = bad.group()
-        kind = "caractère NUL" if char == "\x00" else "demi-paire de substitution UTF-16 (texte mal encodé)"
-        return f"{label} contient un caractère interdit : {kind} U+{ord(char):04X} à la position {bad.start() + 1}"
+    """Why ``value`` cannot be stored (in French), or None when it can: the models' rule, then the column's size."""
+    problem = unstorable(value, label)
+    if problem:
+        return problem
     if limit is not None and len(value) > limit:
         return f"{label} dépasse la longueur permise ({len(value)} caractères, {limit} au plus)"
     return None

@@ -53,6 +53,7 @@ from faqsante.store.db import Database
 from faqsante.store.models import Base, Meta, UTCDateTime
 from faqsante.store.secret import META_KEY as SECRET_KEY_ROW
 from faqsante.store.secret import shared_secret
+from faqsante.store.storable import StoredString, UnstorableText
 
 FORMAT = "faqsante-backup"
 FORMAT_VERSION = 1
@@ -201,7 +202,7 @@ def _ordered_rows(connection: Connection, table: Table) -> Iterator[dict[str, An
     """Rows as canonical dicts in primary-key order; strings compare bytewise on both engines."""
     postgres = connection.dialect.name == "postgresql"
     order = [
-        column.collate("C") if postgres and isinstance(column.type, String) else column
+        column.collate("C") if postgres and isinstance(column.type, String | StoredString) else column
         for column in table.primary_key.columns
     ]
     result = connection.execution_options(yield_per=BATCH_ROWS).execute(select(table).order_by(*order))
@@ -397,7 +398,7 @@ def restore(db: Database, path: Path, *, force: bool = False, secret: str = "", 
 
         try:
             read, written = _insert_rows(path, connection, tables, credentials, lines)
-        except SQLAlchemyError as error:
+        except (SQLAlchemyError, UnstorableText) as error:  # NUL in a backup of a SQLite database of before #19.5
             reason = str(getattr(error, "orig", None) or error).splitlines()[0]
             raise BackupError(f"{path} : une ligne ne peut pas être écrite dans la base ({reason})") from None
 

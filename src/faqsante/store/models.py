@@ -7,6 +7,7 @@ Tables, grouped by what they serve:
 - audience:  feedback (« utile ? » votes), query_log, submitted_questions, outbox (e-mails to visitors)
 - taxonomy:  entry_facets (automatic or editor tags)
 - editors:   users, support_contacts (who to call when the FAQ does not answer)
+Every text column is a ``StoredString`` or a ``StoredText``: no NUL or lone surrogate on either engine (``storable``).
 """
 
 from __future__ import annotations
@@ -25,13 +26,14 @@ from sqlalchemy import (
     Integer,
     LargeBinary,
     String,
-    Text,
     TypeDecorator,
     UniqueConstraint,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.sql.elements import KeyedColumnElement
+
+from faqsante.store.storable import StoredString, StoredText
 
 # draft: written in /admin, not yet published (invisible to visitors and search)
 ENTRY_STATUSES = ("published", "archived", "draft")
@@ -71,17 +73,17 @@ class Source(Base):
     __tablename__ = "sources"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    name: Mapped[str] = mapped_column(String(255), unique=True)
-    origin: Mapped[str] = mapped_column(Text)
-    parser: Mapped[str] = mapped_column(String(40))
-    checksum: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(StoredString(255), unique=True)
+    origin: Mapped[str] = mapped_column(StoredText())
+    parser: Mapped[str] = mapped_column(StoredString(40))
+    checksum: Mapped[str] = mapped_column(StoredString(64))
     imported_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    display_name: Mapped[str | None] = mapped_column(String(255), nullable=True)
-    url: Mapped[str | None] = mapped_column(Text, nullable=True)
+    display_name: Mapped[str | None] = mapped_column(StoredString(255), nullable=True)
+    url: Mapped[str | None] = mapped_column(StoredText(), nullable=True)
     facets: Mapped[dict[str, list[str]] | None] = mapped_column(JSON, nullable=True)
     # What the dump itself says of its page, refreshed at each import: shown when no editor named the source.
-    page_title: Mapped[str | None] = mapped_column(String(255), nullable=True)  # "FAQ | esante.gouv.fr"
-    page_url: Mapped[str | None] = mapped_column(Text, nullable=True)  # its canonical address
+    page_title: Mapped[str | None] = mapped_column(StoredString(255), nullable=True)  # "FAQ | esante.gouv.fr"
+    page_url: Mapped[str | None] = mapped_column(StoredText(), nullable=True)  # its canonical address
 
 
 class Entry(Base):
@@ -95,21 +97,21 @@ class Entry(Base):
 
     __tablename__ = "entries"
 
-    id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    question: Mapped[str | None] = mapped_column(Text, nullable=True)
-    answer: Mapped[str] = mapped_column(Text)
-    section: Mapped[str | None] = mapped_column(String(255), nullable=True, index=True)
-    status: Mapped[str] = mapped_column(String(16), default="published", index=True)
-    content_hash: Mapped[str] = mapped_column(String(64), index=True)
-    ingested_hash: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
-    ingested_question: Mapped[str | None] = mapped_column(Text, nullable=True)
-    ingested_answer: Mapped[str | None] = mapped_column(Text, nullable=True)
+    id: Mapped[str] = mapped_column(StoredString(32), primary_key=True)
+    question: Mapped[str | None] = mapped_column(StoredText(), nullable=True)
+    answer: Mapped[str] = mapped_column(StoredText())
+    section: Mapped[str | None] = mapped_column(StoredString(255), nullable=True, index=True)
+    status: Mapped[str] = mapped_column(StoredString(16), default="published", index=True)
+    content_hash: Mapped[str] = mapped_column(StoredString(64), index=True)
+    ingested_hash: Mapped[str | None] = mapped_column(StoredString(64), nullable=True, index=True)
+    ingested_question: Mapped[str | None] = mapped_column(StoredText(), nullable=True)
+    ingested_answer: Mapped[str | None] = mapped_column(StoredText(), nullable=True)
     locked_fields: Mapped[list[str]] = mapped_column(JSON, default=list)
-    merged_into: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    merged_into: Mapped[str | None] = mapped_column(StoredString(32), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     review_at: Mapped[date | None] = mapped_column(Date, nullable=True, index=True)  # to re-read by then
-    owner: Mapped[str | None] = mapped_column(String(120), nullable=True)  # who answers for it
+    owner: Mapped[str | None] = mapped_column(StoredString(120), nullable=True)  # who answers for it
 
     links: Mapped[list[EntrySource]] = relationship(
         back_populates="entry", cascade="all, delete-orphan", order_by="EntrySource.source_id"
@@ -145,12 +147,12 @@ class EntryRevision(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     entry_id: Mapped[str] = mapped_column(ForeignKey("entries.id", ondelete="CASCADE"), index=True)
     number: Mapped[int] = mapped_column(Integer)
-    question: Mapped[str | None] = mapped_column(Text, nullable=True)
-    answer: Mapped[str] = mapped_column(Text)
-    section: Mapped[str | None] = mapped_column(String(255), nullable=True)
-    status: Mapped[str] = mapped_column(String(16))
-    author: Mapped[str] = mapped_column(String(120))
-    note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    question: Mapped[str | None] = mapped_column(StoredText(), nullable=True)
+    answer: Mapped[str] = mapped_column(StoredText())
+    section: Mapped[str | None] = mapped_column(StoredString(255), nullable=True)
+    status: Mapped[str] = mapped_column(StoredString(16))
+    author: Mapped[str] = mapped_column(StoredString(120))
+    note: Mapped[str | None] = mapped_column(StoredText(), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     entry: Mapped[Entry] = relationship(back_populates="revisions")
@@ -177,16 +179,16 @@ class EntryQuestion(Base):
     entry_id: Mapped[str | None] = mapped_column(
         ForeignKey("entries.id", ondelete="CASCADE"), nullable=True, index=True
     )
-    text: Mapped[str] = mapped_column(Text)
-    key: Mapped[str] = mapped_column(Text, index=True)
-    origin: Mapped[str] = mapped_column(String(16))  # QUESTION_ORIGINS
-    state: Mapped[str] = mapped_column(String(16), index=True)  # QUESTION_STATES
-    author: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    text: Mapped[str] = mapped_column(StoredText())
+    key: Mapped[str] = mapped_column(StoredText(), index=True)
+    origin: Mapped[str] = mapped_column(StoredString(16))  # QUESTION_ORIGINS
+    state: Mapped[str] = mapped_column(StoredString(16), index=True)  # QUESTION_STATES
+    author: Mapped[str | None] = mapped_column(StoredString(120), nullable=True)
     asked_count: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
-    decided_by: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    decided_by: Mapped[str | None] = mapped_column(StoredString(120), nullable=True)
 
 
 class EntryDraft(Base):
@@ -199,11 +201,11 @@ class EntryDraft(Base):
     __tablename__ = "entry_drafts"
 
     entry_id: Mapped[str] = mapped_column(ForeignKey("entries.id", ondelete="CASCADE"), primary_key=True)
-    question: Mapped[str | None] = mapped_column(Text, nullable=True)
-    answer: Mapped[str] = mapped_column(Text)
-    section: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    question: Mapped[str | None] = mapped_column(StoredText(), nullable=True)
+    answer: Mapped[str] = mapped_column(StoredText())
+    section: Mapped[str | None] = mapped_column(StoredString(255), nullable=True)
     base_revision: Mapped[int] = mapped_column(Integer)
-    author: Mapped[str] = mapped_column(String(120))
+    author: Mapped[str] = mapped_column(StoredString(120))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
@@ -220,8 +222,8 @@ class Embedding(Base):
     __tablename__ = "embeddings"
 
     entry_id: Mapped[str] = mapped_column(ForeignKey("entries.id", ondelete="CASCADE"), primary_key=True)
-    model: Mapped[str] = mapped_column(String(EMBEDDING_MODEL_LENGTH), primary_key=True)
-    text_hash: Mapped[str] = mapped_column(String(64))
+    model: Mapped[str] = mapped_column(StoredString(EMBEDDING_MODEL_LENGTH), primary_key=True)
+    text_hash: Mapped[str] = mapped_column(StoredString(64))
     dim: Mapped[int] = mapped_column(Integer)
     vector: Mapped[bytes] = mapped_column(LargeBinary)
 
@@ -245,8 +247,8 @@ class Meta(Base):
 
     __tablename__ = "meta"
 
-    key: Mapped[str] = mapped_column(String(64), primary_key=True)
-    value: Mapped[str] = mapped_column(Text)
+    key: Mapped[str] = mapped_column(StoredString(64), primary_key=True)
+    value: Mapped[str] = mapped_column(StoredText())
 
 
 class Feedback(Base):
@@ -257,10 +259,10 @@ class Feedback(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     entry_id: Mapped[str] = mapped_column(ForeignKey("entries.id", ondelete="CASCADE"), index=True)
-    visitor: Mapped[str] = mapped_column(String(64))
+    visitor: Mapped[str] = mapped_column(StoredString(64))
     helpful: Mapped[bool] = mapped_column(Boolean)
-    comment: Mapped[str | None] = mapped_column(Text, nullable=True)
-    query: Mapped[str | None] = mapped_column(Text, nullable=True)
+    comment: Mapped[str | None] = mapped_column(StoredText(), nullable=True)
+    query: Mapped[str | None] = mapped_column(StoredText(), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
 
 
@@ -270,13 +272,13 @@ class QueryLog(Base):
     __tablename__ = "query_log"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    query: Mapped[str] = mapped_column(Text, index=True)  # a helpful vote finds the search behind it
-    channel: Mapped[str] = mapped_column(String(16), default="api")
+    query: Mapped[str] = mapped_column(StoredText(), index=True)  # a helpful vote finds the search behind it
+    channel: Mapped[str] = mapped_column(StoredString(16), default="api")
     result_ids: Mapped[list[str]] = mapped_column(JSON, default=list)
     abstained: Mapped[bool] = mapped_column(Boolean, default=False)
     top_confidence: Mapped[float | None] = mapped_column(Float, nullable=True)
     latency_ms: Mapped[float] = mapped_column(Float, default=0.0)
-    clicked_entry_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    clicked_entry_id: Mapped[str | None] = mapped_column(StoredString(32), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
 
 
@@ -286,10 +288,10 @@ class SubmittedQuestion(Base):
     __tablename__ = "submitted_questions"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    question: Mapped[str] = mapped_column(Text)
-    email: Mapped[str | None] = mapped_column(String(320), nullable=True)
-    status: Mapped[str] = mapped_column(String(16), default="open")
-    answer_entry_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    question: Mapped[str] = mapped_column(StoredText())
+    email: Mapped[str | None] = mapped_column(StoredString(320), nullable=True)
+    status: Mapped[str] = mapped_column(StoredString(16), default="open")
+    answer_entry_id: Mapped[str | None] = mapped_column(StoredString(32), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
 
 
@@ -306,12 +308,12 @@ class OutgoingMail(Base):
     question_id: Mapped[int | None] = mapped_column(
         ForeignKey("submitted_questions.id", ondelete="CASCADE"), nullable=True, index=True
     )
-    recipient: Mapped[str] = mapped_column(String(320))
-    subject: Mapped[str] = mapped_column(Text)
-    body: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
+    recipient: Mapped[str] = mapped_column(StoredString(320))
+    subject: Mapped[str] = mapped_column(StoredText())
+    body: Mapped[str] = mapped_column(StoredText())
+    status: Mapped[str] = mapped_column(StoredString(16), default="pending", index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
-    last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    last_error: Mapped[str | None] = mapped_column(StoredText(), nullable=True)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -324,10 +326,10 @@ class EntryFacet(Base):
     __tablename__ = "entry_facets"
 
     entry_id: Mapped[str] = mapped_column(ForeignKey("entries.id", ondelete="CASCADE"), primary_key=True)
-    facet: Mapped[str] = mapped_column(String(40), primary_key=True)
-    value: Mapped[str] = mapped_column(String(120), primary_key=True)
+    facet: Mapped[str] = mapped_column(StoredString(40), primary_key=True)
+    value: Mapped[str] = mapped_column(StoredString(120), primary_key=True)
     confidence: Mapped[float] = mapped_column(Float, default=1.0)
-    origin: Mapped[str] = mapped_column(String(16), default="auto")  # auto | editor | source
+    origin: Mapped[str] = mapped_column(StoredString(16), default="auto")  # auto | editor | source
 
 
 class User(Base):
@@ -336,9 +338,9 @@ class User(Base):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    username: Mapped[str] = mapped_column(String(120), unique=True)
-    password_hash: Mapped[str | None] = mapped_column(String(255), nullable=True)
-    role: Mapped[str] = mapped_column(String(16), default="editor")
+    username: Mapped[str] = mapped_column(StoredString(120), unique=True)
+    password_hash: Mapped[str | None] = mapped_column(StoredString(255), nullable=True)
+    role: Mapped[str] = mapped_column(StoredString(16), default="editor")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
@@ -353,14 +355,14 @@ class EditorSession(Base):
     __tablename__ = "editor_sessions"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    token_hash: Mapped[str] = mapped_column(StoredString(64), unique=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
-    user_agent: Mapped[str | None] = mapped_column(String(200), nullable=True)
-    address: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    user_agent: Mapped[str | None] = mapped_column(StoredString(200), nullable=True)
+    address: Mapped[str | None] = mapped_column(StoredString(64), nullable=True)
 
 
 class SupportContact(Base):
@@ -370,21 +372,22 @@ class SupportContact(Base):
     __tablename__ = "support_contacts"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    label: Mapped[str] = mapped_column(String(120))  # « Support e-CPS »
-    phone: Mapped[str | None] = mapped_column(String(40), nullable=True)
-    email: Mapped[str | None] = mapped_column(String(254), nullable=True)
-    url: Mapped[str | None] = mapped_column(Text, nullable=True)  # a contact form
-    hours: Mapped[str | None] = mapped_column(String(255), nullable=True)  # « du lundi au vendredi, 8 h – 18 h »
-    facet: Mapped[str | None] = mapped_column(String(40), nullable=True)
-    value: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    label: Mapped[str] = mapped_column(StoredString(120))  # « Support e-CPS »
+    phone: Mapped[str | None] = mapped_column(StoredString(40), nullable=True)
+    email: Mapped[str | None] = mapped_column(StoredString(254), nullable=True)
+    url: Mapped[str | None] = mapped_column(StoredText(), nullable=True)  # a contact form
+    hours: Mapped[str | None] = mapped_column(StoredString(255), nullable=True)  # « du lundi au vendredi, 8 h – 18 h »
+    facet: Mapped[str | None] = mapped_column(StoredString(40), nullable=True)
+    value: Mapped[str | None] = mapped_column(StoredString(120), nullable=True)
     source_id: Mapped[int | None] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"), nullable=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 def column_length(column: KeyedColumnElement[Any]) -> int:
     """The size of a ``String(n)`` column: what PostgreSQL accepts, and so what every engine must hold."""
-    assert isinstance(column.type, String) and column.type.length
-    return column.type.length
+    declared = column.type.impl_instance if isinstance(column.type, StoredString) else None
+    assert isinstance(declared, String) and declared.length
+    return declared.length
 
 
 # The limits that checks and forms quote, read from the columns so that they cannot drift from the schema.

@@ -22,6 +22,7 @@ from starlette.responses import JSONResponse, Response
 
 from faqsante.errors import InvalidInput, InvalidQuery, NotFound
 from faqsante.store.db import is_busy
+from faqsante.store.storable import UNSTORABLE, UnstorableText
 from faqsante.web.templating import render
 
 log = logging.getLogger("faqsante.web")
@@ -107,6 +108,8 @@ def _wants_json(request: Request) -> bool:
 async def _on_faqsante_error(request: Request, error: Exception) -> Response:
     if isinstance(error, NotFound):
         return error_response(request, 404, str(error))
+    if isinstance(error, UnstorableText) and any(UNSTORABLE.search(str(v)) for v in request.path_params.values()):
+        return error_response(request, 404)  # /admin/entrees/a%00b: no row can have that id
     assert isinstance(error, InvalidInput)
     code = "invalid_query" if isinstance(error, InvalidQuery) else "invalid_input"
     fields = [{"field": error.field, "message": str(error)}] if error.field else None
