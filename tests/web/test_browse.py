@@ -119,8 +119,8 @@ def test_the_home_page_shows_the_most_opened_answers(client: TestClient) -> None
     for question, times in [("activer e-cps", 2), ("messagerie sécurisée de santé", 1)]:
         for _ in range(times):
             page = client.get("/", params={"q": question}, headers=HTML).text
-            entry_id, log_id = re.findall(r'href="/reponses/(\w+)\?from=(\d+)(?:&amp;passage=\d+-\d+)?"', page)[0]
-            client.get(f"/reponses/{entry_id}", params={"from": log_id}, headers=HTML)
+            entry_id, token = re.findall(r'href="/reponses/(\w+)\?from=([\w.]+)(?:&amp;passage=\d+-\d+)?"', page)[0]
+            client.get(f"/reponses/{entry_id}", params={"from": token}, headers=HTML)
         opened.append(entry_id)
     page = client.get("/", headers=HTML).text
     section = page[page.index("Les réponses les plus consultées") :]

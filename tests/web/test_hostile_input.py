@@ -48,16 +48,14 @@ def _refused(response, field: str) -> str:  # type: ignore[no-untyped-def]
 def test_out_of_range_ids_and_pages_are_a_422_on_both_databases(hostile_client) -> None:  # type: ignore[no-untyped-def]
     client, db = hostile_client
     for value in (str(MAX_ROW_ID + 1), HUGE):
-        message = _refused(client.get("/", params={"q": "carte", "suite": value}), "suite")
-        assert f"au plus {MAX_ROW_ID}" in message
-        _refused(client.get(f"/reponses/{ENTRY_ID}", params={"from": value}, headers={"accept": "text/html"}), "from")
+        # suite and from name a query-log row through a visitor's token (web/query_links.py): any other value is ignored
+        assert client.get("/", params={"q": "carte", "suite": value}).status_code == 200
+        assert client.get(f"/reponses/{ENTRY_ID}", params={"from": value}).status_code == 200
         for path in ("/api/entries", "/reponses"):
             _refused(client.get(path, params={"page": value}), "page")
-    assert client.get("/", params={"q": "carte", "suite": str(MAX_ROW_ID)}).status_code == 200  # the last valid id
-    assert client.get(f"/reponses/{ENTRY_ID}", params={"from": str(MAX_ROW_ID)}).status_code == 200
     assert client.get("/reponses", params={"page": MAX_PAGE}).status_code == 404  # in range, past the end
     with db.session() as session:
-        assert session.scalar(select(func.count()).select_from(QueryLog)) == 1
+        assert session.scalar(select(func.count()).select_from(QueryLog)) == 2
 
 
 def test_an_out_of_range_page_or_id_in_the_workspace_is_a_422_on_both_databases(hostile_client) -> None:  # type: ignore[no-untyped-def]

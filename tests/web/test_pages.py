@@ -17,12 +17,10 @@ from .conftest import ECPS_QUESTION, mail_on
 HTML = {"accept": "text/html,application/xhtml+xml"}
 
 
-def result_links(page: str) -> list[tuple[str, int]]:
-    """# href="/reponses/627b0cbf71bb?from=12"  ->  ("627b0cbf71bb", 12)"""
-    return [
-        (entry_id, int(log_id))
-        for entry_id, log_id in re.findall(r'href="/reponses/(\w+)\?from=(\d+)(?:&amp;passage=\d+-\d+)?"', page)
-    ]
+def result_links(page: str) -> list[tuple[str, int, str]]:
+    """# href="/reponses/627b0cbf71bb?from=12.3f9a…"  ->  ("627b0cbf71bb", 12, "12.3f9a…")  (entry, log row, token)"""
+    found = re.findall(r'href="/reponses/(\w+)\?from=((\d+)\.[0-9a-f]{32})(?:&amp;passage=\d+-\d+)?"', page)
+    return [(entry_id, int(log_id), token) for entry_id, token, log_id in found]
 
 
 def count(db: Database, model: type, *where: object) -> int:
@@ -46,12 +44,12 @@ def test_search_works_with_a_plain_get(client: TestClient, app_db: Database) -> 
     page = client.get("/", params={"q": ECPS_QUESTION}, headers=HTML).text
     links = result_links(page)
     assert links, page
-    first_id, log_id = links[0]
+    first_id, log_id, _ = links[0]
     with app_db.session() as session:
         assert "12 chiffres" in session.get(Entry, first_id).answer
         logged = session.get(QueryLog, log_id)
     assert (logged.query, logged.channel) == (ECPS_QUESTION, "web")
-    assert logged.result_ids[: len(links)] == [entry_id for entry_id, _ in links]
+    assert logged.result_ids[: len(links)] == [entry_id for entry_id, _, _ in links]
     assert f"pour « {ECPS_QUESTION} »" in page
     assert "Je n'ai pas trouvé ma réponse" in page
 
@@ -60,16 +58,18 @@ def test_live_search_refines_one_log_row_per_question(client: TestClient, app_db
     before = count(app_db, QueryLog)
     fragment = client.get("/", params={"q": "identifiant e-c", "partiel": 1}).text
     assert "<html" not in fragment
-    log_id = int(re.search(r'data-query-id="(\d+)"', fragment).group(1))
+    found = re.search(r'data-query-id="((\d+)\.[0-9a-f]{32})"', fragment)
+    assert found, fragment
+    token, log_id = found.group(1), int(found.group(2))
     for typed in ("identifiant e-cps", ECPS_QUESTION):
-        fragment = client.get("/", params={"q": typed, "partiel": 1, "suite": log_id}).text
-        assert f'data-query-id="{log_id}"' in fragment
+        fragment = client.get("/", params={"q": typed, "partiel": 1, "suite": token}).text
+        assert f'data-query-id="{token}"' in fragment
     assert count(app_db, QueryLog) == before + 1
     with app_db.session() as session:
         assert session.get(QueryLog, log_id).query == ECPS_QUESTION
     # Another question, even from the same box, is another row.
-    other = client.get("/", params={"q": "mot de passe MSSanté", "partiel": 1, "suite": log_id}).text
-    assert f'data-query-id="{log_id}"' not in other
+    other = client.get("/", params={"q": "mot de passe MSSanté", "partiel": 1, "suite": token}).text
+    assert f'data-query-id="{token}"' not in other
     assert count(app_db, QueryLog) == before + 2
 
 
@@ -92,8 +92,8 @@ def test_bad_questions_get_a_french_message_on_the_page(client: TestClient, q: s
 
 
 def test_opening_a_result_records_the_click_and_shows_the_answer(client: TestClient, app_db: Database) -> None:
-    entry_id, log_id = result_links(client.get("/", params={"q": ECPS_QUESTION}, headers=HTML).text)[0]
-    page = client.get(f"/reponses/{entry_id}", params={"from": log_id}, headers=HTML).text
+    entry_id, log_id, token = result_links(client.get("/", params={"q": ECPS_QUESTION}, headers=HTML).text)[0]
+    page = client.get(f"/reponses/{entry_id}", params={"from": token}, headers=HTML).text
     with app_db.session() as session:
         assert session.get(QueryLog, log_id).clicked_entry_id == entry_id
     assert "Cette réponse vous a-t-elle été utile ?" in page
@@ -104,16 +104,41 @@ def test_opening_a_result_records_the_click_and_shows_the_answer(client: TestCli
 
 
 def test_a_click_on_an_entry_that_was_not_shown_is_not_recorded(client: TestClient, app_db: Database) -> None:
-    _, log_id = result_links(client.get("/", params={"q": ECPS_QUESTION}, headers=HTML).text)[0]
+    _, log_id, token = result_links(client.get("/", params={"q": ECPS_QUESTION}, headers=HTML).text)[0]
     with app_db.session() as session:
         stranger = session.scalars(select(Entry.id).where(Entry.section == "ROR")).first()
-    assert client.get(f"/reponses/{stranger}", params={"from": log_id}, headers=HTML).status_code == 200
+    assert client.get(f"/reponses/{stranger}", params={"from": token}, headers=HTML).status_code == 200
     with app_db.session() as session:
         assert session.get(QueryLog, log_id).clicked_entry_id is None
 
 
+def test_a_results_link_serves_only_the_visitor_who_searched(client: TestClient, app_db: Database) -> None:
+    """#19.3: ?from=N printed query-log row N (« Retour aux résultats pour … ») to anyone and counted a click."""
+    entry_id, log_id, token = result_links(client.get("/", params={"q": ECPS_QUESTION}, headers=HTML).text)[0]
+    searcher = dict(client.cookies)
+    client.cookies.clear()  # another browser: a shared link, a guessed row id, a live search sent on
+    try:
+        for sent in [token, str(log_id), f"{log_id}.{'0' * 32}", f"{log_id - 1}.{token.split('.')[1]}"]:
+            page = client.get(f"/reponses/{entry_id}", params={"from": sent}, headers=HTML)
+            assert (
+                page.status_code == 200 and ECPS_QUESTION not in page.text and "Retour aux résultats" not in page.text
+            )
+        refined = client.get("/", params={"q": ECPS_QUESTION + " ?", "partiel": 1, "suite": token}).text
+        assert f'data-query-id="{token}"' not in refined
+        with app_db.session() as session:
+            logged = session.get(QueryLog, log_id)
+            assert (logged.query, logged.clicked_entry_id) == (ECPS_QUESTION, None)
+    finally:
+        client.cookies.clear()
+        client.cookies.update(searcher)
+    page = client.get(f"/reponses/{entry_id}", params={"from": token}, headers=HTML).text
+    assert f"Retour aux résultats pour « {ECPS_QUESTION} »" in page
+    with app_db.session() as session:
+        assert session.get(QueryLog, log_id).clicked_entry_id == entry_id
+
+
 def test_voting_without_javascript(client: TestClient, app_db: Database) -> None:
-    entry_id, _ = result_links(client.get("/", params={"q": ECPS_QUESTION}, headers=HTML).text)[0]
+    entry_id, _, _ = result_links(client.get("/", params={"q": ECPS_QUESTION}, headers=HTML).text)[0]
     client.get(f"/reponses/{entry_id}", headers=HTML)  # the page gives this browser its visitor cookie
     before = count(app_db, Feedback, Feedback.entry_id == entry_id)
 
@@ -237,7 +262,7 @@ def test_no_inline_script_style_or_handler(client: TestClient) -> None:
 
 def test_results_show_the_answering_sentence_and_the_answer_page_marks_it(client: TestClient) -> None:
     page = client.get("/", params={"q": ECPS_QUESTION}, headers=HTML).text
-    first = re.search(r'href="/reponses/(\w+)\?from=(\d+)&amp;passage=(\d+)-(\d+)"', page)
+    first = re.search(r'href="/reponses/(\w+)\?from=([\d.a-f]+)&amp;passage=(\d+)-(\d+)"', page)
     assert first is not None
     snippet = re.search(r'<p class="extrait">(.*?)</p>', page)
     assert snippet is not None and "<mark>chiffres</mark>" in snippet.group(1)

@@ -18,7 +18,6 @@ from faqsante.facets import retag
 from faqsante.store import Database
 from faqsante.store.models import QueryLog
 from faqsante.web.app import create_app
-from faqsante.web.deps import service_of
 
 from .conftest import ECPS_QUESTION, copy_sqlite, web_settings
 
@@ -43,7 +42,7 @@ def test_an_acronym_lists_its_topic_instead_of_no_answer(client: TestClient, que
     assert "Pas de réponse sûre" not in page
     heading = re.search(r'<h2 id="sujet-titre">([^<]*) : (\d+) réponses</h2>', page)
     assert heading and query in heading.group(1)
-    links = re.findall(r'class="titre-resultat" href="/reponses/(\w+)\?from=(\d+)(?:&amp;passage=\d+-\d+)?"', page)
+    links = re.findall(r'class="titre-resultat" href="/reponses/(\w+)\?from=([\w.]+)(?:&amp;passage=\d+-\d+)?"', page)
     assert 0 < len(links) <= 10
     if int(heading.group(2)) > 10:
         assert f'href="/reponses?produit={query.lower()}">Voir les {heading.group(2)} réponses' in page
@@ -64,9 +63,9 @@ def test_the_api_carries_the_same_topic(client: TestClient) -> None:
 
 def test_a_click_on_a_topic_answer_is_logged_as_shown(client: TestClient) -> None:
     page = client.get("/", params={"q": "DMP"}, headers=HTML).text
-    entry_id, log_id = re.findall(r'href="/reponses/(\w+)\?from=(\d+)(?:&amp;passage=\d+-\d+)?"', page)[0]
-    client.get(f"/reponses/{entry_id}", params={"from": log_id}, headers=HTML)
-    with service_of(client.app).db.session() as session:
+    entry_id, token, log_id = re.findall(r'href="/reponses/(\w+)\?from=((\d+)\.\w+)(?:&amp;passage=\d+-\d+)?"', page)[0]
+    client.get(f"/reponses/{entry_id}", params={"from": token}, headers=HTML)
+    with client.app.state.db.session() as session:
         row = session.scalars(select(QueryLog).where(QueryLog.id == int(log_id))).one()
     assert row.clicked_entry_id == entry_id and not row.abstained and entry_id in row.result_ids
 

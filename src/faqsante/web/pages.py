@@ -27,8 +27,9 @@ from faqsante.web.facets import (
     search_filters,
 )
 from faqsante.web.mail import MailerDep
-from faqsante.web.params import PageNumber, RowId
+from faqsante.web.params import PageNumber
 from faqsante.web.presentation import passage_of
+from faqsante.web.query_links import MAX_TOKEN_LENGTH, QueryLinksDep
 from faqsante.web.templating import STATIC_DIR, render
 
 router = APIRouter(include_in_schema=False)
@@ -47,9 +48,12 @@ def home(
     db: DbDep,
     faq: ServiceDep,
     filters: FiltersDep,
+    links: QueryLinksDep,
     q: str | None = None,
     partiel: bool = False,
-    suite: Annotated[RowId | None, Query(description="log id of this live search's previous keystrokes")] = None,
+    suite: Annotated[
+        str | None, Query(description="this live search's previous keystrokes", max_length=MAX_TOKEN_LENGTH)
+    ] = None,
 ) -> Response:
     """Search box, the filters to browse without typing, the most consulted answers and the sections; with
     ``q``, the results and the filters panel (its counts follow ``q``) instead.
@@ -68,11 +72,11 @@ def home(
                 q,
                 channel="web",
                 top_k=RESULTS_SHOWN,
-                refines=suite,
+                refines=links.own(suite),
                 facets=search_filters(filters),
                 close_k=CLOSE_SHOWN,
             )
-            context.update(result=result, query_id=query_id, summary=_summary(result))
+            context.update(result=result, query_id=links.token(query_id), summary=_summary(result))
             context["facet_panel"] = facet_panel(filtered_counts(engine, db, q, filters), filters)
         except InvalidQuery as error:
             context.update(error=str(error), summary=str(error))
@@ -143,21 +147,24 @@ def favicon() -> Response:
 def entry(
     request: Request,
     faq: ServiceDep,
+    links: QueryLinksDep,
     entry_id: str,
-    from_: Annotated[RowId | None, Query(alias="from")] = None,
+    from_: Annotated[str | None, Query(alias="from", max_length=MAX_TOKEN_LENGTH)] = None,
     q: str | None = None,
     avis: str | None = None,
     passage: str | None = None,
 ) -> Response:
     """One answer, its section, sources and related entries, and the « utile ? » widget.
 
-    ``?from=<query log id>`` is set on links from a results list: the click is logged for click-through.
+    ``?from=<token>`` is set on links from a results list: the click on the visitor's own search is logged
+    for click-through, and that search is offered back (``web/query_links.py``).
     ``?passage=5-25`` (same links): the sentence that answered the visitor's question, marked in the answer.
     """
     detail = faq.entry(entry_id)
     if detail["id"] != entry_id:  # merged into another entry
         return RedirectResponse(_entry_url(detail["id"]), status_code=301)
-    query = (faq.click(from_, entry_id) if from_ is not None else None) or q
+    searched = links.own(from_)
+    query = (faq.click(searched, entry_id) if searched is not None else None) or q
     context = {
         "entry": detail,
         "query": query,
