@@ -97,6 +97,35 @@ def test_invalid_accounts_are_refused(sqlite_db: Database, username: str, passwo
     assert error.value.field == field
 
 
+@pytest.mark.parametrize(
+    ("username", "password", "role"),
+    [
+        ("marie", " " * 10, "editor"),  # #19.15: ten spaces were a password
+        ("marie", "  court    ", "editor"),
+        ("admin", "aaaaaaaaaa", "admin"),
+        ("marie.curie", "marie.curie", "editor"),  # the account's own name
+        ("marie.curie", "curie12345678", "editor"),
+        ("paul", "azertyuiop", "editor"),  # a keyboard run
+        ("paul", "motdepasse123", "editor"),  # a commonly used password
+        ("paul", "0123456789", "admin"),
+    ],
+)
+def test_weak_passwords_are_refused_in_french(sqlite_db: Database, username: str, password: str, role: str) -> None:
+    with pytest.raises(InvalidInput, match="mot de passe") as refused:
+        create_user(sqlite_db, username, password, role)
+    assert refused.value.field == "password"
+    create_user(sqlite_db, username, PASSWORD, role)
+    with pytest.raises(InvalidInput, match="mot de passe"):
+        set_password(sqlite_db, username, password)
+
+
+def test_cli_refuses_a_weak_password_in_french(sqlite_url: str) -> None:
+    result = runner.invoke(app, ["user", "add", "admin", "--role", "admin", "--password-stdin", "--db", sqlite_url],
+                           input="aaaaaaaaaa\n")  # fmt: skip
+    assert result.exit_code == 2 and "trop facile à deviner" in result.output, result.output
+    assert "Traceback" not in result.output
+
+
 def test_usernames_are_unique_and_unknown_ones_not_found(sqlite_db: Database) -> None:
     create_user(sqlite_db, "marie", PASSWORD)
     with pytest.raises(InvalidInput, match="déjà pris"):

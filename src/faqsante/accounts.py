@@ -22,6 +22,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from zxcvbn import zxcvbn
 
 from faqsante.errors import InvalidInput, NotFound
 from faqsante.store import Database
@@ -30,6 +31,12 @@ from faqsante.store.models import EditorSession, User, utcnow
 ROLES = ("editor", "admin")
 ROLE_LABELS = {"editor": "rédacteur", "admin": "administrateur"}
 MIN_PASSWORD_LENGTH = 10
+# zxcvbn's score: 3 is « safely unguessable », a hundred million guesses or more; it knows the commonly used
+# passwords (azerty, motdepasse…), keyboard runs, repeats, dates, and is told the account's own name:
+# # "aaaaaaaaaa" 0 ; "marie12345678" for marie 1 ; "Azerty123!" 1 ; "un autre mot de passe" 4
+MIN_PASSWORD_SCORE = 3
+SCORED_LENGTH = 72  # zxcvbn refuses longer input; what is beyond only adds strength
+SITE_WORDS = ("faqsante", "faq", "sante", "esante", "admin", "administrateur", "redacteur")
 USERNAME = re.compile(r"[a-z0-9][a-z0-9._@-]{1,119}")
 
 SESSION_LIFETIME = timedelta(hours=12)  # a working day; then sign in again
@@ -63,9 +70,21 @@ def _account(user: User) -> Account:
     return Account(user.id, user.username, user.role, user.active)
 
 
-def hash_password(password: str) -> str:
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise InvalidInput(f"Le mot de passe doit compter au moins {MIN_PASSWORD_LENGTH} caractères.", "password")
+def hash_password(password: str, username: str) -> str:
+    """The hash of a password good enough for ``username``: long enough and hard to guess (#19.15)."""
+    if len(password.strip()) < MIN_PASSWORD_LENGTH:
+        raise InvalidInput(
+            f"Le mot de passe doit compter au moins {MIN_PASSWORD_LENGTH} caractères (sans compter les espaces "
+            "au début et à la fin).",
+            "password",
+        )
+    known = [username, *re.split(r"[._@-]+", username), *SITE_WORDS]
+    if zxcvbn(password[:SCORED_LENGTH], user_inputs=known)["score"] < MIN_PASSWORD_SCORE:
+        raise InvalidInput(
+            "Ce mot de passe est trop facile à deviner (mot de passe courant, identifiant, répétition, suite de "
+            "touches ou de chiffres) : choisissez plutôt une phrase de plusieurs mots sans rapport avec vous.",
+            "password",
+        )
     return _hasher.hash(password)
 
 
@@ -79,7 +98,7 @@ def create_user(db: Database, username: str, password: str, role: str = "editor"
         )
     if role not in ROLES:
         raise InvalidInput(f"Rôle inconnu « {role} » : editor (rédacteur) ou admin (administrateur).", "role")
-    password_hash = hash_password(password)
+    password_hash = hash_password(password, name)
     try:
         with db.session() as session:
             user = User(username=name, password_hash=password_hash, role=role, active=True)
@@ -104,10 +123,9 @@ def get_account(db: Database, user_id: int) -> Account | None:
 
 def set_password(db: Database, username: str, password: str) -> None:
     """A new password ends every session opened with the old one."""
-    password_hash = hash_password(password)
     with db.session() as session:
         user = _require(session, username)
-        user.password_hash = password_hash
+        user.password_hash = hash_password(password, user.username)
         _revoke_all(session, user.id)
 
 

@@ -35,6 +35,7 @@ class Settings(BaseSettings):
     FAQSANTE_RATE_ASK, FAQSANTE_RATE_FEEDBACK, FAQSANTE_RATE_QUESTIONS, FAQSANTE_RATE_SIGNIN
                            requests allowed per client address, e.g. "120/minute" (that many in any minute),
                            or "off"
+    FAQSANTE_RATE_SIGNIN_ACCOUNT  failed sign-ins per account, from any address ("10/15 minutes"), or "off"
     FAQSANTE_RATE_STORAGE  where the limits count: "memory://" (each worker process, the default) or
                            "redis://host:6379/0" (shared by every worker)
     FAQSANTE_SECRET_KEY    signs session cookies; when unset, a random key is generated once and kept in the
@@ -70,6 +71,7 @@ class Settings(BaseSettings):
     rate_feedback: str = "30/minute"
     rate_questions: str = "5/minute"
     rate_signin: str = "10/minute"
+    rate_signin_account: str = "10/15 minutes"
     rate_storage: str = "memory://"
     smtp_url: str = Field("", repr=False)
     mail_from: str = ""
@@ -89,7 +91,7 @@ class Settings(BaseSettings):
         # "10.0.0.1, 10.0.0.2"  ->  ("10.0.0.1", "10.0.0.2")
         return tuple(part.strip() for part in value.split(",") if part.strip()) if isinstance(value, str) else value
 
-    @field_validator("rate_ask", "rate_feedback", "rate_questions", "rate_signin")
+    @field_validator("rate_ask", "rate_feedback", "rate_questions", "rate_signin", "rate_signin_account")
     @classmethod
     def _rate(cls, value: str) -> str:
         parse_rate(value)

@@ -32,7 +32,8 @@ PUBLIC_URL = "https://faq.example.fr"
 
 def web_settings(db_url: str, index_dir: Path) -> Settings:
     # No rate limits: these tests are about pages and the API; test_security.py checks the limits.
-    unlimited = {"rate_ask": "off", "rate_feedback": "off", "rate_questions": "off", "rate_signin": "off"}
+    unlimited = {"rate_ask": "off", "rate_feedback": "off", "rate_questions": "off", "rate_signin": "off",
+                 "rate_signin_account": "off"}  # fmt: skip
     return Settings().model_copy(update={"db_url": db_url, "embedder": "none", "index_dir": index_dir, **unlimited})
 
 

@@ -8,11 +8,13 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from faqsante.accounts import create_user
 from faqsante.web.app import create_app
 from faqsante.web.deps import service_of
 from faqsante.web.security import CONTENT_SECURITY_POLICY, parse_rate
 
 from .conftest import ECPS_QUESTION, copy_sqlite, web_settings
+from .test_admin import HTML, PASSWORD, token_of
 
 SECRET = "mot-de-passe-base=hunter2"
 
@@ -158,3 +160,27 @@ def test_rate_limits_let_requests_through_when_their_storage_is_down(
 def test_an_unknown_rate_storage_is_refused_at_startup(limited_app) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(ValueError, match="memcached://"):
         create_app(service_of(limited_app).settings.model_copy(update={"rate_storage": "memcached://127.0.0.1:11211"}))
+
+
+def test_failed_sign_ins_are_limited_per_account_from_any_address(seed_template: Path, tmp_path: Path) -> None:
+    """#19.15: the per-address limit alone let one account's password be guessed from many addresses."""
+    settings = web_settings(copy_sqlite(seed_template, tmp_path / "faqsante.db"), tmp_path / "index").model_copy(
+        update={"rate_signin_account": "3/minute", "trusted_proxies": ("*",)}
+    )
+    app = create_app(settings)
+    create_user(service_of(app).db, "marie", PASSWORD)
+    create_user(service_of(app).db, "paul", PASSWORD)
+    with TestClient(app, raise_server_exceptions=False) as client:
+
+        def sign_in(username: str, password: str, address: str):  # type: ignore[no-untyped-def]
+            headers = {"x-forwarded-for": address, **HTML}
+            form = {"identifiant": username, "mot_de_passe": password,
+                    "csrf_token": token_of(client.get("/connexion", headers=headers).text)}  # fmt: skip
+            return client.post("/connexion", data=form, headers=headers, follow_redirects=False)
+
+        for number in range(3):  # three addresses, one wrong password each
+            assert sign_in("marie", "pas le bon mot de passe", f"198.51.100.{number}").status_code == 400
+        refused = sign_in(" Marie ", PASSWORD, "203.0.113.9")
+        assert refused.status_code == 429 and 1 <= int(refused.headers["retry-after"]) <= 60
+        assert "Trop d&#39;essais infructueux sur ce compte" in refused.text
+        assert sign_in("paul", PASSWORD, "203.0.113.9").status_code == 303  # the others sign in as usual

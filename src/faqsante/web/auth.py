@@ -16,6 +16,7 @@ and end, like the password form, in ``start_session``.
 from __future__ import annotations
 
 import hmac
+import math
 import secrets
 from dataclasses import dataclass
 from typing import Annotated, Any
@@ -28,7 +29,7 @@ from starlette.exceptions import HTTPException
 from starlette.responses import RedirectResponse, Response
 
 from faqsante.accounts import SESSION_LIFETIME, Account, authenticate, open_session, revoke_session, session_account
-from faqsante.web.deps import app_secret, get_db, get_settings
+from faqsante.web.deps import app_secret, get_db, get_settings, web_state
 from faqsante.web.templating import render
 
 SESSION_COOKIE = "faqsante_session"
@@ -183,8 +184,20 @@ def sign_in(
     password: Annotated[str, Form(alias="mot_de_passe", max_length=1000)] = "",
     next_path: Annotated[str | None, Form(alias="suivant")] = None,
 ) -> Response:
+    throttle = web_state(request.app).signin_throttle
+    wait = throttle.retry_after(username) if throttle else 0.0
+    if wait:
+        minutes = math.ceil(wait / 60)
+        error = (
+            f"Trop d'essais infructueux sur ce compte : réessayez dans {minutes} minute{'s' if minutes > 1 else ''}."
+        )
+        response = _sign_in_form(request, next_path, error=error, username=username, status_code=429)
+        response.headers["Retry-After"] = str(math.ceil(wait))
+        return response
     account = authenticate(get_db(request), username, password)
     if account is None:
+        if throttle:
+            throttle.failed(username)
         return _sign_in_form(
             request, next_path, error="Identifiant ou mot de passe incorrect.", username=username, status_code=400
         )

@@ -10,7 +10,7 @@ attributes of ``app.state``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import Depends, FastAPI, Request
 
@@ -22,6 +22,9 @@ from faqsante.store import Database
 from faqsante.store.secret import shared_secret
 from faqsante.web.visitor import visitor_id
 
+if TYPE_CHECKING:  # security imports the error pages, which need nothing from here
+    from faqsante.web.security import AccountThrottle
+
 
 @dataclass
 class WebState:
@@ -29,6 +32,7 @@ class WebState:
 
     service: Faqsante
     session_secret: str | None = None
+    signin_throttle: AccountThrottle | None = None  # failed sign-ins per account (web/security.py)
     caches: dict[str, Any] = field(default_factory=dict)  # {"lint": (data_version, findings), "titles": suggester}
 
 

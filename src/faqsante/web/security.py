@@ -12,6 +12,9 @@ or write rows:
     questions  POST /api/questions, POST /question                         FAQSANTE_RATE_QUESTIONS  (5/minute)
     signin     POST /connexion (password guessing; argon2 costs CPU)        FAQSANTE_RATE_SIGNIN     (10/minute)
 
+and, whatever the address, the failed sign-ins per account (``AccountThrottle``): guessing one account's
+password from many addresses stops too.                    FAQSANTE_RATE_SIGNIN_ACCOUNT (10/15 minutes)
+
 Counts live in FAQSANTE_RATE_STORAGE: ``memory://`` (the default) keeps them in each worker process, so with
 N workers a client may get up to N times the limit; ``redis://host:6379/0`` shares them between the workers
 (and the machines). If that storage fails, requests pass and the failure is logged: the limits protect the
@@ -35,11 +38,13 @@ from limits import RateLimitItem
 from limits.aio.storage import Storage
 from limits.aio.strategies import MovingWindowRateLimiter
 from limits.storage import storage_from_string
+from limits.strategies import MovingWindowRateLimiter as SyncMovingWindowRateLimiter
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from faqsante.config import Settings, parse_rate
+from faqsante.web.deps import web_state
 from faqsante.web.errors import error_response
 
 log = logging.getLogger("faqsante.web")
@@ -104,6 +109,48 @@ class RateLimits:
             log.warning("Limites de débit rétablies : stockage %s joignable", _without_password(self.storage_uri))
             self.storage_down = False
         return 0.0 if stats is None else max(1.0, stats.reset_time - time.time())
+
+
+class AccountThrottle:
+    """Failed sign-ins per account, counted in the limits' storage (#19.15).
+
+    Only failures count: the owner signs in as usual until someone has spent the account's allowance; then every
+    attempt on it waits, right or wrong, so that the answer never tells a guess was right. Called from the
+    (synchronous) sign-in route, hence the synchronous limiter; a storage failure lets sign-ins through, logged.
+    """
+
+    def __init__(self, rate: RateLimitItem | None, storage_uri: str, *, namespace: str) -> None:
+        self.rate = rate
+        self.namespace = namespace
+        self.storage_uri = storage_uri
+        self.limiter = SyncMovingWindowRateLimiter(storage_from_string(storage_uri)) if rate else None
+
+    def retry_after(self, username: str) -> float:
+        """0 when ``username`` may be tried now, else the seconds until it may."""
+        if self.rate is None or self.limiter is None:
+            return 0.0
+        key = self._key(username)
+        try:
+            if self.limiter.test(self.rate, self.namespace, "signin-account", key):
+                return 0.0
+            stats = self.limiter.get_window_stats(self.rate, self.namespace, "signin-account", key)
+        except Exception:  # the storage is down: the per-address limit still holds
+            log.exception("Limite par compte inopérante : stockage %s injoignable", _without_password(self.storage_uri))
+            return 0.0
+        return max(1.0, stats.reset_time - time.time())
+
+    def failed(self, username: str) -> None:
+        if self.rate is None or self.limiter is None:
+            return
+        try:
+            self.limiter.hit(self.rate, self.namespace, "signin-account", self._key(username))
+        except Exception:
+            log.exception("Limite par compte inopérante : stockage %s injoignable", _without_password(self.storage_uri))
+
+    @staticmethod
+    def _key(username: str) -> str:
+        """# " Marie " and "marie" are one account; the key holds no name a storage dump would show"""
+        return hashlib.sha256(username.strip().lower().encode("utf-8", "replace")).hexdigest()[:32]
 
 
 def _storage(uri: str) -> Storage:
@@ -175,10 +222,11 @@ def install_security(app: FastAPI, settings: Settings) -> None:
     # One Redis may serve several instances (production, staging): each counts apart, keyed by its database.
     namespace = hashlib.sha256(settings.db_url.encode()).hexdigest()[:12]
     app.add_middleware(SecurityMiddleware, rate_limits=RateLimits(rates, settings.rate_storage, namespace=namespace))
-    if not all(rates.values()):
-        log.warning(
-            "Limites de débit désactivées : %s", ", ".join(name for name, rate in rates.items() if rate is None)
-        )
+    account_rate = parse_rate(settings.rate_signin_account)
+    web_state(app).signin_throttle = AccountThrottle(account_rate, settings.rate_storage, namespace=namespace)
+    if not all([*rates.values(), account_rate]):
+        off = [name for name, rate in [*rates.items(), ("signin_account", account_rate)] if rate is None]
+        log.warning("Limites de débit désactivées : %s", ", ".join(off))
 
 
 def install_proxy_headers(app: FastAPI, settings: Settings) -> None:
