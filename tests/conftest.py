@@ -8,16 +8,15 @@ FAQSANTE_REQUIRE_PG=1 so that a missing server fails instead of skipping.
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 from importlib.metadata import version as package_version
 from pathlib import Path
 
 import pytest
 from hypothesis import settings as hypothesis_settings
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import create_engine
 
+from databases import fresh_postgres
 from faqsante.ingest import ingest_paths
 from faqsante.store import Database
 from smtp_sink import encrypted_smtp_sink, plain_smtp_sink, smtp_sink  # noqa: F401  (a real SMTP server, for the mail tests)
@@ -70,17 +69,16 @@ def _skip_or_fail_without_pg() -> None:
 def pg_url() -> Iterator[str]:
     """A fresh, empty PostgreSQL database, dropped after the test."""
     _skip_or_fail_without_pg()
-    name = f"faqsante_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
-    try:
+    with fresh_postgres(PG_URL) as url:
         yield url
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+
+
+@pytest.fixture(scope="module")
+def pg_module_url() -> Iterator[str]:
+    """A fresh, empty PostgreSQL database shared by a module's tests (one seeding for many requests)."""
+    _skip_or_fail_without_pg()
+    with fresh_postgres(PG_URL) as url:
+        yield url
 
 
 @pytest.fixture

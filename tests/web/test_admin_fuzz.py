@@ -1,6 +1,8 @@
 """Whatever an editor's browser sends to the workspace (any field, any bytes, any id in the path), the answer
-is a page or a French error, never a 5xx. Every route under /admin is covered, new ones included: the fields
-each one is sent are the query and form parameters it declares, plus one it does not know."""
+is a page or a French error, never a 5xx, on SQLite and PostgreSQL alike; and no NUL ever reaches the database
+(#19.5: SQLite kept it, then its backup did not restore into PostgreSQL). Every route under /admin is covered,
+new ones included: the fields each one is sent are the query and form parameters it declares, plus one it does
+not know."""
 
 from __future__ import annotations
 
@@ -13,13 +15,18 @@ from fastapi.routing import APIRoute, iter_route_contexts
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import text
 
 from faqsante.accounts import create_user
+from faqsante.ingest import ingest_paths
+from faqsante.store import Database
+from faqsante.store.models import Base
+from faqsante.store.storable import StoredString, StoredText
 from faqsante.web.app import create_app
 from faqsante.web.auth import SESSION_COOKIE
 from faqsante.web.deps import service_of
 
-from .conftest import copy_sqlite, web_settings
+from .conftest import SAMPLE_DIR, copy_sqlite, web_settings
 from .test_admin import HTML, PASSWORD, sign_in, token_of
 
 FUZZ = settings(max_examples=200, deadline=None, suppress_health_check=list(HealthCheck), database=None)
@@ -38,25 +45,49 @@ SAMPLES = [
     "9" * 20,
     ENTRY_ID,
     *"""0 -1 1 2 true false published archived draft accepted rejected accepted:1 rejected:x
-    brouillon publier produit ins open answered admin editor stale 30 365 %00""".split(),
+    brouillon publier produit ins open answered admin editor stale 30 365 %00 a%00b %00%00 x%0D%0Ay""".split(),
 ]
 LEAVE_OUT = {"/deconnexion"}  # signing out is tested on its own; here it would end the fuzzing session
 VALUE = st.one_of(
     st.binary(max_size=300).map(quote_from_bytes),  # any bytes, valid UTF-8 or not
     st.text(st.characters(exclude_categories=["Cs"]), max_size=50).map(lambda text: quote(text.encode())),
+    st.text(st.characters(exclude_categories=["Cs"]), max_size=20).map(lambda text: quote(f"{text}\x00{text}")),
     st.sampled_from(["x" * 20_001, "%C3%A9" * 2_001, "a+" * 10_001, "%E2%80%AE" * 300]),  # beyond every limit
     st.sampled_from(SAMPLES),
 )
 
 
-@pytest.fixture(scope="module")
-def admin(seed_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def admin(
+    request: pytest.FixtureRequest, seed_template: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[TestClient]:
     folder = tmp_path_factory.mktemp("admin-fuzz")
-    app = create_app(web_settings(copy_sqlite(seed_template, folder / "faqsante.db"), folder / "index"))
+    if request.param == "sqlite":
+        url = copy_sqlite(seed_template, folder / "faqsante.db")
+    else:
+        url = request.getfixturevalue("pg_module_url")
+        seeding = Database(url)
+        ingest_paths(seeding, [SAMPLE_DIR])
+        seeding.dispose()
+    app = create_app(web_settings(url, folder / "index"))
     with TestClient(app, raise_server_exceptions=False) as client:
         create_user(service_of(app).db, "admin", PASSWORD, "admin")
         create_user(service_of(app).db, "lea", PASSWORD, "editor")
         yield client
+
+
+def stored_nul(db: Database) -> list[str]:
+    """The text columns holding a NUL (# ["entries.answer"]): SQLite would keep one, PostgreSQL cannot."""
+    if db.dialect != "sqlite":
+        return []
+    with db.engine.connect() as connection:
+        return [
+            f"{table.name}.{column.name}"
+            for table in Base.metadata.sorted_tables
+            for column in table.columns
+            if isinstance(column.type, StoredString | StoredText)
+            and connection.scalar(text(f'SELECT count(*) FROM "{table.name}" WHERE instr("{column.name}", char(0))'))
+        ]
 
 
 def routes(client: TestClient) -> list[tuple[str, str, list[str]]]:
@@ -93,3 +124,5 @@ def test_any_form_on_any_workspace_route(admin: TestClient, data: st.DataObject)
     assert response.status_code < 500, response.text[-3000:]
     if response.status_code >= 400:  # a page a person can read, in French
         assert '<html lang="fr">' in response.text and "Traceback" not in response.text
+    if method == "POST" and response.status_code < 400 and "%00" in body:
+        assert stored_nul(admin.app.state.db) == []
