@@ -15,7 +15,7 @@ from faqsante.accounts import create_user
 from faqsante.editing import sources
 from faqsante.ingest import ingest_paths
 from faqsante.store import Database, catalog
-from faqsante.store.audience import submit_question
+from faqsante.feedback.audience import submit_question
 from faqsante.store.models import Base
 from faqsante.web.app import create_app
 
