@@ -13,9 +13,9 @@ from sqlalchemy import select
 
 from faqsante.accounts import create_user
 from faqsante.editing import sources
+from faqsante.feedback.audience import submit_question
 from faqsante.ingest import ingest_paths
 from faqsante.store import Database, catalog
-from faqsante.feedback.audience import submit_question
 from faqsante.store.models import Base
 from faqsante.web.app import create_app
 
