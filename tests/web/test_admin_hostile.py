@@ -105,7 +105,7 @@ def test_nul_in_any_editors_form_is_refused_in_french_and_never_stored(admin: tu
         ("/admin/api/entrees/a%00b", 404),
         ("/admin/utilisateurs/a%00b/sessions", 404),
         ("/admin/entrees?q=a%00b", 400),
-        ("/admin/fusion?doublon=a%00b", 400),
+        ("/admin/fusion?doublon=a%00b", 404),  # no entry can have that id
     ],
 )
 def test_nul_in_an_address_of_the_workspace_is_a_french_4xx(
