@@ -125,4 +125,4 @@ def test_any_form_on_any_workspace_route(admin: TestClient, data: st.DataObject)
     if response.status_code >= 400:  # a page a person can read, in French
         assert '<html lang="fr">' in response.text and "Traceback" not in response.text
     if method == "POST" and response.status_code < 400 and "%00" in body:
-        assert stored_nul(admin.app.state.db) == []
+        assert stored_nul(service_of(admin.app).db) == []
