@@ -18,6 +18,7 @@ from faqsante.facets import retag
 from faqsante.store import Database
 from faqsante.store.models import QueryLog
 from faqsante.web.app import create_app
+from faqsante.web.deps import service_of
 
 from .conftest import ECPS_QUESTION, copy_sqlite, web_settings
 
@@ -65,7 +66,7 @@ def test_a_click_on_a_topic_answer_is_logged_as_shown(client: TestClient) -> Non
     page = client.get("/", params={"q": "DMP"}, headers=HTML).text
     entry_id, token, log_id = re.findall(r'href="/reponses/(\w+)\?from=((\d+)\.\w+)(?:&amp;passage=\d+-\d+)?"', page)[0]
     client.get(f"/reponses/{entry_id}", params={"from": token}, headers=HTML)
-    with client.app.state.db.session() as session:
+    with service_of(client.app).db.session() as session:
         row = session.scalars(select(QueryLog).where(QueryLog.id == int(log_id))).one()
     assert row.clicked_entry_id == entry_id and not row.abstained and entry_id in row.result_ids
 
