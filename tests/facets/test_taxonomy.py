@@ -91,3 +91,11 @@ def test_the_filters_are_those_of_the_file_only_the_topics_are_required() -> Non
     del data["facettes"]["thematique"]  # the tagger's fallback theme lives there
     with pytest.raises(FaqsanteError, match="thematique"):
         parse_taxonomy(data)
+
+
+@pytest.mark.parametrize("reserved", ["q", "page", "sujet", "rubrique"])
+def test_a_facet_named_like_a_query_parameter_is_refused_at_load(reserved: str) -> None:
+    data = minimal()
+    data["facettes"][reserved] = {"libelle": "Collision", "valeurs": {"a": {"libelle": "A"}}}
+    with pytest.raises(FaqsanteError, match=f"la facette {reserved} porte le nom d'un paramètre d'adresse réservé"):
+        parse_taxonomy(data)

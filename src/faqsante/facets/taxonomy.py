@@ -20,6 +20,14 @@ from faqsante.text import fold_words
 
 TAXONOMY_FILE = Path(__file__).with_name("taxonomy.yaml")
 TOPIC_FACETS = ("produit", "thematique")  # the tagger gives every entry one of these; the fallback is a thematique
+# The query parameters the portal and the API read beside the filters (?produit=ins&q=…&page=2): a facet
+# keyed like one of them would be unreachable, or would break /reponses. tests/web/test_params.py checks that
+# every query parameter of a route is listed here.
+RESERVED_PARAMETERS = frozenset(
+    {"q", "page", "per_page", "top_k", "partiel", "suite", "rubrique", "section", "sujet", "from", "passage",
+     "avis", "statut", "jours", "du", "au", "message", "format", "tableau", "doublon", "garder", "question",
+     "suivant", "type"}
+)  # fmt: skip
 FALLBACK_VALUE = "general"  # « Général / Autre »: never matched by keyword, the fallback of an entry with no theme
 
 
@@ -54,6 +62,11 @@ class Taxonomy:
         self.facets: dict[str, Facet] = {facet.key: facet for facet in facets}
         self._lookup: dict[str, dict[str, str]] = {facet.key: _lookup_table(facet) for facet in facets}
         self._check_implications()
+        reserved = sorted(set(self.facets) & RESERVED_PARAMETERS)
+        if reserved:
+            raise FaqsanteError(
+                f"taxonomie : la facette {', '.join(reserved)} porte le nom d'un paramètre d'adresse réservé"
+            )
 
     def __iter__(self) -> Iterator[Facet]:
         return iter(self.facets.values())
