@@ -98,9 +98,18 @@ class Faqsante:
         return audience.record_click(self.db, query_id, entry_id)
 
     def vote(
-        self, entry_id: str, visitor: str, *, helpful: bool, comment: str | None = None, query: str | None = None
+        self,
+        entry_id: str,
+        visitor: str,
+        *,
+        helpful: bool,
+        comment: str | None = None,
+        query: str | None = None,
+        asker: str | None = None,
     ) -> audience.Vote:
-        return audience.record_vote(self.db, entry_id, visitor, helpful=helpful, comment=comment, query=query)
+        return audience.record_vote(
+            self.db, entry_id, visitor, helpful=helpful, comment=comment, query=query, asker=asker
+        )
 
     def submit_question(self, question: str, email: str | None = None) -> QuestionReceipt:
         """Queue a question the FAQ did not answer. One policy for every channel: a bad address is refused

@@ -31,15 +31,14 @@ def test_learned_near_duplicates_are_one_suggestion_counted_and_listed_most_aske
     assert suggestions[1].entry_question == "Comment activer ma e-CPS ?"
 
 
-def test_learning_bumps_the_data_version_only_for_something_new(faq: Database) -> None:
+def test_learning_ignores_titles_archives_and_blanks_and_never_moves_the_data_version(faq: Database) -> None:
     before = faq.data_version()
     assert learn(faq, "ecps", "comment activer ma e-cps") is None  # its own title: nothing to learn
     assert learn(faq, "old", "une question") is None  # archived entries learn nothing
     assert learn(faq, "missing", "une question") is None
     assert learn(faq, "ecps", "   ") is None
-    assert faq.data_version() == before
-    learn(faq, "ecps", "activer e-CPS sur téléphone")
-    assert faq.data_version() == before + 1
+    assert learn(faq, "ecps", "activer e-CPS sur téléphone") is not None
+    assert faq.data_version() == before  # a suggestion is not searched: no worker reloads for it (#19.7)
 
 
 def test_a_rejected_question_is_never_suggested_again(faq: Database) -> None:

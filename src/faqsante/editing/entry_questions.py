@@ -43,16 +43,19 @@ def edit_question(db: Database, question_id: int, text: str, *, author: str, ent
             raise InvalidInput(f"Cette entrée a déjà cette question (n° {twin.id}) : « {twin.text} ».", "question")
         row.text, row.key, row.updated_at = cleaned, key, utcnow()
         row.author = row.author or author
-        bump_data_version(session)
+        if row.state == "accepted":  # search reads accepted questions only
+            bump_data_version(session)
         return question_of(row)
 
 
 def delete_question(db: Database, question_id: int, *, entry_id: str | None = None) -> None:
     """Forget a question entirely (rejecting keeps it, so that it is not suggested again); ``entry_id``'s only, if given."""
     with db.session() as session:
-        _require_question(session, question_id, entry_id)
+        row = _require_question(session, question_id, entry_id)
+        searched = row.state == "accepted"  # search reads accepted questions only
         session.execute(delete(EntryQuestion).where(EntryQuestion.id == question_id))
-        bump_data_version(session)
+        if searched:
+            bump_data_version(session)
 
 
 def make_main(db: Database, question_id: int, *, author: str, settings: Settings, entry_id: str | None = None) -> str:

@@ -59,9 +59,19 @@ class SubmittedQuestionRecord:
 
 
 def record_vote(
-    db: Database, entry_id: str, visitor: str, *, helpful: bool, comment: str | None = None, query: str | None = None
+    db: Database,
+    entry_id: str,
+    visitor: str,
+    *,
+    helpful: bool,
+    comment: str | None = None,
+    query: str | None = None,
+    asker: str | None = None,
 ) -> Vote:
-    """Store a vote on a published entry; the visitor's earlier vote on it, if any, is replaced."""
+    """Store a vote on a published entry; the visitor's earlier vote on it, if any, is replaced.
+
+    ``asker`` (the visitor's address, hashed) is who learning counts once a day; ``visitor`` when not given.
+    """
     vote = Vote(
         entry_id=entry_id,
         visitor=visitor,
@@ -90,7 +100,7 @@ def record_vote(
         if entry_id != _printable(entry_id) or _rowcount(session.execute(statement)) == 0:
             raise NotFound(f"Aucune réponse publiée n'a l'identifiant « {entry_id} ».")
     if vote.helpful:
-        learning.learn_from_vote(db, entry_id, vote.query)  # active learning: a suggestion for editors
+        learning.learn_from_vote(db, entry_id, vote.query, asker=asker or visitor)  # a suggestion for editors
     return vote
 
 

@@ -70,11 +70,12 @@ def decide(db: Database, question_ids: Iterable[int], state: str, *, author: str
             missing = sorted(set(ids) - {row.id for row in rows})
             raise NotFound(f"Question(s) introuvable(s) : {', '.join(map(str, missing))}.")
         now = utcnow()
-        changed = 0
+        changed = searched = 0
         for row in rows:
             if row.state != state:
+                searched += "accepted" in (row.state, state)  # rejecting a suggestion changes nothing search reads
                 row.state, row.decided_at, row.decided_by, row.updated_at = state, now, author, now
                 changed += 1
-        if changed:
+        if searched:
             bump_data_version(session)
     return changed

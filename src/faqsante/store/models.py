@@ -191,6 +191,23 @@ class EntryQuestion(Base):
     decided_by: Mapped[str | None] = mapped_column(StoredString(120), nullable=True)
 
 
+class LearnedAsk(Base):
+    """Who counted toward a learned suggestion today: one row per suggestion, asker and day.
+
+    ``asker`` is a keyed hash of the client's address (never the address): a new cookie or User-Agent is not a
+    new asker, so one address asks a suggestion once a day, and suggests a few a day at most (#19.7).
+    Rows of earlier days are removed as new ones come: only today's count.
+    """
+
+    __tablename__ = "learned_asks"
+    __table_args__ = (UniqueConstraint("question_id", "asker", "day"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("entry_questions.id", ondelete="CASCADE"), index=True)
+    asker: Mapped[str] = mapped_column(String(64))
+    day: Mapped[date] = mapped_column(Date, index=True)
+
+
 class EntryDraft(Base):
     """Changes to an entry saved but not yet published: one pending draft per entry, the latest save wins.
 

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Query, status
 
 from faqsante.facets.entry_tags import facet_conditions
 from faqsante.store import catalog
-from faqsante.web.deps import DbDep, ServiceDep, VisitorDep
+from faqsante.web.deps import AskerDep, DbDep, ServiceDep, VisitorDep
 from faqsante.web.facets import FiltersDep, search_filters
 from faqsante.web.params import PageNumber
 from faqsante.web.schemas import (
@@ -77,9 +77,9 @@ def entry(faq: ServiceDep, entry_id: str) -> dict[str, Any]:
     tags=["avis"],
     summary="Dire si une réponse a été utile",
 )
-def feedback(faq: ServiceDep, visitor: VisitorDep, entry_id: str, body: FeedbackIn) -> dict[str, Any]:
+def feedback(faq: ServiceDep, visitor: VisitorDep, asker: AskerDep, entry_id: str, body: FeedbackIn) -> dict[str, Any]:
     """Un avis par visiteur et par entrée : un nouvel avis remplace le précédent."""
-    vote = faq.vote(entry_id, visitor, helpful=body.helpful, comment=body.comment, query=body.query)
+    vote = faq.vote(entry_id, visitor, helpful=body.helpful, comment=body.comment, query=body.query, asker=asker)
     return vote.to_dict()
 
 

@@ -20,7 +20,7 @@ from faqsante.search import SearchEngine
 from faqsante.service import Faqsante
 from faqsante.store import Database
 from faqsante.store.secret import shared_secret
-from faqsante.web.visitor import visitor_id
+from faqsante.web.visitor import address_id, visitor_id
 
 if TYPE_CHECKING:  # security imports the error pages, which need nothing from here
     from faqsante.web.security import AccountThrottle
@@ -84,11 +84,16 @@ def get_visitor(request: Request) -> str:
     return visitor_id(request, app_secret(request))
 
 
+def get_asker(request: Request) -> str:
+    return address_id(request, app_secret(request))
+
+
 ServiceDep = Annotated[Faqsante, Depends(get_service)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 DbDep = Annotated[Database, Depends(get_db)]
 EngineDep = Annotated[SearchEngine, Depends(get_engine)]
 VisitorDep = Annotated[str, Depends(get_visitor)]
+AskerDep = Annotated[str, Depends(get_asker)]  # the client's address, hashed: learning counts it once a day
 TopicsDep = Annotated[TopicFinder, Depends(get_topics)]
 
 

@@ -17,7 +17,7 @@ from faqsante.errors import InvalidInput, InvalidQuery, NotFound
 from faqsante.facets.entry_tags import facet_conditions
 from faqsante.store import catalog, legal
 from faqsante.store.models import Entry
-from faqsante.web.deps import DbDep, EngineDep, ServiceDep, TopicsDep, VisitorDep
+from faqsante.web.deps import AskerDep, DbDep, EngineDep, ServiceDep, TopicsDep, VisitorDep
 from faqsante.web.facets import (
     FiltersDep,
     clear_filters_url,
@@ -178,6 +178,7 @@ def entry(
 def vote(
     faq: ServiceDep,
     visitor: VisitorDep,
+    asker: AskerDep,
     entry_id: str,
     useful: Annotated[str, Form(alias="utile")] = "",
     comment: Annotated[str, Form(alias="commentaire")] = "",
@@ -186,7 +187,7 @@ def vote(
     """The no-JavaScript vote: store it, then show the answer again with thanks (or a comment box after Non)."""
     if useful not in ("oui", "non"):
         raise InvalidInput("Choisissez « Oui » ou « Non » pour dire si la réponse vous a été utile.")
-    faq.vote(entry_id, visitor, helpful=useful == "oui", comment=comment, query=q)
+    faq.vote(entry_id, visitor, helpful=useful == "oui", comment=comment, query=q, asker=asker)
     state = "non" if useful == "non" and not comment.strip() else "merci"
     params = {"avis": state, **({"q": q} if q else {})}
     return RedirectResponse(f"{_entry_url(entry_id)}?{urlencode(params)}#avis", status_code=303)

@@ -2,7 +2,8 @@
 
 Portal pages give each browser a random token in a cookie. A vote is attributed to a hash of that token
 or, for clients that keep no cookies (API scripts), to a keyed hash of their address and user agent.
-Only hashes reach the database: a leaked row identifies nobody and cannot be replayed as a cookie.
+Only hashes reach the database: a leaked row identifies nobody and cannot be replayed as a cookie. Learning
+from votes counts an address, not a browser (``address_id``).
 """
 
 from __future__ import annotations
@@ -34,6 +35,13 @@ def visitor_id(request: Request, secret_key: str) -> str:
     client = request.client.host if request.client else ""
     fingerprint = f"client:{client}|{request.headers.get('user-agent', '')}"
     return hmac.new(secret_key.encode(), fingerprint.encode(), hashlib.sha256).hexdigest()
+
+
+def address_id(request: Request, secret_key: str) -> str:
+    """A keyed hash of the client's address alone, whatever its cookie or User-Agent: who learning from votes
+    counts once a day (a new User-Agent or a dropped cookie made a new visitor, #19.7)."""
+    client = request.client.host if request.client else ""
+    return hmac.new(secret_key.encode(), f"address:{client}".encode(), hashlib.sha256).hexdigest()
 
 
 class VisitorCookieMiddleware:
