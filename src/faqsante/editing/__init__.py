@@ -37,11 +37,15 @@ from faqsante.editing.facets import entry_facets, set_facets
 from faqsante.editing.imports import ImportReport, import_sources
 from faqsante.editing.inbox import (
     QUESTION_STATUSES,
+    QUEUE_PAGE_SIZE,
     QueuedQuestion,
+    QueuePage,
     answer_question,
     dismiss_off_topic,
     dismiss_question,
     list_questions,
+    page_of,
+    queue_page,
 )
 from faqsante.editing.merge import MergeReport, merge_entries
 from faqsante.editing.review import parse_review_date, set_review
@@ -60,12 +64,14 @@ __all__ = [
     "MAX_SECTION_LENGTH",
     "PAGE_SIZE",
     "QUESTION_STATUSES",
+    "QUEUE_PAGE_SIZE",
     "EditableEntry",
     "EntryListing",
     "EntryRow",
     "ImportReport",
     "MergeReport",
     "QueuedQuestion",
+    "QueuePage",
     "Revision",
     "answer_question",
     "create_entry",
@@ -78,6 +84,8 @@ __all__ = [
     "list_entries",
     "list_questions",
     "merge_entries",
+    "page_of",
+    "queue_page",
     "recent_changes",
     "set_facets",
     "set_status",

@@ -6,11 +6,12 @@ queues the visitor's e-mail in the same transaction (``faqsante.mail``); the cal
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.orm import Session
 
 from faqsante.config import Settings
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
     from faqsante.search import Hit, SearchEngine
 
 CANDIDATES = 5  # answers proposed for each question of the queue
+QUEUE_PAGE_SIZE = 20  # questions per page of the queue, each searched for its candidates
 
 QUESTION_STATUSES = ("open", "answered", "dismissed")
 
@@ -49,16 +51,78 @@ class QueuedQuestion:
         return asdict(self)
 
 
+@dataclass(frozen=True)
+class QueuePage:
+    """One page of the queue, oldest first."""
+
+    items: list[QueuedQuestion]
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page))
+
+
+def queue_page(
+    db: Database,
+    status: str | None = "open",
+    *,
+    page: int = 1,
+    per_page: int = QUEUE_PAGE_SIZE,
+    engine: SearchEngine | None = None,
+) -> QueuePage:
+    """One page of submitted questions; search proposes answers for that page's questions only (a search per
+    open question: 311 of them, five a minute per address, took /admin/questions 53 s, #19.10).
+
+    A page beyond the last is ``NotFound``.
+    """
+    with db.session() as session:
+        total = session.scalar(select(func.count()).select_from(SubmittedQuestion).where(*_in_status(status))) or 0
+    listing = QueuePage([], page, per_page, total)
+    if page > listing.pages:
+        raise NotFound(f"La page {page} n'existe pas : cette liste en compte {listing.pages}.")
+    items = list_questions(db, status, engine=engine, offset=(page - 1) * per_page, limit=per_page)
+    return QueuePage(items, page, per_page, total)
+
+
+def page_of(db: Database, question_id: int, status: str | None = "open", per_page: int = QUEUE_PAGE_SIZE) -> int:
+    """The page of the queue that shows this question (a refused answer is shown again beside it)."""
+    with db.session() as session:
+        asked = session.get(SubmittedQuestion, question_id)
+        if asked is None:
+            return 1
+        before = (SubmittedQuestion.created_at < asked.created_at) | (
+            (SubmittedQuestion.created_at == asked.created_at) & (SubmittedQuestion.id < asked.id)
+        )
+        earlier = session.scalar(select(func.count()).select_from(SubmittedQuestion).where(before, *_in_status(status)))
+    return (earlier or 0) // per_page + 1
+
+
+def _in_status(status: str | None) -> list[ColumnElement[bool]]:
+    return [SubmittedQuestion.status == status] if status else []
+
+
 def list_questions(
-    db: Database, status: str | None = "open", *, engine: SearchEngine | None = None
+    db: Database,
+    status: str | None = "open",
+    *,
+    engine: SearchEngine | None = None,
+    offset: int = 0,
+    limit: int | None = None,
 ) -> list[QueuedQuestion]:
-    """Submitted questions, oldest first: the queue editors work through.
+    """Submitted questions, oldest first: the queue editors work through (``limit`` of them from ``offset``).
 
     With an ``engine``, each open question comes with the entries search proposes for it, to link in one click.
     """
-    statement = select(SubmittedQuestion).order_by(SubmittedQuestion.created_at, SubmittedQuestion.id)
-    if status:
-        statement = statement.where(SubmittedQuestion.status == status)
+    statement = (
+        select(SubmittedQuestion)
+        .where(*_in_status(status))
+        .order_by(SubmittedQuestion.created_at, SubmittedQuestion.id)
+        .offset(offset)
+        .limit(limit)
+    )
     with db.session() as session:
         rows = [
             (row.id, row.question, row.email, row.status, row.answer_entry_id, row.created_at)

@@ -17,7 +17,7 @@ from faqsante.web.admin.base import OptionalAnswerField, OptionalText, SectionFi
 from faqsante.web.auth import EditorDep
 from faqsante.web.deps import DbDep, EngineDep, ServiceDep
 from faqsante.web.mail import MailerDep, send_after_response
-from faqsante.web.params import RowId
+from faqsante.web.params import PageNumber, RowId
 
 router = workspace_router()
 
@@ -29,8 +29,9 @@ def questions(
     engine: EngineDep,
     mailer: MailerDep,
     shown: Annotated[str, Query(alias="statut")] = "open",
+    page_number: Annotated[PageNumber, Query(alias="page")] = 1,
 ) -> Response:
-    return _queue(request, db, engine, mailer, shown)
+    return _queue(request, db, engine, mailer, shown, page_number)
 
 
 def _queue(
@@ -39,14 +40,15 @@ def _queue(
     engine: EngineDep,
     mailer: MailerDep,
     shown: str,
+    page_number: int = 1,
     *,
     failure: dict[str, object] | None = None,
 ) -> Response:
-    """The queue page; ``failure`` shows a refused answer next to its question, with what was typed."""
+    """A page of the queue; ``failure`` shows a refused answer next to its question, with what was typed."""
     status = shown if shown in editing.QUESTION_STATUSES else None
-    queue = [item.to_dict() for item in editing.list_questions(db, status, engine=engine)]
-    context = {"questions": queue, "statut": shown, "statuses": editing.QUESTION_STATUSES,
-               "mail_on": mailer is not None, "failure": failure or {}}  # fmt: skip
+    listing = editing.queue_page(db, status, page=page_number, engine=engine)
+    context = {"questions": [item.to_dict() for item in listing.items], "listing": listing, "statut": shown,
+               "statuses": editing.QUESTION_STATUSES, "mail_on": mailer is not None, "failure": failure or {}}  # fmt: skip
     return page(request, "questions.html", context, 400 if failure else 200)
 
 
@@ -76,7 +78,7 @@ def answer_question(
     except InvalidInput as error:
         failure = {"id": question_id, "error": str(error), "field": error.field, "entree": entry_id or "",
                    "question": question, "reponse": answer or "", "rubrique": section or ""}  # fmt: skip
-        return _queue(request, db, engine, faq.mailer, "open", failure=failure)
+        return _queue(request, db, engine, faq.mailer, "open", editing.page_of(db, question_id), failure=failure)
     send_after_response(background, db, faq.mailer)
     return redirect("/admin/questions", message="repondue")
 
