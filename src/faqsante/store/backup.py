@@ -61,6 +61,8 @@ BATCH_ROWS = 500
 DATA_VERSION_KEY = "data_version"
 OPTIONAL_TABLES = ("embeddings",)  # derived from entries: recomputed if left out of a backup
 CREDENTIAL_TABLES = ("editor_sessions",)  # never backed up; cleared by a restore, never restored
+TRANSIENT_TABLES = ("learned_asks",)  # today's counts of who asked what (hashed addresses): likewise
+UNSAVED_TABLES = CREDENTIAL_TABLES + TRANSIENT_TABLES
 # A row is a few kilobytes (an answer is at most 20,000 characters, a vector 2 KB): a longer line is not
 # ours, and reading it whole would let a crafted file exhaust memory.
 MAX_LINE_CHARS = 8_000_000
@@ -152,7 +154,7 @@ def backed_up_tables(*, embeddings: bool = True) -> list[Table]:
     return [
         t
         for t in Base.metadata.sorted_tables
-        if t.name not in CREDENTIAL_TABLES and (embeddings or t.name not in OPTIONAL_TABLES)
+        if t.name not in UNSAVED_TABLES and (embeddings or t.name not in OPTIONAL_TABLES)
     ]
 
 
@@ -353,7 +355,7 @@ def verify(db: Database, path: Path) -> dict[str, tuple[TableDigest, TableDigest
     return {
         name: (expected, current[name])
         for name, expected in header.tables.items()
-        if name not in CREDENTIAL_TABLES and current.get(name) != expected
+        if name not in UNSAVED_TABLES and current.get(name) != expected
     }
 
 
@@ -372,7 +374,7 @@ def restore(db: Database, path: Path, *, force: bool = False, secret: str = "", 
     """
     path = Path(path)
     tables = {t.name: t for t in backed_up_tables()}
-    credentials = {t.name: t for t in Base.metadata.sorted_tables if t.name in CREDENTIAL_TABLES}
+    credentials = {t.name: t for t in Base.metadata.sorted_tables if t.name in UNSAVED_TABLES}
     with _open_backup(path) as lines, db.engine.begin() as connection:
         header = _parse_header(path, next(lines, ""))
         stored_key = connection.scalar(select(Meta.value).where(Meta.key == SECRET_KEY_ROW))
