@@ -12,6 +12,7 @@ from faqsante.editing import QUEUE_PAGE_SIZE
 from faqsante.feedback.audience import submit_question
 from faqsante.search import SearchEngine
 from faqsante.store import Database
+from faqsante.web.deps import service_of
 
 from .test_admin import HTML, accounts, editor  # noqa: F401  (signed-in editor fixtures)
 
@@ -20,7 +21,7 @@ def test_the_queue_shows_a_page_and_searches_for_that_page_only(
     editor: TestClient,  # noqa: F811  (the fixture imported above)
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    db: Database = editor.app.state.db
+    db: Database = service_of(editor.app).db
     asked = [submit_question(db, f"Question numéro {n} sur la carte e-CPS").id for n in range(QUEUE_PAGE_SIZE + 5)]
     searched: list[str] = []
     ask = SearchEngine.ask

@@ -7,12 +7,13 @@ from fastapi.testclient import TestClient
 
 from faqsante.feedback.suggestions import list_suggestions
 from faqsante.store import Database
+from faqsante.web.deps import service_of
 
 from .conftest import ECPS_QUESTION
 
 
 def test_new_user_agents_from_one_address_count_once_and_nothing_reloads(app_client: TestClient) -> None:
-    db: Database = app_client.app.state.db
+    db: Database = service_of(app_client.app).db
     asked = app_client.get("/api/ask", params={"q": ECPS_QUESTION}).json()
     assert not asked["abstained"]
     entry_id = asked["results"][0]["id"]
@@ -33,7 +34,7 @@ def test_new_user_agents_from_one_address_count_once_and_nothing_reloads(app_cli
 
 
 def test_a_search_the_faq_could_not_answer_teaches_nothing(app_client: TestClient) -> None:
-    db: Database = app_client.app.state.db
+    db: Database = service_of(app_client.app).db
     question = "Comment organiser le repas de Noël des résidents avec un traiteur ?"
     asked = app_client.get("/api/ask", params={"q": question}).json()
     assert asked["abstained"] and asked["results"]
