@@ -32,7 +32,9 @@ from faqsante.store.models import (
     Meta,
     OutgoingMail,
     QueryLog,
+    Source,
     SubmittedQuestion,
+    SupportContact,
     User,
 )
 
@@ -91,6 +93,10 @@ def populate(db: Database, sample_dir: Path) -> None:
             EditorSession(token_hash="t" * 64, user_id=editor.id, expires_at=INSTANT, user_agent="Firefox « 128 »")
         )
         session.add(Meta(key="tagger_version", value="3"))
+        source_id = session.scalars(select(Source.id).limit(1)).one()
+        session.add(SupportContact(label="Support « e-CPS »", phone="01 23 45 67 89", hours="8 h – 18 h",
+                                   facet="produit", value="e_cps", updated_at=INSTANT))  # fmt: skip
+        session.add(SupportContact(label="Assistance", url="https://exemple.fr/aide", source_id=source_id))
 
 
 def count(db: Database, model: type) -> int:
