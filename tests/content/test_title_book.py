@@ -131,7 +131,7 @@ def test_a_visitors_wording_never_becomes_the_title_over_an_editors(db: Database
     faq = small_faq(db)
     with faq.session() as session:
         session.add(QueryLog(query="activer e-cps ☠☠☠ 💀 👉👉 ???", result_ids=["ins"], created_at=utcnow()))
-    asked = learn_from_vote(faq, "ins", "activer e-cps ☠☠☠ 💀 👉👉 ???")  # « utile : oui »
+    asked = learn_from_vote(faq, "ins", "activer e-cps ☠☠☠ 💀 👉👉 ???", asker="visiteur")  # « utile : oui »
     assert asked is not None and asked.state == "suggested"
     add_question(faq, "ins", "Comment activer ma e-CPS ?", author="marie")
     rows = [(q.text, q.origin, q.state, q.asked_count) for q in entry_questions(faq, "ins")]

@@ -64,7 +64,8 @@ def test_publishing_from_a_form_opened_before_a_draft_keeps_that_draft(editor: T
     token = token_of(page)
     conflict = editor.post(f"/admin/entrees/{entry_id}/brouillon/publier", data={"csrf_token": token}, headers=HTML)
     assert conflict.status_code == 409 and "modifiée entre-temps par admin" in conflict.text
-    assert "La correction de Paul." in conflict.text  # the history shows what changed since her draft
+    # The page is titled by Paul's published answer, and its history shows what he changed since her draft.
+    assert "<h1>La correction de Paul</h1>" in conflict.text and "<ins>Paul</ins>" in conflict.text
     assert (
         editing.get_draft(db, entry_id) is not None
         and catalog.get_entry(db, entry_id).answer == "La correction de Paul."

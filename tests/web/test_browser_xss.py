@@ -36,7 +36,9 @@ AUDIT_DOM = """() => ({
         .filter(value => value && /^\\s*(javascript|data|vbscript):/i.test(value)),
     handlers: [...document.querySelectorAll('*')]
         .flatMap(el => [...el.attributes].filter(a => a.name.startsWith('on')).map(a => el.tagName + ' ' + a.name)),
-    scripts: [...document.scripts].map(s => s.getAttribute('src') || 'inline: ' + s.textContent.slice(0, 40))
+    // schema.org data blocks (application/ld+json) are data the browser never runs
+    scripts: [...document.scripts].filter(s => s.type !== 'application/ld+json')
+      .map(s => s.getAttribute('src') || 'inline: ' + s.textContent.slice(0, 40))
         .filter(src => !src.startsWith('/static/') && !src.startsWith('/docs/assets/')),
     embeds: document.querySelectorAll('iframe, object, embed, svg script, img[src="x"]').length,
 })"""

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from faqsante import editing
 from faqsante.accounts import create_user
-from faqsante.store.audience import submit_question
+from faqsante.feedback.audience import submit_question
 from faqsante.store.models import OutgoingMail
 from faqsante.web.app import create_app
 from faqsante.web.deps import service_of

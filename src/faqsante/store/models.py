@@ -204,7 +204,7 @@ class LearnedAsk(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     question_id: Mapped[int] = mapped_column(ForeignKey("entry_questions.id", ondelete="CASCADE"), index=True)
-    asker: Mapped[str] = mapped_column(String(64))
+    asker: Mapped[str] = mapped_column(StoredString(64))
     day: Mapped[date] = mapped_column(Date, index=True)
 
 
