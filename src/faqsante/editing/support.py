@@ -31,6 +31,7 @@ from faqsante.urls import web_address
 
 MAX_LABEL_LENGTH = SupportContact.__table__.c.label.type.length  # type: ignore[attr-defined]
 MAX_HOURS_LENGTH = SupportContact.__table__.c.hours.type.length  # type: ignore[attr-defined]
+_EVERYTHING = "toutes les réponses"  # the scope editors read for a contact of no filter value or source
 MAX_SHOWN = 3  # contacts under one answer or refusal: more would bury the answer
 
 
@@ -133,7 +134,7 @@ def contacts_for_entry(db: Database, entry_id: str) -> list[Contact]:
     tags = tags_by_entry(db, [entry_id]).get(entry_id, {})
     with db.session() as session:
         source_ids = set(session.scalars(select(EntrySource.source_id).where(EntrySource.entry_id == entry_id)))
-    return _matching(db, tags, source_ids)
+    return _matching(list_contacts(db), tags, source_ids)
 
 
 def contacts_for_question(db: Database, question: str) -> list[Contact]:
@@ -145,29 +146,23 @@ def contacts_for_question(db: Database, question: str) -> list[Contact]:
         for value in facet.values.values():
             if value.aliases.count(text):
                 named.setdefault(facet.key, []).append(value.key)
-    found = _matching(db, named, set())
-    return found or [contact for contact in _all(db) if contact.scope == _EVERYTHING][:MAX_SHOWN]
+    contacts = list_contacts(db)  # read once: the named subjects' contacts, else those for everything
+    everything = [contact for contact in contacts if contact.facet is None and contact.source_id is None]
+    return _matching(contacts, named, set()) or everything[:MAX_SHOWN]
 
 
-_EVERYTHING = "toutes les réponses"
-
-
-def _matching(db: Database, tags: Mapping[str, Iterable[str]], source_ids: set[int]) -> list[Contact]:
+def _matching(contacts: Iterable[Contact], tags: Mapping[str, Iterable[str]], source_ids: set[int]) -> list[Contact]:
     pairs = [(facet, value) for facet, values in tags.items() for value in values]
     if not pairs and not source_ids:
         return []
     found = [
         contact
-        for contact in _all(db)
+        for contact in contacts
         if (contact.facet, contact.value) in pairs
         or (contact.source_id is not None and contact.source_id in source_ids)
     ]
     found.sort(key=lambda contact: (contact.source_id is None, contact.label))  # a source's own desk first
     return found[:MAX_SHOWN]
-
-
-def _all(db: Database) -> list[Contact]:
-    return list_contacts(db)
 
 
 def _contact(row: SupportContact, sources: Mapping[int, str]) -> Contact:
