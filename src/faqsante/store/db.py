@@ -20,7 +20,9 @@ from faqsante.config import normalize_db_url
 from faqsante.store.models import Meta
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
-SQLITE_BUSY_TIMEOUT_S = 30.0  # how long a write waits for SQLite's one write lock before "database is locked"
+# How long a write waits for a lock another connection holds (SQLite's one write lock, a PostgreSQL row or
+# table lock) before the database says it is busy, which the web answers with a 503 and Retry-After.
+LOCK_WAIT_S = 30.0
 
 
 def _sqlite_pragmas(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
@@ -29,7 +31,7 @@ def _sqlite_pragmas(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEn
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute(f"PRAGMA busy_timeout={int(SQLITE_BUSY_TIMEOUT_S * 1000)}")
+    cursor.execute(f"PRAGMA busy_timeout={int(LOCK_WAIT_S * 1000)}")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
 
@@ -40,10 +42,12 @@ def make_engine(url: str) -> Engine:
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S})
+        engine = create_engine(url, connect_args={"timeout": LOCK_WAIT_S})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    # Without lock_timeout a PostgreSQL write would wait for a lock forever (lock_not_available, 55P03, after it).
+    lock_timeout = f"-c lock_timeout={int(LOCK_WAIT_S * 1000)}"
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20, connect_args={"options": lock_timeout})
 
 
 class Database:
