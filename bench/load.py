@@ -406,8 +406,12 @@ def main() -> int:
         drop_database()
 
 
+def load_average() -> str:
+    return " ".join(f"{value:.2f}" for value in os.getloadavg())
+
+
 def measure(url: str) -> int:
-    log(f"Base {DATABASE} créée ; import de data/sample")
+    log(f"Base {DATABASE} créée ; import de data/sample ; charge de la machine {load_average()}")
     subprocess.run(
         [sys.executable, "-m", "faqsante.cli", "ingest", str(ROOT / "data" / "sample"), "--db", url],
         env=server_env(),
@@ -419,8 +423,9 @@ def measure(url: str) -> int:
     with database.session() as session:
         entry_ids = list(session.scalars(select(Entry.id).where(Entry.status == "published")))
     with serve(url) as base:
-        log(f"{WORKERS} workers prêts sur {base}")
+        log(f"{WORKERS} workers prêts sur {base} ; charge de la machine {load_average()}")
         figures = asyncio.run(load(base, entry_ids))
+    figures["load_average_1min_after"] = round(os.getloadavg()[0], 2)
     with database.session() as session:
         counted = session.scalar(select(func.count()).select_from(Feedback)) or 0
         helpful = session.scalar(select(func.count()).select_from(Feedback).where(Feedback.helpful.is_(True))) or 0
