@@ -25,7 +25,11 @@ def mailer_for(sink: SmtpSink, url: str | None = None) -> Mailer:
 
 def test_a_notice_reaches_the_server_authenticated_and_encrypted_as_the_url_says(smtp_sink: SmtpSink) -> None:
     mailer = mailer_for(smtp_sink)
-    draft = mailer.answer_notice(recipient="lea@example.org", question="Où trouver ma carte CPS ?", entry_id="c1179")
+    draft = mailer.answer_notice(
+        recipient="lea@example.org",
+        question="Où trouver ma carte CPS ?",
+        answer_path="/reponses/c1179/ou-trouver-ma-carte-cps",
+    )
 
     mailer.send(draft, message_id=7)
 
@@ -37,7 +41,7 @@ def test_a_notice_reaches_the_server_authenticated_and_encrypted_as_the_url_says
     assert received.message["Subject"] == "Votre question a une réponse — FAQ du numérique en santé"
     assert received.message["Message-ID"] == "<faqsante-outbox-7@example.fr>"
     assert "« Où trouver ma carte CPS ? »" in received.text()
-    assert f"{PUBLIC_URL}/reponses/c1179" in received.text()
+    assert f"{PUBLIC_URL}/reponses/c1179/ou-trouver-ma-carte-cps" in received.text()
 
 
 def test_a_wrong_password_is_a_french_reason_not_a_crash(plain_smtp_sink: SmtpSink) -> None:

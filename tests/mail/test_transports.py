@@ -35,7 +35,11 @@ def mailer_for(url: str, sink: SmtpSink | None = None) -> Mailer:
 
 
 def notice(mailer: Mailer) -> Draft:
-    return mailer.answer_notice(recipient="lea@example.org", question="Où trouver ma carte CPS ?", entry_id="c1179")
+    return mailer.answer_notice(
+        recipient="lea@example.org",
+        question="Où trouver ma carte CPS ?",
+        answer_path="/reponses/c1179/ou-trouver-ma-carte-cps",
+    )
 
 
 @pytest.mark.parametrize(
@@ -68,7 +72,7 @@ def test_a_folder_gets_one_eml_file_per_message(tmp_path: Path) -> None:
     assert [path.suffix for path in files] == [".eml", ".eml"]
     message = message_from_bytes(files[0].read_bytes(), policy=policy.default)
     assert message["To"] == "lea@example.org" and message["Message-ID"] == "<faqsante-outbox-3@example.fr>"
-    assert "https://faq.example.fr/reponses/c1179" in message.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    assert "https://faq.example.fr/reponses/c1179/ou-trouver-ma-carte-cps" in message.get_body(("plain",)).get_content()  # type: ignore[union-attr]
 
 
 def test_a_folder_that_cannot_be_written_is_a_delivery_error(tmp_path: Path) -> None:

@@ -311,8 +311,11 @@ def test_archive_then_publish(editor: TestClient) -> None:
     token = edit_form(editor, entry_id)["csrf_token"]
     editor.post(f"/admin/entrees/{entry_id}/statut", data={"csrf_token": token, "statut": "archived"})
     assert editor.get(f"/reponses/{entry_id}", headers=HTML).status_code == 404
+    assert "Voir dans la FAQ" not in editor.get(f"/admin/entrees/{entry_id}", headers=HTML).text
     editor.post(f"/admin/entrees/{entry_id}/statut", data={"csrf_token": token, "statut": "published"})
     assert editor.get(f"/reponses/{entry_id}", headers=HTML).status_code == 200
+    permalink = catalog.get_entry(db, entry_id).url
+    assert f'<a href="{permalink}">Voir dans la FAQ</a>' in editor.get(f"/admin/entrees/{entry_id}", headers=HTML).text
 
 
 def test_new_entries_and_submitted_questions(editor: TestClient) -> None:
@@ -367,7 +370,7 @@ def test_merging_duplicates_from_the_health_report(editor: TestClient) -> None:
     )
     assert merged.headers["location"] == f"/admin/entrees/{kept}?message=fusionnee"
     public = editor.get(f"/reponses/{duplicate}", headers=HTML, follow_redirects=False)
-    assert (public.status_code, public.headers["location"]) == (301, f"/reponses/{kept}")
+    assert (public.status_code, public.headers["location"]) == (301, catalog.get_entry(db, kept).url)
     assert [vote.visitor for vote in list_votes(db, kept)] == ["visiteur-1"]
 
 

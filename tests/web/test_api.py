@@ -122,7 +122,7 @@ def test_an_entry_comes_with_related_entries(client: TestClient, app_db: Databas
     assert data["sources"]
     assert 0 < len(data["related"]) <= 5
     assert entry_id not in {item["id"] for item in data["related"]}
-    assert set(data["related"][0]) == {"id", "question", "answer", "section", "sources", "title"}
+    assert set(data["related"][0]) == {"id", "question", "answer", "section", "sources", "title", "url"}
 
 
 def test_unknown_entry(client: TestClient) -> None:

@@ -33,7 +33,7 @@ def client(tagged_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterato
 
 
 def listed_ids(page: str) -> list[str]:
-    return re.findall(r'class="titre-resultat" href="/reponses/(\w+)"', page)
+    return re.findall(r'class="titre-resultat" href="/reponses/(\w+)/[\w-]+"', page)
 
 
 def all_listed(client: TestClient, params: dict[str, str]) -> list[str]:
@@ -119,12 +119,14 @@ def test_the_home_page_shows_the_most_opened_answers(client: TestClient) -> None
     for question, times in [("activer e-cps", 2), ("messagerie sécurisée de santé", 1)]:
         for _ in range(times):
             page = client.get("/", params={"q": question}, headers=HTML).text
-            entry_id, token = re.findall(r'href="/reponses/(\w+)\?from=([\w.]+)(?:&amp;passage=\d+-\d+)?"', page)[0]
+            entry_id, token = re.findall(
+                r'href="/reponses/(\w+)/[\w-]+\?from=([\w.]+)(?:&amp;passage=\d+-\d+)?"', page
+            )[0]
             client.get(f"/reponses/{entry_id}", params={"from": token}, headers=HTML)
         opened.append(entry_id)
     page = client.get("/", headers=HTML).text
     section = page[page.index("Les réponses les plus consultées") :]
-    shown = re.findall(r'<a href="/reponses/(\w+)">', section[: section.index("</section>")])
+    shown = re.findall(r'<a href="/reponses/(\w+)/[\w-]+">', section[: section.index("</section>")])
     assert shown[:2] == opened  # twice opened first
 
 

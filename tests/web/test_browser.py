@@ -114,7 +114,8 @@ def twelve_digit_entries(db: Database) -> set[str]:
 
 
 def entry_id_of(href: str) -> str:
-    return href.split("/reponses/", 1)[1].split("?", 1)[0]
+    """# "/reponses/c1179/le-dmn-doit-il?from=12.3f"  ->  "c1179" """
+    return href.split("/reponses/", 1)[1].split("/", 1)[0]
 
 
 def type_question_and_wait_for_results(page, text: str):  # type: ignore[no-untyped-def]

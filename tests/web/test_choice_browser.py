@@ -48,7 +48,7 @@ def test_an_uncertain_answer_is_a_choice_that_leads_to_a_trustworthy_page(browse
         choice.get_by_role("heading", name="Plusieurs réponses possibles").wait_for()
         options = choice.locator("li.choix-reponse")
         assert 2 <= options.count() <= 3
-        right = options.filter(has=page.locator(f'a[href^="/reponses/{right_id}?"]'))
+        right = options.filter(has=page.locator(f'a[href^="/reponses/{right_id}/"]'))
         assert right.count() == 1, "the right answer is among the choices"
         assert right_id not in (options.first.locator("a").get_attribute("href") or ""), "and it is not first"
         title = right.locator("a.titre-resultat")

@@ -160,7 +160,7 @@ def test_ticking_a_filter_narrows_the_results_and_updates_the_counts(browser, li
 
         links = page.locator("#resultats a.titre-resultat")
         ids = [
-            href.split("/reponses/", 1)[1].split("?", 1)[0]
+            href.split("/reponses/", 1)[1].split("/", 1)[0]
             for href in links.evaluate_all("a => a.map(x => x.getAttribute('href'))")
         ]
         assert ids and all("ins" in t["produit"] for t in tags_by_entry(live_server.db, ids).values())

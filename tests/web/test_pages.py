@@ -18,8 +18,8 @@ HTML = {"accept": "text/html,application/xhtml+xml"}
 
 
 def result_links(page: str) -> list[tuple[str, int, str]]:
-    """# href="/reponses/627b0cbf71bb?from=12.3f9a…"  ->  ("627b0cbf71bb", 12, "12.3f9a…")  (entry, log row, token)"""
-    found = re.findall(r'href="/reponses/(\w+)\?from=((\d+)\.[0-9a-f]{32})(?:&amp;passage=\d+-\d+)?"', page)
+    """# href="/reponses/627b0cbf71bb/slug?from=12.3f9a…"  ->  ("627b0cbf71bb", 12, "12.3f9a…")  (entry, log row, token)"""
+    found = re.findall(r'href="/reponses/(\w+)/[\w-]+\?from=((\d+)\.[0-9a-f]{32})(?:&amp;passage=\d+-\d+)?"', page)
     return [(entry_id, int(log_id), token) for entry_id, token, log_id in found]
 
 
@@ -262,7 +262,7 @@ def test_no_inline_script_style_or_handler(client: TestClient) -> None:
 
 def test_results_show_the_answering_sentence_and_the_answer_page_marks_it(client: TestClient) -> None:
     page = client.get("/", params={"q": ECPS_QUESTION}, headers=HTML).text
-    first = re.search(r'href="/reponses/(\w+)\?from=([\d.a-f]+)&amp;passage=(\d+)-(\d+)"', page)
+    first = re.search(r'href="/reponses/(\w+)/[\w-]+\?from=([\d.a-f]+)&amp;passage=(\d+)-(\d+)"', page)
     assert first is not None
     snippet = re.search(r'<p class="extrait">(.*?)</p>', page)
     assert snippet is not None and "<mark>chiffres</mark>" in snippet.group(1)
@@ -276,7 +276,7 @@ def test_results_show_the_answering_sentence_and_the_answer_page_marks_it(client
 @pytest.mark.parametrize("passage", ["0-1", "x", "3-2", "99999-999999", "1-" + "9" * 50, "<script>"])
 def test_a_link_naming_no_sentence_of_the_answer_marks_nothing(client: TestClient, passage: str) -> None:
     page = client.get("/", params={"q": ECPS_QUESTION}, headers=HTML).text
-    entry_id = re.findall(r'href="/reponses/(\w+)\?from=', page)[0]
+    entry_id = re.findall(r'href="/reponses/(\w+)/[\w-]+\?from=', page)[0]
     response = client.get(f"/reponses/{entry_id}", params={"passage": passage})
     assert response.status_code == 200
     assert "reponse-phrase" not in response.text and "<script>" not in response.text.split("</head>")[1]

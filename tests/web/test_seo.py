@@ -61,9 +61,11 @@ def test_the_sitemap_lists_every_published_answer_once_with_its_last_change(
     locations = sitemap_locations(own_client)
     published = dict(catalog.published_changes(db))
     assert len(locations) == catalog.count_published(db) == len(published)
-    assert f"http://testserver/reponses/{archived}" not in locations
-    for entry_id, changed in published.items():
-        assert locations[f"http://testserver/reponses/{entry_id}"] == f"{changed:%Y-%m-%d}"
+    assert not any(f"/reponses/{archived}/" in location for location in locations)
+    for path, changed in published.items():
+        assert locations[f"http://testserver{path}"] == f"{changed:%Y-%m-%d}"
+    for entry in catalog.list_entries(db, per_page=5).items:  # each answer's permalink, as its own page names it
+        assert f"http://testserver{entry.url}" in locations
 
 
 def test_beyond_the_protocol_limit_the_sitemap_is_an_index_of_parts(
@@ -92,9 +94,9 @@ def test_the_public_address_setting_names_the_site_behind_a_proxy(client: TestCl
     try:
         assert "Sitemap: https://faq.example.org/sitemap.xml" in client.get("/robots.txt").text
         assert all(url.startswith("https://faq.example.org/reponses/") for url in sitemap_locations(client))
-        entry_id = catalog.list_entries(app_db, per_page=1).items[0].id
-        page = client.get(f"/reponses/{entry_id}").text
-        assert f'<link rel="canonical" href="https://faq.example.org/reponses/{entry_id}">' in page
+        entry = catalog.list_entries(app_db, per_page=1).items[0]
+        page = client.get(f"/reponses/{entry.id}").text
+        assert f'<link rel="canonical" href="https://faq.example.org{entry.url}">' in page
     finally:
         service_of(client.app).settings = settings
 
@@ -103,10 +105,10 @@ def test_an_answer_page_has_its_canonical_address_and_opengraph_description(
     client: TestClient, app_db: Database
 ) -> None:
     entry = catalog.list_entries(app_db, per_page=1).items[0]
-    page = client.get(f"/reponses/{entry.id}?q=durée&avis=merci").text
-    assert f'<link rel="canonical" href="http://testserver/reponses/{entry.id}">' in page
+    page = client.get(f"/reponses/{entry.id}/ancien-titre?q=durée&avis=merci").text
+    assert f'<link rel="canonical" href="http://testserver{entry.url}">' in page
     assert '<meta property="og:type" content="article">' in page
-    assert f'<meta property="og:url" content="http://testserver/reponses/{entry.id}">' in page
+    assert f'<meta property="og:url" content="http://testserver{entry.url}">' in page
     description = re.search(r'<meta name="description" content="([^"]*)">', page)
     assert description is not None
     first_words = " ".join(entry.answer.split()[:4])
@@ -136,5 +138,5 @@ def test_faq_page_data_only_for_an_answer_whose_question_a_person_wrote(own_clie
     page = own_client.get(f"/reponses/{titled}").text
     [data] = json_ld(page)
     assert_faq_page(data, "La carte e-CPS est-elle gratuite ?", answer)
-    assert data["url"] == f"http://testserver/reponses/{titled}"
+    assert data["url"] == f"http://testserver/reponses/{titled}/la-carte-e-cps-est-elle-gratuite"
     assert "<script>alert(1)" not in page  # the answer's text is escaped inside the data block too

@@ -43,7 +43,9 @@ def test_an_acronym_lists_its_topic_instead_of_no_answer(client: TestClient, que
     assert "Pas de réponse sûre" not in page
     heading = re.search(r'<h2 id="sujet-titre">([^<]*) : (\d+) réponses</h2>', page)
     assert heading and query in heading.group(1)
-    links = re.findall(r'class="titre-resultat" href="/reponses/(\w+)\?from=([\w.]+)(?:&amp;passage=\d+-\d+)?"', page)
+    links = re.findall(
+        r'class="titre-resultat" href="/reponses/(\w+)/[\w-]+\?from=([\w.]+)(?:&amp;passage=\d+-\d+)?"', page
+    )
     assert 0 < len(links) <= 10
     if int(heading.group(2)) > 10:
         assert f'href="/reponses?produit={query.lower()}">Voir les {heading.group(2)} réponses' in page
@@ -64,7 +66,9 @@ def test_the_api_carries_the_same_topic(client: TestClient) -> None:
 
 def test_a_click_on_a_topic_answer_is_logged_as_shown(client: TestClient) -> None:
     page = client.get("/", params={"q": "DMP"}, headers=HTML).text
-    entry_id, token, log_id = re.findall(r'href="/reponses/(\w+)\?from=((\d+)\.\w+)(?:&amp;passage=\d+-\d+)?"', page)[0]
+    entry_id, token, log_id = re.findall(
+        r'href="/reponses/(\w+)/[\w-]+\?from=((\d+)\.\w+)(?:&amp;passage=\d+-\d+)?"', page
+    )[0]
     client.get(f"/reponses/{entry_id}", params={"from": token}, headers=HTML)
     with service_of(client.app).db.session() as session:
         row = session.scalars(select(QueryLog).where(QueryLog.id == int(log_id))).one()

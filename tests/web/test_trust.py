@@ -55,7 +55,7 @@ def test_a_flagged_answer_carries_a_visible_notice_and_the_api_the_same(
 
 def test_phone_numbers_in_answers_are_tel_links(client: TestClient) -> None:
     page = client.get("/", params={"q": "s'opposer à l'activation de Mon Espace Santé numéro vert"}, headers=HTML).text
-    entry_ids = re.findall(r'href="/reponses/(\w+)\?from=', page)
+    entry_ids = re.findall(r'href="/reponses/(\w+)/[\w-]+\?from=', page)
     answers = [client.get(f"/reponses/{entry_id}", headers=HTML).text for entry_id in entry_ids]
     assert any('numéro vert <a href="tel:3422">3422</a>' in answer for answer in answers)
 
@@ -72,7 +72,7 @@ def test_an_editor_names_a_source_and_gives_it_filters(own_client: TestClient) -
     assert saved.status_code == 303 and saved.headers["location"] == "/admin/sources?message=source"
 
     listed = client.get("/reponses", params={"type_offre": "editeurs", "per_page": 100}, headers=HTML).text
-    entry_id = re.findall(r'class="titre-resultat" href="/reponses/(\w+)"', listed)[0]
+    entry_id = re.findall(r'class="titre-resultat" href="/reponses/(\w+)/[\w-]+"', listed)[0]
     answer = client.get(f"/reponses/{entry_id}", headers=HTML).text
     assert '<a href="https://esante.gouv.fr/faq" rel="noopener">FAQ de l&#39;Agence du numérique en santé</a>' in answer
 

@@ -15,6 +15,7 @@ from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.orm import Session
 
 from faqsante.config import Settings
+from faqsante.content.title_book import shown_titles
 from faqsante.editing.entries import finish_change, new_entry
 from faqsante.errors import InvalidInput, NotFound
 from faqsante.feedback.learning import suggest_in
@@ -24,6 +25,7 @@ from faqsante.store.db import bump_data_version
 from faqsante.store.lifecycle import follow_merges, require_entry
 from faqsante.store.models import Entry, SubmittedQuestion
 from faqsante.store.questions import record_question
+from faqsante.urls import answer_path
 
 if TYPE_CHECKING:
     from faqsante.search import Hit, SearchEngine
@@ -168,11 +170,15 @@ def answer_question(
             entry = new_entry(
                 session, question=question or submitted.question, answer=answer or "", section=section, author=author
             )
+        # Titled before the change bumps the data version: titles are cached per version, and a version this
+        # transaction wrote would keep a rolled-back title cached.
+        path = answer_path(entry.id, shown_titles(session, [entry.id])[entry.id])
+        if not entry_id:
             finish_change(session, settings, [entry.id])
         first_answer = submitted.answer_entry_id is None
         submitted.status, submitted.answer_entry_id = "answered", entry.id
         if first_answer and mailer is not None and submitted.email:
-            notice = mailer.answer_notice(recipient=submitted.email, question=submitted.question, entry_id=entry.id)
+            notice = mailer.answer_notice(recipient=submitted.email, question=submitted.question, answer_path=path)
             queue_mail(session, notice, question_id=submitted.id)
         return entry.id
 

@@ -48,9 +48,9 @@ class Mailer:
         return cls(transport_from_url(settings.smtp_url, tls=tls), settings.mail_from.strip(),
                    settings.public_url.strip().rstrip("/"), settings.site_name)  # fmt: skip
 
-    def answer_notice(self, *, recipient: str, question: str, entry_id: str) -> Draft:
+    def answer_notice(self, *, recipient: str, question: str, answer_path: str) -> Draft:
         return answer_notice(
-            recipient=recipient, question=question, entry_id=entry_id, public_url=self.public_url,
+            recipient=recipient, question=question, answer_path=answer_path, public_url=self.public_url,
             site_name=self.site_name,
         )  # fmt: skip
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import quote
 
 
 @dataclass(frozen=True)
@@ -15,13 +14,15 @@ class Draft:
     body: str
 
 
-def answer_notice(*, recipient: str, question: str, entry_id: str, public_url: str, site_name: str) -> Draft:
-    """Tell a visitor where the answer to the question they submitted is.
+def answer_notice(*, recipient: str, question: str, answer_path: str, public_url: str, site_name: str) -> Draft:
+    """Tell a visitor where the answer to the question they submitted is (``answer_path``: its permalink,
+    ``faqsante.urls.answer_path``).
 
-    # answer_notice(recipient="a@b.fr", question="Comment …", entry_id="c1179", public_url="https://faq.example.fr",
-    #               site_name="FAQ du numérique en santé").body  ->  "Bonjour,\n\nVous avez posé … /reponses/c1179 …"
+    # answer_notice(recipient="a@b.fr", question="Comment …", answer_path="/reponses/c1179/le-dmn-doit-il-…",
+    #               public_url="https://faq.example.fr", site_name="FAQ du numérique en santé").body
+    #   ->  "Bonjour,\n\nVous avez posé … https://faq.example.fr/reponses/c1179/le-dmn-doit-il-… …"
     """
-    link = f"{public_url.rstrip('/')}/reponses/{quote(entry_id, safe='')}"
+    link = f"{public_url.rstrip('/')}{answer_path}"
     body = (
         "Bonjour,\n\n"
         f"Vous avez posé cette question sur « {site_name} » :\n\n"

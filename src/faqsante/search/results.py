@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from faqsante.urls import answer_path
+
 
 @dataclass(frozen=True)
 class Span:
@@ -26,8 +28,12 @@ class Hit:
     score: float  # the fused ranking score: orders results within one query only
     confidence: float  # calibrated in [0, 1]: the estimated chance this entry answers the question
     title: str = ""  # as every channel shows it: content.title_book.shown_titles
+    url: str = field(init=False)  # its permalink, from its id and title: faqsante.urls.answer_path
     spans: list[Span] = field(default_factory=list)  # the passages that answer the question, best first
     facets: dict[str, list[str]] = field(default_factory=dict)  # its filter values: {"produit": ["e_cps", "psc"]}
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "url", answer_path(self.id, self.title))
 
 
 @dataclass(frozen=True)
@@ -40,7 +46,7 @@ class AskResult:
 
     def to_dict(self) -> dict[str, Any]:
         # {"query": "...", "abstained": false, "results": [{"id", "question", "answer", "section",
-        #  "sources", "score", "confidence", "title", "spans": [{"start": 5, "end": 25}, ...]}, ...]}
+        #  "sources", "score", "confidence", "title", "url", "spans": [{"start": 5, "end": 25}, ...]}, ...]}
         return {
             "query": self.query,
             "abstained": self.abstained,

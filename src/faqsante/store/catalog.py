@@ -2,7 +2,7 @@
 
 Entries have the shape of a search hit without its scores, so every channel shows one entry shape:
 # {"id": "627b0cbf71bb", "question": null, "answer": "…", "section": "Pro Santé Connect", "sources": ["faq.txt"],
-#  "title": "Combien de temps dure une session ?"}
+#  "title": "Combien de temps dure une session ?", "url": "/reponses/627b0cbf71bb/combien-de-temps-dure-une-session"}
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from faqsante.errors import NotFound
 from faqsante.store.db import Database
 from faqsante.store.lifecycle import follow_merges
 from faqsante.store.models import Entry, EntryRevision, EntrySource, QueryLog, Source, utcnow
-from faqsante.urls import site_of
+from faqsante.urls import answer_path, site_of
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
@@ -38,6 +38,10 @@ class PublishedEntry:
     section: str | None
     sources: list[str] = field(default_factory=list)
     title: str = ""  # what every channel shows: faqsante.content.title_book.shown_titles
+    url: str = field(init=False)  # its permalink, from its id and title: faqsante.urls.answer_path
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "url", answer_path(self.id, self.title))
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -302,9 +306,9 @@ def _published(session: Session, entries: list[Entry]) -> list[PublishedEntry]:
 
 
 def published_changes(db: Database, *, offset: int = 0, limit: int | None = None) -> list[tuple[str, datetime]]:
-    """Published entries and when their content last changed, by id: what a sitemap lists.
+    """The permalinks of published entries, by id, and when their content last changed: what a sitemap lists.
 
-    # [("c11796043a08", datetime(2026, 11, 29, 12, 0, tzinfo=UTC)), ...]
+    # [("/reponses/c11796043a08/le-dmn-doit-il-recevoir-l-ins", datetime(2026, 11, 29, 12, 0, tzinfo=UTC)), ...]
     """
     with db.session() as session:
         rows = session.execute(
@@ -313,8 +317,9 @@ def published_changes(db: Database, *, offset: int = 0, limit: int | None = None
             .order_by(Entry.id)
             .offset(offset)
             .limit(limit)
-        )
-        return [(entry_id, updated_at) for entry_id, updated_at in rows]
+        ).all()
+        titles = shown_titles(session, [entry_id for entry_id, _ in rows])
+        return [(answer_path(entry_id, titles[entry_id]), updated_at) for entry_id, updated_at in rows]
 
 
 def count_published(db: Database) -> int:

@@ -17,6 +17,8 @@ from faqsante.errors import InvalidInput, InvalidQuery, NotFound
 from faqsante.facets.entry_tags import facet_conditions
 from faqsante.store import catalog, legal
 from faqsante.store.models import Entry
+from faqsante.urls import SLUG_SHAPE
+from faqsante.urls import slug as answer_slug
 from faqsante.web.deps import AskerDep, DbDep, EngineDep, ServiceDep, TopicsDep, VisitorDep
 from faqsante.web.facets import (
     FiltersDep,
@@ -30,6 +32,7 @@ from faqsante.web.mail import MailerDep
 from faqsante.web.params import PageNumber
 from faqsante.web.presentation import passage_of
 from faqsante.web.query_links import MAX_TOKEN_LENGTH, QueryLinksDep
+from faqsante.web.seo import public_base
 from faqsante.web.templating import STATIC_DIR, render
 
 router = APIRouter(include_in_schema=False)
@@ -144,11 +147,18 @@ def favicon() -> Response:
 
 
 @router.get("/reponses/{entry_id}")
+def entry_without_slug(request: Request, db: DbDep, entry_id: str) -> Response:
+    """The address of an answer before it had a slug (links and mails written until #20.2, or typed by hand)."""
+    return _moved(request, catalog.get_entry(db, entry_id).url)
+
+
+@router.get("/reponses/{entry_id}/{slug}")
 def entry(
     request: Request,
     faq: ServiceDep,
     links: QueryLinksDep,
     entry_id: str,
+    slug: str,
     from_: Annotated[str | None, Query(alias="from", max_length=MAX_TOKEN_LENGTH)] = None,
     q: str | None = None,
     avis: str | None = None,
@@ -156,13 +166,17 @@ def entry(
 ) -> Response:
     """One answer, its section, sources and related entries, and the « utile ? » widget.
 
+    The id finds the answer; the slug only reads well (``faqsante.urls.answer_path``): another slug (the title
+    changed since the link was written) or the id of an entry merged into this one moves to its permalink.
     ``?from=<token>`` is set on links from a results list: the click on the visitor's own search is logged
     for click-through, and that search is offered back (``web/query_links.py``).
     ``?passage=5-25`` (same links): the sentence that answered the visitor's question, marked in the answer.
     """
+    if not SLUG_SHAPE.fullmatch(slug):  # « .. », « %00 », « é »: no link of ours, not even an old one
+        raise NotFound("Cette adresse ne mène à aucune réponse : vérifiez-la, ou cherchez la réponse depuis l'accueil.")
     detail = faq.entry(entry_id)
-    if detail["id"] != entry_id:  # merged into another entry
-        return RedirectResponse(_entry_url(detail["id"]), status_code=301)
+    if (detail["id"], answer_slug(detail["title"])) != (entry_id, slug):
+        return _moved(request, detail["url"])
     searched = links.own(from_)
     query = (faq.click(searched, entry_id) if searched is not None else None) or q
     context = {
@@ -170,6 +184,7 @@ def entry(
         "query": query,
         "avis": avis if avis in VOTE_STATES else None,
         "passage": passage_of(detail["answer"], passage),
+        "canonical_url": public_base(request) + detail["url"],
     }
     return render(request, "entry.html", context)
 
@@ -177,6 +192,7 @@ def entry(
 @router.post("/reponses/{entry_id}/avis")
 def vote(
     faq: ServiceDep,
+    db: DbDep,
     visitor: VisitorDep,
     asker: AskerDep,
     entry_id: str,
@@ -190,7 +206,7 @@ def vote(
     faq.vote(entry_id, visitor, helpful=useful == "oui", comment=comment, query=q, asker=asker)
     state = "non" if useful == "non" and not comment.strip() else "merci"
     params = {"avis": state, **({"q": q} if q else {})}
-    return RedirectResponse(f"{_entry_url(entry_id)}?{urlencode(params)}#avis", status_code=303)
+    return RedirectResponse(f"{catalog.get_entry(db, entry_id).url}?{urlencode(params)}#avis", status_code=303)
 
 
 @router.get("/question")
@@ -233,8 +249,13 @@ def _page_url(params: list[tuple[str, str]]) -> str:
     return f"/reponses?{urlencode(kept, quote_via=quote)}&" if kept else "/reponses?"
 
 
-def _entry_url(entry_id: str) -> str:
-    return f"/reponses/{quote(entry_id, safe='')}"
+def _moved(request: Request, path: str) -> Response:
+    """A permanent redirect to an answer's permalink, with the query (``from``, ``passage``, ``q``…) kept.
+
+    # GET /reponses/c1179?from=12.3f9a  ->  301 /reponses/c1179/le-dmn-doit-il-recevoir-l-ins?from=12.3f9a
+    """
+    query = urlencode(request.query_params.multi_items(), quote_via=quote)
+    return RedirectResponse(f"{path}?{query}" if query else path, status_code=301)
 
 
 def _summary(result: dict[str, Any]) -> str:

@@ -27,6 +27,7 @@ from phonenumbers import shortnumberinfo
 from faqsante.content import titles
 from faqsante.search.analysis import FrenchAnalyzer
 from faqsante.search.sentences import passage_limit, split_sentences
+from faqsante.urls import answer_path
 
 EXCERPT_LENGTH = 280
 REGION = "FR"
@@ -57,6 +58,14 @@ def entry_title(entry: Mapping[str, Any]) -> str:
     if entry.get("title"):
         return str(entry["title"])
     return titles.entry_title(entry.get("question"), str(entry.get("answer") or ""))
+
+
+def answer_url(entry: Mapping[str, Any]) -> str:
+    """The permalink every link to an answer takes (``faqsante.urls.answer_path``), from its id and title.
+
+    # {"id": "c11796043a08", "title": "Le DMN doit-il recevoir l'INS ?"}  ->  "/reponses/c11796043a08/le-dmn-doit-il-recevoir-l-ins"
+    """
+    return answer_path(str(entry["id"]), entry_title(entry))
 
 
 MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",

@@ -64,6 +64,11 @@ ENTRY_DOCS = {
         description="Le titre affiché : la question principale, sinon la question acceptée la plus posée, "
         "sinon une question tirée de la réponse."
     ),
+    "url": Field(
+        description="Son adresse sur le portail, à préfixer par celle du site : l'identifiant, puis le titre "
+        "en minuscules sans accents (qui suit le titre ; une ancienne adresse redirige vers celle-ci).",
+        examples=["/reponses/627b0cbf71bb/combien-de-temps-dure-une-session"],
+    ),
 }
 
 

@@ -5,7 +5,7 @@ with the date its content last changed, and search-result pages (which hold visi
 kept out of the index:
 
     GET /robots.txt   -> "User-agent: *\\nDisallow: /admin\\n…\\nSitemap: https://faq.example.org/sitemap.xml"
-    GET /sitemap.xml  -> <urlset><url><loc>https://faq.example.org/reponses/c1179…</loc><lastmod>2026-11-29</lastmod>…
+    GET /sitemap.xml  -> <urlset><url><loc>https://faq.example.org/reponses/c1179…/le-dmn-doit-il…</loc><lastmod>2026-11-29</lastmod>…
                          a <sitemapindex> of /sitemap-1.xml, /sitemap-2.xml… beyond 50,000 answers (the protocol's limit)
 """
 
@@ -15,7 +15,6 @@ import math
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
-from urllib.parse import quote
 from xml.sax.saxutils import escape
 
 from fastapi import APIRouter, Request
@@ -38,10 +37,6 @@ def public_base(request: Request) -> str:
     """FAQSANTE_PUBLIC_URL when set (the address visitors use behind a proxy), else the address of this request."""
     configured = get_settings(request).public_url.strip().rstrip("/")
     return configured or str(request.base_url).rstrip("/")
-
-
-def entry_path(entry_id: str) -> str:
-    return f"/reponses/{quote(entry_id, safe='')}"
 
 
 @router.get("/robots.txt")
@@ -82,7 +77,7 @@ def sitemap_part(request: Request, db: DbDep, number: str) -> Response:
 def faq_page_jsonld(entry: Mapping[str, Any], url: str) -> dict[str, Any]:
     """schema.org FAQPage of an answer page, only ever given for an entry whose question a person wrote.
 
-    # {"@context": "https://schema.org", "@type": "FAQPage", "url": "https://…/reponses/c1179",
+    # {"@context": "https://schema.org", "@type": "FAQPage", "url": "https://…/reponses/c1179/le-dmn-doit-il-…",
     #  "mainEntity": [{"@type": "Question", "name": "Le DMN doit-il recevoir l'INS ?",
     #                  "acceptedAnswer": {"@type": "Answer", "text": "Oui, …"}}]}
     """
@@ -99,8 +94,7 @@ def faq_page_jsonld(entry: Mapping[str, Any], url: str) -> dict[str, Any]:
 
 def _urlset(base: str, changes: list[tuple[str, datetime]]) -> Response:
     urls = "".join(
-        f"<url><loc>{escape(base + entry_path(entry_id))}</loc><lastmod>{changed:%Y-%m-%d}</lastmod></url>"
-        for entry_id, changed in changes
+        f"<url><loc>{escape(base + path)}</loc><lastmod>{changed:%Y-%m-%d}</lastmod></url>" for path, changed in changes
     )
     return Response(_xml(f'<urlset xmlns="{SITEMAP_NS}">{urls}</urlset>'), media_type=XML)
 

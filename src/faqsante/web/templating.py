@@ -19,6 +19,7 @@ from faqsante.store import legal
 from faqsante.web.deps import get_db, get_settings
 from faqsante.web.presentation import (
     answer_html,
+    answer_url,
     entry_title,
     excerpt,
     french_date,
@@ -36,6 +37,7 @@ FOOTER_TTL_S = 30.0  # an administrator's new accessibility status reaches every
 templates = Jinja2Templates(directory=TEMPLATES_DIR)
 templates.env.filters.update(
     answer_html=answer_html,
+    answer_url=answer_url,
     entry_title=entry_title,
     excerpt=excerpt,
     faq_page_jsonld=faq_page_jsonld,

@@ -20,7 +20,7 @@ from faqsante.facets.taxonomy import load_taxonomy
 from faqsante.feedback import analytics, audience
 from faqsante.health.lint import lint_documents
 from faqsante.search.corpus import Document
-from faqsante.store import Database
+from faqsante.store import Database, catalog
 from faqsante.store.questions import questions_by_state
 from faqsante.web.admin.base import (
     AnswerField,
@@ -113,6 +113,7 @@ def entry_page(
     pending = draft or current
     context = {
         "entry": asdict(current),
+        "public_url": catalog.get_entry(db, current.id).url if current.status == "published" else None,
         "revision": current.revision,
         "form": form
         or {"question": pending.question or "", "answer": pending.answer, "section": pending.section or ""},
