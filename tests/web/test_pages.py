@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from faqsante.store import Database
+from faqsante.store import Database, catalog
 from faqsante.store.models import Entry, Feedback, QueryLog, SubmittedQuestion
 
 from .conftest import ECPS_QUESTION, mail_on
@@ -145,7 +145,7 @@ def test_voting_without_javascript(client: TestClient, app_db: Database) -> None
     voted = client.post(f"/reponses/{entry_id}/avis", data={"utile": "non", "q": ECPS_QUESTION}, follow_redirects=False)
     assert voted.status_code == 303
     target = urlsplit(voted.headers["location"])
-    assert target.path == f"/reponses/{entry_id}" and parse_qs(target.query)["avis"] == ["non"]
+    assert target.path == catalog.get_entry(app_db, entry_id).url and parse_qs(target.query)["avis"] == ["non"]
     page = client.get(voted.headers["location"], headers=HTML).text
     assert 'id="commentaire"' in page and "Merci pour votre avis" in page
 

@@ -124,8 +124,7 @@ def test_a_vote_without_javascript_comes_back_to_the_permalink(client: TestClien
     "tail",
     [
         "/%00",
-        "/..",
-        "/%2e%2e",
+        "/%2e%2e",  # « /.. » itself never reaches us: clients resolve it (to /reponses)
         "/..%2F..%2Fetc",
         "/a%2Fb",
         "/a/b",
@@ -141,7 +140,7 @@ def test_a_slug_that_was_never_ours_is_not_found(client: TestClient, app_db: Dat
     assert "Cette adresse ne" in response.text  # ours, or the site's « ne correspond à aucune page »
 
 
-@pytest.mark.parametrize("entry_id", ["%00", "inconnue", quote("é" * 40), "x" * 3000, "..", "%2e%2e", quote("日本")])
+@pytest.mark.parametrize("entry_id", ["%00", "inconnue", quote("é" * 40), "x" * 3000, "%2e%2e", "a%2Fb", quote("日本")])
 @pytest.mark.parametrize("tail", ["", "/un-titre"])
 def test_an_id_that_is_no_answer_is_not_found(client: TestClient, entry_id: str, tail: str) -> None:
     assert client.get(f"/reponses/{entry_id}{tail}", headers=HTML, follow_redirects=False).status_code == 404
