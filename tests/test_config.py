@@ -3,10 +3,12 @@
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from faqsante.cli import app
-from faqsante.config import Settings
+from faqsante.config import Settings, parse_origin
 from faqsante.errors import FaqsanteError
 
 
@@ -39,3 +41,44 @@ def test_the_command_line_says_which_setting_is_wrong_without_a_traceback(monkey
 
     assert result.exit_code == 1
     assert "FAQSANTE_RATE_ASK" in result.output and "Traceback" not in result.output
+
+
+def test_widget_origins_are_read_as_browsers_write_them(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(
+        "FAQSANTE_WIDGET_ORIGINS",
+        " https://Editeur.example/, http://localhost:8080,https://x.fr:443, https://éditeur.fr,",
+    )
+
+    assert Settings().widget_origins == (
+        "https://editeur.example",
+        "http://localhost:8080",
+        "https://x.fr",  # a browser omits the default port
+        "https://xn--diteur-9ua.fr",  # and writes a host in ASCII
+    )
+
+
+def test_no_widget_origin_by_default() -> None:
+    assert Settings().widget_origins == ()
+
+
+@pytest.mark.parametrize(
+    "origin",
+    ["*", "null", "editeur.example", "https://editeur.example/faq", "ftp://editeur.example", "https://u:p@editeur.example",
+     "https://editeur.example?x", "https://editeur.example:99999", "https://edi teur.example", "https://"],
+)  # fmt: skip
+def test_a_malformed_widget_origin_is_refused_naming_the_variable(monkeypatch: pytest.MonkeyPatch, origin: str) -> None:
+    monkeypatch.setenv("FAQSANTE_WIDGET_ORIGINS", f"https://editeur.example, {origin}")
+
+    with pytest.raises(FaqsanteError, match="FAQSANTE_WIDGET_ORIGINS : origine invalide .* attendu une origine exacte"):
+        Settings()
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(max_size=60) | st.from_regex(r"https?://[a-zA-Z0-9.\-\[\]:éÉ]{0,30}/?", fullmatch=True))
+def test_an_origin_is_parsed_to_a_fixed_point_or_refused_in_french(text: str) -> None:
+    try:
+        origin = parse_origin(text)
+    except ValueError as error:
+        assert str(error).startswith("origine invalide")
+        return
+    assert parse_origin(origin) == origin and origin.isascii() and origin == origin.lower()

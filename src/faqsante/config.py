@@ -7,8 +7,11 @@ Tests and CLI flags derive a variant with ``settings.model_copy(update={"embedde
 
 from __future__ import annotations
 
+import ipaddress
+import re
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import urlsplit
 
 import limits
 from limits import RateLimitItem
@@ -23,6 +26,7 @@ RATES_OFF = frozenset({"", "0", "off", "none", "unlimited"})
 MAX_ANSWER_LENGTH = 20_000
 MAX_OWNER_LENGTH = 120  # who answers for an entry (entries.owner)
 DEFAULT_INGEST_MAX_MB = 20
+_HOST_NAME = re.compile(r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*")  # after IDNA
 
 
 class Settings(BaseSettings):
@@ -54,6 +58,9 @@ class Settings(BaseSettings):
                            (STARTTLS when the server offers it) or smtps://… (TLS from the start); with
                            FAQSANTE_MAIL_FROM (the sender) and FAQSANTE_PUBLIC_URL (the site's address, for links).
                            Without the three, no e-mail is sent and the question form promises none.
+    FAQSANTE_WIDGET_ORIGINS  comma-separated origins of partner sites whose pages may embed the search widget
+                           ("https://editeur.example, https://portail.example:8443"): the read API answers their
+                           pages cross-origin; none by default, and then no CORS header at all
     """
 
     model_config = SettingsConfigDict(env_prefix="FAQSANTE_", frozen=True, extra="ignore", populate_by_name=True)
@@ -78,6 +85,7 @@ class Settings(BaseSettings):
     public_url: str = ""
     ingest_max_mb: float = Field(DEFAULT_INGEST_MAX_MB, gt=0)
     encode_processes: int = Field(0, ge=0)
+    widget_origins: Annotated[tuple[str, ...], NoDecode] = ()
 
     def __init__(self, **values: Any) -> None:
         try:
@@ -90,6 +98,15 @@ class Settings(BaseSettings):
     def _comma_separated(cls, value: object) -> object:
         # "10.0.0.1, 10.0.0.2"  ->  ("10.0.0.1", "10.0.0.2")
         return tuple(part.strip() for part in value.split(",") if part.strip()) if isinstance(value, str) else value
+
+    @field_validator("widget_origins", mode="before")
+    @classmethod
+    def _origins(cls, value: object) -> object:
+        # "https://Editeur.example/, http://localhost:8080" -> ("https://editeur.example", "http://localhost:8080")
+        parts = value.split(",") if isinstance(value, str) else value
+        if not isinstance(parts, list | tuple):
+            return value
+        return tuple(dict.fromkeys(parse_origin(str(part)) for part in parts if str(part).strip()))
 
     @field_validator("rate_ask", "rate_feedback", "rate_questions", "rate_signin", "rate_signin_account")
     @classmethod
@@ -113,6 +130,49 @@ def parse_rate(text: str) -> RateLimitItem | None:
     if rate is None or rate.amount < 1:
         raise ValueError(f"limite de débit invalide « {text} » : attendu par exemple 120/minute, 5/second ou off")
     return rate
+
+
+def parse_origin(text: str) -> str:
+    """A web origin as browsers write it in their ``Origin`` header: scheme, host, and a port other than the default.
+
+    # " https://Éditeur.example/ " -> "https://xn--diteur-9ua.example" ;  "http://localhost:8080" -> itself
+    # "https://x.fr:443" -> "https://x.fr" ;  "*", "null", "x.fr", "https://x.fr/faq", "ftp://x.fr" -> ValueError
+    """
+    origin = text.strip()
+    try:
+        parts = urlsplit(origin.removesuffix("/"))
+        port = parts.port
+        host = (parts.hostname or "").encode("idna").decode("ascii")
+    except (ValueError, UnicodeError):
+        parts, port, host = None, None, ""
+    if (
+        parts is None
+        or parts.scheme.lower() not in ("http", "https")
+        or not (_HOST_NAME.fullmatch(host) or _is_ipv6(host))
+        or parts.path
+        or parts.query
+        or parts.fragment
+        or parts.username is not None
+        or origin.endswith("#")
+        or origin.endswith("?")
+        or port == 0
+    ):
+        raise ValueError(
+            f"origine invalide « {origin[:80]} » : attendu une origine exacte comme https://editeur.example "
+            "(schéma http ou https, hôte, port facultatif ; ni chemin, ni « * », ni « null »)"
+        )
+    scheme = parts.scheme.lower()
+    host = f"[{host}]" if ":" in host else host
+    default = {"http": 80, "https": 443}[scheme]
+    return f"{scheme}://{host}" if port in (None, default) else f"{scheme}://{host}:{port}"
+
+
+def _is_ipv6(host: str) -> bool:
+    try:
+        ipaddress.IPv6Address(host)
+    except ValueError:
+        return False
+    return True
 
 
 def _explain(error: ValidationError) -> str:

@@ -97,6 +97,10 @@ class Faqsante:
         """A result opened from a logged ask; returns that ask's question (None if it did not show the entry)."""
         return audience.record_click(self.db, query_id, entry_id)
 
+    def shown_by(self, query_id: int, entry_id: str) -> str | None:
+        """The question of a logged ask that showed the entry (None otherwise): what a vote on it answered."""
+        return audience.shown_query(self.db, query_id, entry_id)
+
     def vote(
         self,
         entry_id: str,

@@ -14,7 +14,11 @@ JSON = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=30),
     lambda inner: (
         st.lists(inner, max_size=3)
-        | st.dictionaries(st.sampled_from(["helpful", "comment", "query", "question", "email", "x"]), inner, max_size=4)
+        | st.dictionaries(
+            st.sampled_from(["helpful", "comment", "query", "search_token", "question", "email", "x"]),
+            inner,
+            max_size=4,
+        )
     ),
     max_leaves=8,
 )
@@ -35,7 +39,7 @@ def test_any_question(client: TestClient, q: str, top_k: object) -> None:
 @FUZZ
 @given(entry_id=st.sampled_from(["627b0cbf71bb", "inconnue", "%00", "é" * 40]), body=JSON)
 def test_any_vote_body(client: TestClient, entry_id: str, body: object) -> None:
-    assert_documented(client.post(f"/api/entries/{entry_id}/feedback", json=body), 201, 400, 404, 422)
+    assert_documented(client.post(f"/api/entries/{entry_id}/feedback", json=body), 201, 400, 403, 404, 422)
 
 
 @FUZZ

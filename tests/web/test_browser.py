@@ -67,8 +67,8 @@ def browser() -> Iterator[object]:
 class LiveServer:
     """The app served by uvicorn in a background thread, on a port the OS picked."""
 
-    def __init__(self, db_url: str, index_dir: Path) -> None:
-        self.app = create_app(web_settings(db_url, index_dir))
+    def __init__(self, db_url: str, index_dir: Path, **settings: object) -> None:
+        self.app = create_app(web_settings(db_url, index_dir).model_copy(update=settings))
         self.socket = socket.socket()
         self.socket.bind(("127.0.0.1", 0))
         self.url = f"http://127.0.0.1:{self.socket.getsockname()[1]}"

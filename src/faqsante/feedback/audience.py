@@ -159,14 +159,23 @@ def record_query(
         return row.id
 
 
+def shown_query(db: Database, query_id: int, entry_id: str) -> str | None:
+    """The question of a logged ask that showed ``entry_id`` among its results; None for any other ask or entry."""
+    with db.session() as session:
+        logged = session.execute(select(QueryLog.query, QueryLog.result_ids).where(QueryLog.id == query_id)).first()
+    if logged is None or entry_id not in (logged.result_ids or []):
+        return None
+    query: str = logged.query
+    return query
+
+
 def record_click(db: Database, query_id: int, entry_id: str) -> str | None:
     """Note which result of a logged question was opened (the first one only); returns that question.
 
     Nothing is recorded, and None returned, unless the entry was among the results shown for it.
     """
-    with db.session() as session:
-        logged = session.execute(select(QueryLog.query, QueryLog.result_ids).where(QueryLog.id == query_id)).first()
-    if logged is None or entry_id not in (logged.result_ids or []):
+    query = shown_query(db, query_id, entry_id)
+    if query is None:
         return None
     with db.session() as session:
         session.execute(
@@ -174,7 +183,6 @@ def record_click(db: Database, query_id: int, entry_id: str) -> str | None:
             .where(QueryLog.id == query_id, QueryLog.clicked_entry_id.is_(None))
             .values(clicked_entry_id=entry_id)
         )
-    query: str = logged.query
     return query
 
 

@@ -7,13 +7,17 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, HTTPException, Query, Request, Response, status
 
+from faqsante.errors import InvalidInput
 from faqsante.facets.entry_tags import facet_conditions
+from faqsante.service import Faqsante
 from faqsante.store import catalog
+from faqsante.web.cors import is_cross_origin
 from faqsante.web.deps import AskerDep, DbDep, ServiceDep, VisitorDep
 from faqsante.web.facets import FiltersDep, search_filters
 from faqsante.web.params import PageNumber
+from faqsante.web.query_links import QueryLinks, QueryLinksDep
 from faqsante.web.schemas import (
     ERROR_RESPONSES,
     AskOut,
@@ -29,9 +33,30 @@ from faqsante.web.schemas import (
 router = APIRouter(prefix="/api", responses=ERROR_RESPONSES)
 
 
-@router.get("/ask", response_model=AskOut, tags=["questions"], summary="Poser une question")
+SEARCH_TOKEN_HEADER = "Faqsante-Search-Token"  # names the logged search, for this client only (web/query_links.py)
+
+
+@router.get(
+    "/ask",
+    response_model=AskOut,
+    tags=["questions"],
+    summary="Poser une question",
+    responses={
+        200: {
+            "headers": {
+                SEARCH_TOKEN_HEADER: {
+                    "description": "Le jeton de cette recherche, propre au client qui l'a faite : à renvoyer "
+                    "(`search_token`) avec un avis sur l'une de ses réponses.",
+                    "schema": {"type": "string"},
+                }
+            }
+        }
+    },
+)
 def ask(
     faq: ServiceDep,
+    links: QueryLinksDep,
+    response: Response,
     q: Annotated[str, Query(description="La question, en langage courant (500 caractères au plus).")],
     filters: FiltersDep,
     top_k: Annotated[int, Query(ge=1, le=100, description="Nombre de réponses.")] = 10,
@@ -41,7 +66,8 @@ def ask(
     Les filtres (`produit=INS`, répétables) ne gardent que les entrées qui portent l'une des valeurs de chacun.
     Une question d'un ou deux mots qui nomme un sujet connu (« INS », « DMP », une rubrique, un sigle du
     glossaire) porte aussi `topic` : ce sujet et ses premières réponses (sans filtre seulement)."""
-    answer, _ = faq.ask(q, channel="api", top_k=top_k, facets=search_filters(filters))
+    answer, query_id = faq.ask(q, channel="api", top_k=top_k, facets=search_filters(filters))
+    response.headers[SEARCH_TOKEN_HEADER] = links.token(query_id)  # a header: the body stays `ask --json`'s object
     return answer
 
 
@@ -77,10 +103,48 @@ def entry(faq: ServiceDep, entry_id: str) -> dict[str, Any]:
     tags=["avis"],
     summary="Dire si une réponse a été utile",
 )
-def feedback(faq: ServiceDep, visitor: VisitorDep, asker: AskerDep, entry_id: str, body: FeedbackIn) -> dict[str, Any]:
-    """Un avis par visiteur et par entrée : un nouvel avis remplace le précédent."""
-    vote = faq.vote(entry_id, visitor, helpful=body.helpful, comment=body.comment, query=body.query, asker=asker)
+def feedback(
+    request: Request,
+    faq: ServiceDep,
+    visitor: VisitorDep,
+    asker: AskerDep,
+    links: QueryLinksDep,
+    entry_id: str,
+    body: FeedbackIn,
+) -> dict[str, Any]:
+    """Un avis par visiteur et par entrée : un nouvel avis remplace le précédent.
+
+    Avec `search_token` (l'en-tête `Faqsante-Search-Token` de la recherche `/api/ask` qui a proposé l'entrée,
+    obligatoire depuis la page d'un autre site), la question de l'avis est celle de cette recherche."""
+    query = body.query
+    if body.search_token is not None or is_cross_origin(request):
+        query = _searched(faq, links, body, entry_id)
+    vote = faq.vote(entry_id, visitor, helpful=body.helpful, comment=body.comment, query=query, asker=asker)
     return vote.to_dict()
+
+
+def _searched(faq: Faqsante, links: QueryLinks, body: FeedbackIn, entry_id: str) -> str:
+    """The question of the visitor's own search that proposed ``entry_id``, which ``body.search_token`` names.
+
+    A widget on another site votes without the visitor's cookie: this ties its vote to a search this same client
+    made (the token is keyed to it) and that showed this answer, so that it counts no more than a portal vote.
+    """
+    if body.search_token is None:
+        raise HTTPException(
+            status.HTTP_403_FORBIDDEN,
+            "Un avis envoyé depuis la page d'un autre site porte le `search_token` de la recherche qui a proposé "
+            "la réponse.",
+        )
+    if body.query is not None:
+        raise InvalidInput("Donnez `search_token` ou `query`, pas les deux : la question est celle de la recherche.")
+    searched = links.own(body.search_token)
+    query = faq.shown_by(searched, entry_id) if searched is not None else None
+    if query is None:
+        raise HTTPException(
+            status.HTTP_403_FORBIDDEN,
+            "Cet avis ne suit aucune recherche faite ici qui ait proposé cette réponse : recherchez à nouveau.",
+        )
+    return query
 
 
 @router.post(

@@ -18,7 +18,8 @@ from faqsante import __version__
 from faqsante.config import Settings
 from faqsante.mail import Mailer
 from faqsante.service import Faqsante
-from faqsante.web import admin, api, facets, pages, seo
+from faqsante.web import admin, api, facets, pages, seo, widget
+from faqsante.web.cors import install_widget_cors
 from faqsante.web.deps import install_state
 from faqsante.web.docs import install_docs
 from faqsante.web.errors import install_error_handlers
@@ -58,6 +59,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     app.add_middleware(VisitorCookieMiddleware)
     install_security(app, settings)  # outside the cookie middleware: a refused request sets nothing
+    install_widget_cors(app, settings.widget_origins)  # outside the limits: a partner's page reads its 429 too
     install_metrics(app)  # times and counts everything, refusals included
     install_proxy_headers(app, settings)  # outermost: every layer sees the client's address, not the proxy's
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
@@ -66,6 +68,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(facets.router)
     app.include_router(pages.router)
     app.include_router(seo.router)
+    app.include_router(widget.router)
     app.include_router(admin.router)
 
     @app.get("/healthz", tags=["santé"], summary="État du service")

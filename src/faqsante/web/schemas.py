@@ -19,6 +19,7 @@ from faqsante.health.notices import Notice
 from faqsante.search.results import AskResult, Hit, Span
 from faqsante.store.catalog import Provenance, PublishedEntry, Section
 from faqsante.web.params import Text
+from faqsante.web.query_links import MAX_TOKEN_LENGTH
 
 
 def fields_of(
@@ -212,6 +213,12 @@ class FeedbackIn(BaseModel):
     helpful: bool = Field(description="La réponse a-t-elle été utile ?")
     comment: Text | None = Field(default=None, description="Ce qui a manqué (2 000 caractères au plus).")
     query: Text | None = Field(default=None, description="La question qui a mené à cette réponse.")
+    search_token: Text | None = Field(
+        default=None,
+        max_length=MAX_TOKEN_LENGTH,
+        description="L'en-tête `Faqsante-Search-Token` de la recherche `/api/ask` qui a proposé la réponse (au "
+        "lieu de `query`) ; obligatoire depuis la page d'un autre site.",
+    )
 
 
 class FeedbackOut(fields_of(Vote, leave_out={"visitor", "created_at"})):  # type: ignore[misc]
