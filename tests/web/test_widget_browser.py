@@ -112,6 +112,16 @@ def widget_tag(portal: LiveServer, attributes: str = "") -> str:
     return f'<script src="{portal.url}/widget.js" {attributes} async></script>'
 
 
+def written_out_absences(page) -> list[str]:  # type: ignore[no-untyped-def]
+    """Text nodes of the widget that say « null » or « undefined »: a missing field shown instead of left out."""
+    return page.evaluate(
+        """() => { const root = document.querySelector('faqsante-recherche').shadowRoot, found = [];
+                   const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+                   while (walker.nextNode()) if (/^(null|undefined)$/.test(walker.currentNode.data.trim())) found.push(walker.currentNode.data);
+                   return found; }"""
+    )
+
+
 def ask(page, question: str):  # type: ignore[no-untyped-def]
     """Type a question in the widget and search; returns the widget's status line."""
     page.get_by_label("Votre question").fill(question)
@@ -129,6 +139,7 @@ def test_a_partner_page_asks_opens_an_answer_and_votes(page, portal: LiveServer,
     first = page.get_by_role("listitem").first
     expect(first.locator(".phrase")).to_contain_text("12 chiffres")
     expect(first.locator(".phrase mark").first).to_be_visible()  # the searched words, marked
+    assert written_out_absences(page) == []
     link = first.get_by_role("link", name="Lire la réponse complète sur le portail (nouvelle fenêtre)")
     href = link.get_attribute("href")
     assert href.startswith(f"{portal.url}/reponses/") and "?passage=" in href

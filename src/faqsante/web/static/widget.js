@@ -185,7 +185,7 @@ mark { background: #fef3a6; color: inherit; padding: 0 1px; }
     let votes = 0; // numbers the vote questions: each result's group is labelled by its own
 
     function show(...nodes) {
-      results.replaceChildren(...nodes);
+      results.replaceChildren(...nodes.filter((node) => node !== null));
       results.removeAttribute("aria-busy");
     }
 
