@@ -143,7 +143,7 @@ def test_a_partner_page_asks_opens_an_answer_and_votes(page, portal: LiveServer,
     link = first.get_by_role("link", name="Lire la réponse complète sur le portail (nouvelle fenêtre)")
     href = link.get_attribute("href")
     assert href.startswith(f"{portal.url}/reponses/") and "?passage=" in href
-    entry_id = href.split("/reponses/", 1)[1].split("?", 1)[0]
+    entry_id = href.split("/reponses/", 1)[1].split("/", 1)[0]
 
     with page.expect_popup() as opened:
         link.click()

@@ -138,7 +138,7 @@ mark { background: #fef3a6; color: inherit; padding: 0 1px; }
   function entryUrl(hit) {
     const span = (hit.spans || [])[0];
     const passage = span ? "?passage=" + span.start + "-" + span.end : "";
-    return BASE + "/reponses/" + encodeURIComponent(hit.id) + passage;
+    return BASE + hit.url + passage; // its permalink: "/reponses/627b0cbf71bb/combien-de-temps-dure-une-session"
   }
 
   function questionUrl(query) {
