@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from faqsante.config import Settings
-from faqsante.editing import sources
+from faqsante.editing import set_editor_tag, sources
 from faqsante.errors import InvalidInput, NotFound
-from faqsante.facets import retag, set_editor_tag, tags_by_entry
+from faqsante.facets import retag, tags_by_entry
 from faqsante.ingest import ingest_paths
 from faqsante.store import Database, catalog
 
@@ -82,7 +82,7 @@ def test_source_filters_reach_every_entry_it_lists_but_an_editor_still_wins(
     ids = list(tags_by_entry(seeded))
     before = tags_by_entry(seeded)
     assert any("editeurs" not in tags.get("type_offre", []) for tags in before.values())
-    set_editor_tag(seeded, ids[0], "type_offre", "editeurs", present=False)
+    set_editor_tag(seeded, ids[0], "type_offre", "editeurs", present=False, author="marie", settings=settings)
 
     sources.set_source(
         seeded, source.id, display_name=None, url=None, facets={"type_offre": ["Éditeurs"]}, settings=settings

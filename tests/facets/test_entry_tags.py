@@ -8,8 +8,9 @@ import yaml
 from sqlalchemy import select, update
 
 from faqsante.config import Settings
+from faqsante.editing import clear_editor_tag, set_editor_tag
 from faqsante.errors import InvalidQuery, NotFound
-from faqsante.facets import clear_editor_tag, facet_counts, retag, set_editor_tag, tags_by_entry
+from faqsante.facets import facet_counts, retag, tags_by_entry
 from faqsante.facets.entry_tags import facet_conditions
 from faqsante.facets.taxonomy import TAXONOMY_FILE, parse_taxonomy
 from faqsante.ingest import ingest_paths
@@ -60,7 +61,7 @@ def test_an_editor_rejection_survives_retag_and_reingest(
     fresh_db: Database, settings_of: SettingsOf, sample_dir: Path
 ) -> None:
     entry = entry_in_section(fresh_db, "Identitovigilance et INS")
-    set_editor_tag(fresh_db, entry, "Produit", "INS", present=False)
+    set_editor_tag(fresh_db, entry, "Produit", "INS", present=False, author="marie", settings=settings_of(fresh_db))
 
     ingest_paths(fresh_db, [sample_dir])
     retag(fresh_db, settings_of(fresh_db))
@@ -74,16 +75,44 @@ def test_an_editor_rejection_survives_retag_and_reingest(
 
 def test_an_editor_value_replaces_the_taggers_on_that_facet(fresh_db: Database, settings_of: SettingsOf) -> None:
     entry = entry_in_section(fresh_db, "Identitovigilance et INS")
-    set_editor_tag(fresh_db, entry, "produit", "DMP")
+    set_editor_tag(fresh_db, entry, "produit", "DMP", author="marie", settings=settings_of(fresh_db))
 
     retag(fresh_db, settings_of(fresh_db))
 
     assert tags_by_entry(fresh_db, [entry])[entry]["produit"] == ["dmp"]
     assert "identitovigilance" in tags_by_entry(fresh_db, [entry])[entry]["thematique"]  # other facets still auto
 
-    clear_editor_tag(fresh_db, entry, "produit", "DMP")
+    clear_editor_tag(fresh_db, entry, "produit", "DMP", author="marie", settings=settings_of(fresh_db))
     retag(fresh_db, settings_of(fresh_db))
     assert tags_by_entry(fresh_db, [entry])[entry]["produit"] == ["ins"]
+
+
+def test_an_editor_decision_on_one_value_is_an_edit_with_its_revision(
+    fresh_db: Database, settings_of: SettingsOf
+) -> None:
+    """Like every other edit (#18.3): a revision signed by the editor, re-tagged at once, one data version bump."""
+    entry = entry_in_section(fresh_db, "Identitovigilance et INS")
+    settings = settings_of(fresh_db)
+
+    def last_revision() -> tuple[int, str, str | None]:
+        with fresh_db.session() as session:
+            revision = session.get(Entry, entry).revisions[-1]  # type: ignore[union-attr]
+            return revision.number, revision.author, revision.note
+
+    version, (number, _, _) = fresh_db.data_version(), last_revision()
+    assert set_editor_tag(fresh_db, entry, "Produit", "DMP", author="marie", settings=settings)
+    assert last_revision() == (number + 1, "marie", "filtres : +produit=dmp")
+    assert fresh_db.data_version() == version + 1
+    assert tags_by_entry(fresh_db, [entry])[entry]["produit"] == ["dmp"]  # no retag needed: the edit re-tagged
+
+    assert not set_editor_tag(fresh_db, entry, "produit", "dmp", author="paul", settings=settings)  # already so
+    assert last_revision()[0] == number + 1 and fresh_db.data_version() == version + 1
+
+    assert clear_editor_tag(fresh_db, entry, "produit", "DMP", author="paul", settings=settings)
+    assert last_revision() == (number + 2, "paul", "filtres : produit=dmp laissé à l'étiquetage automatique")
+    assert fresh_db.data_version() == version + 2
+    assert tags_by_entry(fresh_db, [entry])[entry]["produit"] == ["ins"]
+    assert not clear_editor_tag(fresh_db, entry, "produit", "DMP", author="paul", settings=settings)
 
 
 def test_source_values_are_kept_and_counted_under_their_taxonomy_key(
@@ -113,7 +142,7 @@ def test_a_value_the_taxonomy_learns_to_name_is_filtered_after_the_next_retag(
     with fresh_db.session() as session:
         session.add(EntryFacet(entry_id=entry, facet="produit", value="Minitel", confidence=1.0, origin="source"))
         session.add(EntryFacet(entry_id=rejected, facet="produit", value="Minitel", confidence=1.0, origin="source"))
-    set_editor_tag(fresh_db, rejected, "produit", "ins", present=False)
+    set_editor_tag(fresh_db, rejected, "produit", "ins", present=False, author="marie", settings=settings_of(fresh_db))
 
     def filtered() -> set[str]:
         with fresh_db.session() as session:
@@ -147,11 +176,18 @@ def test_counts_can_be_narrowed_to_some_entries(seed_db: Database) -> None:
     assert sum(counts.facets["produit"].values()) == len(tags_by_entry(seed_db, [entry])[entry]["produit"])
 
 
-def test_editor_decisions_are_checked(fresh_db: Database) -> None:
+def test_editor_decisions_are_checked(fresh_db: Database, settings_of: SettingsOf) -> None:
     with pytest.raises(NotFound):
-        set_editor_tag(fresh_db, "nope", "produit", "INS")
+        set_editor_tag(fresh_db, "nope", "produit", "INS", author="marie", settings=settings_of(fresh_db))
     with pytest.raises(InvalidQuery):
-        set_editor_tag(fresh_db, entry_in_section(fresh_db, "ROR"), "produit", "Minitel")
+        set_editor_tag(
+            fresh_db,
+            entry_in_section(fresh_db, "ROR"),
+            "produit",
+            "Minitel",
+            author="marie",
+            settings=settings_of(fresh_db),
+        )
 
 
 @pytest.mark.postgres
@@ -162,7 +198,7 @@ def test_tags_and_rejections_on_postgresql(pg_url: str, sample_dir: Path, tmp_pa
         settings = Settings().model_copy(update={"db_url": pg_url, "embedder": "none", "index_dir": tmp_path})
         assert retag(db, settings).added > 0
         entry = entry_in_section(db, "Identitovigilance et INS")
-        set_editor_tag(db, entry, "produit", "ins", present=False)
+        set_editor_tag(db, entry, "produit", "ins", present=False, author="marie", settings=settings)
 
         report = retag(db, settings)
 

@@ -33,7 +33,7 @@ from faqsante.editing.entries import (
     set_status,
     workspace_counts,
 )
-from faqsante.editing.facets import entry_facets, set_facets
+from faqsante.editing.facets import clear_editor_tag, entry_facets, set_editor_tag, set_facets
 from faqsante.editing.imports import ImportReport, import_sources
 from faqsante.editing.inbox import (
     QUESTION_STATUSES,
@@ -74,6 +74,7 @@ __all__ = [
     "QueuePage",
     "Revision",
     "answer_question",
+    "clear_editor_tag",
     "create_entry",
     "dismiss_off_topic",
     "dismiss_question",
@@ -87,6 +88,7 @@ __all__ = [
     "page_of",
     "queue_page",
     "recent_changes",
+    "set_editor_tag",
     "set_facets",
     "set_status",
     "workspace_counts",

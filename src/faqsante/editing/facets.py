@@ -1,18 +1,23 @@
-"""The filters an editor ticks on an entry: each choice is final, the tagger never undoes it."""
+"""The filters an editor ticks on an entry: each choice is final, the tagger never undoes it.
+
+Every decision is an edit like any other: one transaction that records a revision (« filtres : +produit=ins »),
+re-tags the entry and bumps the data version (``entries.finish_change``).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from faqsante.config import Settings
 from faqsante.editing.entries import finish_change, lock_entry
-from faqsante.facets.entry_tags import REJECTED, decide_tag
+from faqsante.facets.entry_tags import EDITOR, REJECTED, decide_tag, resolved_value
 from faqsante.facets.taxonomy import load_taxonomy
 from faqsante.store import Database
 from faqsante.store.lifecycle import record_revision, require_entry
-from faqsante.store.models import EntryFacet
+from faqsante.store.models import Entry, EntryFacet
 
 
 def entry_facets(db: Database, entry_id: str) -> dict[str, dict[str, str]]:
@@ -51,7 +56,50 @@ def set_facets(
             for value in sorted(set(values) - set(wanted.get(facet, []))):
                 decide_tag(session, entry_id, facet, value, present=False)
                 changes.append(f"−{facet}={value}")
-        if changes:
-            record_revision(entry, note="filtres : " + ", ".join(changes), author=author)
-            finish_change(session, settings, [entry_id])
+        _finish(session, settings, entry, changes, author)
     return changes
+
+
+def set_editor_tag(
+    db: Database, entry_id: str, facet: str, value: str, *, present: bool = True, author: str, settings: Settings
+) -> bool:
+    """An editor says the entry has (``present``) or has not this one value; it overrides the tagger for good.
+
+    ``facet`` and ``value`` may be written as users type them (« Produit », « INS »). False when the entry
+    already carried that decision (nothing recorded).
+    """
+    facet, value = resolved_value(facet, value)
+    with db.session() as session:
+        entry = lock_entry(session, entry_id)
+        row = session.get(EntryFacet, (entry_id, facet, value))
+        decided = row is not None and row.origin == EDITOR and (row.confidence > REJECTED) == present
+        if not decided:
+            decide_tag(session, entry_id, facet, value, present=present)
+        _finish(session, settings, entry, [] if decided else [f"{'+' if present else '−'}{facet}={value}"], author)
+    return not decided
+
+
+def clear_editor_tag(db: Database, entry_id: str, facet: str, value: str, *, author: str, settings: Settings) -> bool:
+    """Forget an editor's decision on one value: the tagger decides again. False when there was none."""
+    facet, value = resolved_value(facet, value)
+    with db.session() as session:
+        entry = lock_entry(session, entry_id)
+        row = session.get(EntryFacet, (entry_id, facet, value))
+        forgotten = row is not None and row.origin == EDITOR
+        if forgotten:
+            session.delete(row)
+        _finish(
+            session,
+            settings,
+            entry,
+            [f"{facet}={value} laissé à l'étiquetage automatique"] if forgotten else [],
+            author,
+        )
+    return forgotten
+
+
+def _finish(session: Session, settings: Settings, entry: Entry, changes: list[str], author: str) -> None:
+    """A revision noting the decisions (# ["+produit=ins", "−thematique=securite"]), re-tagging, one bump."""
+    if changes:
+        record_revision(entry, note="filtres : " + ", ".join(changes), author=author)
+        finish_change(session, settings, [entry.id])

@@ -4,15 +4,14 @@
 >>> engine.ask("qualifier une identité", facets=taxonomy.resolve_filters({"produit": ["INS"]}))
 >>> retag(db, settings)            # after an ingest; editors' rows are never touched
 >>> facet_counts(db).to_dict()     # {"facets": {"produit": {"ins": 39, ...}, ...}, "untagged": 0}
+An editor's decision on one entry's value is an edit: ``faqsante.editing.set_editor_tag`` / ``clear_editor_tag``.
 """
 
 from faqsante.facets.entry_tags import (
     FacetCounts,
     RetagReport,
-    clear_editor_tag,
     facet_counts,
     retag,
-    set_editor_tag,
     tags_by_entry,
 )
 from faqsante.facets.taxonomy import Taxonomy, load_taxonomy
@@ -21,10 +20,8 @@ __all__ = [
     "FacetCounts",
     "RetagReport",
     "Taxonomy",
-    "clear_editor_tag",
     "tags_by_entry",
     "facet_counts",
     "load_taxonomy",
     "retag",
-    "set_editor_tag",
 ]

@@ -19,7 +19,7 @@ from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, delete, or_, select
+from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import Session
 
 from faqsante.config import Settings
@@ -231,19 +231,11 @@ def _apply(
             report.added += 1
 
 
-def set_editor_tag(db: Database, entry_id: str, facet: str, value: str, *, present: bool = True) -> None:
-    """An editor says the entry has (``present``) or has not this value; it overrides the tagger for good.
-
-    ``facet`` and ``value`` may be written as users type them (« Produit », « INS »); they are resolved.
-    """
-    with db.session() as session:
-        decide_tag(session, entry_id, facet, value, present=present)
-        bump_data_version(session)
-
-
 def decide_tag(session: Session, entry_id: str, facet: str, value: str, *, present: bool) -> None:
-    """``set_editor_tag`` inside the caller's transaction (the caller bumps ``data_version``)."""
-    facet, value = _resolved(facet, value)
+    """An editor says the entry has (``present``) or has not this value, inside the caller's transaction; it
+    overrides the tagger for good. The caller records the revision and bumps ``data_version``
+    (``editing.facets``)."""
+    facet, value = resolved_value(facet, value)
     require_entry(session, entry_id)
     row = session.get(EntryFacet, (entry_id, facet, value))
     if row is None:
@@ -252,23 +244,8 @@ def decide_tag(session: Session, entry_id: str, facet: str, value: str, *, prese
     row.origin, row.confidence = EDITOR, 1.0 if present else REJECTED
 
 
-def clear_editor_tag(db: Database, entry_id: str, facet: str, value: str) -> None:
-    """Forget an editor's decision on one value: the next retag decides again."""
-    facet, value = _resolved(facet, value)
-    with db.session() as session:
-        require_entry(session, entry_id)
-        session.execute(
-            delete(EntryFacet).where(
-                EntryFacet.entry_id == entry_id,
-                EntryFacet.facet == facet,
-                EntryFacet.value == value,
-                EntryFacet.origin == EDITOR,
-            )
-        )
-        bump_data_version(session)
-
-
-def _resolved(facet: str, value: str) -> tuple[str, str]:
+def resolved_value(facet: str, value: str) -> tuple[str, str]:
+    """A facet and value as users type them, as keys: # ("Produit", "INS") -> ("produit", "ins")"""
     resolved = load_taxonomy().resolve_filters({facet: [value]})
     ((facet_key, (value_key,)),) = resolved.items()
     return facet_key, value_key
