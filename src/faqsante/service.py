@@ -133,12 +133,13 @@ class Faqsante:
         author: str,
         base_revision: int | None = None,
         note: str | None = None,
-        spend_draft: bool = False,
+        draft_seen: str | None = None,
     ) -> list[str]:
-        """Change an entry's text (one transaction, re-tagged); ``spend_draft``: its draft was just published."""
+        """Change an entry's text (one transaction, re-tagged); ``draft_seen``: the version of the draft whose
+        text this publishes ("" for none), spent in the same transaction (``editing.edit_entry``)."""
         return editing.edit_entry(
             self.db, entry_id, changes, author=author, settings=self.settings, base_revision=base_revision,
-            note=note, spend_draft=spend_draft,
+            note=note, draft_seen=draft_seen,
         )  # fmt: skip
 
     def publish_draft(self, entry_id: str, *, author: str) -> list[str]:

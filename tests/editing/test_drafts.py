@@ -106,3 +106,43 @@ def test_an_empty_draft_is_refused_with_its_field(seeded: Database) -> None:
         editing.save_draft(seeded, entry_id, {"answer": "  "}, author="marie",
                           base_revision=editing.get_entry(seeded, entry_id).revision)  # fmt: skip
     assert refused.value.field == "answer"
+
+
+def test_publishing_an_edit_spends_the_draft_it_showed_in_the_same_transaction(
+    seeded: Database, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """« Publier les modifications »: the edit and the spent draft are one transaction. A failure after the
+    draft was deleted (here the re-tagging) rolls both back: the entry is unchanged and the draft is still there."""
+    entry_id = an_entry(seeded)
+    start = editing.get_entry(seeded, entry_id)
+    editing.save_draft(seeded, entry_id, {"answer": "Texte relu."}, author="marie", base_revision=start.revision)
+    draft = editing.get_draft(seeded, entry_id)  # as the edit form shows it
+    assert draft is not None
+
+    def failing_retag(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("panne pendant l'étiquetage")
+
+    monkeypatch.setattr("faqsante.editing.entries.retag_in", failing_retag)
+    with pytest.raises(RuntimeError):
+        editing.edit_entry(seeded, entry_id, {"answer": "Texte relu et publié."}, author="paul", settings=settings,
+                           base_revision=start.revision, draft_seen=draft.version)  # fmt: skip
+    assert editing.get_entry(seeded, entry_id).answer == start.answer
+    assert editing.get_draft(seeded, entry_id) == draft
+
+    monkeypatch.undo()
+    editing.edit_entry(seeded, entry_id, {"answer": "Texte relu et publié."}, author="paul", settings=settings,
+                       base_revision=start.revision, draft_seen=draft.version)  # fmt: skip
+    assert editing.get_entry(seeded, entry_id).answer == "Texte relu et publié."
+    assert editing.get_draft(seeded, entry_id) is None
+
+
+def test_publishing_an_edit_keeps_a_draft_saved_after_the_form_was_opened(seeded: Database, settings: Settings) -> None:
+    entry_id = an_entry(seeded)
+    start = editing.get_entry(seeded, entry_id).revision
+    editing.save_draft(seeded, entry_id, {"answer": "Brouillon de Marie."}, author="marie", base_revision=start)
+
+    editing.edit_entry(seeded, entry_id, {"answer": "Version de Paul."}, author="paul", settings=settings,
+                       base_revision=start, draft_seen="")  # fmt: skip  # Paul's form showed no draft
+
+    draft = editing.get_draft(seeded, entry_id)
+    assert draft is not None and draft.answer == "Brouillon de Marie."

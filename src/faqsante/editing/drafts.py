@@ -21,9 +21,11 @@ from faqsante.editing.entries import (
     apply_status,
     clean_changes,
     clean_field,
+    draft_version,
     edit_entry,
     finish_change,
     lock_entry,
+    spend_draft,
 )
 from faqsante.errors import EditConflict, InvalidInput, NotFound
 from faqsante.store import Database
@@ -45,11 +47,8 @@ class Draft:
 
     @property
     def version(self) -> str:
-        """Which save of the draft this is: an edit form carries it, so publishing spends only the draft it showed.
-
-        # "marie 2026-12-05T16:40:12.123456+00:00"
-        """
-        return f"{self.author} {self.updated_at.isoformat()}"
+        """Which save of the draft this is: an edit form carries it, so publishing spends only the draft it showed."""
+        return draft_version(self.author, self.updated_at)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -83,17 +82,9 @@ def save_draft(
 
 
 def discard_draft(db: Database, entry_id: str, *, seen: str | None = None) -> bool:
-    """Delete the entry's draft; True if there was one to delete.
-
-    With ``seen`` (the ``Draft.version`` an edit form showed, "" when it showed none), only that draft: one
-    another editor saved meanwhile is kept, to conflict when it is published, never silently lost (#19.2).
-    """
+    """Delete the entry's draft (with ``seen``, only the one an edit form showed: ``spend_draft``)."""
     with db.session() as session:
-        row = session.get(EntryDraft, entry_id, with_for_update=True)
-        if row is None or (seen is not None and _draft(row).version != seen):
-            return False
-        session.delete(row)
-        return True
+        return spend_draft(session, entry_id, seen)
 
 
 def publish_draft(db: Database, entry_id: str, *, author: str, settings: Settings) -> list[str]:

@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from faqsante.config import MAX_ANSWER_LENGTH, MAX_QUESTION_LENGTH, Settings
@@ -179,23 +179,43 @@ def edit_entry(
     settings: Settings,
     base_revision: int | None = None,
     note: str | None = None,
-    spend_draft: bool = False,
+    draft_seen: str | None = None,
 ) -> list[str]:
     """Apply the fields of ``changes`` that differ (question, answer, section); returns their names.
 
     ``base_revision`` is the revision the editor started from: if someone saved since, nothing is written
-    and ``EditConflict`` says who, so that one editor never silently erases another's work. ``spend_draft``:
-    the entry's draft is deleted in the same transaction (its text was just published).
+    and ``EditConflict`` says who, so that one editor never silently erases another's work. ``draft_seen``:
+    the ``Draft.version`` the edit form showed ("" for none), whose text is being published; that draft is
+    deleted in the same transaction (``spend_draft``), so a failed edit loses no draft and a saved one leaves none.
     """
     cleaned = clean_changes(changes)
     with db.session() as session:
         entry = lock_entry(session, entry_id)
         changed = apply_changes(session, entry, cleaned, author=author, base_revision=base_revision, note=note)
-        if spend_draft:
-            session.execute(delete(EntryDraft).where(EntryDraft.entry_id == entry.id))
+        if draft_seen is not None:
+            spend_draft(session, entry.id, draft_seen)
         if changed:
             finish_change(session, settings, [entry.id])
     return changed
+
+
+def spend_draft(session: Session, entry_id: str, seen: str | None = None) -> bool:
+    """Delete the entry's draft in the caller's transaction; True if there was one to delete.
+
+    With ``seen`` (the ``Draft.version`` an edit form showed, "" when it showed none), only that draft: one
+    another editor saved meanwhile is kept, to conflict when it is published, never silently lost (#19.2).
+    # seen "marie 2026-12-05T16:40:12+00:00", the stored draft paul's of 16:41 -> kept, False
+    """
+    row = session.get(EntryDraft, entry_id, with_for_update=True)
+    if row is None or (seen is not None and draft_version(row.author, row.updated_at) != seen):
+        return False
+    session.delete(row)
+    return True
+
+
+def draft_version(author: str, updated_at: datetime) -> str:
+    """Which save of a draft this is: # "marie 2026-12-05T16:40:12.123456+00:00" """
+    return f"{author} {updated_at.isoformat()}"
 
 
 def clean_changes(changes: Mapping[str, str | None]) -> dict[str, str | None]:

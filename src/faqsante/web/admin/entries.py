@@ -201,10 +201,9 @@ def save_entry(
     changes = {"question": question, "answer": answer, "section": section}
     if action == "brouillon":
         return _save_draft(request, db, editor, entry_id, changes, revision)
-    response = _save(request, db, editor, entry_id, changes, revision, note=None, success="enregistree")
-    if response.status_code == 303:
-        editing.discard_draft(db, entry_id, seen=draft_seen)
-    return response
+    return _save(
+        request, db, editor, entry_id, changes, revision, note=None, success="enregistree", draft_seen=draft_seen
+    )
 
 
 def _save_draft(
@@ -246,11 +245,14 @@ def _save(
     *,
     note: str | None,
     success: str,
+    draft_seen: str | None = None,
 ) -> Response:
-    """Apply an edit and come back to the entry; on a refusal, show the form again with what was typed."""
+    """Apply an edit and come back to the entry; on a refusal, show the form again with what was typed.
+
+    ``draft_seen``: the draft the form showed, spent by the same transaction as the edit."""
     try:
         changed = get_service(request).edit(
-            entry_id, changes, author=editor.username, base_revision=revision, note=note
+            entry_id, changes, author=editor.username, base_revision=revision, note=note, draft_seen=draft_seen
         )
     except (InvalidInput, EditConflict) as error:
         return _refused(request, db, entry_id, changes, error)
