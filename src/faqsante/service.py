@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,7 @@ from faqsante.answers.ask import ask_logged
 from faqsante.answers.detail import entry_detail
 from faqsante.answers.topics import TopicFinder
 from faqsante.config import Settings
-from faqsante.editing import entry_questions
+from faqsante.editing import entry_questions, sources, support
 from faqsante.facets.entry_tags import RetagReport, retag
 from faqsante.feedback import audience, suggestions
 from faqsante.mail import DeliveryReport, Mailer, deliver_due
@@ -142,6 +143,24 @@ class Faqsante:
             note=note, draft_seen=draft_seen,
         )  # fmt: skip
 
+    def create_entry(
+        self, *, question: str | None, answer: str, section: str | None, author: str, status: str = "published"
+    ) -> str:
+        """A new entry, published (tagged and searchable at once) or a draft; returns its id."""
+        return editing.create_entry(
+            self.db, question=question, answer=answer, section=section, author=author, settings=self.settings,
+            status=status,
+        )  # fmt: skip
+
+    def save_draft(
+        self, entry_id: str, changes: Mapping[str, str | None], *, author: str, base_revision: int
+    ) -> editing.Draft:
+        """Keep an editor's text aside; the published entry does not change."""
+        return editing.save_draft(self.db, entry_id, changes, author=author, base_revision=base_revision)
+
+    def discard_draft(self, entry_id: str) -> bool:
+        return editing.discard_draft(self.db, entry_id)
+
     def publish_draft(self, entry_id: str, *, author: str) -> list[str]:
         return editing.publish_draft(self.db, entry_id, author=author, settings=self.settings)
 
@@ -152,6 +171,32 @@ class Faqsante:
 
     def set_status(self, entry_id: str, status: str, *, author: str) -> bool:
         return editing.set_status(self.db, entry_id, status, author=author, settings=self.settings)
+
+    def set_facets(self, entry_id: str, chosen: Mapping[str, list[str]], *, author: str) -> list[str]:
+        """Make the entry carry exactly the ``chosen`` filter values: editors' decisions, kept by every retag."""
+        return editing.set_facets(self.db, entry_id, chosen, author=author, settings=self.settings)
+
+    def set_review(self, entry_id: str, *, review_at: date | None, owner: str | None) -> bool:
+        return editing.set_review(self.db, entry_id, review_at=review_at, owner=owner)
+
+    def merge(self, duplicate_id: str, kept_id: str, *, author: str) -> editing.MergeReport:
+        """Fold a duplicate into the entry that stays: votes, clicks, sources, questions and filters follow."""
+        return editing.merge_entries(self.db, duplicate_id, kept_id, author=author, settings=self.settings)
+
+    def set_source(
+        self, source_id: int, *, display_name: str | None, url: str | None, facets: Mapping[str, list[str]]
+    ) -> bool:
+        """A source's display name, address and the filters of everything it holds (its entries re-tagged)."""
+        return sources.set_source(
+            self.db, source_id, display_name=display_name, url=url, facets=facets, settings=self.settings
+        )
+
+    def save_contact(self, contact_id: int | None, fields: Mapping[str, str | None]) -> int:
+        """Create (``contact_id`` None) or replace a support contact; its id."""
+        return support.save_contact(self.db, contact_id, fields)
+
+    def delete_contact(self, contact_id: int) -> None:
+        support.delete_contact(self.db, contact_id)
 
     def link_question(
         self,
@@ -173,6 +218,14 @@ class Faqsante:
     def send_mail(self) -> DeliveryReport | None:
         """Send the e-mails that are due; None when mail is off."""
         return deliver_due(self.db, self.mailer) if self.mailer is not None else None
+
+    def dismiss_question(self, question_id: int) -> None:
+        """Take a submitted question off the queue without an answer (spam, off-topic, a duplicate)."""
+        editing.dismiss_question(self.db, question_id)
+
+    def dismiss_off_topic(self, question: str, *, author: str) -> None:
+        """A content gap judged off-topic: search learns to abstain on it, the analytics stop listing it."""
+        editing.dismiss_off_topic(self.db, question, author=author)
 
     def decide_suggestions(self, question_ids: Iterable[int], state: str, *, author: str) -> int:
         """Accept or reject suggested questions; returns how many changed state."""

@@ -10,7 +10,6 @@ from typing import Annotated
 from fastapi import Form, Query, Request
 from starlette.responses import JSONResponse, Response
 
-from faqsante import editing
 from faqsante.config import MAX_QUESTION_LENGTH
 from faqsante.csv_cells import escape_formula
 from faqsante.errors import InvalidInput
@@ -19,7 +18,7 @@ from faqsante.store import Database
 from faqsante.web.admin.base import page, redirect, workspace_router
 from faqsante.web.auth import EditorDep
 from faqsante.web.charts import bar_chart, column_chart, line_chart, percent
-from faqsante.web.deps import DbDep
+from faqsante.web.deps import DbDep, ServiceDep
 from faqsante.web.params import Day
 from faqsante.web.presentation import entry_title
 
@@ -81,10 +80,10 @@ def analytics_page(
 
 @router.post("/analytics/hors-sujet")
 def dismiss_gap(
-    db: DbDep, editor: EditorDep, question: Annotated[str, Form(max_length=MAX_QUESTION_LENGTH)], jours: Days = 30
+    faq: ServiceDep, editor: EditorDep, question: Annotated[str, Form(max_length=MAX_QUESTION_LENGTH)], jours: Days = 30
 ) -> Response:
     """« Hors sujet » on a content gap: it leaves the list, and search learns to abstain on it."""
-    editing.dismiss_off_topic(db, question, author=editor.username)
+    faq.dismiss_off_topic(question, author=editor.username)
     return redirect("/admin/analytics", jours=str(_period(jours)), message="hors-sujet")
 
 

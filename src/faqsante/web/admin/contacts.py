@@ -10,9 +10,11 @@ from starlette.responses import Response
 
 from faqsante.editing import support
 from faqsante.errors import InvalidInput
+from faqsante.service import Faqsante
+from faqsante.store import Database
 from faqsante.web.admin.base import page, redirect, workspace_router
 from faqsante.web.auth import EditorDep
-from faqsante.web.deps import DbDep
+from faqsante.web.deps import DbDep, ServiceDep
 from faqsante.web.params import RowId
 
 router = workspace_router()
@@ -39,32 +41,34 @@ def list_contacts(request: Request, db: DbDep, _editor: EditorDep) -> Response:
 
 
 @router.post("/contacts")
-def add_contact(request: Request, db: DbDep, _editor: EditorDep, form: ContactFields) -> Response:
-    return _save(request, db, None, form)
+def add_contact(request: Request, faq: ServiceDep, _editor: EditorDep, form: ContactFields) -> Response:
+    return _save(request, faq, None, form)
 
 
 @router.post("/contacts/{contact_id}")
-def edit_contact(request: Request, db: DbDep, _editor: EditorDep, contact_id: RowId, form: ContactFields) -> Response:
-    return _save(request, db, contact_id, form)
+def edit_contact(
+    request: Request, faq: ServiceDep, _editor: EditorDep, contact_id: RowId, form: ContactFields
+) -> Response:
+    return _save(request, faq, contact_id, form)
 
 
 @router.post("/contacts/{contact_id}/supprimer")
-def delete_contact(db: DbDep, _editor: EditorDep, contact_id: RowId) -> Response:
-    support.delete_contact(db, contact_id)
+def delete_contact(faq: ServiceDep, _editor: EditorDep, contact_id: RowId) -> Response:
+    faq.delete_contact(contact_id)
     return redirect("/admin/contacts", message="contact-supprime")
 
 
-def _save(request: Request, db: DbDep, contact_id: int | None, form: ContactForm) -> Response:
+def _save(request: Request, faq: Faqsante, contact_id: int | None, form: ContactForm) -> Response:
     fields = form.model_dump()
     try:
-        support.save_contact(db, contact_id, fields)
+        faq.save_contact(contact_id, fields)
     except InvalidInput as error:
         failed = {"id": contact_id, **fields, "field": error.field}
-        return page(request, "contacts.html", {**_context(db), "error": str(error), "failed": failed}, 400)
+        return page(request, "contacts.html", {**_context(faq.db), "error": str(error), "failed": failed}, 400)
     return redirect("/admin/contacts", message="contact")
 
 
-def _context(db: DbDep) -> dict[str, Any]:
+def _context(db: Database) -> dict[str, Any]:
     contacts = support.list_contacts(db)
     return {
         "contacts": contacts,

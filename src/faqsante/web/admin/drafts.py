@@ -53,8 +53,8 @@ def publish(request: Request, db: DbDep, faq: ServiceDep, editor: EditorDep, ent
 
 
 @router.post("/entrees/{entry_id}/brouillon/abandonner")
-def discard(db: DbDep, entry_id: str) -> Response:
-    editing.discard_draft(db, entry_id)
+def discard(faq: ServiceDep, entry_id: str) -> Response:
+    faq.discard_draft(entry_id)
     return redirect(entry_path(entry_id), message="brouillon-abandonne")
 
 

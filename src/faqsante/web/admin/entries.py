@@ -32,7 +32,7 @@ from faqsante.web.admin.base import (
     workspace_router,
 )
 from faqsante.web.auth import EditorDep
-from faqsante.web.deps import DbDep, SettingsDep, get_db, get_service, get_settings, web_state
+from faqsante.web.deps import DbDep, ServiceDep, get_db, get_service, get_settings, web_state
 from faqsante.web.params import Day, PageNumber, RowId
 
 router = workspace_router()
@@ -66,16 +66,15 @@ def new_entry_form(request: Request, question: str = "") -> Response:
 
 @router.post("/entrees")
 def create_entry(
-    request: Request, db: DbDep, settings: SettingsDep, editor: EditorDep, answer: AnswerField = "",
+    request: Request, faq: ServiceDep, editor: EditorDep, answer: AnswerField = "",
     question: OptionalText = None, section: SectionField = None, action: Action = "publier",
 ) -> Response:  # fmt: skip
     """``action``: « publier » (visible at once) or « brouillon » (kept out of the FAQ until published)."""
     status = "draft" if action == "brouillon" else "published"
     try:
-        entry_id = editing.create_entry(
-            db, question=question, answer=answer, section=section, author=editor.username, settings=settings,
-            status=status,
-        )  # fmt: skip
+        entry_id = faq.create_entry(
+            question=question, answer=answer, section=section, author=editor.username, status=status
+        )
     except InvalidInput as error:
         form = {"question": question or "", "answer": answer, "section": section or ""}
         return page(request, "new_entry.html", {"form": form, "error": str(error), "field": error.field}, 400)
@@ -215,7 +214,7 @@ def _save_draft(
     revision: int,
 ) -> Response:
     try:
-        editing.save_draft(db, entry_id, changes, author=editor.username, base_revision=revision)
+        get_service(request).save_draft(entry_id, changes, author=editor.username, base_revision=revision)
     except (InvalidInput, EditConflict) as error:
         return _refused(request, db, entry_id, changes, error)
     return redirect(entry_path(entry_id), message="brouillon")
@@ -276,20 +275,18 @@ def _refused(
 
 @router.post("/entrees/{entry_id}/statut")
 def change_status(
-    db: DbDep,
-    settings: SettingsDep,
+    faq: ServiceDep,
     editor: EditorDep,
     entry_id: str,
     status: Annotated[str, Form(alias="statut", max_length=20)],
 ) -> Response:
-    editing.set_status(db, entry_id, status, author=editor.username, settings=settings)
+    faq.set_status(entry_id, status, author=editor.username)
     return redirect(entry_path(entry_id), message="publiee" if status == "published" else "archivee")
 
 
 @router.post("/entrees/{entry_id}/filtres")
 def save_facets(
-    db: DbDep,
-    settings: SettingsDep,
+    faq: ServiceDep,
     editor: EditorDep,
     entry_id: str,
     ticked: Annotated[list[str] | None, Form(alias="filtre")] = None,
@@ -299,14 +296,14 @@ def save_facets(
     for item in ticked or []:
         facet, _, value = item.partition(":")
         chosen.setdefault(facet, []).append(value)
-    changed = editing.set_facets(db, entry_id, chosen, author=editor.username, settings=settings)
+    changed = faq.set_facets(entry_id, chosen, author=editor.username)
     return redirect(entry_path(entry_id), message="filtres" if changed else "inchangee")
 
 
 @router.post("/entrees/{entry_id}/relecture")
 def save_review(
     request: Request,
-    db: DbDep,
+    faq: ServiceDep,
     editor: EditorDep,
     entry_id: str,
     review_at: Annotated[str, Form(alias="date_relecture", max_length=40)] = "",
@@ -314,9 +311,9 @@ def save_review(
 ) -> Response:
     """The date by which the entry should be read again and who answers for it; blank clears them."""
     try:
-        changed = editing.set_review(db, entry_id, review_at=editing.parse_review_date(review_at), owner=owner)
+        changed = faq.set_review(entry_id, review_at=editing.parse_review_date(review_at), owner=owner)
     except InvalidInput as error:
-        current = editing.get_entry(db, entry_id)
+        current = editing.get_entry(faq.db, entry_id)
         typed = {"date_relecture": review_at, "responsable": owner}
         return entry_page(request, current, error=str(error), field=error.field, status_code=400, review_form=typed)
     return redirect(entry_path(entry_id), message="relecture" if changed else "inchangee")

@@ -12,7 +12,7 @@ from faqsante import editing
 from faqsante.errors import InvalidInput
 from faqsante.web.admin.base import entry_path, page, redirect, workspace_router
 from faqsante.web.auth import EditorDep
-from faqsante.web.deps import DbDep, SettingsDep
+from faqsante.web.deps import DbDep, ServiceDep
 
 router = workspace_router()
 
@@ -30,11 +30,11 @@ def merge_form(
 
 @router.post("/fusion")
 def merge(
-    request: Request, db: DbDep, settings: SettingsDep, editor: EditorDep,
+    request: Request, faq: ServiceDep, editor: EditorDep,
     duplicate: Annotated[str, Form(alias="doublon", max_length=40)], kept: Annotated[str, Form(alias="garder", max_length=40)],
 ) -> Response:  # fmt: skip
     try:
-        report = editing.merge_entries(db, duplicate.strip(), kept.strip(), author=editor.username, settings=settings)
+        report = faq.merge(duplicate.strip(), kept.strip(), author=editor.username)
     except InvalidInput as error:
         context = {"duplicate": None, "kept": None, "doublon": duplicate, "garder": kept, "error": str(error)}
         return page(request, "merge.html", context, 400)

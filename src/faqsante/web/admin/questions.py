@@ -84,6 +84,6 @@ def answer_question(
 
 
 @router.post("/questions/{question_id}/ecarter")
-def dismiss_question(db: DbDep, question_id: RowId) -> Response:
-    editing.dismiss_question(db, question_id)
+def dismiss_question(faq: ServiceDep, question_id: RowId) -> Response:
+    faq.dismiss_question(question_id)
     return redirect("/admin/questions", message="ecartee")

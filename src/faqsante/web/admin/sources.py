@@ -12,9 +12,10 @@ from starlette.responses import Response
 from faqsante.editing import sources
 from faqsante.errors import InvalidInput
 from faqsante.facets.taxonomy import load_taxonomy
+from faqsante.store import Database
 from faqsante.web.admin.base import page, redirect, workspace_router
 from faqsante.web.auth import EditorDep
-from faqsante.web.deps import DbDep, SettingsDep
+from faqsante.web.deps import DbDep, ServiceDep
 from faqsante.web.params import RowId
 
 router = workspace_router()
@@ -37,8 +38,7 @@ def list_sources(request: Request, db: DbDep, _editor: EditorDep) -> Response:
 @router.post("/sources/{source_id}")
 def save_source(
     request: Request,
-    db: DbDep,
-    settings: SettingsDep,
+    faq: ServiceDep,
     _editor: EditorDep,
     source_id: RowId,
     facets: TickedFacets,
@@ -46,12 +46,12 @@ def save_source(
     adresse: Annotated[str, Form(max_length=5000)] = "",
 ) -> Response:
     try:
-        changed = sources.set_source(db, source_id, display_name=nom, url=adresse, facets=facets, settings=settings)
+        changed = faq.set_source(source_id, display_name=nom, url=adresse, facets=facets)
     except InvalidInput as error:
         failed = {"id": source_id, "nom": nom, "adresse": adresse, "field": error.field}
-        return page(request, "sources.html", {**_context(db), "error": str(error), "failed": failed}, 400)
+        return page(request, "sources.html", {**_context(faq.db), "error": str(error), "failed": failed}, 400)
     return redirect("/admin/sources", message="source" if changed else "source-inchangee")
 
 
-def _context(db: DbDep) -> dict[str, Any]:
+def _context(db: Database) -> dict[str, Any]:
     return {"sources": sources.list_sources(db), "taxonomy": list(load_taxonomy())}
