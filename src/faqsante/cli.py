@@ -236,9 +236,9 @@ def facets(
     db: DbOption = None,
 ) -> None:
     """Les cinq filtres de la FAQ : nombre d'entrées publiées par valeur et entrées sans aucune valeur."""
-    from faqsante.facets import entry_tags
     from faqsante.facets.evaluate import evaluate_file, report_table
     from faqsante.facets.taxonomy import load_taxonomy
+    from faqsante.service import Faqsante
 
     settings = open_settings(db)
     database = Database(settings.db_url)
@@ -255,7 +255,7 @@ def facets(
         else:
             console.print(report_table(report))
         return
-    counts = entry_tags.facet_counts(database)
+    counts = Faqsante(settings, db=database).facet_counts()  # the shape of /api/facets
     if as_json:
         print(json.dumps(counts.to_dict(), ensure_ascii=False, indent=2))
         return

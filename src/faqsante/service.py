@@ -23,12 +23,14 @@ from faqsante.answers.detail import entry_detail
 from faqsante.answers.topics import TopicFinder
 from faqsante.config import Settings
 from faqsante.editing import entry_questions, sources, support
-from faqsante.facets.entry_tags import RetagReport, retag
+from faqsante.facets.entry_tags import FacetCounts, RetagReport, facet_counts, retag
 from faqsante.feedback import audience, suggestions
 from faqsante.mail import DeliveryReport, Mailer, deliver_due
 from faqsante.search import AskResult, SearchEngine
-from faqsante.store import Database
+from faqsante.store import Database, catalog
 from faqsante.store.questions import Question
+
+FACET_POOL = 50  # filter counts follow a question over its best FACET_POOL answers (the portal shows 10)
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,7 @@ class Faqsante:
         self.engine = SearchEngine(self.db, settings, background=background)
         self.topics = TopicFinder(self.db)
         self.mailer = mailer  # None: mail off
+        self._whole_faq_counts: tuple[int, FacetCounts] | None = None  # (data version, counts)
 
     @classmethod
     def open(cls, db_url: str | None = None, settings: Settings | None = None) -> Faqsante:
@@ -93,6 +96,23 @@ class Faqsante:
     def entry(self, entry_id: str) -> dict[str, Any]:
         """A published entry with its provenance, notices and related entries (``answers.detail``)."""
         return entry_detail(self.engine, self.db, entry_id)
+
+    def facet_counts(
+        self, query: str | None = None, filters: Mapping[str, list[str]] | None = None, *, section: str | None = None
+    ) -> FacetCounts:
+        """Entries per filter value (``facets.FacetCounts``) among the best ``FACET_POOL`` answers to ``query``,
+        the published entries of ``section``, or the whole FAQ, whose counts every home page shows and which
+        are computed once per data version."""
+        if query is None and section is None and not filters:
+            version = self.db.data_version()
+            if self._whole_faq_counts is None or self._whole_faq_counts[0] != version:
+                self._whole_faq_counts = (version, facet_counts(self.db))
+            return self._whole_faq_counts[1]
+        if query:
+            ids: list[str] | None = [hit.id for hit in self.engine.ask(query, top_k=FACET_POOL).results]
+        else:
+            ids = catalog.section_entry_ids(self.db, section) if section else None
+        return facet_counts(self.db, ids, filters, query=query)
 
     def click(self, query_id: int, entry_id: str) -> str | None:
         """A result opened from a logged ask; returns that ask's question (None if it did not show the entry)."""

@@ -166,7 +166,8 @@ def test_counts_cover_published_entries_only(fresh_db: Database) -> None:
 
     assert counts.untagged == 0 and after.untagged == 0
     assert after.facets["produit"]["ins"] == counts.facets["produit"]["ins"] - 1
-    assert set(counts.to_dict()) == {"facets", "untagged"}
+    assert after.total == counts.total - 1
+    assert set(counts.to_dict()) == {"query", "total", "untagged", "facets"}
 
 
 def test_counts_can_be_narrowed_to_some_entries(seed_db: Database) -> None:

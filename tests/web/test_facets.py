@@ -6,11 +6,14 @@ The seed is tagged here (keyword rules, ``embedder="none"``) on a copy of the we
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
+from typer.testing import CliRunner
 
+from faqsante.cli import app as cli
 from faqsante.facets import load_taxonomy, tags_by_entry
 from faqsante.web.app import create_app
 from faqsante.web.deps import service_of
@@ -109,6 +112,13 @@ def test_facet_counts_follow_the_query(client: TestClient) -> None:
     assert filtered["facets"]["produit"] == identity["facets"]["produit"]
     assert filtered["total"] == identity["facets"]["produit"]["ins"]
     assert filtered["facets"]["thematique"]["identitovigilance"] <= filtered["total"]
+
+
+def test_the_command_line_prints_the_counts_of_the_api(client: TestClient, tagged_url: str) -> None:
+    """One function, one JSON shape (#18.1): ``faqsante facets --json`` is ``/api/facets``."""
+    printed = CliRunner().invoke(cli, ["facets", "--json", "--db", tagged_url])
+    assert printed.exit_code == 0, printed.output
+    assert json.loads(printed.stdout) == client.get("/api/facets").json()
 
 
 def test_the_results_page_has_the_filters_panel_without_javascript(client: TestClient) -> None:

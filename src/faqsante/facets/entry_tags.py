@@ -55,14 +55,22 @@ class RetagReport:
 
 @dataclass
 class FacetCounts:
-    """How many published entries carry each value, and how many carry none at all."""
+    """How many published entries carry each value, and how many carry none at all: the one shape of
+    ``faqsante facets --json``, ``/api/facets`` and the portal's panel.
+
+    Counts are disjunctive, as in any faceted search: a facet's counts apply the other facets' filters, not
+    its own, so choosing « INS » still shows how many entries « DMP » would add. ``total`` and ``untagged``
+    count the entries that pass every filter.
+    """
 
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
     untagged: int = 0
+    total: int = 0
+    query: str | None = None  # the question whose answers are counted; None: the whole FAQ
 
     def to_dict(self) -> dict[str, Any]:
-        # {"facets": {"produit": {"ins": 17, "dmp": 12, ...}, ...}, "untagged": 0}
-        return {"facets": self.facets, "untagged": self.untagged}
+        # {"query": null, "total": 334, "untagged": 0, "facets": {"produit": {"ins": 17, "dmp": 12, ...}, ...}}
+        return {"query": self.query, "total": self.total, "untagged": self.untagged, "facets": self.facets}
 
 
 def make_tagger(
@@ -277,16 +285,32 @@ def tags_by_entry(db: Database, entry_ids: Collection[str] | None = None) -> dic
     return tags
 
 
-def facet_counts(db: Database, entry_ids: Collection[str] | None = None) -> FacetCounts:
-    """Counts over published entries (or those of ``entry_ids`` among them), every taxonomy value listed."""
-    counts = FacetCounts(facets={facet.key: dict.fromkeys(facet.values, 0) for facet in load_taxonomy()})
+def facet_counts(
+    db: Database,
+    entry_ids: Collection[str] | None = None,
+    filters: Mapping[str, list[str]] | None = None,
+    *,
+    query: str | None = None,
+) -> FacetCounts:
+    """Counts over published entries (or those of ``entry_ids`` among them), every taxonomy value listed,
+    within resolved ``filters`` (value keys: ``{"produit": ["ins"]}``), disjunctive (``FacetCounts``)."""
+    taxonomy = load_taxonomy()
+    chosen = dict(filters or {})
+    counts = FacetCounts(facets={facet.key: dict.fromkeys(facet.values, 0) for facet in taxonomy}, query=query)
     for tags in tags_by_entry(db, entry_ids).values():
-        if not any(tags.values()):
-            counts.untagged += 1
-        for facet, values in tags.items():
-            for value in values:
-                counts.facets[facet][value] += 1
+        for facet in taxonomy:
+            if _passes(tags, chosen, but=facet.key):
+                for value in tags.get(facet.key, ()):
+                    counts.facets[facet.key][value] += 1
+        if _passes(tags, chosen):
+            counts.total += 1
+            counts.untagged += not any(tags.values())
     return counts
+
+
+def _passes(tags: Mapping[str, list[str]], filters: Mapping[str, list[str]], but: str | None = None) -> bool:
+    """Whether an entry's values meet every filter (one value of each facet), ``but``'s aside."""
+    return all(set(tags.get(facet, ())) & set(values) for facet, values in filters.items() if facet != but)
 
 
 def facet_conditions(filters: Mapping[str, list[str]]) -> list[ColumnElement[bool]]:

@@ -4,27 +4,21 @@
 #   filters {"produit": ["ins", "dmp"], "thematique": ["securite"]}: one of the values of each facet
 # /api/facets?q=identité&produit=INS
 #   {"query": "identité", "total": 12, "untagged": 0, "facets": {"produit": {"ins": 12, "dmp": 3, ...}, ...}}
-Counts are disjunctive, as in any faceted search: a facet's counts apply the other facets' filters, not its
-own, so choosing « INS » still shows how many answers « DMP » would add.
+Counts are ``Faqsante.facet_counts``, disjunctive (``facets.FacetCounts``): the CLI prints the same shape.
 """
 
 from __future__ import annotations
 
 import inspect
-from functools import lru_cache
 from typing import Annotated, Any
 from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, Field
 
-from faqsante.facets import load_taxonomy, tags_by_entry
-from faqsante.search import SearchEngine
-from faqsante.store import Database, catalog
-from faqsante.web.deps import DbDep, EngineDep
+from faqsante.facets import FacetCounts, load_taxonomy
+from faqsante.web.deps import ServiceDep
 from faqsante.web.schemas import ERROR_RESPONSES
-
-POOL = 50  # counts follow the query over its best POOL answers (the portal shows 10)
 
 _VALUE = "Clé, libellé ou alias d'une valeur (répétable), sans souci des accents ni des majuscules."
 
@@ -62,58 +56,12 @@ def search_filters(filters: dict[str, list[str]]) -> dict[str, list[str]] | None
     return filters or None
 
 
-def filtered_counts(
-    engine: SearchEngine,
-    db: Database,
-    q: str | None,
-    filters: dict[str, list[str]],
-    *,
-    section: str | None = None,
-) -> dict[str, Any]:
-    """Counts per value among the answers to ``q`` (its best POOL), or among the published entries (of ``section``).
-
-    The whole FAQ's counts, which every home page shows, are computed once per data version.
-    """
-    if q is None and section is None and not filters:
-        return _whole_faq_counts(db, db.data_version())
-    if q:
-        ids: list[str] | None = [hit.id for hit in engine.ask(q, top_k=POOL).results]
-    else:
-        ids = catalog.section_entry_ids(db, section) if section else None
-    return _counts(db, ids, filters, q)
-
-
-@lru_cache(maxsize=8)
-def _whole_faq_counts(db: Database, version: int) -> dict[str, Any]:
-    return _counts(db, None, {}, None)
-
-
-def _counts(db: Database, ids: list[str] | None, filters: dict[str, list[str]], q: str | None) -> dict[str, Any]:
-    tags = tags_by_entry(db, ids)
-    taxonomy = load_taxonomy()
-    counts = {facet.key: dict.fromkeys(facet.values, 0) for facet in taxonomy}
-    total = untagged = 0
-    for entry in tags.values():
-        for facet in taxonomy:
-            if _passes(entry, filters, but=facet.key):
-                for value in entry.get(facet.key, ()):
-                    counts[facet.key][value] += 1
-        if _passes(entry, filters):
-            total += 1
-            untagged += not any(entry.values())
-    return {"query": q, "total": total, "untagged": untagged, "facets": counts}
-
-
-def _passes(entry: dict[str, list[str]], filters: dict[str, list[str]], but: str | None = None) -> bool:
-    return all(set(entry.get(facet, ())) & set(values) for facet, values in filters.items() if facet != but)
-
-
-def facet_panel(counts: dict[str, Any], filters: dict[str, list[str]]) -> list[dict[str, Any]]:
+def facet_panel(counts: FacetCounts, filters: dict[str, list[str]]) -> list[dict[str, Any]]:
     """What the portal shows: each facet's prompt and its values with a count, or chosen (even at 0)."""
     panel = []
     for facet in load_taxonomy():
         chosen = filters.get(facet.key, [])
-        facet_counts = counts["facets"][facet.key]
+        facet_counts = counts.facets[facet.key]
         options = [
             {"key": key, "label": value.label, "count": facet_counts[key], "checked": key in chosen}
             for key, value in facet.values.items()
@@ -170,10 +118,9 @@ router = APIRouter(prefix="/api", responses=ERROR_RESPONSES)
 
 @router.get("/facets", response_model=FacetCountsOut, tags=["filtres"], summary="Compter les réponses par filtre")
 def facets(
-    engine: EngineDep,
-    db: DbDep,
+    faq: ServiceDep,
     filters: FiltersDep,
     q: Annotated[str | None, Query(description="Une question : compter parmi ses meilleures réponses.")] = None,
 ) -> dict[str, Any]:
     """Les cinq filtres de la FAQ et, pour chaque valeur, le nombre de réponses publiées qui la portent."""
-    return filtered_counts(engine, db, q, filters)
+    return faq.facet_counts(q, filters).to_dict()

@@ -19,13 +19,12 @@ from faqsante.store import catalog, legal
 from faqsante.store.models import Entry
 from faqsante.urls import SLUG_SHAPE
 from faqsante.urls import slug as answer_slug
-from faqsante.web.deps import AskerDep, DbDep, EngineDep, ServiceDep, TopicsDep, VisitorDep
+from faqsante.web.deps import AskerDep, DbDep, ServiceDep, TopicsDep, VisitorDep
 from faqsante.web.facets import (
     FiltersDep,
     clear_filters_url,
     facet_panel,
     filter_chips,
-    filtered_counts,
     search_filters,
 )
 from faqsante.web.mail import MailerDep
@@ -47,7 +46,6 @@ VOTE_STATES = ("non", "merci")
 @router.get("/")
 def home(
     request: Request,
-    engine: EngineDep,
     db: DbDep,
     faq: ServiceDep,
     filters: FiltersDep,
@@ -80,14 +78,14 @@ def home(
                 close_k=CLOSE_SHOWN,
             )
             context.update(result=result, query_id=links.token(query_id), summary=_summary(result))
-            context["facet_panel"] = facet_panel(filtered_counts(engine, db, q, filters), filters)
+            context["facet_panel"] = facet_panel(faq.facet_counts(q, filters), filters)
         except InvalidQuery as error:
             context.update(error=str(error), summary=str(error))
             status = 400
     if partiel:
         return render(request, "_results.html", context, status_code=status)
     if q is None:
-        context["browse_panel"] = facet_panel(filtered_counts(engine, db, None, {}), {})
+        context["browse_panel"] = facet_panel(faq.facet_counts(), {})
         context["popular"] = [entry.to_dict() for entry in catalog.most_consulted(db, limit=POPULAR_SHOWN)]
         context["sections"] = [section.to_dict() for section in catalog.list_sections(db)]
     return render(request, "home.html", context, status_code=status)
@@ -96,7 +94,7 @@ def home(
 @router.get("/reponses")
 def entries(
     request: Request,
-    engine: EngineDep,
+    faq: ServiceDep,
     db: DbDep,
     topics: TopicsDep,
     filters: FiltersDep,
@@ -119,7 +117,7 @@ def entries(
         where.append(Entry.id.in_(topic.entry_ids))
     listing = catalog.list_entries(db, section=section, page=page, where=where).to_dict()
     params = request.query_params.multi_items()
-    counts = filtered_counts(engine, db, None, filters, section=section)
+    counts = faq.facet_counts(None, filters, section=section)
     context = {
         "listing": listing,
         "chips": filter_chips("/reponses", params, filters),
