@@ -30,10 +30,11 @@ from sqlalchemy.orm import Session, selectinload
 from faqsante.config import DEFAULT_INGEST_MAX_MB
 from faqsante.errors import IngestError
 from faqsante.ingest.base import ParsedEntry, ParsedSource, content_hash, parse_file
-from faqsante.store import Database, questions
+from faqsante.store import Database
 from faqsante.store.db import bump_data_version
 from faqsante.store.lifecycle import follow_merges, record_revision
 from faqsante.store.models import MAX_SOURCE_NAME_LENGTH, Entry, EntryFacet, EntrySource, Source, utcnow
+from faqsante.store.questions import record_question
 
 SIMILAR_ENOUGH = 60.0  # rapidfuzz ratio (0-100) above which a changed answer is "the same entry, edited"
 INGEST_AUTHOR = "import"
@@ -339,7 +340,7 @@ def _add(session: Session, item: ParsedEntry) -> Entry:
     record_revision(entry, note="import", author=INGEST_AUTHOR)
     _set_source_facets(session, entry, item)
     session.flush()
-    questions.keep_source_questions(session, entry, item)
+    _keep_source_questions(session, entry, item)
     return entry
 
 
@@ -359,11 +360,23 @@ def _write(session: Session, entry: Entry, item: ParsedEntry, report: IngestRepo
         entry.ingested_question, entry.ingested_answer = item.question, item.answer
     entry.content_hash = content_hash(entry.question, entry.answer)
     _set_source_facets(session, entry, item)
-    questions.keep_source_questions(session, entry, item)
+    _keep_source_questions(session, entry, item)
     report.updated += 1
     if tuple(getattr(entry, name) for name in SOURCE_FIELDS) != before:  # not when only a locked field's source moved
         entry.updated_at = utcnow()
         record_revision(entry, note="mise à jour par import", author=INGEST_AUTHOR)
+
+
+def _keep_source_questions(session: Session, entry: Entry, item: ParsedEntry) -> None:
+    """The questions a source gives for an entry stay among its accepted questions for good.
+
+    A source that rewords its question adds the new wording; the old one keeps answering. An export's
+    ``questions`` (the other accepted ones) come back as imported questions.
+    """
+    if item.question and item.question.strip():
+        record_question(session, entry.id, item.question, origin="source", state="accepted", author=None)
+    for text in item.questions:
+        record_question(session, entry.id, text, origin="import", state="accepted", author=None)
 
 
 def _set_source_facets(session: Session, entry: Entry, item: ParsedEntry) -> None:

@@ -30,7 +30,6 @@ from faqsante.store.models import QUESTION_ORIGINS, QUESTION_STATES, Entry, Entr
 from faqsante.text import fold_for_comparison, short_enough_question
 
 if TYPE_CHECKING:
-    from faqsante.ingest.base import ParsedEntry
     from faqsante.search.analysis import FrenchAnalyzer
 
 # accepted beats suggested beats rejected when two rows of the same key meet (a merge of entries)
@@ -171,18 +170,6 @@ def record_question(
         existing.updated_at = now
         return existing, "counted" if existing.state == "suggested" else "already"
     return existing, "already"
-
-
-def keep_source_questions(session: Session, entry: Entry, item: ParsedEntry) -> None:
-    """Ingest: the questions a source gives for an entry stay among its accepted questions for good.
-
-    A source that rewords its question adds the new wording; the old one keeps answering. An export's
-    ``questions`` (the other accepted ones) come back as imported questions.
-    """
-    if item.question and item.question.strip():
-        record_question(session, entry.id, item.question, origin="source", state="accepted", author=None)
-    for text in item.questions:
-        record_question(session, entry.id, text, origin="import", state="accepted", author=None)
 
 
 def move_questions(session: Session, duplicate: Entry, kept: Entry) -> int:
