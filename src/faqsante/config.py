@@ -24,7 +24,6 @@ DEFAULT_DB_URL = "sqlite:///./var/faqsante.db"
 MAX_QUESTION_LENGTH = 500
 RATES_OFF = frozenset({"", "0", "off", "none", "unlimited"})
 MAX_ANSWER_LENGTH = 20_000
-MAX_OWNER_LENGTH = 120  # who answers for an entry (entries.owner)
 DEFAULT_INGEST_MAX_MB = 20
 _HOST_NAME = re.compile(r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*")  # after IDNA
 

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from faqsante.config import MAX_OWNER_LENGTH
 from faqsante.editing.entries import lock_entry
 from faqsante.errors import InvalidInput
 from faqsante.store import Database
 from faqsante.store.db import bump_data_version
+from faqsante.store.models import MAX_OWNER_LENGTH
 
 OLDEST_REVIEW = date(2000, 1, 1)  # a date before this is a typo (« 0227 »), not a plan
 LATEST_REVIEW = date(2100, 12, 31)

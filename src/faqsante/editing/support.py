@@ -26,11 +26,16 @@ from faqsante.health.contacts import Contact as Found
 from faqsante.health.contacts import find_contacts, with_typos
 from faqsante.search.corpus import load_documents
 from faqsante.store import Database
-from faqsante.store.models import EntrySource, Source, SupportContact, utcnow
+from faqsante.store.models import (
+    MAX_CONTACT_HOURS_LENGTH,
+    MAX_CONTACT_LABEL_LENGTH,
+    EntrySource,
+    Source,
+    SupportContact,
+    utcnow,
+)
 from faqsante.urls import web_address
 
-MAX_LABEL_LENGTH = SupportContact.__table__.c.label.type.length  # type: ignore[attr-defined]
-MAX_HOURS_LENGTH = SupportContact.__table__.c.hours.type.length  # type: ignore[attr-defined]
 _EVERYTHING = "toutes les réponses"  # the scope editors read for a contact of no filter value or source
 MAX_SHOWN = 3  # contacts under one answer or refusal: more would bury the answer
 
@@ -65,12 +70,14 @@ def save_contact(db: Database, contact_id: int | None, fields: Mapping[str, str 
     label = _one_line(fields.get("label"))
     if not label:
         raise InvalidInput("Donnez un nom au contact, par exemple « Support e-CPS ».", "label")
-    if len(label) > MAX_LABEL_LENGTH:
-        raise InvalidInput(f"Le nom est trop long ({len(label)} caractères, {MAX_LABEL_LENGTH} au plus).", "label")
-    hours = _one_line(fields.get("hours")) or None
-    if hours and len(hours) > MAX_HOURS_LENGTH:
+    if len(label) > MAX_CONTACT_LABEL_LENGTH:
         raise InvalidInput(
-            f"Les horaires sont trop longs ({len(hours)} caractères, {MAX_HOURS_LENGTH} au plus).", "hours"
+            f"Le nom est trop long ({len(label)} caractères, {MAX_CONTACT_LABEL_LENGTH} au plus).", "label"
+        )
+    hours = _one_line(fields.get("hours")) or None
+    if hours and len(hours) > MAX_CONTACT_HOURS_LENGTH:
+        raise InvalidInput(
+            f"Les horaires sont trop longs ({len(hours)} caractères, {MAX_CONTACT_HOURS_LENGTH} au plus).", "hours"
         )
     phone = _checked_phone(fields.get("phone"))
     email = checked_email(fields.get("email"))

@@ -16,10 +16,9 @@ from typing import ClassVar
 from faqsante.config import DEFAULT_INGEST_MAX_MB
 from faqsante.errors import IngestError, InvalidInput
 from faqsante.ingest.checks import check_entry, check_source_name
+from faqsante.store.models import MAX_PAGE_TITLE_LENGTH
 from faqsante.text import fold_for_comparison
 from faqsante.urls import web_address
-
-MAX_PAGE_TITLE_LENGTH = 255  # sources.page_title
 
 
 @dataclass(frozen=True)

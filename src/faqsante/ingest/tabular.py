@@ -23,10 +23,10 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from faqsante.config import MAX_OWNER_LENGTH
 from faqsante.csv_cells import unescape_formula
 from faqsante.errors import IngestError
 from faqsante.ingest.base import ParsedEntry, Parser, register
+from faqsante.store.models import MAX_OWNER_LENGTH
 from faqsante.text import column_key
 
 if TYPE_CHECKING:

@@ -15,8 +15,8 @@ from __future__ import annotations
 from email_validator import EmailNotValidError, validate_email
 
 from faqsante.errors import InvalidInput
+from faqsante.store.models import MAX_EMAIL_LENGTH
 
-MAX_EMAIL_LENGTH = 320
 _LIST_SEPARATORS = (",", ";")
 
 

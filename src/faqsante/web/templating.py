@@ -15,7 +15,17 @@ from fastapi import Request
 from fastapi.templating import Jinja2Templates
 from starlette.responses import HTMLResponse
 
+from faqsante.config import MAX_QUESTION_LENGTH
+from faqsante.feedback.audience import MAX_COMMENT_LENGTH
 from faqsante.store import legal
+from faqsante.store.models import (
+    MAX_CONTACT_LABEL_LENGTH,
+    MAX_EMAIL_LENGTH,
+    MAX_OWNER_LENGTH,
+    MAX_SECTION_LENGTH,
+    MAX_SOURCE_NAME_LENGTH,
+)
+from faqsante.urls import MAX_URL_LENGTH
 from faqsante.web.deps import get_db, get_settings
 from faqsante.web.presentation import (
     answer_html,
@@ -46,6 +56,17 @@ templates.env.filters.update(
     mark_words=mark_words,
     span_excerpt=span_excerpt,
 )
+# The bounds of form fields (maxlength="…"), read where each limit is defined: the columns, the core's checks.
+templates.env.globals["limits"] = {
+    "question": MAX_QUESTION_LENGTH,
+    "section": MAX_SECTION_LENGTH,
+    "owner": MAX_OWNER_LENGTH,
+    "source_name": MAX_SOURCE_NAME_LENGTH,
+    "url": MAX_URL_LENGTH,
+    "email": MAX_EMAIL_LENGTH,
+    "comment": MAX_COMMENT_LENGTH,
+    "contact_label": MAX_CONTACT_LABEL_LENGTH,
+}
 _footer_cache: dict[str, tuple[float, str]] = {}  # database URL -> (read at, accessibility status)
 
 
