@@ -1,4 +1,4 @@
-"""Questions as data: the migration, the key of near-duplicates, what search reads, entries without a title."""
+"""Questions as data: the migration, the key of near-duplicates, what search reads."""
 
 from __future__ import annotations
 
@@ -16,7 +16,6 @@ from faqsante.store.db import MIGRATIONS_DIR
 from faqsante.store.models import EntryQuestion
 from faqsante.store.questions import (
     accepted_questions,
-    entries_without_question,
     question_key,
     record_question,
     unanswerable_questions,
@@ -97,15 +96,3 @@ def test_search_reads_main_and_accepted_questions_of_published_entries_only(faq:
     assert faq.data_version() == before + 1
     with faq.session() as session:
         assert ("ins", "INS c'est quoi") in accepted_questions(session)
-
-
-# --------------------------------------------------------------------------------------------- editors
-
-
-def test_entries_without_a_question_come_with_their_suggestions(faq: Database) -> None:
-    learn(faq, "ins", "INS c'est quoi")
-    learn(faq, "ins", "c'est quoi INS")
-    untitled = entries_without_question(faq)
-    assert [(u.entry_id, [(q.text, q.asked_count) for q in u.suggestions]) for u in untitled] == [
-        ("ins", [("INS c'est quoi", 2)])
-    ]

@@ -7,10 +7,11 @@ import re
 from fastapi.testclient import TestClient
 
 from faqsante.accounts import create_user
+from faqsante.editing.titles import count_untitled
 from faqsante.feedback import suggestions
 from faqsante.feedback.audience import submit_question
 from faqsante.health.lint import lint_database
-from faqsante.store import Database, catalog, questions
+from faqsante.store import Database, catalog
 from faqsante.web.deps import service_of
 
 from .test_admin import HTML, PASSWORD, accounts, editor, sign_in, token_of  # noqa: F401  (signed-in editor fixtures)
@@ -35,7 +36,7 @@ def test_the_dashboard_counts_what_waits_for_an_editor(editor: TestClient) -> No
     submit_question(db, "Une question qui attend")
     page = editor.get("/admin", headers=HTML).text
     waiting = page.split('aria-label="À traiter"', 1)[1].split("</ul>", 1)[0]
-    untitled = len(questions.entries_without_question(db))
+    untitled = count_untitled(db)
     stale = len({f.entry_id for f in lint_database(db) if f.kind == "stale"})
     assert re.search(r"<strong>\d+</strong> questions? reçues? à traiter", waiting)
     assert f"<strong>{untitled}</strong> entrée" in waiting and f"<strong>{stale}</strong> entrée" in waiting

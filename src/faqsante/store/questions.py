@@ -13,14 +13,13 @@ Every change bumps the data version, so every worker's search index reloads befo
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from faqsante.errors import InvalidInput
@@ -274,53 +273,3 @@ def list_questions(db: Database, *, states: Sequence[str] = ("accepted",)) -> li
             .order_by(EntryQuestion.entry_id.is_(None), EntryQuestion.entry_id, EntryQuestion.id)
         ).all()
     return [question_of(row) for row in rows]
-
-
-@dataclass(frozen=True)
-class Untitled:
-    """An entry without a main question, with what could become one."""
-
-    entry_id: str
-    answer: str
-    section: str | None
-    suggestions: list[Question]
-    accepted: list[Question]
-
-
-def _untitled_condition() -> ColumnElement[bool]:
-    return (Entry.status == "published") & (func.coalesce(func.trim(Entry.question), "") == "")
-
-
-def count_untitled(db: Database) -> int:
-    """Published entries without a main question (the dashboard's figure)."""
-    with db.session() as session:
-        return session.scalar(select(func.count()).select_from(Entry).where(_untitled_condition())) or 0
-
-
-def entries_without_question(db: Database) -> list[Untitled]:
-    """Published entries without a main question: most asked suggestions first, then those with no title at all."""
-    with db.session() as session:
-        entries = session.execute(
-            select(Entry.id, Entry.answer, Entry.section).where(_untitled_condition()).order_by(Entry.id)
-        ).all()
-        by_entry: dict[str, list[Question]] = defaultdict(list)
-        ids = [row[0] for row in entries]
-        for start in range(0, len(ids), 500):
-            for row in session.scalars(
-                select(EntryQuestion)
-                .where(EntryQuestion.entry_id.in_(ids[start : start + 500]), EntryQuestion.state != "rejected")
-                .order_by(EntryQuestion.asked_count.desc(), EntryQuestion.id)
-            ):
-                by_entry[row.entry_id or ""].append(question_of(row))
-    untitled = [
-        Untitled(
-            entry_id,
-            answer,
-            section,
-            [q for q in by_entry[entry_id] if q.state == "suggested"],
-            [q for q in by_entry[entry_id] if q.state == "accepted"],
-        )
-        for entry_id, answer, section in entries
-    ]
-    # most asked suggestions first, then entries that nothing titles yet (no accepted question either)
-    return sorted(untitled, key=lambda u: (-sum(q.asked_count for q in u.suggestions), bool(u.accepted), u.entry_id))

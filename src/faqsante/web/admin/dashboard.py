@@ -8,8 +8,8 @@ from fastapi import Request
 from starlette.responses import Response
 
 from faqsante import editing
+from faqsante.editing.titles import count_untitled
 from faqsante.feedback import suggestions
-from faqsante.store import questions
 from faqsante.web.admin.base import page, workspace_router
 from faqsante.web.admin.lint import flagged_count
 from faqsante.web.deps import DbDep
@@ -22,7 +22,7 @@ def dashboard(request: Request, db: DbDep) -> Response:
     changes = [(entry_id, asdict(revision)) for entry_id, revision in editing.recent_changes(db)]
     counts = {
         **editing.workspace_counts(db),
-        "untitled": questions.count_untitled(db),
+        "untitled": count_untitled(db),
         "stale": flagged_count(request, db, "stale"),
         "review_due": flagged_count(request, db, "review-due"),
         "suggestions": suggestions.count_suggestions(db),
