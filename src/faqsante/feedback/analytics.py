@@ -22,6 +22,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.utils import default_process
 from sqlalchemy import select
 
+from faqsante.content.title_book import shown_titles
 from faqsante.errors import InvalidInput
 from faqsante.store import Database
 from faqsante.store.models import Entry, EntryQuestion, Feedback, QueryLog
@@ -42,6 +43,7 @@ class EntryFigures:
     entry_id: str
     question: str | None = None
     answer: str = ""
+    title: str = ""  # as every channel shows it (content.title_book.shown_titles)
     votes: int = 0
     helpful: int = 0
     views: int = 0  # opened from a list of results
@@ -119,6 +121,7 @@ class Comment:
     comment: str
     query: str | None  # what they had searched for, when they came from a results list
     created_at: datetime
+    title: str = ""  # the entry's, as every channel shows it (content.title_book.shown_titles)
 
     def to_dict(self) -> dict[str, Any]:
         return {**asdict(self), "created_at": self.created_at.isoformat()}
@@ -153,8 +156,9 @@ def list_comments(
         )
     with db.session() as session:
         rows = session.execute(statement).all()
+        titles = shown_titles(session, [row[0] for row in rows])
     return [
-        Comment(entry_id, question, answer, helpful, comment or "", query, moment)
+        Comment(entry_id, question, answer, helpful, comment or "", query, moment, titles[entry_id])
         for entry_id, question, answer, helpful, comment, query, moment in rows
     ]
 
@@ -370,11 +374,13 @@ def off_topic_keys(db: Database) -> set[str]:
 
 
 def _describe_entries(db: Database, entries: dict[str, EntryFigures]) -> None:
-    """Give each counted entry the text a list shows of it."""
+    """Give each counted entry the text a list shows of it, and its title as visitors read it."""
     with db.session() as session:
         rows = session.execute(select(Entry.id, Entry.question, Entry.answer).where(Entry.id.in_(list(entries)))).all()
+        titles = shown_titles(session, [row[0] for row in rows])
     for entry_id, question, answer in rows:
         entries[entry_id].question, entries[entry_id].answer = question, answer
+        entries[entry_id].title = titles[entry_id]
 
 
 def _day(moment: datetime) -> date:

@@ -20,7 +20,6 @@ from faqsante.web.auth import EditorDep
 from faqsante.web.charts import bar_chart, column_chart, line_chart, percent
 from faqsante.web.deps import DbDep, ServiceDep
 from faqsante.web.params import Day
-from faqsante.web.presentation import entry_title
 
 PERIODS = (7, 30, 90, 365)
 
@@ -66,7 +65,7 @@ def analytics_page(
         "abstention": line_chart([(d, day.abstention_rate) for d, day in days], title="Taux d'abstention par jour"),
         "top_queries": bar_chart([(q.query, q.count) for q in report.top_queries], title="Questions les plus posées"),
         "worst": bar_chart(
-            [(_label(e), e.helpful_rate or 0.0) for e in report.worst_rated],
+            [(e.title, e.helpful_rate or 0.0) for e in report.worst_rated],
             title="Réponses les moins utiles",
             as_percent=True,
         ),
@@ -103,7 +102,7 @@ def analytics_csv(
     """One table of the report for a spreadsheet: semicolons, decimal commas and a byte-order mark, as French
     spreadsheets expect; every cell a spreadsheet would run as a formula is escaped (``ingest.csv_cells``)."""
     report = _report(db, jours, du, au)
-    titles = {entry.entry_id: _label(entry) for entry in report.entries}
+    titles = {entry.entry_id: entry.title for entry in report.entries}
     header, rows = analytics.report_table(report, tableau, titles)
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
@@ -129,7 +128,3 @@ def _cell(value: object) -> str:
     if isinstance(value, date):
         return value.isoformat()
     return escape_formula(str(value))
-
-
-def _label(figures: analytics.EntryFigures) -> str:
-    return entry_title({"question": figures.question, "answer": figures.answer})
