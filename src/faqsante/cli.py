@@ -63,6 +63,15 @@ def fail(error: Exception, code: int = 1) -> typer.Exit:
     return typer.Exit(code)
 
 
+def write_export(text: str, output: Path | None) -> None:
+    """An export into ``output`` (said on standard error), or on standard output for a pipe."""
+    if output:
+        output.write_text(text, encoding="utf-8")
+        err_console.print(f"Export écrit dans {output}")
+    else:
+        sys.stdout.write(text)
+
+
 def progress_bar() -> Progress:
     """A bar on a terminal, a line every few seconds on a log or a pipe (rate and time left on both)."""
     return progress_display(err_console)
@@ -285,11 +294,7 @@ def export(
     if format not in EXPORT_FORMATS:
         raise fail(ValueError(f"format d'export inconnu « {format} » (jsonl, json ou csv)"), code=2)
     text = render_export(open_db(db), format)
-    if output:
-        output.write_text(text, encoding="utf-8")
-        err_console.print(f"Export écrit dans {output}")
-    else:
-        sys.stdout.write(text)
+    write_export(text, output)
 
 
 @app.command()
@@ -598,11 +603,7 @@ def questions_export(
         text = render_questions(open_db(db), format, states=states)
     except FaqsanteError as error:
         raise fail(error, code=2) from None
-    if output:
-        output.write_text(text, encoding="utf-8")
-        err_console.print(f"Export écrit dans {output}")
-    else:
-        sys.stdout.write(text)
+    write_export(text, output)
 
 
 @questions_app.command("suggestions")
@@ -769,11 +770,7 @@ def titles_export(
 
     settings = open_settings(db)
     text = export_sheet(Database(settings.db_url), TitleSuggester(settings))
-    if output:
-        output.write_text(text, encoding="utf-8")
-        err_console.print(f"Export écrit dans {output}")
-    else:
-        sys.stdout.write(text)
+    write_export(text, output)
 
 
 @titles_app.command("import")

@@ -48,11 +48,12 @@ _ASKING = re.compile(
 )
 # "Puis-je", "peut-on", "faut-il", "le DMP est-il…": the verb before its pronoun asks.
 _INVERTED = re.compile(r"\w-(?:t-)?(?:il|elle|on|ils|elles|je|tu|nous|vous)\b", re.IGNORECASE)
+# The words a clause's subject starts with: a pronoun, or a determiner (then its noun).
+_PRONOUNS = "il|elle|ils|elles|on|vous|nous"
+_DETERMINERS_OF_A_SUBJECT = "le|la|les|l'|un|une|des|votre|vos|son|sa|ses|leur|leurs|ce|cet|cette|ces"
 # "Je peux changer mon code ?", "La e-CPS fonctionne sur deux téléphones ?": a clause with its subject, asked.
 _SUBJECT_FIRST = re.compile(
-    r"^(?:je|j'|on|il|elle|ils|elles|nous|vous|tu|le|la|les|l'|un|une|des|mon|ma|mes|ton|ta|tes|notre|nos|votre"
-    r"|vos|son|sa|ses|leur|leurs|ce|cet|cette|ces)\b",
-    re.IGNORECASE,
+    rf"^(?:je|j'|tu|{_PRONOUNS}|mon|ma|mes|ton|ta|tes|notre|nos|{_DETERMINERS_OF_A_SUBJECT})\b", re.IGNORECASE
 )
 # Text-message spelling and chat words: what a visitor types, not what a FAQ shows.
 _SMS = frozenset(
@@ -139,8 +140,8 @@ _EMPTY_REST = re.compile(
     r"^(?:c'est|ce n'est|cela|ceci|ça|celui|celle|ceux|pas (?:encore|du tout)|tout à fait|bien sûr)\b", re.IGNORECASE
 )
 # The subject a yes/no question can be built on with « Est-ce que »: a pronoun, or a determiner and its noun.
-_PRONOUN = re.compile(r"^(?:il|elle|ils|elles|on|vous|nous)\s+(?:(?:ne|n'|y|en|se|s'|le|la|les|l')\s*)*\w", re.I)
-_DETERMINER = re.compile(r"^(?:le|la|les|l'|un|une|des|votre|vos|son|sa|ses|leur|leurs|ce|cet|cette|ces)\b", re.I)
+_PRONOUN = re.compile(rf"^(?:{_PRONOUNS})\s+(?:(?:ne|n'|y|en|se|s'|le|la|les|l')\s*)*\w", re.I)
+_DETERMINER = re.compile(rf"^(?:{_DETERMINERS_OF_A_SUBJECT})\b", re.I)
 _FINITE = re.compile(
     r"\b(?:n')?(?:est|sont|peut|peuvent|doit|doivent|a|ont|permet|permettent|sera|seront|reste|restent|existe"
     r"|existent|fonctionne|fonctionnent|concerne|concernent|dispose|disposent|accède|accèdent)\b",
