@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from faqsante.cli import app
@@ -21,8 +20,9 @@ from faqsante.ingest.question_history import (
     read_question_file,
 )
 from faqsante.store import Database
-from faqsante.store.models import EntryQuestion
 from faqsante.store.questions import accepted_questions, unanswerable_questions
+
+from .question_files import ingested, stored, write
 
 FAQ = [
     {
@@ -55,20 +55,7 @@ HISTORY = [
 
 @pytest.fixture
 def faq(db: Database, tmp_path: Path) -> Database:
-    source = tmp_path / "faq.json"
-    source.write_text(json.dumps(FAQ, ensure_ascii=False), encoding="utf-8")
-    ingest_paths(db, [source])
-    return db
-
-
-def write(path: Path, text: str) -> Path:
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
-def stored(db: Database) -> int:
-    with db.session() as session:
-        return session.scalar(select(func.count()).select_from(EntryQuestion)) or 0
+    return ingested(db, tmp_path, FAQ)
 
 
 def test_items_match_entries_by_snippet_or_id_and_unanswered_ones_are_kept(faq: Database, tmp_path: Path) -> None:

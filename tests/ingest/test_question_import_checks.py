@@ -8,15 +8,14 @@ import json
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from faqsante.cli import app
 from faqsante.errors import IngestError
-from faqsante.ingest import ingest_paths
 from faqsante.ingest.question_history import MAX_KEY_ENTRIES, import_file, read_question_file
 from faqsante.store import Database
-from faqsante.store.models import EntryQuestion
+
+from .question_files import ingested, stored, write
 
 # Six published entries sharing the words « les étapes de la démarche »; one about sessions.
 FAQ = [
@@ -30,20 +29,7 @@ FAQ = [
 
 @pytest.fixture
 def faq(db: Database, tmp_path: Path) -> Database:
-    source = tmp_path / "faq.json"
-    source.write_text(json.dumps(FAQ, ensure_ascii=False), encoding="utf-8")
-    ingest_paths(db, [source])
-    return db
-
-
-def stored(db: Database) -> int:
-    with db.session() as session:
-        return session.scalar(select(func.count()).select_from(EntryQuestion)) or 0
-
-
-def write(path: Path, text: str) -> Path:
-    path.write_text(text, encoding="utf-8")
-    return path
+    return ingested(db, tmp_path, FAQ)
 
 
 @pytest.mark.parametrize(

@@ -7,6 +7,7 @@ these tests are about the web layer; dense retrieval has its own tests in tests/
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,6 +17,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from databases import copy_sqlite
+from faqsante.accounts import create_user
 from faqsante.config import Settings
 from faqsante.facets import retag
 from faqsante.mail import Mailer
@@ -28,6 +30,8 @@ ROOT = Path(__file__).resolve().parents[2]
 SAMPLE_DIR = ROOT / "data" / "sample"
 ECPS_QUESTION = "identifiant e-cps combien de chiffres"
 PUBLIC_URL = "https://faq.example.fr"
+HTML = {"accept": "text/html,application/xhtml+xml"}
+PASSWORD = "correct horse battery"
 
 
 def web_settings(db_url: str, index_dir: Path) -> Settings:
@@ -103,3 +107,30 @@ def client(app_client: TestClient) -> TestClient:
 @pytest.fixture
 def app_db(app_client: TestClient) -> Database:
     return web_state(app_client.app).service.db
+
+
+@pytest.fixture(scope="module")
+def accounts(app_client: TestClient) -> None:
+    """An editor (« marie ») and an administrator (« admin ») in the module's database, both with PASSWORD."""
+    db = web_state(app_client.app).service.db
+    create_user(db, "marie", PASSWORD, "editor")
+    create_user(db, "admin", PASSWORD, "admin")
+
+
+def token_of(page: str) -> str:
+    match = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert match, page
+    return match.group(1)
+
+
+def sign_in(client: TestClient, username: str = "marie", password: str = PASSWORD, next_path: str = "/admin"):  # type: ignore[no-untyped-def]
+    token = token_of(client.get("/connexion", headers=HTML).text)
+    form = {"identifiant": username, "mot_de_passe": password, "csrf_token": token, "suivant": next_path}
+    return client.post("/connexion", data=form, headers=HTML, follow_redirects=False)
+
+
+@pytest.fixture
+def editor(client: TestClient, accounts: None) -> TestClient:
+    """The module's client signed in as « marie »."""
+    assert sign_in(client).status_code == 303
+    return client

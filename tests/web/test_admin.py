@@ -23,36 +23,10 @@ from faqsante.web.admin.base import MESSAGES
 from faqsante.web.auth import SESSION_COOKIE, is_https
 from faqsante.web.deps import service_of
 
-from .conftest import SAMPLE_DIR
+from .conftest import HTML, PASSWORD, SAMPLE_DIR, sign_in, token_of
 
-HTML = {"accept": "text/html,application/xhtml+xml"}
-PASSWORD = "correct horse battery"
 TEMPLATES = Path(__file__).parents[2] / "src" / "faqsante" / "web" / "templates" / "admin"
-
-
-@pytest.fixture(scope="module", autouse=True)
-def accounts(app_client: TestClient) -> None:
-    db = service_of(app_client.app).db
-    create_user(db, "marie", PASSWORD, "editor")
-    create_user(db, "admin", PASSWORD, "admin")
-
-
-def token_of(page: str) -> str:
-    match = re.search(r'name="csrf_token" value="([^"]+)"', page)
-    assert match, page
-    return match.group(1)
-
-
-def sign_in(client: TestClient, username: str = "marie", password: str = PASSWORD, next_path: str = "/admin"):  # type: ignore[no-untyped-def]
-    token = token_of(client.get("/connexion", headers=HTML).text)
-    form = {"identifiant": username, "mot_de_passe": password, "csrf_token": token, "suivant": next_path}
-    return client.post("/connexion", data=form, headers=HTML, follow_redirects=False)
-
-
-@pytest.fixture
-def editor(client: TestClient) -> TestClient:
-    assert sign_in(client).status_code == 303
-    return client
+pytestmark = pytest.mark.usefixtures("accounts")  # marie and admin (conftest)
 
 
 def entry_id_of(db: Database, answer: str) -> str:

@@ -8,25 +8,12 @@ import io
 import pytest
 from fastapi.testclient import TestClient
 
-from faqsante.accounts import create_user
 from faqsante.feedback.audience import record_query, record_vote
 from faqsante.store import Database, catalog
-from faqsante.web.deps import service_of
 
-from .test_admin import PASSWORD, sign_in
+from .conftest import HTML
 
-HTML = {"accept": "text/html"}
-
-
-@pytest.fixture(scope="module", autouse=True)
-def accounts(app_client: TestClient) -> None:
-    create_user(service_of(app_client.app).db, "marie", PASSWORD, "editor")
-
-
-@pytest.fixture
-def editor(client: TestClient) -> TestClient:
-    assert sign_in(client).status_code == 303
-    return client
+pytestmark = pytest.mark.usefixtures("accounts")  # marie and admin (conftest)
 
 
 def table(response_text: str) -> list[list[str]]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import update
 
@@ -12,7 +13,10 @@ from faqsante.store import Database
 from faqsante.store.models import Feedback, utcnow
 from faqsante.web.deps import service_of
 
-from .test_admin import HTML, accounts, editor, entry_id_of, sign_in  # noqa: F401  (signed-in editor fixtures)
+from .conftest import HTML, sign_in
+from .test_admin import entry_id_of
+
+pytestmark = pytest.mark.usefixtures("accounts")  # marie and admin (conftest)
 
 LOST_QUESTION = "Oui, c'est cela."
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
@@ -13,7 +14,9 @@ from faqsante.store import Database, catalog
 from faqsante.store.models import Entry
 from faqsante.web.deps import service_of
 
-from .test_admin import HTML, accounts, editor, sign_in, token_of  # noqa: F401  (signed-in editor fixtures)
+from .conftest import HTML, sign_in, token_of
+
+pytestmark = pytest.mark.usefixtures("accounts")  # marie and admin (conftest)
 
 
 def published(db: Database, offset: int) -> str:

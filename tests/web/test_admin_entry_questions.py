@@ -10,26 +10,15 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from faqsante.accounts import create_user
 from faqsante.feedback.learning import learn
 from faqsante.feedback.suggestions import list_suggestions
 from faqsante.store import Database
 from faqsante.store.models import Entry, QueryLog
 from faqsante.store.questions import accepted_questions, entry_questions
-from faqsante.web.deps import service_of
 
-from .test_admin import HTML, PASSWORD, sign_in, token_of
+from .conftest import HTML, sign_in, token_of
 
-
-@pytest.fixture(scope="module", autouse=True)
-def accounts(app_client: TestClient) -> None:
-    create_user(service_of(app_client.app).db, "marie", PASSWORD, "editor")
-
-
-@pytest.fixture
-def editor(client: TestClient) -> TestClient:
-    assert sign_in(client).status_code == 303
-    return client
+pytestmark = pytest.mark.usefixtures("accounts")  # marie and admin (conftest)
 
 
 def untitled_entries(db: Database, count: int) -> list[str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from fastapi.testclient import TestClient
 
 from faqsante.accounts import create_user
@@ -14,7 +15,9 @@ from faqsante.health.lint import lint_database
 from faqsante.store import Database, catalog
 from faqsante.web.deps import service_of
 
-from .test_admin import HTML, PASSWORD, accounts, editor, sign_in, token_of  # noqa: F401  (signed-in editor fixtures)
+from .conftest import HTML, PASSWORD, sign_in, token_of
+
+pytestmark = pytest.mark.usefixtures("accounts")  # marie and admin (conftest)
 
 
 def test_lint_rows_show_the_entry_title_and_the_action_of_their_kind(editor: TestClient) -> None:  # noqa: F811

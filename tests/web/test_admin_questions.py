@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from fastapi.testclient import TestClient
 
 from faqsante.feedback.audience import record_query, submit_question
@@ -11,8 +12,9 @@ from faqsante.store import Database
 from faqsante.web.deps import service_of
 from smtp_sink import SmtpSink
 
-from .conftest import PUBLIC_URL, mail_on
-from .test_admin import HTML, accounts, editor, token_of  # noqa: F401  (signed-in editor fixtures)
+from .conftest import HTML, PUBLIC_URL, mail_on, token_of
+
+pytestmark = pytest.mark.usefixtures("accounts")  # marie and admin (conftest)
 
 
 def test_a_proposed_answer_is_linked_in_one_click_and_the_visitor_mailed(

@@ -14,7 +14,9 @@ from faqsante.search import SearchEngine
 from faqsante.store import Database
 from faqsante.web.deps import service_of
 
-from .test_admin import HTML, accounts, editor  # noqa: F401  (signed-in editor fixtures)
+from .conftest import HTML
+
+pytestmark = pytest.mark.usefixtures("accounts")  # marie and admin (conftest)
 
 
 def test_the_queue_shows_a_page_and_searches_for_that_page_only(

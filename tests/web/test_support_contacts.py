@@ -9,18 +9,14 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from faqsante.accounts import create_user
 from faqsante.editing import support
 from faqsante.facets import tags_by_entry
 from faqsante.ingest import ingest_paths
 from faqsante.store import Database
 from faqsante.web.app import create_app
-from faqsante.web.deps import service_of
 
-from .conftest import SAMPLE_DIR, web_settings
-from .test_admin import PASSWORD, sign_in, token_of
+from .conftest import HTML, SAMPLE_DIR, token_of, web_settings
 
-HTML = {"accept": "text/html"}
 ECPS_FORM = {"label": "Support e-CPS", "phone": "01 23 45 67 89", "email": "", "url": "https://example.fr/aide",
              "hours": "du lundi au vendredi, 8 h – 18 h", "scope": "produit=e_cps"}  # fmt: skip
 
@@ -30,15 +26,7 @@ def seeded_url(tagged_url: str) -> str:
     return tagged_url  # contacts follow the filter values of the answers
 
 
-@pytest.fixture(scope="module", autouse=True)
-def accounts(app_client: TestClient) -> None:
-    create_user(service_of(app_client.app).db, "marie", PASSWORD, "editor")
-
-
-@pytest.fixture
-def editor(client: TestClient) -> TestClient:
-    assert sign_in(client).status_code == 303
-    return client
+pytestmark = pytest.mark.usefixtures("accounts")  # marie and admin (conftest)
 
 
 def add_contact(editor: TestClient, form: dict[str, str]):  # type: ignore[no-untyped-def]
