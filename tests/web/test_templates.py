@@ -1,4 +1,4 @@
-"""Form bounds: a field's maxlength is the limit the core checks, read where that limit is defined (#18.6)."""
+"""What every page shares: form bounds are the core's limits (#18.6), lists paginate with one macro (#18.8)."""
 
 from __future__ import annotations
 
@@ -30,3 +30,13 @@ def test_the_limits_follow_the_columns() -> None:
     assert limits["owner"] == Entry.__table__.c.owner.type.impl_instance.length  # type: ignore[attr-defined]
     assert limits["source_name"] == Source.__table__.c.name.type.impl_instance.length  # type: ignore[attr-defined]
     assert limits["email"] == SubmittedQuestion.__table__.c.email.type.impl_instance.length  # type: ignore[attr-defined]
+
+
+def test_every_paginated_list_uses_the_pagination_macro() -> None:
+    """Previous / next links are written once (``_pagination.html``), so every list paginates the same way."""
+    own = [
+        str(path.relative_to(TEMPLATES_DIR))
+        for path in TEMPLATES_DIR.rglob("*.html")
+        if path.name != "_pagination.html" and 'class="pagination"' in path.read_text(encoding="utf-8")
+    ]
+    assert not own, f'use {{% from "_pagination.html" import pagination %}}: {own}'
