@@ -81,3 +81,24 @@ def test_a_mail_that_cannot_be_sent_is_reported_not_a_traceback(seeded: str, pla
     assert "Traceback" not in linked.output
     assert "non envoyé" in linked.output and "n'est pas valide" in linked.output
     assert plain_smtp_sink.inbox == []
+
+
+def test_the_list_is_paginated_like_the_queue_of_the_workspace(seeded: str) -> None:
+    """``--limit`` questions a page, oldest first, ``--page`` chooses one; a page past the last is said, not empty."""
+    db = Database(seeded)
+    asked = [submit_question(db, f"Question numéro {n}").id for n in range(5)]
+
+    def page(*options: str) -> list[int]:
+        listed = runner.invoke(app, ["inbox", "list", "--json", *options, "--db", seeded], env=LEXICAL)
+        assert listed.exit_code == 0, listed.output
+        return [item["id"] for item in json.loads(listed.stdout)]
+
+    assert page() == asked  # fewer than a page of the workspace's queue: all of them
+    assert page("--limit", "2") == asked[:2]
+    assert page("--limit", "2", "--page", "3") == asked[4:]
+    table = runner.invoke(app, ["inbox", "list", "--limit", "2", "--page", "2", "--db", seeded], env=LEXICAL)
+    assert table.exit_code == 0 and "5 question(s), page 2 sur 3" in table.output
+    beyond = runner.invoke(app, ["inbox", "list", "--limit", "2", "--page", "4", "--db", seeded], env=LEXICAL)
+    assert beyond.exit_code == 2 and "La page 4 n'existe pas : cette liste en compte 3." in beyond.output
+    zero = runner.invoke(app, ["inbox", "list", "--limit", "0", "--db", seeded])
+    assert zero.exit_code == 2

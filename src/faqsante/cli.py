@@ -814,25 +814,36 @@ def inbox_list(
         str, typer.Option("--status", "--statut", help="open (à traiter), answered, dismissed ou all.")
     ] = "open",
     as_json: Annotated[bool, typer.Option("--json", help="Sortie JSON, réponses proposées comprises.")] = False,
+    limit: Annotated[
+        int | None, typer.Option("--limit", min=1, max=1000, help="Questions par page (autant que /admin/questions).")
+    ] = None,
+    page: Annotated[int, typer.Option("--page", min=1, help="Page affichée (la première : les plus anciennes).")] = 1,
     db: DbOption = None,
 ) -> None:
-    """Lister les questions reçues, avec les réponses que la recherche propose pour chacune."""
-    from faqsante.editing import QUESTION_STATUSES, list_questions
+    """Lister les questions reçues, les plus anciennes d'abord, avec les réponses que la recherche propose pour
+    chacune ; une page de --limit questions à la fois (--page), comme la file de /admin/questions."""
+    from faqsante.editing import QUESTION_STATUSES, QUEUE_PAGE_SIZE, queue_page
     from faqsante.search import SearchEngine
 
     if status not in (*QUESTION_STATUSES, "all"):
         raise fail(ValueError(f"statut inconnu « {status} » (open, answered, dismissed ou all)."), code=2)
     settings = open_settings(db)
     database = Database(settings.db_url)
-    engine = SearchEngine(database, settings)
-    queue = list_questions(database, None if status == "all" else status, engine=engine)
+    try:
+        listing = queue_page(
+            database, None if status == "all" else status, page=page, per_page=limit or QUEUE_PAGE_SIZE,
+            engine=SearchEngine(database, settings),
+        )  # fmt: skip
+    except FaqsanteError as error:
+        raise fail(error, code=2) from None
     if as_json:
-        print(json.dumps([item.to_dict() for item in queue], ensure_ascii=False, indent=2, default=str))
+        print(json.dumps([item.to_dict() for item in listing.items], ensure_ascii=False, indent=2, default=str))
         return
-    table = Table(title=f"{len(queue)} question(s)")
+    shown = f", page {listing.page} sur {listing.pages}" if listing.pages > 1 else ""
+    table = Table(title=f"{listing.total} question(s){shown}")
     for column in ("N°", "Reçue le", "Question", "E-mail", "Réponses proposées / réponse"):
         table.add_column(column)
-    for item in queue:
+    for item in listing.items:
         proposed = "\n".join(f"{hit.id} ({hit.confidence:.0%})" for hit in item.candidates)
         answer = item.answer_entry_id or proposed
         mail = f"{item.email or ''}{f' ({item.mail.status})' if item.mail else ''}"
