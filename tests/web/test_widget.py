@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from faqsante.store import Database
-from faqsante.store.models import Feedback
+from faqsante.store.models import Feedback, QueryLog
 from faqsante.web.api import SEARCH_TOKEN_HEADER
 from faqsante.web.app import create_app
 from faqsante.web.deps import service_of
@@ -246,6 +246,9 @@ def test_a_widget_vote_counts_with_the_question_of_its_search(partner: TestClien
     assert voted.status_code == 201 and voted.headers["access-control-allow-origin"] == PARTNER
     assert voted.json()["query"] == ECPS_QUESTION
     assert (True, ECPS_QUESTION) in votes_on(db, entry_id)
+    with db.session() as session:
+        logged = session.scalars(select(QueryLog).where(QueryLog.query == ECPS_QUESTION).order_by(QueryLog.id)).all()
+    assert logged[-1].channel == "widget"  # a partner page's question, told apart in the log
 
 
 def test_a_widget_visitor_has_one_vote_per_answer_like_a_portal_visitor(partner: TestClient) -> None:

@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from faqsante.editing import support
 from faqsante.store.models import Feedback
 
 from .conftest import ECPS_QUESTION, copy_sqlite
@@ -189,13 +190,26 @@ def test_the_widget_is_used_by_keyboard_and_announces_its_results(
 def test_a_refusal_says_so_and_offers_to_send_the_question(page, portal: LiveServer, partner_site: PartnerSite) -> None:
     from playwright.sync_api import expect
 
-    page.goto(partner_site.page("/refus", widget_tag(portal)))
-    ask(page, "xyzzy plugh quux")
+    contact = {"label": "Assistance LogiSanté", "phone": "01 23 45 67 89", "url": "https://example.fr/aide",
+               "hours": "du lundi au vendredi, 8 h – 18 h", "scope": ""}  # fmt: skip
+    contact_id = support.save_contact(portal.db, None, contact)  # for every subject
+    try:
+        page.goto(partner_site.page("/refus", widget_tag(portal)))
+        ask(page, "xyzzy plugh quux")
 
-    expect(page.get_by_role("heading", name="Pas de réponse sûre")).to_be_visible()
-    send = page.get_by_role("link", name="Transmettre ma question sur le portail (nouvelle fenêtre)")
-    assert send.get_attribute("href") == f"{portal.url}/question?q=xyzzy%20plugh%20quux"
-    assert page.get_by_role("button", name="Oui").count() == 0
+        expect(page.get_by_role("heading", name="Pas de réponse sûre")).to_be_visible()
+        send = page.get_by_role("link", name="Transmettre ma question sur le portail (nouvelle fenêtre)")
+        assert send.get_attribute("href") == f"{portal.url}/question?q=xyzzy%20plugh%20quux"
+        assert page.get_by_role("button", name="Oui").count() == 0
+        support_block = page.get_by_role("region", name="Contacter le support")
+        expect(support_block.get_by_role("heading", name="Assistance LogiSanté")).to_be_visible()
+        assert support_block.get_by_role("link", name="01 23 45 67 89").get_attribute("href") == "tel:0123456789"
+        expect(support_block).to_contain_text("Horaires : du lundi au vendredi, 8 h – 18 h")
+        form = support_block.get_by_role("link", name="Formulaire de contact (nouvelle fenêtre)")
+        assert form.get_attribute("href") == "https://example.fr/aide"
+        assert page.errors == []
+    finally:
+        support.delete_contact(portal.db, contact_id)
 
 
 def test_a_network_failure_and_a_refused_origin_are_told_in_french(

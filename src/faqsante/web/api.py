@@ -54,6 +54,7 @@ SEARCH_TOKEN_HEADER = "Faqsante-Search-Token"  # names the logged search, for th
     },
 )
 def ask(
+    request: Request,
     faq: ServiceDep,
     links: QueryLinksDep,
     response: Response,
@@ -66,7 +67,8 @@ def ask(
     Les filtres (`produit=INS`, répétables) ne gardent que les entrées qui portent l'une des valeurs de chacun.
     Une question d'un ou deux mots qui nomme un sujet connu (« INS », « DMP », une rubrique, un sigle du
     glossaire) porte aussi `topic` : ce sujet et ses premières réponses (sans filtre seulement)."""
-    answer, query_id = faq.ask(q, channel="api", top_k=top_k, facets=search_filters(filters))
+    channel = "widget" if is_cross_origin(request) else "api"  # the log tells partner pages' questions apart
+    answer, query_id = faq.ask(q, channel=channel, top_k=top_k, facets=search_filters(filters))
     response.headers[SEARCH_TOKEN_HEADER] = links.token(query_id)  # a header: the body stays `ask --json`'s object
     return answer
 
