@@ -12,11 +12,13 @@ from typer.testing import CliRunner
 from faqsante.accounts import (
     authenticate,
     create_user,
+    find_user,
     get_account,
     list_users,
     open_session,
     session_account,
     set_active,
+    set_notifications,
     set_password,
 )
 from faqsante.cli import app
@@ -148,7 +150,49 @@ def test_cli_reads_the_password_from_stdin_and_lists_accounts(sqlite_url: str) -
     )
     assert added.exit_code == 0, added.output
     listed = runner.invoke(app, ["user", "list", "--json", "--db", sqlite_url])
-    assert json.loads(listed.stdout) == [{"username": "admin", "role": "admin", "active": True}]
+    assert json.loads(listed.stdout) == [
+        {"username": "admin", "role": "admin", "active": True, "email": None, "notify": "none"}
+    ]
     assert authenticate(Database(sqlite_url), "admin", PASSWORD) is not None
     disabled = runner.invoke(app, ["user", "disable", "admin", "--db", sqlite_url])
     assert disabled.exit_code == 0 and not list_users(Database(sqlite_url))[0].active
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["pas-une-adresse", "a@b.fr, c@d.fr", "marie@ars.fr\r\nBcc: x@evil.example", "Marie <marie@ars.fr>", "a\x00@b.fr"],
+)
+def test_an_editors_address_is_one_mailbox_or_a_clear_refusal(db: Database, address: str) -> None:
+    create_user(db, "marie", PASSWORD)
+    with pytest.raises(InvalidInput, match="adresse e-mail") as refused:
+        set_notifications(db, "marie", email=address, notify="immediate")
+    assert refused.value.field == "email"
+    assert (find_user(db, "marie").email, find_user(db, "marie").notify) == (None, "none")  # nothing changed
+
+
+def test_mail_settings_need_an_address_and_a_known_frequency(db: Database) -> None:
+    create_user(db, "marie", PASSWORD)
+    with pytest.raises(InvalidInput, match="Indiquez l'adresse e-mail"):
+        set_notifications(db, "marie", email=" ", notify="daily")
+    with pytest.raises(InvalidInput, match="Fréquence inconnue"):
+        set_notifications(db, "marie", email="marie@ars.fr", notify="hourly")
+    account = set_notifications(db, "marie", email=" Marie@ARS.fr ", notify="daily")
+    assert (account.email, account.notify, account.notify_label) == ("Marie@ars.fr", "daily", "résumé quotidien")
+    assert set_notifications(db, "marie", email="", notify="none").email is None
+
+
+def test_cli_sets_an_accounts_mail_and_frequency(sqlite_url: str) -> None:
+    create_user(Database(sqlite_url), "marie", PASSWORD)
+    done = runner.invoke(
+        app, ["user", "notify", "marie", "--email", "marie@ars.fr", "--frequency", "daily", "--db", sqlite_url]
+    )
+    assert done.exit_code == 0, done.output
+    assert "Notifications de « marie » : résumé quotidien à marie@ars.fr." in done.output
+    kept = runner.invoke(app, ["user", "notify", "marie", "--frequency", "immediate", "--db", sqlite_url])
+    assert kept.exit_code == 0 and "immédiate à marie@ars.fr" in kept.output  # the address stays
+    refused = runner.invoke(app, ["user", "notify", "marie", "--email", "a@b.fr;c@d.fr", "--db", sqlite_url])
+    assert refused.exit_code == 2 and "une seule adresse" in refused.output
+    listed = json.loads(runner.invoke(app, ["user", "list", "--json", "--db", sqlite_url]).output)
+    assert listed == [
+        {"username": "marie", "role": "editor", "active": True, "email": "marie@ars.fr", "notify": "immediate"}
+    ]

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from faqsante.accounts import create_user, set_notifications
 from faqsante.cli import app
 from faqsante.feedback.audience import submit_question
 from faqsante.store import Database
@@ -102,3 +103,23 @@ def test_the_list_is_paginated_like_the_queue_of_the_workspace(seeded: str) -> N
     assert beyond.exit_code == 2 and "La page 4 n'existe pas : cette liste en compte 3." in beyond.output
     zero = runner.invoke(app, ["inbox", "list", "--limit", "0", "--db", seeded])
     assert zero.exit_code == 2
+
+
+def test_the_daily_digest_from_cron_goes_once(sqlite_url: str, plain_smtp_sink: SmtpSink) -> None:
+    db = Database(sqlite_url)
+    create_user(db, "zoe", "correct horse battery")
+    set_notifications(db, "zoe", email="zoe@ars.example.fr", notify="daily")
+    submit_question(db, "Medimail garde les messages combien de temps ?", "lea@example.org")
+    mail = {**LEXICAL, "FAQSANTE_SMTP_URL": plain_smtp_sink.url, "FAQSANTE_MAIL_FROM": "faq@example.fr",
+            "FAQSANTE_PUBLIC_URL": "https://faq.example.fr"}  # fmt: skip
+
+    first = runner.invoke(app, ["inbox", "digest", "--db", sqlite_url], env=mail)
+    again = runner.invoke(app, ["inbox", "digest", "--db", sqlite_url], env=mail)
+
+    assert first.exit_code == 0 and "1 envoyé(s), 0 à réessayer" in first.output, first.output
+    assert again.exit_code == 0 and "0 envoyé(s)" in again.output
+    [digest] = plain_smtp_sink.inbox
+    assert digest.recipients == ["zoe@ars.example.fr"] and "Medimail garde" in digest.text()
+    assert "lea@example.org" not in digest.message.as_string()
+    off = runner.invoke(app, ["inbox", "digest", "--db", sqlite_url])
+    assert off.exit_code == 2 and "envoi d'e-mails non configuré" in off.output

@@ -25,11 +25,15 @@ from sqlalchemy.orm import Session
 from zxcvbn import zxcvbn
 
 from faqsante.errors import InvalidInput, NotFound
+from faqsante.mail.addresses import mailbox
 from faqsante.store import Database
-from faqsante.store.models import EditorSession, User, utcnow
+from faqsante.store.models import EditorNotice, EditorSession, User, utcnow
 
 ROLES = ("editor", "admin")
 ROLE_LABELS = {"editor": "rédacteur", "admin": "administrateur"}
+# How often an account hears of new submitted questions and suggestions (``feedback.notices``); stored as None,
+# "immediate", "daily".
+NOTIFY_LABELS = {"none": "aucune", "immediate": "immédiate", "daily": "résumé quotidien"}
 MIN_PASSWORD_LENGTH = 10
 # zxcvbn's score: 3 is « safely unguessable », a hundred million guesses or more; it knows the commonly used
 # passwords (azerty, motdepasse…), keyboard runs, repeats, dates, and is told the account's own name:
@@ -56,6 +60,9 @@ class Account:
     username: str
     role: str
     active: bool
+    email: str | None = None
+    notify: str = "none"  # a key of NOTIFY_LABELS
+    digest_at: datetime | None = None
 
     @property
     def is_admin(self) -> bool:
@@ -65,9 +72,13 @@ class Account:
     def role_label(self) -> str:
         return ROLE_LABELS[self.role]
 
+    @property
+    def notify_label(self) -> str:
+        return NOTIFY_LABELS[self.notify]
+
 
 def _account(user: User) -> Account:
-    return Account(user.id, user.username, user.role, user.active)
+    return Account(user.id, user.username, user.role, user.active, user.email, user.notify or "none", user.digest_at)
 
 
 def hash_password(password: str, username: str) -> str:
@@ -114,6 +125,12 @@ def list_users(db: Database) -> list[Account]:
         return [_account(user) for user in session.scalars(select(User).order_by(User.username))]
 
 
+def find_user(db: Database, username: str) -> Account:
+    """An account by its username, active or not; ``NotFound`` otherwise."""
+    with db.session() as session:
+        return _account(_require(session, username))
+
+
 def get_account(db: Database, user_id: int) -> Account | None:
     """The account of a session, or None when it no longer exists or was deactivated."""
     with db.session() as session:
@@ -136,6 +153,27 @@ def set_active(db: Database, username: str, active: bool) -> None:
         user.active = active
         if not active:
             _revoke_all(session, user.id)
+
+
+def set_notifications(db: Database, username: str, *, email: str | None, notify: str) -> Account:
+    """Where and how often an account hears of new questions and suggestions: the address passes the one strict
+    mailbox rule; no address means no mail. Choosing « aucune » forgets the news not mailed yet.
+
+    # set_notifications(db, "marie", email="marie@ars.fr", notify="daily")   # notify: a key of NOTIFY_LABELS
+    """
+    if notify not in NOTIFY_LABELS:
+        raise InvalidInput("Fréquence inconnue : choisissez none (aucune), immediate ou daily.", "notify")
+    address = (email or "").strip()
+    if address:
+        address = mailbox(address)
+    elif notify != "none":
+        raise InvalidInput("Indiquez l'adresse e-mail où recevoir les nouvelles questions et suggestions.", "email")
+    with db.session() as session:
+        user = _require(session, username)
+        user.email, user.notify = address or None, None if notify == "none" else notify
+        if notify == "none":
+            session.execute(delete(EditorNotice).where(EditorNotice.user_id == user.id))
+        return _account(user)
 
 
 @dataclass(frozen=True)

@@ -27,8 +27,9 @@ from faqsante.store import Database
 
 if TYPE_CHECKING:  # the mailer and the search engine (numpy, scipy, the model) load only for the commands that use them
     from faqsante.facets.entry_tags import RetagReport
-    from faqsante.mail import Mailer
+    from faqsante.mail import DeliveryReport, Mailer
     from faqsante.search import SearchEngine
+    from faqsante.service import Faqsante
 
 app = typer.Typer(
     help="faqsante : base de connaissances FAQ et réponses aux questions pour le numérique en santé.",
@@ -705,15 +706,49 @@ def user_list(
 
     accounts = list_users(open_db(db))
     if as_json:
-        rows = [{"username": a.username, "role": a.role, "active": a.active} for a in accounts]
+        rows = [{"username": a.username, "role": a.role, "active": a.active, "email": a.email, "notify": a.notify}
+                for a in accounts]  # fmt: skip
         print(json.dumps(rows, ensure_ascii=False, indent=2))
         return
     table = Table(title=f"{len(accounts)} compte(s)")
-    for column in ("Identifiant", "Rôle", "Actif"):
+    for column in ("Identifiant", "Rôle", "Actif", "E-mail", "Notifications"):
         table.add_column(column)
     for account in accounts:
-        table.add_row(account.username, account.role_label, "oui" if account.active else "non")
+        active = "oui" if account.active else "non"
+        table.add_row(account.username, account.role_label, active, account.email or "", account.notify_label)
     console.print(table)
+
+
+@user_app.command("notify")
+def user_notify(
+    username: Annotated[str, typer.Argument(help="Identifiant du compte.")],
+    email: Annotated[
+        str | None, typer.Option("--email", help="Adresse où écrire (\"\" l'efface) ; inchangée sans l'option.")
+    ] = None,
+    frequency: Annotated[
+        str | None,
+        typer.Option(
+            "--frequency", help="none (aucune), immediate ou daily (résumé quotidien) ; inchangée sans l'option."
+        ),
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Choisir l'adresse e-mail et la fréquence des e-mails annonçant les nouvelles questions et suggestions."""
+    from faqsante.accounts import find_user, set_notifications
+
+    database = open_db(db)
+    try:
+        current = find_user(database, username)
+        account = set_notifications(
+            database,
+            username,
+            email=current.email if email is None else email,
+            notify=current.notify if frequency is None else frequency,
+        )
+    except FaqsanteError as error:
+        raise fail(error, code=2) from None
+    where = f" à {account.email}" if account.email else ""
+    console.print(f"Notifications de « {account.username} » : {account.notify_label}{where}.")
 
 
 @user_app.command("password")
@@ -793,7 +828,8 @@ def titles_import(
 
 
 inbox_app = typer.Typer(
-    help="Questions envoyées par les visiteurs : lister, relier à une réponse, écarter.", no_args_is_help=True
+    help="Questions envoyées par les visiteurs : lister, relier à une réponse, écarter ; les e-mails qui en parlent.",
+    no_args_is_help=True,
 )
 app.add_typer(inbox_app, name="inbox")
 
@@ -902,7 +938,17 @@ def inbox_dismiss(
 @inbox_app.command("send")
 def inbox_send(db: DbOption = None) -> None:
     """Envoyer les e-mails en attente dont l'heure est venue (le serveur web le fait chaque minute)."""
-    from faqsante.mail import deliver_due
+    _print_delivery(_mailing_service(db).send_mail())
+
+
+@inbox_app.command("digest")
+def inbox_digest(db: DbOption = None) -> None:
+    """Envoyer à chaque rédacteur abonné au résumé quotidien ce qui est nouveau depuis son dernier résumé (cron)."""
+    _print_delivery(_mailing_service(db).send_digests())
+
+
+def _mailing_service(db: str | None) -> Faqsante:
+    from faqsante.service import Faqsante
 
     settings = open_settings(db)
     mailer = _mailer(settings)
@@ -911,7 +957,11 @@ def inbox_send(db: DbOption = None) -> None:
             ValueError("envoi d'e-mails non configuré (FAQSANTE_SMTP_URL, FAQSANTE_MAIL_FROM, FAQSANTE_PUBLIC_URL)."),
             code=2,
         )
-    report = deliver_due(Database(settings.db_url), mailer)
+    return Faqsante(settings, mailer=mailer)
+
+
+def _print_delivery(report: DeliveryReport | None) -> None:
+    assert report is not None  # mail is on
     console.print(
         f"{len(report.sent)} envoyé(s), {len(report.retrying)} à réessayer, {len(report.failed)} en échec définitif."
     )

@@ -24,8 +24,8 @@ from faqsante.answers.topics import TopicFinder
 from faqsante.config import Settings
 from faqsante.editing import entry_questions, sources, support
 from faqsante.facets.entry_tags import FacetCounts, RetagReport, facet_counts, retag
-from faqsante.feedback import audience, suggestions
-from faqsante.mail import DeliveryReport, Mailer, deliver_due
+from faqsante.feedback import audience, notices, suggestions
+from faqsante.mail import DeliveryReport, Mailer
 from faqsante.search import AskResult, SearchEngine
 from faqsante.store import Database, catalog
 from faqsante.store.questions import Question
@@ -236,8 +236,15 @@ class Faqsante:
         )  # fmt: skip
 
     def send_mail(self) -> DeliveryReport | None:
-        """Send the e-mails that are due; None when mail is off."""
-        return deliver_due(self.db, self.mailer) if self.mailer is not None else None
+        """Send the e-mails that are due, editors' news that is due included; None when mail is off."""
+        return notices.deliver(self.db, self.mailer) if self.mailer is not None else None
+
+    def send_digests(self) -> DeliveryReport | None:
+        """Queue the daily digest of every editor who asked for one and has news, then send; None when mail is off."""
+        if self.mailer is None:
+            return None
+        notices.send_digests(self.db, self.mailer)
+        return self.send_mail()
 
     def dismiss_question(self, question_id: int) -> None:
         """Take a submitted question off the queue without an answer (spam, off-topic, a duplicate)."""

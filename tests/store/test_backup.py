@@ -22,6 +22,7 @@ from faqsante.ingest import ingest_paths
 from faqsante.store import Database
 from faqsante.store.backup import backed_up_tables, backup, canonical_json, read_header, restore, table_digests, verify
 from faqsante.store.models import (
+    EditorNotice,
     EditorSession,
     Embedding,
     Entry,
@@ -86,9 +87,11 @@ def populate(db: Database, sample_dir: Path) -> None:
         )
         session.add(EntryDraft(entry_id=first, question=None, answer="Brouillon « relu »\n- point", section="MSSanté",
                                base_revision=1, author="éditrice", updated_at=INSTANT))  # fmt: skip
-        editor = User(username="éditrice", password_hash="$argon2id$v=19$m=65536,t=3,p=4$abc", role="admin")
+        editor = User(username="éditrice", password_hash="$argon2id$v=19$m=65536,t=3,p=4$abc", role="admin",
+                      email="editrice@exemple.fr", notify="daily", digest_at=INSTANT, notified_at=INSTANT)  # fmt: skip
         session.add(editor)
         session.flush()
+        session.add(EditorNotice(user_id=editor.id, question_id=asked.id))  # not yet mailed: never backed up
         session.add(
             EditorSession(token_hash="t" * 64, user_id=editor.id, expires_at=INSTANT, user_agent="Firefox « 128 »")
         )
@@ -239,6 +242,53 @@ def test_review_dates_and_owners_survive_a_backup(db: Database, sample_dir: Path
     with elsewhere.session() as session:
         reviewed = session.execute(select(Entry.review_at, Entry.owner).where(Entry.review_at.is_not(None))).all()
     assert [tuple(row) for row in reviewed] == [(date(2027, 2, 28), "Équipe « INS »")]
+
+
+def test_editors_mail_settings_survive_a_backup_and_their_unsent_notices_do_not(
+    db: Database, sample_dir: Path, tmp_path: Path
+) -> None:
+    populate(db, sample_dir)
+    backup(db, tmp_path / "b.jsonl.gz")
+    elsewhere = Database(f"sqlite:///{tmp_path / 'elsewhere.db'}")
+    restore(elsewhere, tmp_path / "b.jsonl.gz", trust=True)
+    with elsewhere.session() as session:
+        user = session.scalars(select(User)).one()
+        assert (user.email, user.notify, user.digest_at, user.notified_at) == (
+            "editrice@exemple.fr", "daily", INSTANT, INSTANT
+        )  # fmt: skip
+    assert count(db, EditorNotice) == 1 and count(elsewhere, EditorNotice) == 0
+    assert "editor_notices" not in read_header(tmp_path / "b.jsonl.gz").tables
+
+
+def test_a_backup_made_before_mail_settings_restores_with_no_one_subscribed(
+    db: Database, sample_dir: Path, tmp_path: Path
+) -> None:
+    populate(db, sample_dir)
+    file = tmp_path / "b.jsonl.gz"
+    backup(db, file)
+    added = ("email", "notify", "notified_at", "digest_at")
+
+    def as_0014_wrote_it(lines: list[str]) -> None:
+        users = hashlib.sha256()
+        for number, line in enumerate(lines[1:], start=1):
+            record = json.loads(line)
+            if record["table"] == "users":
+                row = {k: v for k, v in record["row"].items() if k not in added}
+                lines[number] = json.dumps({"table": "users", "row": row}) + "\n"
+                users.update((canonical_json(row) + "\n").encode())
+        header = json.loads(lines[0])
+        header["schema_revision"] = "0014_learned_asks"
+        header["tables"]["users"]["sha256"] = users.hexdigest()
+        lines[0] = json.dumps(header) + "\n"
+
+    older = tampered_copy(file, tmp_path / "older.jsonl.gz", as_0014_wrote_it)
+    elsewhere = Database(f"sqlite:///{tmp_path / 'elsewhere.db'}")
+
+    restore(elsewhere, older, trust=True)
+
+    with elsewhere.session() as session:
+        user = session.scalars(select(User)).one()
+        assert (user.username, user.email, user.notify, user.digest_at) == ("éditrice", None, None, None)
 
 
 def test_cli_backup_verify_and_restore(

@@ -16,7 +16,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from faqsante.config import MAX_QUESTION_LENGTH
 from faqsante.errors import InvalidInput, NotFound
-from faqsante.feedback import learning
+from faqsante.feedback import learning, notices
 from faqsante.mail.addresses import mailbox
 from faqsante.store.db import Database
 from faqsante.store.models import Entry, Feedback, QueryLog, SubmittedQuestion, UTCDateTime, utcnow
@@ -197,6 +197,7 @@ def submit_question(db: Database, question: str, email: str | None = None) -> Su
         row = SubmittedQuestion(question=text, email=address, status="open", created_at=utcnow())
         session.add(row)
         session.flush()
+        notices.record(session, question_id=row.id)  # editors who asked hear of it (after the commit, by mail)
         return SubmittedQuestionRecord(row.id, row.question, row.email, row.status, row.created_at)
 
 

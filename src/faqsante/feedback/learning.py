@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from faqsante.errors import InvalidInput
+from faqsante.feedback import notices
 from faqsante.store.db import Database
 from faqsante.store.lifecycle import follow_merges
 from faqsante.store.models import Entry, EntryQuestion, LearnedAsk, QueryLog, utcnow
@@ -74,6 +75,8 @@ def suggest_in(session: Session, entry: Entry, text: str, *, asker: str | None =
     if outcome == "added" and row.key in _main_keys(entry):
         session.delete(row)  # the entry's own title, asked as is: nothing new to suggest
         return None
+    if outcome == "added":
+        notices.record(session, suggestion_id=row.id)
     if asker is not None:
         session.execute(delete(LearnedAsk).where(LearnedAsk.day < today))  # only today's asks are ever counted
         session.add(LearnedAsk(question_id=row.id, asker=asker, day=today))

@@ -61,7 +61,8 @@ BATCH_ROWS = 500
 DATA_VERSION_KEY = "data_version"
 OPTIONAL_TABLES = ("embeddings",)  # derived from entries: recomputed if left out of a backup
 CREDENTIAL_TABLES = ("editor_sessions",)  # never backed up; cleared by a restore, never restored
-TRANSIENT_TABLES = ("learned_asks",)  # today's counts of who asked what (hashed addresses): likewise
+# Today's counts of who asked what (hashed addresses), news not yet mailed to editors: likewise
+TRANSIENT_TABLES = ("learned_asks", "editor_notices")
 UNSAVED_TABLES = CREDENTIAL_TABLES + TRANSIENT_TABLES
 # A row is a few kilobytes (an answer is at most 20,000 characters, a vector 2 KB): a longer line is not
 # ours, and reading it whole would let a crafted file exhaust memory.
@@ -73,6 +74,7 @@ SIGNATURE = "hmac-sha256"
 COLUMNS_ADDED_SINCE = {
     "0013_review_and_page_names": "0012_support_contacts",
     "0014_learned_asks": "0013_review_and_page_names",  # learned_asks is never backed up
+    "0015_editor_notices": "0014_learned_asks",  # users' mail settings; editor_notices is never backed up
 }
 
 

@@ -6,7 +6,8 @@ Tables, grouped by what they serve:
 - derived:   embeddings (cache of vectors per entry and model), meta (data_version for index refresh)
 - audience:  feedback (« utile ? » votes), query_log, submitted_questions, outbox (e-mails to visitors)
 - taxonomy:  entry_facets (automatic or editor tags)
-- editors:   users, support_contacts (who to call when the FAQ does not answer)
+- editors:   users, editor_notices (news not yet mailed to them), support_contacts (who to call when the FAQ
+             does not answer)
 Every text column is a ``StoredString`` or a ``StoredText``: no NUL or lone surrogate on either engine (``storable``).
 """
 
@@ -359,6 +360,31 @@ class User(Base):
     password_hash: Mapped[str | None] = mapped_column(StoredString(255), nullable=True)
     role: Mapped[str] = mapped_column(StoredString(16), default="editor")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Mail about new submitted questions and suggestions (``feedback.notices``): where, and how often.
+    email: Mapped[str | None] = mapped_column(StoredString(320), nullable=True)
+    notify: Mapped[str | None] = mapped_column(StoredString(16), nullable=True)  # None, "immediate", "daily"
+    notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)  # last immediate mail queued
+    digest_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)  # last daily digest queued
+
+
+class EditorNotice(Base):
+    """Something new an editor asked to hear about and has not been mailed yet: a submitted question or a
+    learned suggestion. Written with the event, for each subscribed account; deleted by the mail that announces
+    it (a DELETE … RETURNING, so two workers never announce one notice twice).
+    # (user_id=3, question_id=41, suggestion_id=None)  # « marie » has yet to hear of submitted question 41
+    """
+
+    __tablename__ = "editor_notices"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    question_id: Mapped[int | None] = mapped_column(
+        ForeignKey("submitted_questions.id", ondelete="CASCADE"), nullable=True
+    )
+    suggestion_id: Mapped[int | None] = mapped_column(
+        ForeignKey("entry_questions.id", ondelete="CASCADE"), nullable=True
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 

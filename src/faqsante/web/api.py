@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Query, Request, Response, status
+from fastapi import APIRouter, BackgroundTasks, HTTPException, Query, Request, Response, status
 
 from faqsante.errors import InvalidInput
 from faqsante.facets.entry_tags import facet_conditions
@@ -16,6 +16,7 @@ from faqsante.store import catalog
 from faqsante.web.cors import is_cross_origin
 from faqsante.web.deps import AskerDep, DbDep, ServiceDep, VisitorDep
 from faqsante.web.facets import FiltersDep, search_filters
+from faqsante.web.mail import send_after_response
 from faqsante.web.params import PageNumber
 from faqsante.web.query_links import QueryLinks, QueryLinksDep
 from faqsante.web.schemas import (
@@ -156,7 +157,9 @@ def _searched(faq: Faqsante, links: QueryLinks, body: FeedbackIn, entry_id: str)
     tags=["questions"],
     summary="Envoyer une question restée sans réponse",
 )
-def submit_question(faq: ServiceDep, body: QuestionIn) -> dict[str, Any]:
+def submit_question(faq: ServiceDep, body: QuestionIn, background: BackgroundTasks) -> dict[str, Any]:
     """La question est transmise aux rédacteurs de la FAQ. L'adresse e-mail n'est conservée que si le service
     envoie des courriels (`reply_by_mail`) : sinon aucune réponse ne pourrait y être envoyée."""
-    return faq.submit_question(body.question, body.email).to_dict()
+    receipt = faq.submit_question(body.question, body.email)
+    send_after_response(background, faq.db, faq.mailer)  # editors who asked for it hear of the question
+    return receipt.to_dict()

@@ -1,7 +1,8 @@
 """Mail in the web app: the process's mailer, a send right after the response, and a retry loop per worker.
 
 An editor's click never waits for the SMTP server: the handler commits (the outbox row with it), answers,
-and only then ``deliver_due`` runs as a background task. Whatever failed is picked up by the loop.
+and only then ``deliver`` runs as a background task. Whatever failed is picked up by the loop, and so are editors'
+news held back by their « at most one mail every few minutes » (``feedback.notices``).
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from typing import Annotated
 from fastapi import BackgroundTasks, Depends, Request
 from starlette.concurrency import run_in_threadpool
 
-from faqsante.mail import Mailer, deliver_due
+from faqsante.feedback.notices import deliver
+from faqsante.mail import Mailer
 from faqsante.store import Database
 from faqsante.web.deps import get_service
 
@@ -33,7 +35,7 @@ MailerDep = Annotated[Mailer | None, Depends(get_mailer)]
 
 def send_after_response(background: BackgroundTasks, db: Database, mailer: Mailer | None) -> None:
     if mailer is not None:
-        background.add_task(deliver_due, db, mailer)
+        background.add_task(deliver, db, mailer)
 
 
 @asynccontextmanager
@@ -59,6 +61,6 @@ async def _retry_forever(db: Database, mailer: Mailer, interval: float) -> None:
     while True:
         await asyncio.sleep(interval)
         try:
-            await run_in_threadpool(deliver_due, db, mailer)
+            await run_in_threadpool(deliver, db, mailer)
         except Exception:
             log.exception("outbox: envoi des e-mails en attente impossible pour l'instant")

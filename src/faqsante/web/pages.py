@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 from urllib.parse import quote, urlencode
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, BackgroundTasks, Form, Query, Request
 from starlette.responses import FileResponse, RedirectResponse, Response
 
 from faqsante.config import MAX_QUESTION_LENGTH
@@ -27,7 +27,7 @@ from faqsante.web.facets import (
     filter_chips,
     search_filters,
 )
-from faqsante.web.mail import MailerDep
+from faqsante.web.mail import MailerDep, send_after_response
 from faqsante.web.params import PageNumber
 from faqsante.web.presentation import passage_of
 from faqsante.web.query_links import MAX_TOKEN_LENGTH, QueryLinksDep
@@ -217,6 +217,7 @@ def question_form(request: Request, mailer: MailerDep, q: str = "") -> Response:
 def submit_question(
     request: Request,
     faq: ServiceDep,
+    background: BackgroundTasks,
     question: Annotated[str, Form()] = "",
     email: Annotated[str, Form()] = "",
 ) -> Response:
@@ -228,6 +229,7 @@ def submit_question(
         context = {"question": question, "email": email, "error": str(error), "field": error.field,
                    "mail": faq.mailer is not None}  # fmt: skip
         return render(request, "question.html", context, status_code=400)
+    send_after_response(background, faq.db, faq.mailer)  # editors who asked for it hear of the question
     return RedirectResponse("/question/merci", status_code=303)
 
 

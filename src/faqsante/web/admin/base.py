@@ -44,6 +44,7 @@ MESSAGES = {
     "titres-enregistres": "Titres enregistrés : ce sont désormais les questions de ces entrées, partout.",
     "compte": "Compte créé.",
     "compte-modifie": "Compte modifié.",
+    "notifications": "Préférences d'e-mail enregistrées.",
     "source": "Source enregistrée : ses réponses affichent ce nom et portent ces filtres.",
     "source-inchangee": "Aucune modification de la source.",
     "page": "Page enregistrée : elle est en ligne.",

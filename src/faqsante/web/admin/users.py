@@ -1,4 +1,5 @@
-"""Editor accounts, managed by administrators."""
+"""Editor accounts: each editor's own page (where their mail goes, and how often), and the accounts
+administrators manage, anyone's mail settings included."""
 
 from __future__ import annotations
 
@@ -10,9 +11,12 @@ from starlette.responses import Response
 
 from faqsante import accounts
 from faqsante.errors import InvalidInput
+from faqsante.mail import Mailer
+from faqsante.store import Database
 from faqsante.web.admin.base import page, redirect, workspace_router
-from faqsante.web.auth import AdminDep
+from faqsante.web.auth import AdminDep, EditorDep
 from faqsante.web.deps import DbDep
+from faqsante.web.mail import MailerDep
 from faqsante.web.params import RowId
 
 router = workspace_router()
@@ -67,3 +71,60 @@ def revoke_session(db: DbDep, _admin: AdminDep, username: str, session_id: RowId
 def revoke_all_sessions(db: DbDep, _admin: AdminDep, username: str) -> Response:
     accounts.revoke_session_of(db, username)
     return redirect(f"/admin/utilisateurs/{quote(username, safe='')}/sessions", message="sessions-revoquees")
+
+
+EmailField = Annotated[str, Form(max_length=1000)]
+FrequencyField = Annotated[str, Form(alias="frequence", max_length=40)]
+
+
+@router.get("/compte")
+def own_account(request: Request, db: DbDep, account: EditorDep, mailer: MailerDep) -> Response:
+    return _notifications_page(request, accounts.find_user(db, account.username), "/admin/compte", mailer)
+
+
+@router.post("/compte")
+def set_own_notifications(
+    request: Request, db: DbDep, account: EditorDep, mailer: MailerDep, email: EmailField = "",
+    frequency: FrequencyField = "none",
+) -> Response:  # fmt: skip
+    return _set_notifications(request, db, account.username, "/admin/compte", mailer, email, frequency)
+
+
+@router.get("/utilisateurs/{username}/notifications")
+def notifications(request: Request, db: DbDep, _admin: AdminDep, mailer: MailerDep, username: str) -> Response:
+    """An admin sets where and how often any account hears of new questions and suggestions."""
+    return _notifications_page(request, accounts.find_user(db, username), _notifications_path(username), mailer)
+
+
+@router.post("/utilisateurs/{username}/notifications")
+def set_notifications(
+    request: Request, db: DbDep, _admin: AdminDep, mailer: MailerDep, username: str, email: EmailField = "",
+    frequency: FrequencyField = "none",
+) -> Response:  # fmt: skip
+    return _set_notifications(request, db, username, _notifications_path(username), mailer, email, frequency)
+
+
+def _notifications_path(username: str) -> str:
+    return f"/admin/utilisateurs/{quote(username, safe='')}/notifications"
+
+
+def _notifications_page(
+    request: Request, target: accounts.Account, action: str, mailer: Mailer | None, status_code: int = 200,
+    **form: str | None,
+) -> Response:  # fmt: skip
+    """The account's mail settings; ``form``: what was typed (``email``, ``notify``), the ``error`` and its ``field``."""
+    context = {"target": target, "action": action, "choices": accounts.NOTIFY_LABELS, "mail": mailer is not None,
+               "email": target.email or "", "notify": target.notify, **form}  # fmt: skip
+    return page(request, "account.html", context, status_code)
+
+
+def _set_notifications(
+    request: Request, db: Database, username: str, action: str, mailer: Mailer | None, email: str, frequency: str
+) -> Response:
+    try:
+        accounts.set_notifications(db, username, email=email, notify=frequency)
+    except InvalidInput as error:
+        target = accounts.find_user(db, username)
+        return _notifications_page(request, target, action, mailer, 400, email=email, notify=frequency,
+                                   error=str(error), field=error.field)  # fmt: skip
+    return redirect(action, message="notifications")
