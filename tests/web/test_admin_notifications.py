@@ -14,8 +14,7 @@ from faqsante.web.auth import SESSION_COOKIE
 from faqsante.web.deps import service_of
 from smtp_sink import SmtpSink
 
-from .conftest import mail_on
-from .test_admin import HTML, PASSWORD, sign_in, token_of
+from .conftest import HTML, PASSWORD, mail_on, sign_in, token_of
 
 VISITOR = "lea.visiteuse@example.org"
 
