@@ -344,6 +344,7 @@ def test_the_embed_page_shows_the_snippet_under_the_request_address(client: Test
     assert '&lt;script src="http://testserver/widget.js" data-produit="e_cps" async&gt;' in page.text
     assert '<script src="/widget.js" async></script>' in page.text  # the live preview
     assert "<code>data-type-offre</code>" in page.text and "<code>e_cps</code> : e-CPS et carte CPS" in page.text
+    assert '<a href="/integrer">Intégrer la recherche</a>' in client.get("/", headers={"Accept": "text/html"}).text
 
 
 def test_the_embed_page_names_the_public_address_when_one_is_set(client: TestClient) -> None:
