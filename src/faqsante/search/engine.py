@@ -76,6 +76,7 @@ class Ranking:
     answerable: float  # the calibrated chance that the FAQ answers the question at all
     abstained: bool
     query: Query | None = None  # the question as analysed and encoded: the spans read it again
+    sentences: SentenceIndex | None = None  # the sentences of the same index state as ``documents``
 
 
 class SearchEngine:
@@ -147,6 +148,7 @@ class SearchEngine:
             documents,
             self.embedder,
             files,
+            self.analyzer,
             passages=dense.index.matrix if dense is not None else None,
             terms=lexical.index if lexical is not None else None,
             progress=progress,
@@ -246,9 +248,8 @@ class SearchEngine:
         # confidence against the best of all documents: the same entry gets the same confidence with any filter
         confidences = calibration.confidences(answerable, fused[order], float(fused.max()))
         abstained = not order or calibration.abstains(answerable)
-        return Ranking(
-            [state.pipeline.documents[row] for row in order], fused[order], confidences, answerable, abstained, asked
-        )
+        documents = [state.pipeline.documents[row] for row in order]
+        return Ranking(documents, fused[order], confidences, answerable, abstained, asked, state.sentences)
 
     def ask(self, query: str, *, top_k: int = 10, facets: dict[str, list[str]] | None = None) -> AskResult:
         """The best entries for a question, best first, and whether none is good enough to offer."""
@@ -258,16 +259,13 @@ class SearchEngine:
     def _answer(self, query: str, top_k: int, facets: dict[str, list[str]] | None) -> AskResult:
         ranking = self.rank(query, top_k=top_k, facets=facets)
         shown = self._titles(ranking.documents)
-        sentences = self._current_state().sentences
         hits = [
             _hit(doc, float(score), float(confidence), shown.get(doc.id))
             for doc, score, confidence in zip(ranking.documents, ranking.scores, ranking.confidences, strict=True)
         ]
-        if ranking.query is not None:
-            hits = [
-                dataclasses.replace(hit, spans=sentences.spans(doc, ranking.query, self.analyzer))
-                for hit, doc in zip(hits, ranking.documents, strict=True)
-            ]
+        if ranking.query is not None and ranking.sentences is not None:
+            spans = ranking.sentences.spans(ranking.documents, ranking.query, self.analyzer)
+            hits = [dataclasses.replace(hit, spans=found) for hit, found in zip(hits, spans, strict=True)]
         return AskResult(query=_validated(query), abstained=ranking.abstained, results=hits)
 
     def _titles(self, documents: list[Document]) -> dict[str, str]:
