@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 
-from fastapi import FastAPI
+from fastapi import FastAPI, HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -110,6 +110,20 @@ def _own_origin(scope: Scope) -> bytes:
 def is_cross_origin(request: Request) -> bool:
     """Whether a page of an allowed partner site sent this request (its widget), not the portal or a script."""
     return getattr(request.state, CROSS_ORIGIN, None) is not None
+
+
+def refuse_other_sites(request: Request) -> None:
+    """Refuse a form vote that a page of another site sent (403).
+
+    Browsers say where a request comes from: without this, a page anywhere could make its visitors vote with a
+    form posted to /reponses/{id}/avis (no preflight; the SameSite cookie stays home, so each vote is a new
+    anonymous visitor). The API's vote needs no such rule: its body is read only when declared JSON, which a
+    page of another site cannot send without a preflight, answered for the allowed origins only.
+    # Sec-Fetch-Site: same-origin, none (typed in the address bar), or no header (a script)   -> passes
+    # Sec-Fetch-Site: cross-site or same-site, from no allowed widget origin                  -> 403
+    """
+    if request.headers.get("sec-fetch-site") in ("cross-site", "same-site") and not is_cross_origin(request):
+        raise HTTPException(403, "Un avis ne peut être donné que depuis la FAQ ou une page partenaire autorisée.")
 
 
 def install_widget_cors(app: FastAPI, origins: Collection[str]) -> None:

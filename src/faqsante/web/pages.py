@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 from urllib.parse import quote, urlencode
 
-from fastapi import APIRouter, BackgroundTasks, Form, Query, Request
+from fastapi import APIRouter, BackgroundTasks, Depends, Form, Query, Request
 from starlette.responses import FileResponse, RedirectResponse, Response
 
 from faqsante.config import MAX_QUESTION_LENGTH
@@ -19,6 +19,7 @@ from faqsante.store import catalog, legal
 from faqsante.store.models import Entry
 from faqsante.urls import SLUG_SHAPE
 from faqsante.urls import slug as answer_slug
+from faqsante.web.cors import refuse_other_sites
 from faqsante.web.deps import AskerDep, DbDep, ServiceDep, TopicsDep, VisitorDep
 from faqsante.web.facets import (
     FiltersDep,
@@ -187,7 +188,7 @@ def entry(
     return render(request, "entry.html", context)
 
 
-@router.post("/reponses/{entry_id}/avis")
+@router.post("/reponses/{entry_id}/avis", dependencies=[Depends(refuse_other_sites)])
 def vote(
     faq: ServiceDep,
     db: DbDep,
