@@ -27,7 +27,7 @@ from faqsante.facets.entry_tags import FacetCounts, RetagReport, facet_counts, r
 from faqsante.feedback import audience, notices, suggestions
 from faqsante.mail import DeliveryReport, Mailer
 from faqsante.search import AskResult, SearchEngine
-from faqsante.store import Database, catalog
+from faqsante.store import Database, catalog, legal
 from faqsante.store.questions import Question
 
 FACET_POOL = 50  # filter counts follow a question over its best FACET_POOL answers (the portal shows 10)
@@ -217,6 +217,14 @@ class Faqsante:
 
     def delete_contact(self, contact_id: int) -> None:
         support.delete_contact(self.db, contact_id)
+
+    def set_legal_page(self, slug: str, text: str) -> None:
+        """An administrator's text of a legal page (« mentions-legales »…); an empty text brings the default back."""
+        legal.set_legal_page(self.db, slug, text)
+
+    def set_accessibility_status(self, status: str) -> None:
+        """The accessibility status the footer declares (RGAA)."""
+        legal.set_accessibility_status(self.db, status)
 
     def link_question(
         self,
