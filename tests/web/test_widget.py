@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from faqsante.store import Database
-from faqsante.store.models import Feedback, QueryLog
+from faqsante.store.models import Feedback, QueryLog, SubmittedQuestion
 from faqsante.web.api import SEARCH_TOKEN_HEADER
 from faqsante.web.app import create_app
 from faqsante.web.deps import service_of
@@ -327,6 +327,27 @@ def test_a_page_of_another_site_cannot_make_its_visitors_vote(partner: TestClien
     assert api.status_code == 422  # the API reads a body declared JSON only, which takes a preflight
     assert form.status_code == 403 and "page partenaire autorisée" in form.text
     assert votes_on(db, entry_id) == before
+
+
+@pytest.mark.parametrize("site", ["cross-site", "same-site"])
+def test_a_page_of_another_site_cannot_post_questions_through_its_visitors(partner: TestClient, site: str) -> None:
+    db = service_of(partner.app).db
+    question = f"Question postée par une page d'un autre site ({site}) ?"
+    form = partner.post(
+        "/question",
+        data={"question": question},
+        headers={"Sec-Fetch-Site": site, "Origin": STRANGER, "Accept": "text/html"},
+        follow_redirects=False,
+    )
+    portal = partner.post(
+        "/question", data={"question": question}, headers={"Sec-Fetch-Site": "same-origin"}, follow_redirects=False
+    )
+
+    assert form.status_code == 403 and "formulaire de la FAQ" in form.text
+    assert portal.status_code == 303
+    with db.session() as session:
+        stored = session.scalars(select(SubmittedQuestion.question).where(SubmittedQuestion.question == question)).all()
+    assert stored == [question]  # the portal's own post, once
 
 
 def test_the_portal_still_votes_without_a_token(partner: TestClient) -> None:

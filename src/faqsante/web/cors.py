@@ -23,7 +23,7 @@ limits (web/security.py), which apply as to the portal: a widget reads its 429 �
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 
 from fastapi import FastAPI, HTTPException
 from starlette.requests import Request
@@ -112,18 +112,23 @@ def is_cross_origin(request: Request) -> bool:
     return getattr(request.state, CROSS_ORIGIN, None) is not None
 
 
-def refuse_other_sites(request: Request) -> None:
-    """Refuse a form vote that a page of another site sent (403).
+def refuse_other_sites(message: str) -> Callable[[Request], None]:
+    """A dependency refusing a form that a page of another site posted (403 with ``message``).
 
-    Browsers say where a request comes from: without this, a page anywhere could make its visitors vote with a
-    form posted to /reponses/{id}/avis (no preflight; the SameSite cookie stays home, so each vote is a new
-    anonymous visitor). The API's vote needs no such rule: its body is read only when declared JSON, which a
-    page of another site cannot send without a preflight, answered for the allowed origins only.
+    Browsers say where a request comes from: without this, a page anywhere could make its visitors post the
+    portal's public forms — a vote to /reponses/{id}/avis, a question to /question — with no preflight (the
+    SameSite cookie stays home, so each post is a new anonymous visitor). The API needs no such rule: its body
+    is read only when declared JSON, which a page of another site cannot send without a preflight, answered for
+    the allowed origins only.
     # Sec-Fetch-Site: same-origin, none (typed in the address bar), or no header (a script)   -> passes
     # Sec-Fetch-Site: cross-site or same-site, from no allowed widget origin                  -> 403
     """
-    if request.headers.get("sec-fetch-site") in ("cross-site", "same-site") and not is_cross_origin(request):
-        raise HTTPException(403, "Un avis ne peut être donné que depuis la FAQ ou une page partenaire autorisée.")
+
+    def refuse(request: Request) -> None:
+        if request.headers.get("sec-fetch-site") in ("cross-site", "same-site") and not is_cross_origin(request):
+            raise HTTPException(403, message)
+
+    return refuse
 
 
 def install_widget_cors(app: FastAPI, origins: Collection[str]) -> None:

@@ -188,7 +188,11 @@ def entry(
     return render(request, "entry.html", context)
 
 
-@router.post("/reponses/{entry_id}/avis", dependencies=[Depends(refuse_other_sites)])
+_VOTES_FROM_HERE = refuse_other_sites("Un avis ne peut être donné que depuis la FAQ ou une page partenaire autorisée.")
+_QUESTIONS_FROM_HERE = refuse_other_sites("Une question ne peut être envoyée que depuis le formulaire de la FAQ.")
+
+
+@router.post("/reponses/{entry_id}/avis", dependencies=[Depends(_VOTES_FROM_HERE)])
 def vote(
     faq: ServiceDep,
     db: DbDep,
@@ -214,7 +218,7 @@ def question_form(request: Request, mailer: MailerDep, q: str = "") -> Response:
     return render(request, "question.html", {"question": q, "email": "", "mail": mailer is not None})
 
 
-@router.post("/question")
+@router.post("/question", dependencies=[Depends(_QUESTIONS_FROM_HERE)])
 def submit_question(
     request: Request,
     faq: ServiceDep,
