@@ -481,13 +481,26 @@ def evaluate_command(
 
 
 @app.command()
-def glossary(db: DbOption = None) -> None:
-    """Afficher le glossaire : sigles du fichier édité et définitions trouvées dans les réponses."""
-    from faqsante.search.glossary import load_glossary
+def glossary(
+    search: Annotated[str, typer.Option("--search", "-s", help="Seulement les termes qui contiennent ce texte.")] = "",
+    as_json: Annotated[bool, typer.Option("--json", help="Sortie JSON (une liste de termes).")] = False,
+    db: DbOption = None,
+) -> None:
+    """Afficher le glossaire : fichier livré, termes des rédacteurs (/admin/glossaire) et sigles trouvés dans les réponses."""
+    from faqsante.editing.glossary import KIND_LABELS, snapshot
+    from faqsante.service import Faqsante
 
-    table = Table("Terme", "Formes développées", "Origine")
-    for entry in load_glossary(open_db(db)):
-        table.add_row(entry.term, " ; ".join(entry.expansions), "éditée" if entry.origin == "curated" else "extraite")
+    items = Faqsante(open_settings(db)).glossary(search)
+    if as_json:
+        # [{"key": "ecps", "term": "e-CPS", "kind": "acronym", "forms": [...], "definition": "…", "enabled": true,
+        #   "origin": "curated", "status": "livrée", "searched": false}, ...]
+        rows = [{"key": i.key, **snapshot(i.entry), "status": i.status, "searched": i.searched} for i in items]
+        print(json.dumps(rows, ensure_ascii=False, indent=1))
+        return
+    table = Table("Terme", "Nature", "Formes développées ou synonymes", "État")
+    for item in items:
+        state = f"{item.status}, appliqué à la recherche" if item.searched else item.status
+        table.add_row(item.entry.term, KIND_LABELS[item.entry.kind], " ; ".join(item.entry.expansions), state)
     console.print(table)
 
 

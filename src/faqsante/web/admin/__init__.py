@@ -18,6 +18,7 @@ from faqsante.web.admin import (
     drafts,
     entries,
     entry_questions,
+    glossary,
     legal,
     lint,
     merge,
@@ -39,6 +40,7 @@ for area in (
     lint,
     sources,
     contacts,
+    glossary,
     users,
     legal,
 ):
