@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 
+import pyotp
 import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import select
 from typer.testing import CliRunner
 
+from faqsante import two_factor
 from faqsante.accounts import (
     authenticate,
     create_user,
@@ -151,7 +153,7 @@ def test_cli_reads_the_password_from_stdin_and_lists_accounts(sqlite_url: str) -
     assert added.exit_code == 0, added.output
     listed = runner.invoke(app, ["user", "list", "--json", "--db", sqlite_url])
     assert json.loads(listed.stdout) == [
-        {"username": "admin", "role": "admin", "active": True, "email": None, "notify": "none"}
+        {"username": "admin", "role": "admin", "active": True, "email": None, "notify": "none", "two_factor": False}
     ]
     assert authenticate(Database(sqlite_url), "admin", PASSWORD) is not None
     disabled = runner.invoke(app, ["user", "disable", "admin", "--db", sqlite_url])
@@ -194,5 +196,30 @@ def test_cli_sets_an_accounts_mail_and_frequency(sqlite_url: str) -> None:
     assert refused.exit_code == 2 and "une seule adresse" in refused.output
     listed = json.loads(runner.invoke(app, ["user", "list", "--json", "--db", sqlite_url]).output)
     assert listed == [
-        {"username": "marie", "role": "editor", "active": True, "email": "marie@ars.fr", "notify": "immediate"}
+        {
+            "username": "marie",
+            "role": "editor",
+            "active": True,
+            "email": "marie@ars.fr",
+            "notify": "immediate",
+            "two_factor": False,
+        }
     ]
+
+
+def test_cli_resets_a_lost_second_factor(sqlite_url: str) -> None:
+    db = Database(sqlite_url)
+    marie = create_user(db, "marie", PASSWORD)
+    enrolment = two_factor.start_enrolment(db, "clé", "marie", issuer="FAQ")
+    two_factor.confirm_enrolment(db, "clé", "marie", pyotp.TOTP(enrolment.secret).now(), keep_session=None)
+    token = open_session(db, get_account(db, marie.id), user_agent=None, address=None)  # type: ignore[arg-type]
+    listed = runner.invoke(app, ["user", "list", "--json", "--db", sqlite_url])
+    assert json.loads(listed.stdout)[0]["two_factor"] is True
+
+    reset = runner.invoke(app, ["user", "reset-2fa", "Marie", "--db", sqlite_url])
+
+    assert reset.exit_code == 0 and "réinitialisée" in reset.output
+    assert not get_account(db, marie.id).two_factor  # type: ignore[union-attr]
+    assert session_account(db, token) is None
+    unknown = runner.invoke(app, ["user", "reset-2fa", "inconnu", "--db", sqlite_url])
+    assert unknown.exit_code == 2 and "Aucun compte" in unknown.output

@@ -15,7 +15,7 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "faqsante"
 LAYERS: list[set[str]] = [
     {"errors", "config", "text", "urls", "progress", "csv_cells"},
     {"store"},
-    {"mail", "accounts"},
+    {"mail", "accounts", "two_factor"},
     {"ingest", "search", "facets", "content", "health"},
     {"feedback"},
     {"answers", "editing"},

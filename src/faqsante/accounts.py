@@ -63,6 +63,7 @@ class Account:
     email: str | None = None
     notify: str = "none"  # a key of NOTIFY_LABELS
     digest_at: datetime | None = None
+    two_factor: bool = False  # signs in with a TOTP code after the password (``faqsante.two_factor``)
 
     @property
     def is_admin(self) -> bool:
@@ -78,7 +79,16 @@ class Account:
 
 
 def _account(user: User) -> Account:
-    return Account(user.id, user.username, user.role, user.active, user.email, user.notify or "none", user.digest_at)
+    return Account(
+        user.id,
+        user.username,
+        user.role,
+        user.active,
+        user.email,
+        user.notify or "none",
+        user.digest_at,
+        user.totp_enabled_at is not None,
+    )
 
 
 def hash_password(password: str, username: str) -> str:
@@ -128,7 +138,7 @@ def list_users(db: Database) -> list[Account]:
 def find_user(db: Database, username: str) -> Account:
     """An account by its username, active or not; ``NotFound`` otherwise."""
     with db.session() as session:
-        return _account(_require(session, username))
+        return _account(require_user(session, username))
 
 
 def get_account(db: Database, user_id: int) -> Account | None:
@@ -141,7 +151,7 @@ def get_account(db: Database, user_id: int) -> Account | None:
 def set_password(db: Database, username: str, password: str) -> None:
     """A new password ends every session opened with the old one."""
     with db.session() as session:
-        user = _require(session, username)
+        user = require_user(session, username)
         user.password_hash = hash_password(password, user.username)
         _revoke_all(session, user.id)
 
@@ -149,7 +159,7 @@ def set_password(db: Database, username: str, password: str) -> None:
 def set_active(db: Database, username: str, active: bool) -> None:
     """Deactivating ends every session at once; re-activating revives none of them. Nothing written is lost."""
     with db.session() as session:
-        user = _require(session, username)
+        user = require_user(session, username)
         user.active = active
         if not active:
             _revoke_all(session, user.id)
@@ -169,7 +179,7 @@ def set_notifications(db: Database, username: str, *, email: str | None, notify:
     elif notify != "none":
         raise InvalidInput("Indiquez l'adresse e-mail où recevoir les nouvelles questions et suggestions.", "email")
     with db.session() as session:
-        user = _require(session, username)
+        user = require_user(session, username)
         user.email, user.notify = address or None, None if notify == "none" else notify
         if notify == "none":
             session.execute(delete(EditorNotice).where(EditorNotice.user_id == user.id))
@@ -248,7 +258,7 @@ def revoke_session(db: Database, token: str) -> None:
 def list_sessions(db: Database, username: str) -> list[SessionRecord]:
     """An account's sessions, the latest first: live ones, and those ended in the last FORGET_AFTER."""
     with db.session() as session:
-        user = _require(session, username)
+        user = require_user(session, username)
         rows = session.scalars(
             select(EditorSession).where(EditorSession.user_id == user.id).order_by(EditorSession.created_at.desc())
         )
@@ -270,7 +280,7 @@ def list_sessions(db: Database, username: str) -> list[SessionRecord]:
 def revoke_session_of(db: Database, username: str, session_id: int | None = None) -> None:
     """An admin ends one session of an account, or all of them with ``session_id=None``."""
     with db.session() as session:
-        user = _require(session, username)
+        user = require_user(session, username)
         if session_id is None:
             _revoke_all(session, user.id)
             return
@@ -282,18 +292,22 @@ def revoke_session_of(db: Database, username: str, session_id: int | None = None
 
 
 def _revoke_all(session: Session, user_id: int) -> None:
-    session.execute(
-        update(EditorSession)
-        .where(EditorSession.user_id == user_id, EditorSession.revoked_at.is_(None))
-        .values(revoked_at=utcnow())
-    )
+    revoke_other_sessions(session, user_id, None)
+
+
+def revoke_other_sessions(session: Session, user_id: int, keep_session: int | None) -> None:
+    """End every live session of an account but ``keep_session`` (the browser making the change), if given."""
+    statement = update(EditorSession).where(EditorSession.user_id == user_id, EditorSession.revoked_at.is_(None))
+    if keep_session is not None:
+        statement = statement.where(EditorSession.id != keep_session)
+    session.execute(statement.values(revoked_at=utcnow()))
 
 
 def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def _require(session: Session, username: str) -> User:
+def require_user(session: Session, username: str) -> User:
     user = session.scalar(select(User).where(User.username == username.strip().lower()))
     if user is None:
         raise NotFound(f"Aucun compte n'a l'identifiant « {username} ».")

@@ -43,6 +43,8 @@ class Settings(BaseSettings):
                            "redis://host:6379/0" (shared by every worker)
     FAQSANTE_SECRET_KEY    signs session cookies; when unset, a random key is generated once and kept in the
                            database (table meta) so that every worker shares it — set it in production anyway
+    FAQSANTE_REQUIRE_2FA_ADMINS  "true": an administrator without two-factor sign-in is sent to enrol it and reaches
+                           nothing else until it is on (off by default; editors may always turn it on)
     FAQSANTE_LLM_URL       optional OpenAI-compatible endpoint (".../v1") that words suggested titles; off when
                            unset, the extractive suggestion is used then (FAQSANTE_LLM_MODEL, FAQSANTE_LLM_API_KEY)
     FAQSANTE_INGEST_MAX_MB largest file an import reads, in megabytes (default 20): a bigger one is refused, named
@@ -69,6 +71,7 @@ class Settings(BaseSettings):
     index_dir: Path = Path("./var/index")
     site_name: str = "FAQ du numérique en santé"
     secret_key: str = Field("", repr=False)
+    require_2fa_admins: bool = False
     llm_url: str = ""
     llm_model: str = "gpt-4o-mini"
     llm_api_key: str = Field("", repr=False)

@@ -10,10 +10,11 @@ or write rows:
     ask        GET /api/ask, GET /?q=…, GET /api/facets?q=…                 FAQSANTE_RATE_ASK        (120/minute)
     feedback   POST /api/entries/{id}/feedback, POST /reponses/{id}/avis   FAQSANTE_RATE_FEEDBACK   (30/minute)
     questions  POST /api/questions, POST /question                         FAQSANTE_RATE_QUESTIONS  (5/minute)
-    signin     POST /connexion (password guessing; argon2 costs CPU)        FAQSANTE_RATE_SIGNIN     (10/minute)
+    signin     POST /connexion (password guessing; argon2 costs CPU),      FAQSANTE_RATE_SIGNIN     (10/minute)
+               POST /connexion/code (its second step: a TOTP code)
 
 and, whatever the address, the failed sign-ins per account (``AccountThrottle``): guessing one account's
-password from many addresses stops too.                    FAQSANTE_RATE_SIGNIN_ACCOUNT (10/15 minutes)
+password (or, knowing it, its TOTP code) from many addresses stops too.  FAQSANTE_RATE_SIGNIN_ACCOUNT (10/15 minutes)
 
 Counts live in FAQSANTE_RATE_STORAGE: ``memory://`` (the default) keeps them in each worker process, so with
 N workers a client may get up to N times the limit; ``redis://host:6379/0`` shares them between the workers
@@ -76,6 +77,7 @@ RATE_LIMITED: tuple[tuple[str, str, re.Pattern[str]], ...] = (
     ("questions", "POST", re.compile(r"/api/questions")),
     ("questions", "POST", re.compile(r"/question")),
     ("signin", "POST", re.compile(r"/connexion")),
+    ("signin", "POST", re.compile(r"/connexion/code")),
 )
 _SEARCHES_ONLY_WITH_Q = frozenset({"/", "/api/facets"})
 
@@ -112,7 +114,8 @@ class RateLimits:
 
 
 class AccountThrottle:
-    """Failed sign-ins per account, counted in the limits' storage (#19.15).
+    """Failed sign-ins per account, counted in the limits' storage (#19.15): wrong passwords and wrong second-factor
+    codes alike (#20.4), in one count.
 
     Only failures count: the owner signs in as usual until someone has spent the account's allowance; then every
     attempt on it waits, right or wrong, so that the answer never tells a guess was right. Called from the

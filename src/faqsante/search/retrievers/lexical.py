@@ -1,8 +1,7 @@
 """BM25 over what a reader sees of each entry (heading, question, answer), with the French analyzer.
 
-Plain on purpose: expansion by the whole glossary, spelling correction and concept weights measured flat or
-harmful on questions written by other people (5-fold cross-validation, see ``faqsante eval --folds``); only
-the editors' glossary entries widen a question (``Query.searched``, ``search.expansion``).
+Plain on purpose: glossary expansion, spelling correction and concept weights measured flat or harmful
+on questions written by other people (5-fold cross-validation, see ``faqsante eval --folds``).
 """
 
 from __future__ import annotations
@@ -47,7 +46,7 @@ class LexicalRetriever:
         self.index = index
 
     def score(self, query: Query, exclude: frozenset[str] = frozenset()) -> Scores:
-        return {ANSWER_BM25: self.index.scores(query.searched)}
+        return {ANSWER_BM25: self.index.scores(query.terms)}
 
 
 def build(context: BuildContext) -> LexicalRetriever:

@@ -18,11 +18,11 @@ from faqsante.web.admin import (
     drafts,
     entries,
     entry_questions,
-    glossary,
     legal,
     lint,
     merge,
     questions,
+    second_factor,
     sources,
     users,
 )
@@ -40,8 +40,8 @@ for area in (
     lint,
     sources,
     contacts,
-    glossary,
     users,
+    second_factor,
     legal,
 ):
     router.include_router(area.router)

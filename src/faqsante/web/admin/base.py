@@ -50,15 +50,12 @@ MESSAGES = {
     "page": "Page enregistrée : elle est en ligne.",
     "contact": "Contact enregistré : il s'affiche sous les réponses qu'il couvre et après un refus sur son sujet.",
     "contact-supprime": "Contact supprimé.",
-    "terme-ajoute": "Terme ajouté : la recherche l'applique dès la prochaine question.",
-    "terme-modifie": "Terme modifié : la recherche l'applique dès la prochaine question.",
-    "terme-inchange": "Aucune modification : le terme est identique.",
-    "terme-desactive": "Terme désactivé : ni la recherche, ni les sujets, ni les titres ne s'en servent plus.",
-    "terme-reactive": "Terme réactivé.",
-    "terme-supprime": "Terme supprimé du glossaire.",
-    "terme-rendu": "Version des éditeurs supprimée : la version livrée est de nouveau en vigueur.",
     "session-revoquee": "Session révoquée : ce navigateur devra se reconnecter.",
     "sessions-revoquees": "Toutes les sessions du compte sont révoquées.",
+    "2fa-desactivee": "Double authentification désactivée : le mot de passe suffit de nouveau pour vous connecter.",
+    "2fa-reinitialisee": "Double authentification réinitialisée : le compte se connecte avec son mot de passe et ses "
+    "sessions ont pris fin.",
+    "code-secours": "Vous vous êtes connecté avec un code de secours : il ne servira plus.",
 }
 
 # Form fields keep the French names of the pages' HTML (name="reponse"); Python calls them in English.

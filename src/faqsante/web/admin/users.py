@@ -9,7 +9,7 @@ from urllib.parse import quote
 from fastapi import Form, Request
 from starlette.responses import Response
 
-from faqsante import accounts
+from faqsante import accounts, two_factor
 from faqsante.errors import InvalidInput
 from faqsante.mail import Mailer
 from faqsante.store import Database
@@ -51,6 +51,16 @@ def toggle_user(db: DbDep, admin: AdminDep, username: str, active: Annotated[boo
         raise InvalidInput("Vous ne pouvez pas désactiver votre propre compte.")
     accounts.set_active(db, username, active)
     return redirect("/admin/utilisateurs", message="compte-modifie")
+
+
+@router.post("/utilisateurs/{username}/double-authentification/reinitialiser")
+def reset_two_factor(db: DbDep, admin: AdminDep, username: str) -> Response:
+    """A lost phone: back to the password alone, every session of the account ended. One's own goes through
+    its own page, which asks for a code or the password."""
+    if username.strip().lower() == admin.username:
+        raise InvalidInput("Désactivez votre propre double authentification depuis « Mon compte ».")
+    two_factor.disable(db, username, keep_session=None)
+    return redirect("/admin/utilisateurs", message="2fa-reinitialisee")
 
 
 @router.get("/utilisateurs/{username}/sessions")
