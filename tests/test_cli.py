@@ -9,6 +9,8 @@ import pytest
 from typer.testing import CliRunner
 
 from faqsante.cli import app, parse_facet_options
+from faqsante.editing.glossary import add_term
+from faqsante.store import Database
 
 runner = CliRunner()
 
@@ -99,3 +101,16 @@ def test_eval_measures_a_reranker_named_on_the_command_line(seeded: str, tmp_pat
         refused.exit_code == 2
         and "--reranker inconnu « cross-encoder » (connus : identity, proximity)" in refused.output
     )
+
+
+def test_glossary_lists_the_shipped_found_and_editors_terms(seeded: str) -> None:
+    add_term(Database(seeded), {"term": "carte CPS", "kind": "synonym", "forms": "e-CPS"}, author="marie")
+
+    result = runner.invoke(app, ["glossary", "--json", "--search", "cps", "--db", seeded])
+
+    assert result.exit_code == 0, result.output
+    terms = {row["key"]: row for row in json.loads(result.output)}
+    assert terms["carte cps"]["forms"] == ["e-CPS"] and terms["carte cps"]["searched"] is True
+    assert (terms["e cps"]["status"], terms["e cps"]["searched"]) == ("livrée", False)
+    table = runner.invoke(app, ["glossary", "--search", "carte cps", "--db", seeded])
+    assert "carte CPS" in table.output and "ajoutée" in table.output

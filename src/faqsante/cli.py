@@ -88,19 +88,17 @@ def ingest(
     db: DbOption = None,
 ) -> None:
     """Importer des pages de FAQ (texte extrait, HTML, CSV, JSON, Markdown) dans la base."""
-    from faqsante.editing import import_sources
     from faqsante.ingest.merge import collect_files
-    from faqsante.search import SearchEngine
+    from faqsante.service import Faqsante
 
-    settings = open_settings(db)
-    database = Database(settings.db_url)
+    faq = Faqsante(open_settings(db))
     files = collect_files(paths)
     try:
         with progress_bar() as bar:
             reading = bar.add_task("Lecture des fichiers", total=len(files))
             tagging = bar.add_task("Étiquetage des filtres", total=None)
-            result = import_sources(
-                database, settings, paths, format=format, progress=lambda _path: bar.advance(reading),
+            result = faq.import_sources(
+                paths, format=format, progress=lambda _path: bar.advance(reading),
                 tag_progress=lambda done, total: bar.update(tagging, completed=done, total=total),
             )  # fmt: skip
             finished = bar.tasks[tagging].total or 1  # shown full even when every vector was cached
@@ -121,14 +119,7 @@ def ingest(
         table.add_row(label, str(value))
     console.print(table)
     _print_tags(result.tags)
-    _refresh_index(SearchEngine(database, settings))
-
-
-def _tag_entries(database: Database, settings: Settings) -> None:
-    """Tag new and changed entries with the five FAQ filters (before indexing, so the index loads them once)."""
-    from faqsante.facets.entry_tags import retag
-
-    _print_tags(with_progress("Étiquetage des filtres", lambda progress: retag(database, settings, progress=progress)))
+    _refresh_index(faq.engine)
 
 
 def _print_tags(report: RetagReport) -> None:
@@ -252,11 +243,12 @@ def facets(
 
     settings = open_settings(db)
     database = Database(settings.db_url)
+    faq = Faqsante(settings, db=database)
     try:
         if evaluate:
             report = evaluate_file(database, settings, evaluate)
         elif retag:
-            _tag_entries(database, settings)
+            _print_tags(with_progress("Étiquetage des filtres", lambda progress: faq.retag(progress)))
     except FaqsanteError as error:
         raise fail(error) from None
     if evaluate:
@@ -265,7 +257,7 @@ def facets(
         else:
             console.print(report_table(report))
         return
-    counts = Faqsante(settings, db=database).facet_counts()  # the shape of /api/facets
+    counts = faq.facet_counts()  # the shape of /api/facets
     if as_json:
         print(json.dumps(counts.to_dict(), ensure_ascii=False, indent=2))
         return
@@ -489,13 +481,26 @@ def evaluate_command(
 
 
 @app.command()
-def glossary(db: DbOption = None) -> None:
-    """Afficher le glossaire : sigles du fichier édité et définitions trouvées dans les réponses."""
-    from faqsante.search.glossary import load_glossary
+def glossary(
+    search: Annotated[str, typer.Option("--search", "-s", help="Seulement les termes qui contiennent ce texte.")] = "",
+    as_json: Annotated[bool, typer.Option("--json", help="Sortie JSON (une liste de termes).")] = False,
+    db: DbOption = None,
+) -> None:
+    """Afficher le glossaire : fichier livré, termes des rédacteurs (/admin/glossaire) et sigles trouvés dans les réponses."""
+    from faqsante.editing.glossary import KIND_LABELS, snapshot
+    from faqsante.service import Faqsante
 
-    table = Table("Terme", "Formes développées", "Origine")
-    for entry in load_glossary(open_db(db)):
-        table.add_row(entry.term, " ; ".join(entry.expansions), "éditée" if entry.origin == "curated" else "extraite")
+    items = Faqsante(open_settings(db)).glossary(search)
+    if as_json:
+        # [{"key": "ecps", "term": "e-CPS", "kind": "acronym", "forms": [...], "definition": "…", "enabled": true,
+        #   "origin": "curated", "status": "livrée", "searched": false}, ...]
+        rows = [{"key": i.key, **snapshot(i.entry), "status": i.status, "searched": i.searched} for i in items]
+        print(json.dumps(rows, ensure_ascii=False, indent=1))
+        return
+    table = Table("Terme", "Nature", "Formes développées ou synonymes", "État")
+    for item in items:
+        state = f"{item.status}, appliqué à la recherche" if item.searched else item.status
+        table.add_row(item.entry.term, KIND_LABELS[item.entry.kind], " ; ".join(item.entry.expansions), state)
     console.print(table)
 
 
@@ -647,15 +652,14 @@ def entries_review(
 ) -> None:
     """Fixer la date de relecture d'une entrée et son responsable ; passée cette date, `faqsante lint` la signale."""
     from faqsante import editing
+    from faqsante.service import Faqsante
 
-    database = open_db(db)
+    faq = Faqsante(open_settings(db))
     try:
-        current = editing.get_entry(database, entry_id)
+        current = editing.get_entry(faq.db, entry_id)
         review_at = current.review_at if review_date is None else editing.parse_review_date(review_date)
-        changed = editing.set_review(
-            database, entry_id, review_at=review_at, owner=current.owner if owner is None else owner
-        )
-        after = editing.get_entry(database, entry_id)
+        changed = faq.set_review(entry_id, review_at=review_at, owner=current.owner if owner is None else owner)
+        after = editing.get_entry(faq.db, entry_id)
     except FaqsanteError as error:
         raise fail(error, code=2) from None
     when = f"à relire le {after.review_at:%d/%m/%Y}" if after.review_at else "sans date de relecture"

@@ -23,11 +23,13 @@ from faqsante.answers.detail import entry_detail
 from faqsante.answers.topics import TopicFinder
 from faqsante.config import Settings
 from faqsante.editing import entry_questions, sources, support
+from faqsante.editing import glossary as glossary_editing
 from faqsante.facets.entry_tags import FacetCounts, RetagReport, facet_counts, retag
 from faqsante.feedback import audience, notices, suggestions
 from faqsante.mail import DeliveryReport, Mailer
 from faqsante.search import AskResult, SearchEngine
-from faqsante.store import Database, catalog
+from faqsante.search.glossary import GlossaryEntry
+from faqsante.store import Database, catalog, legal
 from faqsante.store.questions import Question
 
 FACET_POOL = 50  # filter counts follow a question over its best FACET_POOL answers (the portal shows 10)
@@ -218,6 +220,14 @@ class Faqsante:
     def delete_contact(self, contact_id: int) -> None:
         support.delete_contact(self.db, contact_id)
 
+    def set_legal_page(self, slug: str, text: str) -> None:
+        """An administrator's text of a legal page (« mentions-legales »…); an empty text brings the default back."""
+        legal.set_legal_page(self.db, slug, text)
+
+    def set_accessibility_status(self, status: str) -> None:
+        """The accessibility status the footer declares (RGAA)."""
+        legal.set_accessibility_status(self.db, status)
+
     def link_question(
         self,
         question_id: int,
@@ -287,6 +297,32 @@ class Faqsante:
         return editing.import_sources(
             self.db, self.settings, paths, format=format, progress=progress, tag_progress=tag_progress
         )
+
+    # ------------------------------------------------------------------------------------------ glossary
+
+    def glossary(self, query: str = "") -> list[glossary_editing.GlossaryItem]:
+        """Every term, shipped, found and the editors', those turned off included (``query``: those that hold it)."""
+        return glossary_editing.workspace_glossary(self.db, query)
+
+    def glossary_term(self, key: str) -> glossary_editing.GlossaryItem:
+        return glossary_editing.glossary_item(self.db, key)
+
+    def glossary_history(self, key: str) -> list[glossary_editing.Change]:
+        return glossary_editing.history(self.db, key)
+
+    def add_glossary_term(self, fields: Mapping[str, str | None], *, author: str) -> str:
+        """A new term, searched from the next question on; its key."""
+        return glossary_editing.add_term(self.db, fields, author=author)
+
+    def edit_glossary_term(self, key: str, fields: Mapping[str, str | None], *, author: str) -> bool:
+        return glossary_editing.edit_term(self.db, key, fields, author=author)
+
+    def enable_glossary_term(self, key: str, enabled: bool, *, author: str) -> bool:
+        return glossary_editing.set_enabled(self.db, key, enabled, author=author)
+
+    def delete_glossary_term(self, key: str, *, author: str) -> GlossaryEntry | None:
+        """Delete an editor's entry; the shipped (or found) entry it replaced, back in force, if any."""
+        return glossary_editing.delete_term(self.db, key, author=author)
 
     def close(self) -> None:
         self.db.dispose()

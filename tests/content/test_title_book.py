@@ -16,6 +16,7 @@ from faqsante import editing
 from faqsante.config import Settings
 from faqsante.content.title_book import shown_titles
 from faqsante.content.titles import MIN_OWN_SHARE, own_share, title_key
+from faqsante.editing import glossary
 from faqsante.editing.entry_questions import add_question
 from faqsante.feedback.learning import learn, learn_from_vote
 from faqsante.feedback.suggestions import decide
@@ -145,3 +146,17 @@ def test_a_visitors_wording_never_becomes_the_title_over_an_editors(db: Database
     with faq.session() as session:
         record_question(session, "ecps", "Activer la e-CPS ?", origin="import", state="accepted", author=None)
     assert {q.text for q in entry_questions(faq, "ecps")} == {"Activer la e-CPS ?"}
+
+
+def test_titles_spell_names_as_the_glossary_in_force_writes_them(db: Database) -> None:
+    """#20.4: an editor's term sets its spelling in tidied titles; a shipped term turned off no longer does."""
+    faq = small_faq(db)
+    add_question(faq, "ins", "comment obtenir l'ins sur medimail et monbidule", author="marie")
+    with faq.session() as session:
+        assert shown_titles(session, ["ins"]) == {"ins": "Comment obtenir l'ins sur Medimail et monbidule ?"}
+
+    glossary.add_term(faq, {"term": "MonBidule", "kind": "synonym", "forms": "mon bidule"}, author="marie")
+    glossary.set_enabled(faq, "medimail", False, author="marie")
+
+    with faq.session() as session:
+        assert shown_titles(session, ["ins"]) == {"ins": "Comment obtenir l'ins sur medimail et MonBidule ?"}

@@ -37,8 +37,8 @@ def test_ingest_tags_every_entry(ingested: dict[str, str]) -> None:
     assert result.exit_code == 0, result.output
     payload = json.loads(result.stdout)
 
-    assert set(payload) == {"facets", "untagged"}
-    assert payload["untagged"] == 0
+    assert set(payload) == {"query", "total", "untagged", "facets"}  # the shape of /api/facets
+    assert payload["untagged"] == 0 and payload["total"] == 334 and payload["query"] is None
     assert list(payload["facets"]) == ["type_offre", "couloir_segur", "dispositif_segur", "produit", "thematique"]
     assert payload["facets"]["produit"]["ins"] >= 16
 

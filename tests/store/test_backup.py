@@ -30,6 +30,8 @@ from faqsante.store.models import (
     EntryFacet,
     EntryQuestion,
     Feedback,
+    GlossaryChange,
+    GlossaryTerm,
     Meta,
     OutgoingMail,
     QueryLog,
@@ -103,6 +105,10 @@ def populate(db: Database, sample_dir: Path) -> None:
         session.add(SupportContact(label="Support « e-CPS »", phone="01 23 45 67 89", hours="8 h – 18 h",
                                    facet="produit", value="e_cps", updated_at=INSTANT))  # fmt: skip
         session.add(SupportContact(label="Assistance", url="https://exemple.fr/aide", source_id=source_id))
+        session.add(GlossaryTerm(key="carte cps", term="carte CPS", kind="synonym", forms="e-CPS\ncarte « CPS »",
+                                 enabled=False, updated_at=INSTANT, updated_by="éditrice"))  # fmt: skip
+        session.add(GlossaryChange(key="carte cps", version=7, action="disable", author="éditrice", changed_at=INSTANT,
+                                   before='{"term": "carte CPS", "enabled": true}', after=None))  # fmt: skip
 
 
 def count(db: Database, model: type) -> int:
@@ -237,13 +243,38 @@ def test_a_backup_made_before_review_dates_restores_with_them_empty(
         assert session.scalar(select(func.count()).where(Entry.review_at.is_not(None))) == 0
 
 
+def test_a_backup_of_before_the_editors_glossary_restores_with_the_shipped_glossary_alone(
+    db: Database, sample_dir: Path, tmp_path: Path
+) -> None:
+    populate(db, sample_dir)
+    file = tmp_path / "b.jsonl.gz"
+    backup(db, file)
+    glossary_tables = {GlossaryTerm.__tablename__, GlossaryChange.__tablename__}
+
+    def as_0015_wrote_it(lines: list[str]) -> None:
+        header = json.loads(lines[0])
+        header["schema_revision"] = "0015_editor_notices"
+        header["tables"] = {name: digest for name, digest in header["tables"].items() if name not in glossary_tables}
+        lines[:] = [json.dumps(header) + "\n"] + [
+            line for line in lines[1:] if json.loads(line)["table"] not in glossary_tables
+        ]
+
+    older = tampered_copy(file, tmp_path / "older.jsonl.gz", as_0015_wrote_it)
+    elsewhere = Database(f"sqlite:///{tmp_path / 'elsewhere.db'}")
+
+    restore(elsewhere, older, trust=True)
+
+    assert count(elsewhere, Entry) == count(db, Entry)
+    assert count(elsewhere, GlossaryTerm) == count(elsewhere, GlossaryChange) == 0
+
+
 def test_a_backup_made_before_two_factor_restores_without_it(db: Database, sample_dir: Path, tmp_path: Path) -> None:
     populate(db, sample_dir)
     file = tmp_path / "b.jsonl.gz"
     backup(db, file)
     added = ("totp_secret", "totp_enabled_at", "totp_last_step")
 
-    def as_0015_wrote_it(lines: list[str]) -> None:
+    def as_0016_wrote_it(lines: list[str]) -> None:
         users = hashlib.sha256()
         kept = [lines[0]]
         for line in lines[1:]:
@@ -255,13 +286,13 @@ def test_a_backup_made_before_two_factor_restores_without_it(db: Database, sampl
                 users.update((canonical_json(record["row"]) + "\n").encode())
             kept.append(json.dumps(record) + "\n")
         header = json.loads(lines[0])
-        header["schema_revision"] = "0015_editor_notices"
+        header["schema_revision"] = "0016_glossary"
         header["tables"]["users"]["sha256"] = users.hexdigest()
         del header["tables"]["recovery_codes"]
         kept[0] = json.dumps(header) + "\n"
         lines[:] = kept
 
-    older = tampered_copy(file, tmp_path / "older.jsonl.gz", as_0015_wrote_it)
+    older = tampered_copy(file, tmp_path / "older.jsonl.gz", as_0016_wrote_it)
     elsewhere = Database(f"sqlite:///{tmp_path / 'elsewhere.db'}")
 
     restore(elsewhere, older, trust=True)

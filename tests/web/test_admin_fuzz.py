@@ -38,6 +38,7 @@ PATH_VALUES = {
     "source_id": ["1", "0", "9" * 20, "x"],
     "username": ["lea", "inconnu", "%00", "é" * 300],
     "slug": ["mentions-legales", "accessibilite", "donnees-personnelles", "inconnue", "%00"],
+    "term": ["psc", "ins", "e%20cps", "inconnu", "%00", "%C3%28", "é" * 300, "(.*)"],
 }
 # Values the routes act on (ids, statuses, decisions, periods, facets), so that requests get past validation too.
 SAMPLES = [

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from faqsante.store import Database
-from faqsante.store.models import Feedback, QueryLog
+from faqsante.store.models import Feedback, QueryLog, SubmittedQuestion
 from faqsante.web.api import SEARCH_TOKEN_HEADER
 from faqsante.web.app import create_app
 from faqsante.web.deps import service_of
@@ -240,7 +240,9 @@ def test_a_widget_vote_counts_with_the_question_of_its_search(partner: TestClien
     entry_id, token = ecps_entry(partner)
 
     voted = partner.post(
-        f"/api/entries/{entry_id}/feedback", json={"helpful": True, "search_token": token}, headers={"Origin": PARTNER}
+        f"/api/entries/{entry_id}/feedback",
+        json={"helpful": True, "search_token": token},
+        headers={"Origin": PARTNER, "Sec-Fetch-Site": "cross-site"},  # as a browser sends it from the partner's page
     )
 
     assert voted.status_code == 201 and voted.headers["access-control-allow-origin"] == PARTNER
@@ -306,11 +308,55 @@ def test_a_search_token_is_good_for_its_client_and_its_answers_only(widget_app, 
     assert both.status_code == 400
 
 
+@pytest.mark.parametrize("site", ["cross-site", "same-site"])
+def test_a_page_of_another_site_cannot_make_its_visitors_vote(partner: TestClient, site: str) -> None:
+    db = service_of(partner.app).db
+    entry_id, _ = ecps_entry(partner)
+    before = votes_on(db, entry_id)
+    sent_by = {"Sec-Fetch-Site": site, "Origin": STRANGER}
+
+    # Neither needs a preflight: a fetch whose body is not declared JSON, and a form.
+    api = partner.post(f"/api/entries/{entry_id}/feedback", content=b'{"helpful": true}', headers=sent_by)
+    form = partner.post(
+        f"/reponses/{entry_id}/avis",
+        data={"utile": "oui"},
+        headers={**sent_by, "Accept": "text/html"},
+        follow_redirects=False,
+    )
+
+    assert api.status_code == 422  # the API reads a body declared JSON only, which takes a preflight
+    assert form.status_code == 403 and "page partenaire autorisée" in form.text
+    assert votes_on(db, entry_id) == before
+
+
+@pytest.mark.parametrize("site", ["cross-site", "same-site"])
+def test_a_page_of_another_site_cannot_post_questions_through_its_visitors(partner: TestClient, site: str) -> None:
+    db = service_of(partner.app).db
+    question = f"Question postée par une page d'un autre site ({site}) ?"
+    form = partner.post(
+        "/question",
+        data={"question": question},
+        headers={"Sec-Fetch-Site": site, "Origin": STRANGER, "Accept": "text/html"},
+        follow_redirects=False,
+    )
+    portal = partner.post(
+        "/question", data={"question": question}, headers={"Sec-Fetch-Site": "same-origin"}, follow_redirects=False
+    )
+
+    assert form.status_code == 403 and "formulaire de la FAQ" in form.text
+    assert portal.status_code == 303
+    with db.session() as session:
+        stored = session.scalars(select(SubmittedQuestion.question).where(SubmittedQuestion.question == question)).all()
+    assert stored == [question]  # the portal's own post, once
+
+
 def test_the_portal_still_votes_without_a_token(partner: TestClient) -> None:
     entry_id, _ = ecps_entry(partner)
-    host = {"Origin": "http://testserver"}  # portal.js, same origin
+    host = {"Origin": "http://testserver", "Sec-Fetch-Site": "same-origin"}  # portal.js
+    form = partner.post(f"/reponses/{entry_id}/avis", data={"utile": "oui"}, headers=host, follow_redirects=False)
 
     assert partner.post(f"/api/entries/{entry_id}/feedback", json={"helpful": True}, headers=host).status_code == 201
+    assert form.status_code == 303
 
 
 # ------------------------------------------------------------------------------------------------ script and page

@@ -17,7 +17,7 @@ import pytest
 from sqlalchemy import select
 
 from faqsante.editing import support
-from faqsante.store.models import Feedback
+from faqsante.store.models import Entry, Feedback
 
 from .conftest import ECPS_QUESTION, copy_sqlite
 from .test_browser import TIMEOUT_MS, LiveServer, browser  # noqa: F401  (browser is a fixture)
@@ -228,6 +228,33 @@ def test_a_network_failure_and_a_refused_origin_are_told_in_french(
     page.goto(url.replace("127.0.0.1", "localhost"))
     ask(page, ECPS_QUESTION)
     expect(page.get_by_role("alert")).to_contain_text("le service de FAQ est injoignable")
+
+
+def test_a_page_of_a_site_not_allowed_cannot_make_its_visitors_vote(
+    page, portal: LiveServer, partner_site: PartnerSite
+) -> None:
+    from playwright.sync_api import expect
+
+    with portal.db.session() as session:
+        entry_id = session.scalars(select(Entry.id).where(Entry.status == "published").order_by(Entry.id)).first()
+    page.goto(partner_site.page("/piege", "").replace("127.0.0.1", "localhost"))
+    # No preflight for either: a body without Content-Type, and a form.
+    status = page.evaluate(
+        """url => fetch(url, {method: 'POST', mode: 'no-cors', body: new Blob(['{"helpful": true}'])})
+                  .then(response => response.type)""",
+        f"{portal.url}/api/entries/{entry_id}/feedback",
+    )
+    page.evaluate(
+        """url => { const form = document.createElement('form'); form.method = 'post'; form.action = url;
+                    const field = document.createElement('input'); field.name = 'utile'; field.value = 'oui';
+                    form.append(field); document.body.append(form); form.submit(); }""",
+        f"{portal.url}/reponses/{entry_id}/avis",
+    )
+
+    expect(page.get_by_role("heading", name="Accès refusé")).to_be_visible()
+    assert status == "opaque"  # sent; the answer is hidden from the page either way
+    with portal.db.session() as session:
+        assert session.scalars(select(Feedback).where(Feedback.entry_id == entry_id)).all() == []
 
 
 def test_the_tags_data_attributes_are_the_filters_of_the_search(

@@ -4,7 +4,8 @@ A question of one or two words rarely reads as a question to search, so the FAQ 
 certainty; it names a topic, and a visitor typing it wants that topic's answers. A topic is, in this order:
 - a value of one of the five filters (key, label or alias in ``facets/taxonomy.yaml``): its tagged entries;
 - a section: its entries;
-- a glossary term or one of its expansions (``search/glossary``): the entries that mention one of its names.
+- a glossary term or one of its expansions (``search/glossary``, the editors' entries included): the entries that
+  mention one of its names.
 # "INS"      -> Topic(kind="filtre", label="INS (identité nationale de santé)", url="/reponses?produit=ins", …)
 # "ROR"      -> the filter value ror, found through its alias; "répertoire opérationnel…" through the glossary too
 # "AMOA"     -> Topic(kind="glossaire", label="AMOA", definition="Assistant à Maîtrise d'Ouvrage", url="/reponses?sujet=AMOA")
@@ -196,7 +197,7 @@ class TopicFinder:
 def _build(db: Database, version: int) -> _Vocabulary:
     documents = load_documents(db)
     glossary: dict[Key, GlossaryEntry] = {}
-    for entry in load_glossary(documents):
+    for entry in load_glossary(documents, db=db):  # the editors' entries included, those turned off left out
         for name in (entry.term, *entry.expansions):
             glossary.setdefault(_key(name), entry)
     glossary.pop((), None)

@@ -16,13 +16,18 @@ import weakref
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from faqsante.content import titles  # a module, not names: content.titles reads search, whose engine reads this
 from faqsante.facets.taxonomy import load_taxonomy
+from faqsante.search.glossary import written_terms
 from faqsante.store.models import Entry, EntryFacet, EntryQuestion, Meta
+
+if TYPE_CHECKING:
+    from faqsante.content.titles import Spellings
 
 CHUNK = 500  # ids per IN (…): well under SQLite's and PostgreSQL's parameter limits
 PRODUCT_FACET = "produit"
@@ -33,6 +38,7 @@ class _Book:
     version: int
     titles: dict[str, str]  # every published entry's title, told apart
     by_key: dict[str, list[str]]  # title_key of an entry's own title -> published ids with that title
+    spellings: Spellings  # the glossary's, the editors' entries included: « medimail » -> « Medimail »
 
 
 _books: weakref.WeakKeyDictionary[Engine, _Book] = weakref.WeakKeyDictionary()  # one per open database
@@ -50,7 +56,7 @@ def shown_titles(session: Session, entry_ids: Iterable[str]) -> dict[str, str]:
     if others:
         candidates = _candidates(session, others)
         for entry_id, question, section, answer in _rows(session, others):
-            own = titles.entry_title(question, answer, candidates.get(entry_id, ()))
+            own = titles.entry_title(question, answer, candidates.get(entry_id, ()), book.spellings)
             shown[entry_id] = _apart_from_published(session, book, entry_id, own, section, answer)
     return shown
 
@@ -59,8 +65,14 @@ def title_once_published(
     session: Session, entry_id: str, question: str | None, answer: str, section: str | None
 ) -> str:
     """The title an entry will show once this text of it (a draft's) is published."""
-    own = titles.entry_title(question, answer, _candidates(session, [entry_id]).get(entry_id, ()))
-    return _apart_from_published(session, _current_book(session), entry_id, own, section, answer)
+    book = _current_book(session)
+    own = titles.entry_title(question, answer, _candidates(session, [entry_id]).get(entry_id, ()), book.spellings)
+    return _apart_from_published(session, book, entry_id, own, section, answer)
+
+
+def current_spellings(session: Session) -> Spellings:
+    """How titles spell the glossary's names now (built once per data version, with the book)."""
+    return _current_book(session).spellings
 
 
 def _apart_from_published(
@@ -103,8 +115,9 @@ def _build(session: Session, version: int) -> _Book:
     untitled = [entry_id for entry_id, _, _ in rows if entry_id not in named]
     answers = _answers(session, untitled)
     candidates = _candidates(session, untitled)
+    spellings = titles.Spellings.of(written_terms(session))
     for entry_id in untitled:
-        named[entry_id] = titles.entry_title(None, answers.get(entry_id, ""), candidates.get(entry_id, ()))
+        named[entry_id] = titles.entry_title(None, answers.get(entry_id, ""), candidates.get(entry_id, ()), spellings)
     by_key: dict[str, list[str]] = defaultdict(list)
     for entry_id, title in named.items():
         by_key[titles.title_key(title)].append(entry_id)
@@ -115,7 +128,7 @@ def _build(session: Session, version: int) -> _Book:
         titles.Titled(entry_id, title, _qualifiers(entry_id, sections, products, answers) if entry_id in shared else ())
         for entry_id, title in named.items()
     )
-    return _Book(version, told, dict(by_key))
+    return _Book(version, told, dict(by_key), spellings)
 
 
 def _qualifiers(

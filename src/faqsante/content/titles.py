@@ -63,7 +63,7 @@ _SMS = frozenset(
 _REPEATED = re.compile(r"(\w)\1\1|[?!.]{2,}")
 
 
-def tidy_question(text: str) -> str | None:
+def tidy_question(text: str, spellings: Spellings | None = None) -> str | None:
     """A question fit to be a title, tidied without changing its words; None for keywords, SMS or noise.
 
     # "comment activer ma e-cps"        ->  "Comment activer ma e-CPS ?"
@@ -76,7 +76,7 @@ def tidy_question(text: str) -> str | None:
         return None
     if not (_ASKING.match(cleaned) or _INVERTED.search(cleaned) or _SUBJECT_FIRST.match(cleaned) and "?" in cleaned):
         return None
-    body = respell(cleaned.rstrip(" ?.!"))
+    body = respell(cleaned.rstrip(" ?.!"), spellings)
     return body[:1].upper() + body[1:] + " ?"
 
 
@@ -93,43 +93,50 @@ def _noisy(text: str) -> bool:
     return any(fold(word) in _SMS for word in re.findall(r"\w+", stripped))
 
 
-@lru_cache(maxsize=1)
-def _spellings() -> tuple[re.Pattern[str], dict[str, str]]:
+@dataclass(frozen=True)
+class Spellings:
     """The glossary's names as it writes them, keyed by their folded form (« medimail » -> « Medimail »).
 
     As in the taxonomy, a name of four capitals or fewer (« MES », « SI ») is only a name in capitals: written
     in lower case it is a French word, and stays as typed.
     """
-    names = {
-        fold(term): term
-        for term in glossary_terms()
-        if not (term.isupper() and len(term) <= 4) and re.fullmatch(r"[\w\-' ]+", term)
-    }
-    alternatives = "|".join(re.escape(key) for key in sorted(names, key=len, reverse=True))
-    return re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])" if names else r"(?!x)x"), names
+
+    pattern: re.Pattern[str]
+    names: dict[str, str]
+
+    @classmethod
+    def of(cls, terms: Iterable[str]) -> Spellings:
+        """# ["e-CPS", "CPS", "Medimail", "MES"]: the longest first, so that "e-CPS" wins over "CPS"; "MES" is left out"""
+        names = {
+            fold(term): term
+            for term in sorted(set(terms), key=len, reverse=True)
+            if not (term.isupper() and len(term) <= 4) and re.fullmatch(r"[\w\-' ]+", term)
+        }
+        alternatives = "|".join(re.escape(key) for key in sorted(names, key=len, reverse=True))
+        return cls(re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])" if names else r"(?!x)x"), names)
 
 
-def respell(text: str) -> str:
+@lru_cache(maxsize=1)
+def shipped_spellings() -> Spellings:
+    """The shipped glossary's (``search/glossary.yaml``); ``content.title_book`` adds the editors' entries."""
+    return Spellings.of(entry.term for entry in load_curated())
+
+
+def respell(text: str, spellings: Spellings | None = None) -> str:
     """Product and acronym names spelled as the glossary spells them; every other word as written.
 
     # "inscription medimail et E-CPS"  ->  "inscription Medimail et e-CPS"
     """
-    pattern, names = _spellings()
+    spelled = spellings or shipped_spellings()
     folded = "".join(fold(char) if len(fold(char)) == 1 else char for char in text)
     if len(folded) != len(text):  # a character folded into two (œ): spell word by word would shift; keep it
         return text
     parts: list[str] = []
     position = 0
-    for match in pattern.finditer(folded.lower()):
-        parts += [text[position : match.start()], names[match.group()]]
+    for match in spelled.pattern.finditer(folded.lower()):
+        parts += [text[position : match.start()], spelled.names[match.group()]]
         position = match.end()
     return "".join([*parts, text[position:]])
-
-
-@lru_cache(maxsize=1)
-def glossary_terms() -> tuple[str, ...]:
-    """The curated glossary's terms (INS, DMP, e-CPS, Medimail…), longest first so "e-CPS" wins over "CPS"."""
-    return tuple(sorted({entry.term for entry in load_curated()}, key=len, reverse=True))
 
 
 # ------------------------------------------------------------------------------------- the answer's lead
@@ -254,18 +261,20 @@ class Candidate:
 _ORIGIN_RANK = {"editor": 0, "source": 1, "import": 2, "learned": 3}
 
 
-def best_question(candidates: Iterable[Candidate]) -> str | None:
+def best_question(candidates: Iterable[Candidate], spellings: Spellings | None = None) -> str | None:
     """The best well-formed question among accepted ones, tidied: an editor's, the source's, then an import's
     wording before a visitor's; then the most asked, then the first added."""
     ranked = sorted(candidates, key=lambda c: (_ORIGIN_RANK.get(c.origin, 4), -c.asked_count, c.id))
-    return next((tidied for c in ranked if (tidied := tidy_question(c.text))), None)
+    return next((tidied for c in ranked if (tidied := tidy_question(c.text, spellings))), None)
 
 
-def entry_title(question: str | None, answer: str, candidates: Iterable[Candidate] = ()) -> str:
+def entry_title(
+    question: str | None, answer: str, candidates: Iterable[Candidate] = (), spellings: Spellings | None = None
+) -> str:
     """The one title of an entry (before ``distinct_titles`` tells equal ones apart): see the module docstring."""
     if question and question.strip():
         return " ".join(question.split())
-    return best_question(candidates) or lead_title(answer) or "Réponse"
+    return best_question(candidates, spellings) or lead_title(answer) or "Réponse"
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ One module per concept: ``entries`` (read, create, edit, publish), ``facets`` (t
 ticks), ``merge`` (fold a duplicate into the entry that stays), ``entry_questions`` (an entry's questions: add,
 reword, delete, promote to title), ``inbox`` (the submitted-questions queue), ``diff`` (what a revision
 changed), ``imports`` (sources parsed, merged and tagged), ``review`` (review date and owner), ``drafts`` (save aside, preview, publish; restore a
-revision). Front ends import this package, not the modules.
+revision), ``glossary`` (synonyms and acronyms over the shipped glossary, with their history). Front ends import this package, not the modules.
 """
 
 from faqsante.config import MAX_ANSWER_LENGTH

@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from sqlalchemy import ColumnElement, func, select
 
 from faqsante.config import Settings
-from faqsante.content.title_book import shown_titles
-from faqsante.content.titles import TitleSuggester, tidy_question, title_key
+from faqsante.content.title_book import current_spellings, shown_titles
+from faqsante.content.titles import Spellings, TitleSuggester, tidy_question, title_key
 from faqsante.editing.entries import clean_field, finish_change, lock_entry, lock_fields
 from faqsante.errors import InvalidInput, NotFound
 from faqsante.ingest.base import content_hash
@@ -97,6 +97,7 @@ def untitled(
         rows = session.execute(statement).all()
         ids = [row.id for row in rows]
         titles = shown_titles(session, ids)
+        spellings = current_spellings(session)
         questions: dict[str, list[EntryQuestion]] = defaultdict(list)
         for start in range(0, len(ids), 500):
             for question in session.scalars(
@@ -112,7 +113,9 @@ def untitled(
             row.section,
             row.answer,
             row.visits,
-            _candidates(questions[row.id], suggester.suggest(row.answer, row.section) if suggester else None),
+            _candidates(
+                questions[row.id], suggester.suggest(row.answer, row.section) if suggester else None, spellings
+            ),
         )
         for row in rows
     ]
@@ -160,7 +163,7 @@ def _untitled() -> list[ColumnElement[bool]]:
     return [Entry.status == "published", func.coalesce(func.trim(Entry.question), "") == ""]
 
 
-def _candidates(rows: list[EntryQuestion], generated: str | None) -> list[TitleCandidate]:
+def _candidates(rows: list[EntryQuestion], generated: str | None, spellings: Spellings) -> list[TitleCandidate]:
     """Accepted questions fit to be a title, tidied (an editor's, the source's, an import's, then visitors'),
     then the other non-rejected ones as written, then the generated suggestion; each wording once."""
     order = {"editor": 0, "source": 1, "import": 2, "learned": 3}
@@ -168,7 +171,7 @@ def _candidates(rows: list[EntryQuestion], generated: str | None) -> list[TitleC
     rest: list[TitleCandidate] = []
     for row in sorted(rows, key=lambda r: (r.state != "accepted", order.get(r.origin, 4), -r.asked_count, r.id)):
         kind = KINDS[row.origin] if row.state == "accepted" else KINDS["suggested"]
-        tidied = tidy_question(row.text)
+        tidied = tidy_question(row.text, spellings)
         (fit if tidied and row.state == "accepted" else rest).append(TitleCandidate(tidied or row.text, kind, row.id))
     listed = [*fit, *rest, *([TitleCandidate(generated, KINDS["generated"])] if generated else [])]
     seen: set[str] = set()

@@ -1,7 +1,9 @@
 """The question answering core: published entries in, ranked and calibrated answers out.
 
 Indexes are derived state: built from the database on first use and rebuilt whenever its
-``data_version`` moves, so every web worker and CLI process serves the same content.
+``data_version`` moves, so every web worker and CLI process serves the same content. A move made by glossary
+changes alone (``glossary.only_glossary_changed``) swaps the editors' glossary into the current state instead:
+no index is read again, and the next question is searched with it.
 """
 
 from __future__ import annotations
@@ -22,8 +24,10 @@ from faqsante.search.cache import AnswerCache, answer_key
 from faqsante.search.calibration import Calibration
 from faqsante.search.corpus import Document, FacetFilter, load_documents
 from faqsante.search.embedders import Embedder, make_embedder
+from faqsante.search.expansion import Expander
 from faqsante.search.fitting import fit_calibration
 from faqsante.search.fusion import question_evidence
+from faqsante.search.glossary import load_editors, only_glossary_changed
 from faqsante.search.index_files import IndexFiles, code_version, digest
 from faqsante.search.pipeline import Pipeline
 from faqsante.search.query import Query
@@ -65,6 +69,11 @@ class _State:
     sentences: SentenceIndex
     answers: AnswerCache = field(default_factory=AnswerCache)  # goes with its state: new content, no stale answer
 
+    def with_glossary(self, version: int, expander: Expander) -> _State:
+        """The same indexes and calibration searched with another editors' glossary (and no answer cached)."""
+        pipeline = dataclasses.replace(self.pipeline, expander=expander)
+        return dataclasses.replace(self, version=version, pipeline=pipeline, answers=AnswerCache())
+
 
 @dataclass(frozen=True)
 class Ranking:
@@ -76,6 +85,7 @@ class Ranking:
     answerable: float  # the calibrated chance that the FAQ answers the question at all
     abstained: bool
     query: Query | None = None  # the question as analysed and encoded: the spans read it again
+    sentences: SentenceIndex | None = None  # the sentences of the same index state as ``documents``
 
 
 class SearchEngine:
@@ -126,9 +136,14 @@ class SearchEngine:
         try:
             self._last_poll = time.monotonic()
             version = self.db.data_version()
-            if self._state is not None and self._state.version == version:
+            state = self._state
+            if state is not None and state.version == version:
                 return False
-            self._state = self._build(version, load_documents(self.db), progress)
+            if state is not None and only_glossary_changed(self.db, state.version, version):
+                self.last_embedded = 0
+                self._state = state.with_glossary(version, self._expander())
+            else:
+                self._state = self._build(version, load_documents(self.db), progress)
             return True
         finally:
             self._lock.release()
@@ -147,12 +162,17 @@ class SearchEngine:
             documents,
             self.embedder,
             files,
+            self.analyzer,
             passages=dense.index.matrix if dense is not None else None,
             terms=lexical.index if lexical is not None else None,
             progress=progress,
         )
-        calibration = self._calibration(pipeline, files, questions)
-        return _State(version, pipeline, FacetFilter(documents), calibration, sentences)
+        calibration = self._calibration(pipeline, files, questions)  # fitted without the editors' glossary
+        searched = dataclasses.replace(pipeline, expander=self._expander())
+        return _State(version, searched, FacetFilter(documents), calibration, sentences)
+
+    def _expander(self) -> Expander:
+        return Expander(load_editors(self.db), self.analyzer)
 
     def _calibration(self, pipeline: Pipeline, files: IndexFiles, questions: QuestionSet) -> Calibration:
         """Fitted once per corpus, questions and embedder, then read from ``index_dir``."""
@@ -192,12 +212,17 @@ class SearchEngine:
 
     def _refresh_in_background(self, state: _State) -> None:
         """Start building a new data version in a daemon thread (one at a time); answers keep coming from
-        ``state`` until it is swapped in. A daemon thread never holds up the process's exit on SIGTERM."""
+        ``state`` until it is swapped in. A daemon thread never holds up the process's exit on SIGTERM. A version
+        that only the glossary moved is swapped in at once: the answer being asked already uses it."""
         with self._builder_lock:
             self._last_poll = time.monotonic()
             if self._builder is not None and self._builder.is_alive():
                 return
-            if self.db.data_version() == state.version:
+            version = self.db.data_version()
+            if version == state.version:
+                return
+            if only_glossary_changed(self.db, state.version, version):  # a swap, not a build: before this answer
+                self.refresh()
                 return
             self._builder = threading.Thread(target=self.refresh, name="faqsante-reindex", daemon=True)
             self._builder.start()
@@ -246,9 +271,8 @@ class SearchEngine:
         # confidence against the best of all documents: the same entry gets the same confidence with any filter
         confidences = calibration.confidences(answerable, fused[order], float(fused.max()))
         abstained = not order or calibration.abstains(answerable)
-        return Ranking(
-            [state.pipeline.documents[row] for row in order], fused[order], confidences, answerable, abstained, asked
-        )
+        documents = [state.pipeline.documents[row] for row in order]
+        return Ranking(documents, fused[order], confidences, answerable, abstained, asked, state.sentences)
 
     def ask(self, query: str, *, top_k: int = 10, facets: dict[str, list[str]] | None = None) -> AskResult:
         """The best entries for a question, best first, and whether none is good enough to offer."""
@@ -258,16 +282,13 @@ class SearchEngine:
     def _answer(self, query: str, top_k: int, facets: dict[str, list[str]] | None) -> AskResult:
         ranking = self.rank(query, top_k=top_k, facets=facets)
         shown = self._titles(ranking.documents)
-        sentences = self._current_state().sentences
         hits = [
             _hit(doc, float(score), float(confidence), shown.get(doc.id))
             for doc, score, confidence in zip(ranking.documents, ranking.scores, ranking.confidences, strict=True)
         ]
-        if ranking.query is not None:
-            hits = [
-                dataclasses.replace(hit, spans=sentences.spans(doc, ranking.query, self.analyzer))
-                for hit, doc in zip(hits, ranking.documents, strict=True)
-            ]
+        if ranking.query is not None and ranking.sentences is not None:
+            spans = ranking.sentences.spans(ranking.documents, ranking.query, self.analyzer)
+            hits = [dataclasses.replace(hit, spans=found) for hit, found in zip(hits, spans, strict=True)]
         return AskResult(query=_validated(query), abstained=ranking.abstained, results=hits)
 
     def _titles(self, documents: list[Document]) -> dict[str, str]:

@@ -9,6 +9,7 @@ import numpy as np
 from faqsante.search.analysis import FrenchAnalyzer
 from faqsante.search.corpus import Document
 from faqsante.search.embedders import Embedder
+from faqsante.search.expansion import Expander
 from faqsante.search.features import Feature, Scores, unique
 from faqsante.search.fusion import FusionWeights, fuse
 from faqsante.search.query import Query
@@ -26,6 +27,7 @@ class Pipeline:
     embedder: Embedder | None
     settings: SearchSettings
     reranker: Reranker = field(default_factory=Identity)
+    expander: Expander | None = None  # the editors' glossary; calibration is fitted without it (``engine``)
 
     def __post_init__(self) -> None:
         unique(self.features)  # two retrievers giving one feature is an error, not a silent overwrite
@@ -42,7 +44,13 @@ class Pipeline:
         return [feature for retriever in self.retrievers for feature in retriever.features]
 
     def query(self, text: str) -> Query:
-        return Query(text, self.analyzer, self.embedder, long_question_words=self.settings.long_question_words)
+        return Query(
+            text,
+            self.analyzer,
+            self.embedder,
+            long_question_words=self.settings.long_question_words,
+            expander=self.expander,
+        )
 
     def scores(self, query: Query, exclude: frozenset[str] = frozenset()) -> Scores:
         """Every retriever's arrays over all documents; the query is encoded at most once per model, by the first

@@ -68,14 +68,16 @@ UNSAVED_TABLES = CREDENTIAL_TABLES + TRANSIENT_TABLES
 # ours, and reading it whole would let a crafted file exhaust memory.
 MAX_LINE_CHARS = 8_000_000
 SIGNATURE = "hmac-sha256"
-# Migrations that only add nullable columns (or a table no backup carries), and the revision each follows: a
-# backup made at that earlier revision restores into the newer schema with those columns empty.
+# Migrations that only add nullable columns (or a table no backup carries, or new tables that start empty),
+# and the revision each follows: a backup made at that earlier revision restores into the newer schema with
+# those columns (tables) empty.
 # {"0013_review_and_page_names": "0012_support_contacts"}: a 0012 backup restores into 0013 (and 0014)
 COLUMNS_ADDED_SINCE = {
     "0013_review_and_page_names": "0012_support_contacts",
     "0014_learned_asks": "0013_review_and_page_names",  # learned_asks is never backed up
     "0015_editor_notices": "0014_learned_asks",  # users' mail settings; editor_notices is never backed up
-    "0016_two_factor": "0015_editor_notices",  # no account under two-factor sign-in, no recovery codes
+    "0016_glossary": "0015_editor_notices",  # a backup of before restores with the shipped glossary alone
+    "0017_two_factor": "0016_glossary",  # no account under two-factor sign-in, no recovery codes
 }
 
 

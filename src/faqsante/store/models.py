@@ -7,7 +7,8 @@ Tables, grouped by what they serve:
 - audience:  feedback (« utile ? » votes), query_log, submitted_questions, outbox (e-mails to visitors)
 - taxonomy:  entry_facets (automatic or editor tags)
 - editors:   users, recovery_codes (two-factor sign-in), editor_notices (news not yet mailed to them),
-             support_contacts (who to call when the FAQ does not answer)
+             support_contacts (who to call when the FAQ does not answer), glossary_terms (synonyms and acronyms
+             editors set, over the shipped ``search/glossary.yaml``) and glossary_changes (their history)
 Every text column is a ``StoredString`` or a ``StoredText``: no NUL or lone surrogate on either engine (``storable``).
 """
 
@@ -442,6 +443,47 @@ class SupportContact(Base):
     value: Mapped[str | None] = mapped_column(StoredString(120), nullable=True)
     source_id: Mapped[int | None] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"), nullable=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+GLOSSARY_KINDS = ("acronym", "synonym")
+
+
+class GlossaryTerm(Base):
+    """An editor's glossary entry: a new term, or one that replaces (or turns off) the shipped entry of the same key.
+
+    # key "carte cps", term "carte CPS", kind "synonym", forms "e-CPS\ncarte de professionnel de santé", enabled
+    """
+
+    __tablename__ = "glossary_terms"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(StoredString(80), unique=True)  # the term's folded words: « e-CPS » -> "ecps"
+    term: Mapped[str] = mapped_column(StoredString(80))  # as written, the spelling titles use
+    kind: Mapped[str] = mapped_column(StoredString(16))  # GLOSSARY_KINDS
+    forms: Mapped[str] = mapped_column(StoredText())  # expansions or synonyms, one a line
+    definition: Mapped[str | None] = mapped_column(StoredText(), nullable=True)
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)  # False: the term is out of the glossary
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_by: Mapped[str] = mapped_column(StoredString(120))
+
+
+class GlossaryChange(Base):
+    """One change of the glossary, by whom and when, with the entry before and after (JSON; null: none).
+
+    ``version`` is the data version the change produced: a search engine that sees only such versions since its
+    last load knows that only the glossary moved, and swaps it without rebuilding its indexes.
+    """
+
+    __tablename__ = "glossary_changes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(StoredString(80), index=True)
+    version: Mapped[int] = mapped_column(Integer, index=True)
+    action: Mapped[str] = mapped_column(StoredString(16))  # add | edit | disable | enable | delete
+    author: Mapped[str] = mapped_column(StoredString(120))
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    before: Mapped[str | None] = mapped_column(StoredText(), nullable=True)
+    after: Mapped[str | None] = mapped_column(StoredText(), nullable=True)
 
 
 def column_length(column: KeyedColumnElement[Any]) -> int:

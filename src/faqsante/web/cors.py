@@ -23,9 +23,9 @@ limits (web/security.py), which apply as to the portal: a widget reads its 429 �
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 
-from fastapi import FastAPI
+from fastapi import FastAPI, HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -110,6 +110,25 @@ def _own_origin(scope: Scope) -> bytes:
 def is_cross_origin(request: Request) -> bool:
     """Whether a page of an allowed partner site sent this request (its widget), not the portal or a script."""
     return getattr(request.state, CROSS_ORIGIN, None) is not None
+
+
+def refuse_other_sites(message: str) -> Callable[[Request], None]:
+    """A dependency refusing a form that a page of another site posted (403 with ``message``).
+
+    Browsers say where a request comes from: without this, a page anywhere could make its visitors post the
+    portal's public forms — a vote to /reponses/{id}/avis, a question to /question — with no preflight (the
+    SameSite cookie stays home, so each post is a new anonymous visitor). The API needs no such rule: its body
+    is read only when declared JSON, which a page of another site cannot send without a preflight, answered for
+    the allowed origins only.
+    # Sec-Fetch-Site: same-origin, none (typed in the address bar), or no header (a script)   -> passes
+    # Sec-Fetch-Site: cross-site or same-site, from no allowed widget origin                  -> 403
+    """
+
+    def refuse(request: Request) -> None:
+        if request.headers.get("sec-fetch-site") in ("cross-site", "same-site") and not is_cross_origin(request):
+            raise HTTPException(403, message)
+
+    return refuse
 
 
 def install_widget_cors(app: FastAPI, origins: Collection[str]) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 from urllib.parse import quote, urlencode
 
-from fastapi import APIRouter, BackgroundTasks, Form, Query, Request
+from fastapi import APIRouter, BackgroundTasks, Depends, Form, Query, Request
 from starlette.responses import FileResponse, RedirectResponse, Response
 
 from faqsante.config import MAX_QUESTION_LENGTH
@@ -19,6 +19,7 @@ from faqsante.store import catalog, legal
 from faqsante.store.models import Entry
 from faqsante.urls import SLUG_SHAPE
 from faqsante.urls import slug as answer_slug
+from faqsante.web.cors import refuse_other_sites
 from faqsante.web.deps import AskerDep, DbDep, ServiceDep, TopicsDep, VisitorDep
 from faqsante.web.facets import (
     FiltersDep,
@@ -187,7 +188,11 @@ def entry(
     return render(request, "entry.html", context)
 
 
-@router.post("/reponses/{entry_id}/avis")
+_VOTES_FROM_HERE = refuse_other_sites("Un avis ne peut être donné que depuis la FAQ ou une page partenaire autorisée.")
+_QUESTIONS_FROM_HERE = refuse_other_sites("Une question ne peut être envoyée que depuis le formulaire de la FAQ.")
+
+
+@router.post("/reponses/{entry_id}/avis", dependencies=[Depends(_VOTES_FROM_HERE)])
 def vote(
     faq: ServiceDep,
     db: DbDep,
@@ -213,7 +218,7 @@ def question_form(request: Request, mailer: MailerDep, q: str = "") -> Response:
     return render(request, "question.html", {"question": q, "email": "", "mail": mailer is not None})
 
 
-@router.post("/question")
+@router.post("/question", dependencies=[Depends(_QUESTIONS_FROM_HERE)])
 def submit_question(
     request: Request,
     faq: ServiceDep,

@@ -1,7 +1,8 @@
 """BM25 over what a reader sees of each entry (heading, question, answer), with the French analyzer.
 
-Plain on purpose: glossary expansion, spelling correction and concept weights measured flat or harmful
-on questions written by other people (5-fold cross-validation, see ``faqsante eval --folds``).
+Plain on purpose: expansion by the whole glossary, spelling correction and concept weights measured flat or
+harmful on questions written by other people (5-fold cross-validation, see ``faqsante eval --folds``); only
+the editors' glossary entries widen a question (``Query.searched``, ``search.expansion``).
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ class LexicalRetriever:
         self.index = index
 
     def score(self, query: Query, exclude: frozenset[str] = frozenset()) -> Scores:
-        return {ANSWER_BM25: self.index.scores(query.terms)}
+        return {ANSWER_BM25: self.index.scores(query.searched)}
 
 
 def build(context: BuildContext) -> LexicalRetriever:

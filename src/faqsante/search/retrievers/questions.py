@@ -43,7 +43,7 @@ class QuestionRetriever:
         if exclude:
             skipped = np.zeros(len(self.owners), dtype=bool)
             skipped[[row for text in exclude for row in self._rows_of.get(text, [])]] = True
-        scores = {QUESTION_BM25: self._best(self.lexical.scores(query.terms), skipped)}
+        scores = {QUESTION_BM25: self._best(self.lexical.scores(query.searched), skipped)}
         if self.dense is not None and query.vector is not None:
             scores[QUESTION_COSINE] = self._best(self.dense.scores(query.vector), skipped)
         return scores

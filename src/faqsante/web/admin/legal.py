@@ -8,10 +8,10 @@ from fastapi import Form, Request
 from starlette.responses import Response
 
 from faqsante.errors import InvalidInput
-from faqsante.store import legal
+from faqsante.store import Database, legal
 from faqsante.web.admin.base import page, redirect, workspace_router
 from faqsante.web.auth import AdminDep
-from faqsante.web.deps import DbDep
+from faqsante.web.deps import DbDep, ServiceDep
 from faqsante.web.templating import forget_footer
 
 router = workspace_router()
@@ -23,8 +23,8 @@ def legal_pages(request: Request, db: DbDep, _admin: AdminDep) -> Response:
 
 
 @router.post("/pages/statut")
-def save_status(db: DbDep, _admin: AdminDep, statut: Annotated[str, Form(max_length=100)] = "") -> Response:
-    legal.set_accessibility_status(db, statut)
+def save_status(faq: ServiceDep, _admin: AdminDep, statut: Annotated[str, Form(max_length=100)] = "") -> Response:
+    faq.set_accessibility_status(statut)
     forget_footer()
     return redirect("/admin/pages", message="page")
 
@@ -32,20 +32,22 @@ def save_status(db: DbDep, _admin: AdminDep, statut: Annotated[str, Form(max_len
 @router.post("/pages/{slug}")
 def save_page(
     request: Request,
-    db: DbDep,
+    faq: ServiceDep,
     _admin: AdminDep,
     slug: str,
     texte: Annotated[str, Form(max_length=legal.MAX_PAGE_LENGTH * 2)] = "",
 ) -> Response:
     """An empty text brings the default back."""
     try:
-        legal.set_legal_page(db, slug, texte)
+        faq.set_legal_page(slug, texte)
     except InvalidInput as error:
-        return page(request, "legal.html", {**_context(db), "error": str(error), "failed": slug, "texte": texte}, 400)
+        return page(
+            request, "legal.html", {**_context(faq.db), "error": str(error), "failed": slug, "texte": texte}, 400
+        )
     return redirect("/admin/pages", message="page")
 
 
-def _context(db: DbDep) -> dict[str, object]:
+def _context(db: Database) -> dict[str, object]:
     return {
         "pages": legal.legal_pages(db),
         "status": legal.accessibility_status(db),

@@ -4,8 +4,8 @@ The secret is sealed with a key derived from the installation's secret (``faqsan
 carries it sealed, and carries the codes' hashes. Backups made before this revision restore with no account
 under two-factor sign-in.
 
-Revision ID: 0016_two_factor
-Revises: 0015_editor_notices
+Revision ID: 0017_two_factor
+Revises: 0016_glossary
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0016_two_factor"
-down_revision = "0015_editor_notices"
+revision = "0017_two_factor"
+down_revision = "0016_glossary"
 branch_labels = None
 depends_on = None
 
