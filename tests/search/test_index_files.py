@@ -5,10 +5,10 @@ import threading
 
 import numpy as np
 
+from faqsante.analysis import FrenchAnalyzer
 from faqsante.config import Settings
 from faqsante.search import SearchEngine
 from faqsante.search import engine as engine_module
-from faqsante.search.analysis import FrenchAnalyzer
 from faqsante.search.fitting import fit_calibration
 from faqsante.search.index_files import IndexFiles
 from faqsante.search.lexical import LexicalIndex

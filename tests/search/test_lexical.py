@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 from tests.conftest import SAMPLE_DIR
 
-from faqsante.search.analysis import FrenchAnalyzer
+from faqsante.analysis import FrenchAnalyzer
 from faqsante.search.lexical import LexicalIndex
 
 DOCS = [["session", "expir", "heur"], ["pro", "sant", "connect", "servic"], ["session", "session", "pro"]]

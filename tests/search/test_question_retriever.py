@@ -5,7 +5,7 @@ import random
 import numpy as np
 import pytest
 
-from faqsante.search.analysis import FrenchAnalyzer
+from faqsante.analysis import FrenchAnalyzer
 from faqsante.search.dense import DenseIndex
 from faqsante.search.embedders import make_embedder
 from faqsante.search.features import QUESTION_BM25, QUESTION_COSINE

@@ -8,8 +8,8 @@ import dataclasses
 import numpy as np
 import pytest
 
+from faqsante.analysis import FrenchAnalyzer
 from faqsante.search import SearchEngine
-from faqsante.search.analysis import FrenchAnalyzer
 from faqsante.search.corpus import Document
 from faqsante.search.query import Query
 from faqsante.search.rerank import Identity, Proximity, closeness, make_reranker

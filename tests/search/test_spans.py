@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from faqsante.analysis import FrenchAnalyzer
 from faqsante.search import SearchEngine
-from faqsante.search.analysis import FrenchAnalyzer
 from faqsante.search.corpus import Document
 from faqsante.search.embedders import FakeEmbedder
 from faqsante.search.index_files import IndexFiles

@@ -25,12 +25,12 @@ from urllib.parse import quote, urlencode
 
 from sqlalchemy import select
 
+from faqsante.analysis import FrenchAnalyzer
 from faqsante.answers.closeness import choice_count, close_in_refusal
 from faqsante.editing import support
 from faqsante.facets.entry_tags import facet_conditions
 from faqsante.facets.taxonomy import FALLBACK_VALUE, load_taxonomy
 from faqsante.search import AskResult, SearchEngine
-from faqsante.search.analysis import FrenchAnalyzer
 from faqsante.search.corpus import Document, load_documents
 from faqsante.search.glossary import GlossaryEntry, load_glossary
 from faqsante.store import Database, catalog

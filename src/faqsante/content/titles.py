@@ -28,8 +28,8 @@ from functools import lru_cache
 
 import httpx
 
+from faqsante.analysis import FrenchAnalyzer
 from faqsante.config import Settings
-from faqsante.search.analysis import FrenchAnalyzer
 from faqsante.search.glossary import load_curated
 from faqsante.text import fold, normalize
 

@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from faqsante.analysis import FrenchAnalyzer
 from faqsante.config import Settings
 from faqsante.content import title_book  # a module, not a name: content.titles reads the search package
 from faqsante.errors import InvalidQuery
-from faqsante.search.analysis import FrenchAnalyzer
 from faqsante.search.cache import AnswerCache, answer_key
 from faqsante.search.calibration import Calibration
 from faqsante.search.corpus import Document, FacetFilter, load_documents

@@ -28,14 +28,18 @@ from typing import Any, TypeVar
 
 import numpy as np
 
+from faqsante import analysis
+
 T = TypeVar("T")
 
 KIND_LENGTH = 120  # of a file name's first part; longer kinds keep their start and a digest of the whole
 KEEP_PER_KIND = 8  # several databases may share a directory (tests, bench); older files are removed
 
 SEARCH_PACKAGE = Path(__file__).parent
-# What a saved index is made of: the search code and data files, and the libraries that computed it.
+# What a saved index is made of: the search code and data files, the French analysis it indexes with, and the
+# libraries that computed it.
 SEARCH_FILES = ("*.py", "retrievers/*.py", "*.txt")
+ANALYSIS_FILES = (Path(analysis.__file__), analysis.STOPWORDS_FILE)
 LIBRARIES = ("PyStemmer", "numpy", "scipy")
 
 
@@ -50,9 +54,11 @@ def digest(parts: Iterable[str]) -> str:
 
 @lru_cache(maxsize=1)
 def code_version() -> str:
-    """Digest of the search code, its data files and its libraries' versions: new code never loads an old index."""
-    files = sorted(path for pattern in SEARCH_FILES for path in SEARCH_PACKAGE.glob(pattern))
-    parts = [f"{path.relative_to(SEARCH_PACKAGE)}:{hashlib.sha256(path.read_bytes()).hexdigest()}" for path in files]
+    """Digest of the search code, its data files, the analysis and its libraries' versions: new code never loads
+    an old index."""
+    files = sorted(path for pattern in SEARCH_FILES for path in SEARCH_PACKAGE.glob(pattern)) + list(ANALYSIS_FILES)
+    root = SEARCH_PACKAGE.parent
+    parts = [f"{path.relative_to(root)}:{hashlib.sha256(path.read_bytes()).hexdigest()}" for path in files]
     return digest([*parts, *(f"{name}=={version(name)}" for name in LIBRARIES)])
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from faqsante.search.analysis import FrenchAnalyzer
+from faqsante.analysis import FrenchAnalyzer
 from faqsante.search.corpus import Document
 from faqsante.search.embedders import Embedder
 from faqsante.search.expansion import Expander

@@ -11,7 +11,7 @@ import threading
 
 import numpy as np
 
-from faqsante.search.analysis import FrenchAnalyzer
+from faqsante.analysis import FrenchAnalyzer
 from faqsante.search.embedders import Embedder
 from faqsante.search.expansion import Expander
 

@@ -18,7 +18,7 @@ from typing import Protocol
 
 import numpy as np
 
-from faqsante.search.analysis import FrenchAnalyzer
+from faqsante.analysis import FrenchAnalyzer
 from faqsante.search.corpus import Document
 from faqsante.search.query import Query
 

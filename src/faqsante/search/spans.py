@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from faqsante.search.analysis import FrenchAnalyzer
+from faqsante.analysis import FrenchAnalyzer
 from faqsante.search.corpus import Document
 from faqsante.search.embedders import Embedder
 from faqsante.search.encoding import encode_texts

@@ -17,19 +17,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
-from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from faqsante.analysis import FrenchAnalyzer
 from faqsante.errors import InvalidInput
 from faqsante.store.db import Database
 from faqsante.store.lifecycle import require_entry
 from faqsante.store.models import QUESTION_ORIGINS, QUESTION_STATES, Entry, EntryQuestion, utcnow
 from faqsante.text import fold_for_comparison, short_enough_question
-
-if TYPE_CHECKING:
-    from faqsante.search.analysis import FrenchAnalyzer
 
 # accepted beats suggested beats rejected when two rows of the same key meet (a merge of entries)
 _STATE_RANK = {"accepted": 2, "suggested": 1, "rejected": 0}
@@ -37,10 +34,7 @@ _STATE_RANK = {"accepted": 2, "suggested": 1, "rejected": 0}
 
 @lru_cache(maxsize=1)
 def _analyzer() -> FrenchAnalyzer:
-    # Imported on first use: the search package reads this module (accepted_questions) when it loads.
-    from faqsante.search.analysis import FrenchAnalyzer
-
-    return FrenchAnalyzer()
+    return FrenchAnalyzer()  # its stop words are read once
 
 
 def question_key(text: str) -> str:

@@ -24,8 +24,8 @@ from markdown_it.utils import EnvType, OptionsDict
 from markupsafe import Markup, escape
 from phonenumbers import shortnumberinfo
 
+from faqsante.analysis import FrenchAnalyzer
 from faqsante.content import titles
-from faqsante.search.analysis import FrenchAnalyzer
 from faqsante.search.sentences import passage_limit, split_sentences
 from faqsante.urls import answer_path
 

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
-from faqsante.search.analysis import FrenchAnalyzer
+from faqsante.analysis import FrenchAnalyzer
 from faqsante.search.corpus import Document
 from faqsante.search.embedders import Embedder
 from faqsante.search.features import Feature, Scores

@@ -7,7 +7,7 @@ the editors' glossary entries widen a question (``Query.searched``, ``search.exp
 
 from __future__ import annotations
 
-from faqsante.search.analysis import FrenchAnalyzer
+from faqsante.analysis import FrenchAnalyzer
 from faqsante.search.features import ANSWER_BM25, Feature, Scores
 from faqsante.search.index_files import IndexFiles, code_version, digest
 from faqsante.search.lexical import LexicalIndex

@@ -1,6 +1,6 @@
 """The French analyzer: what answers and questions become before BM25 compares them."""
 
-from faqsante.search.analysis import FrenchAnalyzer
+from faqsante.analysis import FrenchAnalyzer
 
 analyzer = FrenchAnalyzer()
 
