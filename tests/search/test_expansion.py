@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from faqsante.analysis import FrenchAnalyzer
 from faqsante.config import Settings
 from faqsante.editing import glossary
 from faqsante.search import SearchEngine
-from faqsante.search.analysis import FrenchAnalyzer
 from faqsante.search.expansion import Expander
 from faqsante.search.glossary import GlossaryEntry
 from faqsante.search.query import Query

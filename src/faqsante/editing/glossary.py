@@ -22,8 +22,8 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from faqsante.analysis import FrenchAnalyzer
 from faqsante.errors import InvalidInput, NotFound
-from faqsante.search.analysis import FrenchAnalyzer
 from faqsante.search.glossary import (
     GlossaryEntry,
     found_definitions,

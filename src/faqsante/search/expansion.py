@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from faqsante.search.analysis import FrenchAnalyzer, stem
+from faqsante.analysis import FrenchAnalyzer, stem
 from faqsante.search.glossary import GlossaryEntry
 
 Words = tuple[str, ...]  # stems of a name's kept words: "carte CPS" -> ("cart", "cps")

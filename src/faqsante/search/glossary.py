@@ -26,7 +26,7 @@ import yaml
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from faqsante.search.analysis import FrenchAnalyzer
+from faqsante.analysis import FrenchAnalyzer
 from faqsante.search.corpus import Document, load_documents
 from faqsante.store import Database
 from faqsante.store.models import GlossaryChange, GlossaryTerm
