@@ -367,22 +367,24 @@ def lint(
 ) -> None:
     """Rapport de santé du contenu : dates dépassées, relectures en retard, réponses sans question, liens perdus,
     doublons, coordonnées."""
-    from faqsante.health.lint import CHECKS, lint_database
+    from faqsante.health.lint import CHECKS, lint_database, named_titles
 
     unknown = sorted(set(kind or []) - set(CHECKS))
     if unknown:
         raise fail(ValueError(f"contrôle inconnu « {unknown[0]} » (contrôles : {', '.join(CHECKS)})"), code=2)
-    findings = lint_database(open_db(db), today=today.date() if today else None, kinds=kind or None)
+    database = open_db(db)
+    findings = lint_database(database, today=today.date() if today else None, kinds=kind or None)
     if as_json:
         print(json.dumps([finding.to_dict() for finding in findings], ensure_ascii=False, indent=2))
         return
+    titles = named_titles(database, findings)
     for name, check in CHECKS.items():
         rows = [finding for finding in findings if finding.kind == name]
         if not rows:
             continue
         table = Table(title=f"{check.label} ({len(rows)})", title_justify="left", show_header=False, expand=True)
         for finding in rows:
-            table.add_row(finding.entry_id, finding.detail)
+            table.add_row(finding.entry_id, titles[finding.entry_id], finding.detail)
         console.print(table)
     console.print(f"{len(findings)} point(s) à revoir.")
 
@@ -629,11 +631,12 @@ def questions_suggestions(
         console.print("Aucune suggestion en attente.")
         return
     table = Table(title=f"{len(suggestions)} suggestion(s)")
-    for column in ("n°", "posée", "question suggérée", "entrée"):
+    for column in ("n°", "posée", "question suggérée", "entrée", "titre de l'entrée"):
         table.add_column(column)
     for suggestion in suggestions:
         question = suggestion.question
-        table.add_row(str(question.id), str(question.asked_count), question.text, str(question.entry_id))
+        row = (str(question.id), str(question.asked_count), question.text, str(question.entry_id))
+        table.add_row(*row, suggestion.entry_title)
     console.print(table)
 
 

@@ -20,6 +20,7 @@ from faqsante.content.titles import (
     suggest_title,
     tidy_question,
     title_key,
+    titled,
 )
 
 
@@ -134,6 +135,10 @@ def test_the_title_is_the_editors_question_else_the_best_well_formed_accepted_on
     assert entry_title(None, answer, [visitor, keywords]) == (
         "Activez votre e-CPS depuis l'application, avec le code reçu par SMS"
     )
+    # where each comes from, which the workspace tells editors (« titre dérivé … »)
+    assert [titled(*case)[1] for case in (("Q ?", answer), (None, answer, [imported]), (None, answer, [keywords]))] == [
+        "editors", "question", "answer",
+    ]  # fmt: skip
 
 
 def test_equal_titles_are_told_apart_by_what_differs() -> None:

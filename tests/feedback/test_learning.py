@@ -28,7 +28,7 @@ def test_learned_near_duplicates_are_one_suggestion_counted_and_listed_most_aske
         ("ins", "c'est quoi l'INS", 4),
         ("ecps", "télécharger application e-CPS", 1),
     ]
-    assert suggestions[1].entry_question == "Comment activer ma e-CPS ?"
+    assert suggestions[1].entry_title == "Comment activer ma e-CPS ?"  # as every channel titles the entry
 
 
 def test_learning_ignores_titles_archives_and_blanks_and_never_moves_the_data_version(faq: Database) -> None:

@@ -28,6 +28,7 @@ def test_a_notice_reaches_the_server_authenticated_and_encrypted_as_the_url_says
     draft = mailer.answer_notice(
         recipient="lea@example.org",
         question="Où trouver ma carte CPS ?",
+        title="Où trouver ma carte CPS ?",
         answer_path="/reponses/c1179/ou-trouver-ma-carte-cps",
     )
 

@@ -38,6 +38,7 @@ def notice(mailer: Mailer) -> Draft:
     return mailer.answer_notice(
         recipient="lea@example.org",
         question="Où trouver ma carte CPS ?",
+        title="Où trouver ma carte CPS ?",
         answer_path="/reponses/c1179/ou-trouver-ma-carte-cps",
     )
 

@@ -75,6 +75,13 @@ def current_spellings(session: Session) -> Spellings:
     return _current_book(session).spellings
 
 
+def title_source(session: Session, entry_id: str, question: str | None, answer: str) -> titles.TitleSource:
+    """Where the title ``shown_titles`` gives this entry comes from: the editors' question, one of its accepted
+    questions, or its answer's lead (an editor is told that such a title is derived, not theirs)."""
+    candidates = _candidates(session, [entry_id]).get(entry_id, ())
+    return titles.titled(question, answer, candidates, current_spellings(session))[1]
+
+
 def _apart_from_published(
     session: Session, book: _Book, entry_id: str, title: str, section: str | None, answer: str
 ) -> str:

@@ -25,6 +25,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Literal
 
 import httpx
 
@@ -272,9 +273,27 @@ def entry_title(
     question: str | None, answer: str, candidates: Iterable[Candidate] = (), spellings: Spellings | None = None
 ) -> str:
     """The one title of an entry (before ``distinct_titles`` tells equal ones apart): see the module docstring."""
+    return titled(question, answer, candidates, spellings)[0]
+
+
+TitleSource = Literal["editors", "question", "answer"]
+
+
+def titled(
+    question: str | None, answer: str, candidates: Iterable[Candidate] = (), spellings: Spellings | None = None
+) -> tuple[str, TitleSource]:
+    """The title of ``entry_title`` and where it comes from, which editors are shown: their own question, one of
+    the entry's accepted questions (tidied), or the answer's lead.
+
+    # (None, "Non, le référencement n'est pas obligatoire.", ())
+    #   ->  ("Est-ce que le référencement est obligatoire ?", "answer")
+    """
     if question and question.strip():
-        return " ".join(question.split())
-    return best_question(candidates, spellings) or lead_title(answer) or "Réponse"
+        return " ".join(question.split()), "editors"
+    best = best_question(candidates, spellings)
+    if best:
+        return best, "question"
+    return lead_title(answer) or "Réponse", "answer"
 
 
 @dataclass(frozen=True)

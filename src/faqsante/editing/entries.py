@@ -16,6 +16,8 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from faqsante.config import MAX_ANSWER_LENGTH, MAX_QUESTION_LENGTH, Settings
+from faqsante.content.title_book import shown_titles, title_source
+from faqsante.content.titles import TitleSource
 from faqsante.errors import EditConflict, InvalidInput
 from faqsante.facets.entry_tags import retag_in
 from faqsante.ingest.base import content_hash
@@ -64,6 +66,8 @@ class EditableEntry:
     updated_at: datetime
     review_at: date | None = None  # to be read again by then (editing.review)
     owner: str | None = None
+    title: str = ""  # as every channel shows it (content.title_book.shown_titles)
+    title_source: TitleSource = "editors"  # "question", "answer": derived, which the edit page says
 
     @property
     def revision(self) -> int:
@@ -83,6 +87,7 @@ class EntryRow:
     status: str
     merged_into: str | None
     updated_at: datetime
+    title: str = ""  # as every channel shows it (content.title_book.shown_titles)
 
 
 @dataclass(frozen=True)
@@ -116,6 +121,8 @@ def get_entry(db: Database, entry_id: str) -> EditableEntry:
             updated_at=entry.updated_at,
             review_at=entry.review_at,
             owner=entry.owner,
+            title=shown_titles(session, [entry.id])[entry.id],
+            title_source=title_source(session, entry.id, entry.question, entry.answer),
         )
 
 
@@ -142,7 +149,8 @@ def list_entries(
             .offset((max(page, 1) - 1) * PAGE_SIZE)
             .limit(PAGE_SIZE)
         ).all()
-    return EntryListing([EntryRow(*row) for row in rows], page=max(page, 1), total=total)
+        titles = shown_titles(session, [row.id for row in rows])
+    return EntryListing([EntryRow(*row, title=titles[row.id]) for row in rows], page=max(page, 1), total=total)
 
 
 def workspace_counts(db: Database) -> dict[str, int]:
@@ -155,8 +163,9 @@ def workspace_counts(db: Database) -> dict[str, int]:
     return counts
 
 
-def recent_changes(db: Database, limit: int = 15) -> list[tuple[str, Revision]]:
-    """The latest revisions made by editors (imports left out), newest first, with their entry id."""
+def recent_changes(db: Database, limit: int = 15) -> list[tuple[str, str, Revision]]:
+    """The latest revisions made by editors (imports left out), newest first, with their entry's id and title
+    (the entry's as every channel shows it today, not the text of that revision)."""
     with db.session() as session:
         rows = session.scalars(
             select(EntryRevision)
@@ -164,7 +173,8 @@ def recent_changes(db: Database, limit: int = 15) -> list[tuple[str, Revision]]:
             .order_by(EntryRevision.created_at.desc(), EntryRevision.id.desc())
             .limit(limit)
         ).all()
-        return [(row.entry_id, _revision(row)) for row in rows]
+        titles = shown_titles(session, [row.entry_id for row in rows])
+        return [(row.entry_id, titles[row.entry_id], _revision(row)) for row in rows]
 
 
 # ---------------------------------------------------------------------------------------------- writing

@@ -172,13 +172,16 @@ def answer_question(
             )
         # Titled before the change bumps the data version: titles are cached per version, and a version this
         # transaction wrote would keep a rolled-back title cached.
-        path = answer_path(entry.id, shown_titles(session, [entry.id])[entry.id])
+        title = shown_titles(session, [entry.id])[entry.id]
         if not entry_id:
             finish_change(session, settings, [entry.id])
         first_answer = submitted.answer_entry_id is None
         submitted.status, submitted.answer_entry_id = "answered", entry.id
         if first_answer and mailer is not None and submitted.email:
-            notice = mailer.answer_notice(recipient=submitted.email, question=submitted.question, answer_path=path)
+            notice = mailer.answer_notice(
+                recipient=submitted.email, question=submitted.question, title=title,
+                answer_path=answer_path(entry.id, title),
+            )  # fmt: skip
             queue_mail(session, notice, question_id=submitted.id)
         return entry.id
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
+from faqsante.content.title_book import shown_titles
 from faqsante.errors import InvalidInput, NotFound
 from faqsante.store.db import Database, bump_data_version
 from faqsante.store.models import Entry, EntryQuestion, utcnow
@@ -22,8 +23,7 @@ class Suggestion:
     """A suggested question with the entry it would answer, as the suggestions page lists it."""
 
     question: Question
-    entry_question: str | None  # the entry's main question, None when it has none
-    entry_answer: str
+    entry_title: str  # as every channel shows it (content.title_book.shown_titles)
 
 
 def list_suggestions(
@@ -31,7 +31,7 @@ def list_suggestions(
 ) -> list[Suggestion]:
     """Suggestions waiting for an editor, most asked first, on published entries (of ``entry_ids`` if given)."""
     statement = (
-        select(EntryQuestion, Entry.question, Entry.answer)
+        select(EntryQuestion)
         .join(Entry, Entry.id == EntryQuestion.entry_id)
         .where(EntryQuestion.state == "suggested", Entry.status == "published")
         .order_by(EntryQuestion.asked_count.desc(), EntryQuestion.updated_at.desc(), EntryQuestion.id)
@@ -41,7 +41,9 @@ def list_suggestions(
     if limit is not None:
         statement = statement.limit(limit)
     with db.session() as session:
-        return [Suggestion(question_of(row), question, answer) for row, question, answer in session.execute(statement)]
+        rows = session.scalars(statement).all()
+        titles = shown_titles(session, [row.entry_id for row in rows if row.entry_id])
+        return [Suggestion(question_of(row), titles[str(row.entry_id)]) for row in rows]
 
 
 def count_suggestions(db: Database) -> int:

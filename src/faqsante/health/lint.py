@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from itertools import combinations
@@ -19,6 +19,7 @@ from typing import ClassVar
 
 from rapidfuzz import fuzz
 
+from faqsante.content.title_book import shown_titles
 from faqsante.health.contacts import find_contacts, with_typos
 from faqsante.health.dates import find_periods, fold_text
 from faqsante.search.corpus import Document, load_documents
@@ -268,3 +269,11 @@ def lint_documents(
 def lint_database(db: Database, *, today: date | None = None, kinds: Sequence[str] | None = None) -> list[Finding]:
     """The report on the published entries of a database."""
     return lint_documents(load_documents(db), today=today, kinds=kinds)
+
+
+def named_titles(db: Database, findings: Iterable[Finding]) -> dict[str, str]:
+    """# {"c11796043a08": "Le DMN doit-il recevoir l'INS ?", …}: every entry the findings name (duplicates' other
+    entry included), titled as every channel titles it (``content.title_book.shown_titles``)."""
+    ids = {finding.entry_id for finding in findings} | {f.related_id for f in findings if f.related_id}
+    with db.session() as session:
+        return shown_titles(session, sorted(ids))

@@ -48,10 +48,10 @@ class Mailer:
         return cls(transport_from_url(settings.smtp_url, tls=tls), settings.mail_from.strip(),
                    settings.public_url.strip().rstrip("/"), settings.site_name)  # fmt: skip
 
-    def answer_notice(self, *, recipient: str, question: str, answer_path: str) -> Draft:
+    def answer_notice(self, *, recipient: str, question: str, title: str, answer_path: str) -> Draft:
         return answer_notice(
-            recipient=recipient, question=question, answer_path=answer_path, public_url=self.public_url,
-            site_name=self.site_name,
+            recipient=recipient, question=question, title=title, answer_path=answer_path,
+            public_url=self.public_url, site_name=self.site_name,
         )  # fmt: skip
 
     def send(self, draft: Draft, *, message_id: int) -> None:

@@ -25,7 +25,6 @@ from markupsafe import Markup, escape
 from phonenumbers import shortnumberinfo
 
 from faqsante.analysis import FrenchAnalyzer
-from faqsante.content import titles
 from faqsante.search.sentences import passage_limit, split_sentences
 from faqsante.urls import answer_path
 
@@ -50,14 +49,12 @@ _MARK = Markup('<mark class="reponse-phrase">{}</mark>')
 
 
 def entry_title(entry: Mapping[str, Any]) -> str:
-    """The title the core chose (``title``: ``content.title_book.shown_titles``), else the same rule on what the
-    mapping holds: its question, else its answer's lead (``content.titles.entry_title``).
+    """The title every channel shows: the ``title`` the core put in the entry (``content.title_book.shown_titles``).
 
-    # {"question": None, "answer": "Ce message peut avoir plusieurs causes :\\n- …"}  ->  "Ce message peut avoir plusieurs causes"
+    No page titles an entry from its question or its answer by itself: a mapping without a title is a defect.
+    # {"id": "c11796043a08", "question": None, "title": "Le DMN doit-il recevoir l'INS ?"}  ->  "Le DMN doit-il recevoir l'INS ?"
     """
-    if entry.get("title"):
-        return str(entry["title"])
-    return titles.entry_title(entry.get("question"), str(entry.get("answer") or ""))
+    return str(entry["title"])
 
 
 def answer_url(entry: Mapping[str, Any]) -> str:

@@ -19,7 +19,7 @@ router = workspace_router()
 
 @router.get("")
 def dashboard(request: Request, db: DbDep) -> Response:
-    changes = [(entry_id, asdict(revision)) for entry_id, revision in editing.recent_changes(db)]
+    changes = [(entry_id, title, asdict(revision)) for entry_id, title, revision in editing.recent_changes(db)]
     counts = {
         **editing.workspace_counts(db),
         "untitled": count_untitled(db),

@@ -23,7 +23,6 @@ from faqsante.web.admin.entries import suggester as _titles
 from faqsante.web.auth import EditorDep
 from faqsante.web.deps import DbDep, ServiceDep, SettingsDep
 from faqsante.web.params import MAX_ROW_ID, RowId, Text
-from faqsante.web.presentation import entry_title
 
 router = workspace_router()
 
@@ -37,13 +36,7 @@ RETURNS = {"suggestions": "/admin/suggestions", "sans-question": "/admin/sans-qu
 @router.get("/suggestions")
 def suggestions(request: Request, db: DbDep) -> Response:
     listed = learned.list_suggestions(db, limit=SUGGESTIONS_PAGE)
-    rows = [
-        {
-            **suggestion.question.to_dict(),
-            "entry_title": entry_title({"question": suggestion.entry_question, "answer": suggestion.entry_answer}),
-        }
-        for suggestion in listed
-    ]
+    rows = [{**suggestion.question.to_dict(), "entry_title": suggestion.entry_title} for suggestion in listed]
     total = learned.count_suggestions(db)
     return page(request, "suggestions.html", {"suggestions": rows, "total": total, "shown": len(rows)})
 

@@ -5,15 +5,12 @@ from __future__ import annotations
 from datetime import date
 
 from fastapi import Request
-from sqlalchemy import select
 from starlette.responses import JSONResponse, Response
 
-from faqsante.health.lint import CHECKS, Finding, lint_database
+from faqsante.health.lint import CHECKS, Finding, lint_database, named_titles
 from faqsante.store import Database
-from faqsante.store.models import Entry
 from faqsante.web.admin.base import page, workspace_router
 from faqsante.web.deps import DbDep, web_state
-from faqsante.web.presentation import entry_title
 
 router = workspace_router()
 
@@ -43,25 +40,10 @@ def lint_page(request: Request, db: DbDep, type: str | None = None) -> Response:
         for kind, check in CHECKS.items()
         if type in (None, "", kind)
     ]
-    shown = {f.entry_id for _, _, group in groups for f in group} | {
-        f.related_id for _, _, group in groups for f in group if f.related_id
-    }
+    shown = [finding for _, _, group in groups for finding in group]
     context = {"groups": groups, "total": len(findings), "type": type or "", "checks": CHECKS,
-               "titles": _titles(db, shown)}  # fmt: skip
+               "titles": named_titles(db, shown)}  # fmt: skip
     return page(request, "lint.html", context)
-
-
-def _titles(db: Database, entry_ids: set[str]) -> dict[str, str]:
-    """# {"c11796043a08": "Le DMN doit-il recevoir l'INS ?", …}: what a row shows of its entry."""
-    titles: dict[str, str] = {}
-    ids = sorted(entry_ids)
-    with db.session() as session:
-        for start in range(0, len(ids), 500):
-            rows = session.execute(
-                select(Entry.id, Entry.question, Entry.answer).where(Entry.id.in_(ids[start : start + 500]))
-            )
-            titles.update({entry_id: entry_title({"question": q, "answer": a}) for entry_id, q, a in rows})
-    return titles
 
 
 @router.get("/api/lint")
