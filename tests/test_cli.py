@@ -111,6 +111,6 @@ def test_glossary_lists_the_shipped_found_and_editors_terms(seeded: str) -> None
     assert result.exit_code == 0, result.output
     terms = {row["key"]: row for row in json.loads(result.output)}
     assert terms["carte cps"]["forms"] == ["e-CPS"] and terms["carte cps"]["searched"] is True
-    assert (terms["e cps"]["status"], terms["e cps"]["searched"]) == ("livrée", False)
+    assert (terms["e cps"]["status"], terms["e cps"]["searched"]) == ("livré", False)
     table = runner.invoke(app, ["glossary", "--search", "carte cps", "--db", seeded])
-    assert "carte CPS" in table.output and "ajoutée" in table.output
+    assert "carte CPS" in table.output and "ajouté" in table.output

@@ -495,7 +495,7 @@ def glossary(
     items = Faqsante(open_settings(db)).glossary(search)
     if as_json:
         # [{"key": "ecps", "term": "e-CPS", "kind": "acronym", "forms": [...], "definition": "…", "enabled": true,
-        #   "origin": "curated", "status": "livrée", "searched": false}, ...]
+        #   "origin": "curated", "status": "livré", "searched": false}, ...]
         rows = [{"key": i.key, **snapshot(i.entry), "status": i.status, "searched": i.searched} for i in items]
         print(json.dumps(rows, ensure_ascii=False, indent=1))
         return

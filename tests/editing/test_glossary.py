@@ -81,7 +81,7 @@ def test_a_shipped_entry_edited_becomes_the_editors_and_deleting_it_brings_the_s
 
     assert changed and in_force(db)["psc"] == ("Pro Santé Connect", "ProSantéConnect")
     item = glossary.glossary_item(db, "psc")
-    assert (item.status, item.searched, item.base is not None) == ("modifiée", True, True)
+    assert (item.status, item.searched, item.base is not None) == ("modifié", True, True)
     assert glossary.delete_term(db, "psc", author="marie") is not None
     assert in_force(db)["psc"] == shipped and not glossary.glossary_item(db, "psc").searched
     assert [change.action for change in glossary.history(db, "psc")] == ["delete", "edit"]
@@ -110,12 +110,12 @@ def test_a_disabled_shipped_entry_leaves_the_glossary_and_comes_back_as_shipped(
     assert glossary.set_enabled(db, "dmp", False, author="marie")
 
     assert "dmp" not in in_force(db)
-    assert glossary.glossary_item(db, "dmp").status == "désactivée"
+    assert glossary.glossary_item(db, "dmp").status == "désactivé"
     assert glossary.set_enabled(db, "dmp", False, author="marie") is False  # already off: nothing recorded
     assert glossary.set_enabled(db, "dmp", True, author="léa")
     assert in_force(db)["dmp"] == shipped
     item = glossary.glossary_item(db, "dmp")
-    assert (item.status, item.searched) == ("livrée", False)  # back as shipped: not applied to search
+    assert (item.status, item.searched) == ("livré", False)  # back as shipped: not applied to search
     assert [(c.action, c.author) for c in glossary.history(db, "dmp")] == [("enable", "léa"), ("disable", "marie")]
 
 
@@ -134,7 +134,7 @@ def test_the_workspace_lists_every_term_and_finds_them_by_term_form_or_definitio
     glossary.add_term(db, SYNONYM, author="marie")
     glossary.set_enabled(db, "dmp", False, author="marie")
     listed = {item.key: item.status for item in glossary.workspace_glossary(db)}
-    assert (listed["carte cps"], listed["dmp"], listed["ins"]) == ("ajoutée", "désactivée", "livrée")
+    assert (listed["carte cps"], listed["dmp"], listed["ins"]) == ("ajouté", "désactivé", "livré")
     assert [item.key for item in glossary.workspace_glossary(db, "  CARTE   cps ")][:1] == ["carte cps"]
     assert {item.key for item in glossary.workspace_glossary(db, "dossier médical")} >= {"dmp"}
 

@@ -35,3 +35,27 @@ def test_curated_entries_win_over_extracted_ones():
     curated = {entry.term for entry in load_curated()}
     extracted = {term for term, entry in entries.items() if entry.origin == "extracted"}
     assert extracted and not extracted & curated
+
+
+def test_every_shipped_term_has_a_key_of_its_own():
+    keys = [entry.key for entry in load_curated()]
+    assert len(keys) == len(set(keys)) and all(keys)
+
+
+def test_editors_entries_replace_or_turn_off_the_shipped_and_found_ones():
+    from faqsante.search.glossary import GlossaryEntry, layered
+
+    found = extract_definitions(
+        ["AMOA = Assistant à Maîtrise d'Ouvrage", "le ROR (répertoire opérationnel des ressources)"]
+    )
+    editors = [
+        GlossaryEntry("E-CPS", ("sésame",), origin="editor", kind="synonym"),  # the shipped « e-CPS », replaced
+        GlossaryEntry("DMP", ("dossier médical partagé",), origin="editor", enabled=False),  # shipped, turned off
+        GlossaryEntry("AMOA", ("assistance",), origin="editor", enabled=False),  # shipped and found, turned off
+        GlossaryEntry("sésame", ("e-CPS",), origin="editor", kind="synonym"),  # new
+    ]
+    entries = {entry.key: entry for entry in layered(editors, found)}
+    assert entries["e cps"].expansions == ("sésame",) and entries["e cps"].term == "E-CPS"
+    assert "dmp" not in entries and "amoa" not in entries
+    assert entries["sesame"].origin == "editor" and entries["ins"].origin == "curated"
+    assert {entry.key for entry in layered(editors, found, disabled=True)} >= {"dmp", "amoa"}

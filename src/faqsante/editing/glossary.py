@@ -65,12 +65,12 @@ class GlossaryItem:
 
     @property
     def status(self) -> str:
-        """# « livrée », « trouvée dans les réponses », « ajoutée », « modifiée », « désactivée »"""
+        """# « livré », « trouvé dans les réponses », « ajouté », « modifié », « désactivé » (a term)"""
         if not self.entry.enabled:
-            return "désactivée"
+            return "désactivé"
         if self.entry.origin == "editor":
-            return "modifiée" if self.base is not None else "ajoutée"
-        return "livrée" if self.entry.origin == "curated" else "trouvée dans les réponses"
+            return "modifié" if self.base is not None else "ajouté"
+        return "livré" if self.entry.origin == "curated" else "trouvé dans les réponses"
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ from faqsante.analysis import FrenchAnalyzer
 from faqsante.search.corpus import Document, load_documents
 from faqsante.store import Database
 from faqsante.store.models import GlossaryChange, GlossaryTerm
-from faqsante.text import fold, is_acronym, normalize
+from faqsante.text import fold, normalize
 
 GLOSSARY_FILE = Path(__file__).with_name("glossary.yaml")
 
@@ -49,7 +49,9 @@ class GlossaryEntry:
     expansions: tuple[str, ...]
     definition: str | None = None
     origin: str = "curated"  # curated (glossary.yaml) | extracted (found in an answer) | editor (glossary_terms)
-    kind: str = "acronym"  # acronym: the term stands for its expansions | synonym: every name for every other
+    # acronym: the term stands for its expansions, each for the term (every entry of the file, every found one)
+    # synonym: every name stands for every other
+    kind: str = "acronym"
     enabled: bool = True  # False: an editor turned the term off; listed in the workspace, applied nowhere
 
     @cached_property
@@ -74,7 +76,6 @@ def load_curated(path: Path = GLOSSARY_FILE) -> tuple[GlossaryEntry, ...]:
             term=str(item["terme"]),
             expansions=tuple(str(form) for form in item.get("formes", [])),
             definition=item.get("definition"),
-            kind="acronym" if is_acronym(str(item["terme"])) else "synonym",
         )
         for item in items
     )
