@@ -16,6 +16,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.responses import HTMLResponse
 
 from faqsante.config import MAX_QUESTION_LENGTH
+from faqsante.editing.glossary import MAX_DEFINITION_LENGTH, MAX_TERM_LENGTH
 from faqsante.feedback.audience import MAX_COMMENT_LENGTH
 from faqsante.store import legal
 from faqsante.store.models import (
@@ -66,6 +67,8 @@ templates.env.globals["limits"] = {
     "email": MAX_EMAIL_LENGTH,
     "comment": MAX_COMMENT_LENGTH,
     "contact_label": MAX_CONTACT_LABEL_LENGTH,
+    "glossary_term": MAX_TERM_LENGTH,
+    "glossary_definition": MAX_DEFINITION_LENGTH,
 }
 _footer_cache: dict[str, tuple[float, str]] = {}  # database URL -> (read at, accessibility status)
 
