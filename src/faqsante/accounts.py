@@ -157,12 +157,14 @@ def set_password(db: Database, username: str, password: str) -> None:
 
 
 def set_active(db: Database, username: str, active: bool) -> None:
-    """Deactivating ends every session at once; re-activating revives none of them. Nothing written is lost."""
+    """Deactivating ends every session at once, and forgets the news not mailed yet; re-activating revives none
+    of them. Nothing written is lost."""
     with db.session() as session:
         user = require_user(session, username)
         user.active = active
         if not active:
             _revoke_all(session, user.id)
+            session.execute(delete(EditorNotice).where(EditorNotice.user_id == user.id))
 
 
 def set_notifications(db: Database, username: str, *, email: str | None, notify: str) -> Account:

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 from tests.questions_faq import small_faq
 
-from faqsante.accounts import create_user, find_user, set_notifications
+from faqsante.accounts import create_user, find_user, set_active, set_notifications
 from faqsante.config import Settings
 from faqsante.editing import dismiss_question
 from faqsante.feedback import notices
@@ -199,8 +199,11 @@ def test_without_an_address_or_with_none_nothing_is_recorded(db: Database) -> No
     editor(db, "paul", "none")
     create_user(db, "lea", PASSWORD)  # never set: no address, no mail
     editor(db, "zoe", "daily")
+    editor(db, "ines", "immediate")
     submit_question(db, "Une question ?")
     set_notifications(db, "zoe", email="zoe@ars.example.fr", notify="none")  # forgets what was not mailed
+    set_active(db, "ines", False)  # likewise
+    submit_question(db, "Et une autre ?")  # a disabled account hears of nothing
 
     with db.session() as session:
         assert session.scalar(select(func.count()).select_from(EditorNotice)) == 0
