@@ -1,10 +1,13 @@
-"""The retry loop each worker runs: whatever one message does, the loop keeps sending the others."""
+"""The retry loop each worker runs: whatever one message does, the loop keeps sending the others, and it
+announces the editors' news that no request did."""
 
 from __future__ import annotations
 
 import asyncio
 
+from faqsante.accounts import create_user, set_notifications
 from faqsante.config import Settings
+from faqsante.feedback.audience import submit_question
 from faqsante.mail import Draft, Mailer, queue_mail
 from faqsante.store import Database
 from faqsante.store.models import OutgoingMail
@@ -54,3 +57,18 @@ def test_a_send_that_raises_does_not_stop_the_loop(sqlite_url: str, plain_smtp_s
 
     asyncio.run(run())
     assert [received.recipients for received in plain_smtp_sink.inbox] == [["paul@example.org"]]
+
+
+def test_the_loop_sends_editors_the_news_no_request_announced(sqlite_url: str, plain_smtp_sink: SmtpSink) -> None:
+    db = Database(sqlite_url)
+    create_user(db, "marie", "correct horse battery")
+    set_notifications(db, "marie", email="marie@ars.example.fr", notify="immediate")
+    submit_question(db, "Posée depuis la ligne de commande ?")  # no web request to announce it after its response
+
+    async def run() -> None:
+        async with retrying_outbox(db, mailer_for(plain_smtp_sink), interval=0.05):
+            assert await until(lambda: len(plain_smtp_sink.inbox) == 1)
+
+    asyncio.run(run())
+    assert plain_smtp_sink.inbox[0].recipients == ["marie@ars.example.fr"]
+    assert "Posée depuis la ligne de commande ?" in plain_smtp_sink.inbox[0].text()
