@@ -148,3 +148,11 @@ def test_a_search_engine_knows_when_only_the_glossary_moved(db: Database) -> Non
         bump_data_version(session)
     assert not only_glossary_changed(db, start, db.data_version())
     assert not only_glossary_changed(db, start, start)
+
+
+def test_the_editors_terms_are_bounded(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(glossary, "MAX_EDITORS_TERMS", 1)
+    glossary.add_term(db, SYNONYM, author="marie")
+    with pytest.raises(InvalidInput, match="compte déjà 1 termes des rédacteurs") as error:
+        glossary.add_term(db, {**SYNONYM, "term": "sésame"}, author="marie")
+    assert error.value.field == "term"
