@@ -142,3 +142,23 @@ def test_two_entries_with_one_question_are_told_apart_in_the_workspace_as_on_the
     assert portal[twins[0]] == f"{TWIN_QUESTION} (Messagerie sécurisée)"
     merge = editor.get("/admin/fusion", params={"doublon": twins[0], "garder": twins[1]}, headers=HTML).text
     assert [_admin_links(merge, entry_id) for entry_id in twins] == [[portal[twins[0]]], [portal[twins[1]]]]
+
+
+def test_drafts_and_archived_entries_of_one_title_are_told_apart_too(editor: TestClient) -> None:
+    faq: Faqsante = service_of(editor.app)
+    question = "Comment vrombiquer un DMP ?"
+    drafts = [
+        faq.create_entry(question=question, answer=answer, section=None, author="t", status="draft")
+        for answer in ("Par le portail du DMP.", "Par le logiciel de cabinet.")
+    ]
+    archived = faq.create_entry(question=question, answer="Par courrier, autrefois.", section=None, author="t")
+    faq.set_status(archived, "archived", author="t")
+    ids = [*drafts, archived]
+
+    listing = editor.get("/admin/entrees", params={"q": "vrombiquer"}, headers=HTML).text
+    listed = {entry_id: _admin_links(listing, entry_id) for entry_id in ids}
+    headings = {entry_id: _h1(editor.get(f"/admin/entrees/{entry_id}", headers=HTML).text) for entry_id in ids}
+
+    assert {entry_id: links[0] for entry_id, links in listed.items()} == headings
+    assert len(set(headings.values())) == 3  # by their answers' leads: nothing else differs
+    assert headings[drafts[0]] == f"{question} (Par le portail du DMP)"

@@ -5,8 +5,9 @@ so an entry is called the same everywhere, and two published entries never share
 every published entry's title is built once per data version (a dict per database, about 100 bytes an
 entry) and told apart there (``content.titles.distinct_titles``) by section, answer's lead, then product:
 # {"627b0cbf71bb": "Comment activer ma e-CPS ? (Pro Santé Connect)", "c11796043a08": "Le DMN doit-il recevoir l'INS ?"}
-An entry that is not published (a draft, an archived one) is titled alone, and told apart from a published
-entry of the same title.
+An entry that is not published (a draft, an archived one) is titled alone, and told apart from every other entry
+of the same title, published or not: no list of /admin shows two entries under one title. Published titles never
+change for them (visitors never see a draft).
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ class _Book:
     version: int
     titles: dict[str, str]  # every published entry's title, told apart
     by_key: dict[str, list[str]]  # title_key of an entry's own title -> published ids with that title
+    unpublished_by_key: dict[str, list[str]]  # the same for drafts and archived entries, which /admin lists
     spellings: Spellings  # the glossary's, the editors' entries included: « medimail » -> « Medimail »
 
 
@@ -57,7 +59,8 @@ def shown_titles(session: Session, entry_ids: Iterable[str]) -> dict[str, str]:
         candidates = _candidates(session, others)
         for entry_id, question, section, answer in _rows(session, others):
             own = titles.entry_title(question, answer, candidates.get(entry_id, ()), book.spellings)
-            shown[entry_id] = _apart_from_published(session, book, entry_id, own, section, answer)
+            twins = book.by_key.get(titles.title_key(own), []) + book.unpublished_by_key.get(titles.title_key(own), [])
+            shown[entry_id] = _told_apart(session, twins, entry_id, own, section, answer)
     return shown
 
 
@@ -67,7 +70,7 @@ def title_once_published(
     """The title an entry will show once this text of it (a draft's) is published."""
     book = _current_book(session)
     own = titles.entry_title(question, answer, _candidates(session, [entry_id]).get(entry_id, ()), book.spellings)
-    return _apart_from_published(session, book, entry_id, own, section, answer)
+    return _told_apart(session, book.by_key.get(titles.title_key(own), []), entry_id, own, section, answer)
 
 
 def current_spellings(session: Session) -> Spellings:
@@ -82,11 +85,11 @@ def title_source(session: Session, entry_id: str, question: str | None, answer: 
     return titles.titled(question, answer, candidates, current_spellings(session))[1]
 
 
-def _apart_from_published(
-    session: Session, book: _Book, entry_id: str, title: str, section: str | None, answer: str
-) -> str:
-    """An entry titled alone, told apart from the published entries of the same title as the book tells those."""
-    twins = [twin for twin in book.by_key.get(titles.title_key(title), []) if twin != entry_id]
+def _told_apart(session: Session, twins: list[str], entry_id: str, title: str, section: str | None, answer: str) -> str:
+    """An entry titled alone, told apart from ``twins`` (other entries of the same title) as the book tells
+    published ones apart. A draft or an archived entry is told apart from every other entry of its title, whatever
+    its status: its title is the same in every list of /admin, and never another entry's there."""
+    twins = [twin for twin in twins if twin != entry_id]
     if not twins:
         return title
     sections = dict(session.execute(select(Entry.id, Entry.section).where(Entry.id.in_(twins))).all())
@@ -135,7 +138,19 @@ def _build(session: Session, version: int) -> _Book:
         titles.Titled(entry_id, title, _qualifiers(entry_id, sections, products, answers) if entry_id in shared else ())
         for entry_id, title in named.items()
     )
-    return _Book(version, told, dict(by_key), spellings)
+    return _Book(version, told, dict(by_key), _unpublished_by_key(session, spellings), spellings)
+
+
+def _unpublished_by_key(session: Session, spellings: Spellings) -> dict[str, list[str]]:
+    """# {"comment activer ma e cps": ["a1b2c3", "d4e5f6"], …}: drafts and archived entries by their own title."""
+    rows = session.execute(select(Entry.id, Entry.question).where(Entry.status != "published")).all()
+    untitled = [entry_id for entry_id, question in rows if not (question and question.strip())]
+    answers, candidates = _answers(session, untitled), _candidates(session, untitled)
+    by_key: dict[str, list[str]] = defaultdict(list)
+    for entry_id, question in rows:
+        title = titles.entry_title(question, answers.get(entry_id, ""), candidates.get(entry_id, ()), spellings)
+        by_key[titles.title_key(title)].append(entry_id)
+    return dict(by_key)
 
 
 def _qualifiers(
