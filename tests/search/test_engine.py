@@ -35,7 +35,7 @@ def test_result_shape(engine):
     assert set(data) == {"query", "abstained", "results"}
     assert len(data["results"]) == 3
     assert set(data["results"][0]) == {
-        *("id", "question", "answer", "section", "sources", "score", "confidence", "title", "spans", "facets")
+        *("id", "question", "answer", "section", "sources", "score", "confidence", "title", "spans", "facets", "url")
     }
     assert all(0.0 <= hit["confidence"] <= 1.0 for hit in data["results"])
     assert data["results"][0]["sources"] == ["004_f08617c875fe96e2.txt"]

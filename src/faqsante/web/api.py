@@ -24,6 +24,7 @@ from faqsante.web.schemas import (
     AskOut,
     EntryDetailOut,
     EntryPageOut,
+    ErrorOut,
     FeedbackIn,
     FeedbackOut,
     QuestionIn,
@@ -105,6 +106,13 @@ def entry(faq: ServiceDep, entry_id: str) -> dict[str, Any]:
     status_code=status.HTTP_201_CREATED,
     tags=["avis"],
     summary="Dire si une réponse a été utile",
+    responses={
+        403: {
+            "model": ErrorOut,
+            "description": "Avis venu d'une autre page sans `search_token`, ou qui ne suit aucune recherche de ce "
+            "client ayant proposé cette réponse",
+        }
+    },
 )
 def feedback(
     request: Request,
