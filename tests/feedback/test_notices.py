@@ -12,6 +12,7 @@ from tests.questions_faq import small_faq
 
 from faqsante.accounts import create_user, find_user, set_active, set_notifications
 from faqsante.config import Settings
+from faqsante.content.title_book import shown_titles
 from faqsante.editing import dismiss_question
 from faqsante.feedback import notices
 from faqsante.feedback.audience import submit_question
@@ -103,6 +104,20 @@ def test_a_learned_suggestion_is_news_with_the_suggestions_page(db: Database, pl
     assert mail.message["Subject"].startswith("Nouvelle suggestion : « télécharger application e-CPS »")
     assert "pour la réponse « Comment activer ma e-CPS ? »" in mail.text()
     assert "https://faq.example.fr/admin/suggestions" in mail.text()
+
+
+def test_a_suggestion_names_its_entry_by_the_title_every_channel_shows(db: Database, plain_smtp_sink: SmtpSink) -> None:
+    small_faq(db)  # "ins" has no editors' question: its title is its answer's lead, never its id
+    editor(db, "marie", "immediate")
+
+    learn(db, "ins", "c'est quoi l'INS")
+    notices.deliver(db, mailer_for(plain_smtp_sink))
+
+    [mail] = plain_smtp_sink.inbox
+    with db.session() as session:
+        title = shown_titles(session, ["ins"])["ins"]
+    assert title == "L'INS est l'identifiant national de santé, obligatoire depuis 2021"
+    assert f"pour la réponse « {title} »" in " ".join(mail.text().split())
 
 
 def test_a_question_handled_before_its_mail_is_no_news(db: Database, plain_smtp_sink: SmtpSink) -> None:

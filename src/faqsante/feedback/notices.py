@@ -23,6 +23,7 @@ from typing import Any
 from sqlalchemy import delete, exists, or_, select, update
 from sqlalchemy.orm import Session
 
+from faqsante.content.title_book import shown_titles
 from faqsante.mail import DeliveryReport, Mailer, deliver_due, queue_mail
 from faqsante.mail.messages import Suggested, editor_notice
 from faqsante.store.db import Database
@@ -125,9 +126,10 @@ def _news(session: Session, question_ids: Sequence[int], suggestion_ids: Sequenc
         .order_by(SubmittedQuestion.id)
     ).all()
     suggestions = session.execute(
-        select(EntryQuestion.text, Entry.question, Entry.id)
+        select(EntryQuestion.text, Entry.id)
         .join(Entry, Entry.id == EntryQuestion.entry_id)
         .where(EntryQuestion.id.in_(suggestion_ids), EntryQuestion.state == "suggested", Entry.status == "published")
         .order_by(EntryQuestion.id)
     ).all()
-    return News(list(questions), [Suggested(text, title or entry_id) for text, title, entry_id in suggestions])
+    titles = shown_titles(session, [entry_id for _, entry_id in suggestions])
+    return News(list(questions), [Suggested(text, titles[entry_id]) for text, entry_id in suggestions])

@@ -53,7 +53,7 @@ class Suggested:
     """A learned suggestion as an editors' mail quotes it: the visitor's words and the entry they found."""
 
     text: str
-    entry: str  # the entry's question, or its id when it has none
+    entry: str  # the entry's title, as every channel shows it (content.title_book.shown_titles)
 
 
 def one_line(text: str, limit: int) -> str:
