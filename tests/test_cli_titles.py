@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from faqsante.answers import catalog
 from faqsante.cli import app
 from faqsante.editing.titles import count_untitled
-from faqsante.store import Database, catalog
+from faqsante.store import Database
 
 runner = CliRunner()
 

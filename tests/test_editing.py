@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from faqsante import editing
+from faqsante.answers import catalog
 from faqsante.config import Settings
 from faqsante.errors import EditConflict, InvalidInput, NotFound
 from faqsante.facets import tags_by_entry
@@ -17,7 +18,7 @@ from faqsante.facets.entry_tags import facet_conditions
 from faqsante.feedback.audience import record_vote, submit_question
 from faqsante.ingest import ingest_paths
 from faqsante.search import SearchEngine
-from faqsante.store import Database, catalog
+from faqsante.store import Database
 from faqsante.store.models import Entry, EntryFacet, EntryRevision, EntrySource, Feedback, QueryLog, utcnow
 
 REGIONAL_DUMP = "004_f08617c875fe96e2.txt"

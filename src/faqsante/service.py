@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from faqsante import editing
+from faqsante.answers import catalog
 from faqsante.answers.ask import ask_logged
 from faqsante.answers.detail import entry_detail
 from faqsante.answers.topics import TopicFinder
@@ -29,7 +30,7 @@ from faqsante.feedback import audience, notices, suggestions
 from faqsante.mail import DeliveryReport, Mailer
 from faqsante.search import AskResult, SearchEngine
 from faqsante.search.glossary import GlossaryEntry
-from faqsante.store import Database, catalog, legal
+from faqsante.store import Database, legal
 from faqsante.store.questions import Question
 
 FACET_POOL = 50  # filter counts follow a question over its best FACET_POOL answers (the portal shows 10)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from faqsante.answers import catalog
 from faqsante.answers.closeness import AS_LIKELY, choice_count, confidences_without, offered_floor
 from faqsante.answers.detail import entry_detail
 from faqsante.answers.related import CANDIDATES, SHARED_FACETS
@@ -18,7 +19,7 @@ from faqsante.facets import retag
 from faqsante.ingest import ingest_paths
 from faqsante.search import SearchEngine
 from faqsante.search.results import Hit
-from faqsante.store import Database, catalog
+from faqsante.store import Database
 
 SAMPLE_DIR = Path(__file__).resolve().parents[2] / "data" / "sample"
 OFF_TOPIC = "quel temps fera-t-il demain à Lyon pour le marathon"

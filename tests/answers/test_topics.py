@@ -7,12 +7,13 @@ from pathlib import Path
 
 import pytest
 
+from faqsante.answers import catalog
 from faqsante.answers.topics import TopicFinder
 from faqsante.config import Settings
 from faqsante.facets import retag, tags_by_entry
 from faqsante.ingest import ingest_paths
 from faqsante.search.corpus import load_documents
-from faqsante.store import Database, catalog
+from faqsante.store import Database
 from faqsante.text import fold
 
 SAMPLE_DIR = Path(__file__).resolve().parents[2] / "data" / "sample"

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from tests.questions_faq import small_faq
 
 from faqsante import editing
+from faqsante.answers import catalog
 from faqsante.config import Settings
 from faqsante.content.title_book import shown_titles
 from faqsante.content.titles import MIN_OWN_SHARE, own_share, title_key
@@ -21,7 +22,7 @@ from faqsante.editing.entry_questions import add_question
 from faqsante.feedback.learning import learn, learn_from_vote
 from faqsante.feedback.suggestions import decide
 from faqsante.search import SearchEngine
-from faqsante.store import Database, catalog
+from faqsante.store import Database
 from faqsante.store.models import Entry, EntryQuestion, QueryLog, utcnow
 from faqsante.store.questions import entry_questions, record_question
 from faqsante.text import normalize

@@ -8,10 +8,11 @@ import pytest
 from sqlalchemy import select
 
 from faqsante import editing
+from faqsante.answers import catalog
 from faqsante.config import Settings
 from faqsante.errors import EditConflict, InvalidInput, NotFound
 from faqsante.ingest import ingest_paths
-from faqsante.store import Database, catalog
+from faqsante.store import Database
 from faqsante.store.models import Entry
 
 REGIONAL_DUMP = "004_f08617c875fe96e2.txt"

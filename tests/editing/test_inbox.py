@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from faqsante import editing
+from faqsante.answers import catalog
 from faqsante.config import Settings
 from faqsante.errors import InvalidInput
 from faqsante.feedback import analytics
@@ -15,7 +16,7 @@ from faqsante.feedback.audience import record_query, submit_question
 from faqsante.ingest import ingest_paths
 from faqsante.mail import Mailer, deliver_due, latest_by_question
 from faqsante.search import SearchEngine
-from faqsante.store import Database, catalog
+from faqsante.store import Database
 from faqsante.store.models import Entry
 from smtp_sink import SmtpSink
 

@@ -11,11 +11,12 @@ import pytest
 from typer.testing import CliRunner
 
 from faqsante import editing
+from faqsante.answers import catalog
 from faqsante.cli import app
 from faqsante.errors import InvalidInput
 from faqsante.health.lint import lint_database
 from faqsante.ingest import ingest_paths
-from faqsante.store import Database, catalog
+from faqsante.store import Database
 from faqsante.store.export import render_export
 
 SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample" / "001_551341d1aa6bf55a.txt"

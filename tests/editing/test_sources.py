@@ -6,12 +6,13 @@ from pathlib import Path
 
 import pytest
 
+from faqsante.answers import catalog
 from faqsante.config import Settings
 from faqsante.editing import set_editor_tag, sources
 from faqsante.errors import InvalidInput, NotFound
 from faqsante.facets import retag, tags_by_entry
 from faqsante.ingest import ingest_paths
-from faqsante.store import Database, catalog
+from faqsante.store import Database
 
 SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample" / "003_9052f88edd8dfc8b.txt"
 

@@ -7,12 +7,13 @@ from pathlib import Path
 
 import pytest
 
+from faqsante.answers import catalog
 from faqsante.config import Settings
 from faqsante.editing import sources, support
 from faqsante.errors import InvalidInput, NotFound
 from faqsante.facets import retag, tags_by_entry
 from faqsante.ingest import ingest_paths
-from faqsante.store import Database, catalog
+from faqsante.store import Database
 
 SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample" / "001_551341d1aa6bf55a.txt"
 ECPS = {"label": "Support e-CPS", "phone": "0123456789", "hours": "du lundi au vendredi, 8 h – 18 h",

@@ -8,10 +8,11 @@ from datetime import datetime
 from pathlib import Path
 
 from faqsante import editing
+from faqsante.answers import catalog
+from faqsante.answers.catalog import content_dates
 from faqsante.config import Settings
 from faqsante.ingest import ingest_paths
-from faqsante.store import Database, catalog
-from faqsante.store.catalog import content_dates
+from faqsante.store import Database
 
 DUMP = (
     "Accueil > FAQ\n\nFAQ\n\nPro Santé Connect\n\n"

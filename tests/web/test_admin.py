@@ -14,10 +14,11 @@ from starlette.requests import Request
 
 from faqsante import editing
 from faqsante.accounts import create_user, set_active, set_password
+from faqsante.answers import catalog
 from faqsante.feedback.audience import list_votes, record_query, record_vote, submit_question
 from faqsante.health.lint import lint_database
 from faqsante.ingest import ingest_paths
-from faqsante.store import Database, catalog
+from faqsante.store import Database
 from faqsante.store.models import Entry, EntryQuestion, SubmittedQuestion
 from faqsante.web.admin.base import MESSAGES
 from faqsante.web.auth import SESSION_COOKIE, is_https

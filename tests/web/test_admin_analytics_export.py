@@ -8,8 +8,9 @@ import io
 import pytest
 from fastapi.testclient import TestClient
 
+from faqsante.answers import catalog
 from faqsante.feedback.audience import record_query, record_vote
-from faqsante.store import Database, catalog
+from faqsante.store import Database
 
 from .conftest import HTML
 

@@ -19,9 +19,9 @@ from sqlalchemy import select
 
 from faqsante import editing
 from faqsante.accounts import create_user
+from faqsante.answers import catalog
 from faqsante.feedback.audience import submit_question
 from faqsante.mail import latest_by_question
-from faqsante.store import catalog
 from faqsante.store.models import Entry
 from smtp_sink import SmtpSink
 

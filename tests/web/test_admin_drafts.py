@@ -10,7 +10,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from faqsante import editing
-from faqsante.store import Database, catalog
+from faqsante.answers import catalog
+from faqsante.store import Database
 from faqsante.store.models import Entry
 from faqsante.web.deps import service_of
 

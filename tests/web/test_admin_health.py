@@ -8,11 +8,12 @@ import pytest
 from fastapi.testclient import TestClient
 
 from faqsante.accounts import create_user
+from faqsante.answers import catalog
 from faqsante.editing.titles import count_untitled
 from faqsante.feedback import suggestions
 from faqsante.feedback.audience import submit_question
 from faqsante.health.lint import lint_database
-from faqsante.store import Database, catalog
+from faqsante.store import Database
 from faqsante.web.deps import service_of
 
 from .conftest import HTML, PASSWORD, sign_in, token_of

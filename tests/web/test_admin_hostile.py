@@ -12,10 +12,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from faqsante.accounts import create_user
+from faqsante.answers import catalog
 from faqsante.editing import sources
 from faqsante.feedback.audience import submit_question
 from faqsante.ingest import ingest_paths
-from faqsante.store import Database, catalog
+from faqsante.store import Database
 from faqsante.store.models import Base
 from faqsante.web.app import create_app
 

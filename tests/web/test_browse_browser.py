@@ -9,11 +9,12 @@ from pathlib import Path
 
 import pytest
 
+from faqsante.answers import catalog
 from faqsante.editing import sources
 from faqsante.facets import load_taxonomy, retag
 from faqsante.facets.entry_tags import facet_conditions
 from faqsante.health.lint import lint_database
-from faqsante.store import Database, catalog
+from faqsante.store import Database
 
 from .conftest import copy_sqlite, web_settings
 from .test_browser import TIMEOUT_MS, LiveServer, browser  # noqa: F401  (browser is a fixture)

@@ -9,7 +9,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from faqsante.store import Database, catalog
+from faqsante.answers import catalog
+from faqsante.store import Database
 from faqsante.store.models import Entry, Feedback, QueryLog, SubmittedQuestion
 
 from .conftest import ECPS_QUESTION, mail_on

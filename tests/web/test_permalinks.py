@@ -12,8 +12,9 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from faqsante.answers import catalog
 from faqsante.editing import edit_entry
-from faqsante.store import Database, catalog
+from faqsante.store import Database
 from faqsante.store.models import QueryLog
 from faqsante.urls import EMPTY_SLUG, slug
 from faqsante.web.deps import service_of

@@ -15,8 +15,8 @@ import pytest
 from fastapi.testclient import TestClient
 from pydantic import Field, ValidationError
 
+from faqsante.answers.catalog import PublishedEntry
 from faqsante.search.results import Hit
-from faqsante.store.catalog import PublishedEntry
 from faqsante.web.schemas import EntryOut, HitOut, fields_of
 
 SNAPSHOT = Path(__file__).resolve().parents[1] / "fixtures" / "api_schemas.json"

@@ -11,8 +11,9 @@ from xml.etree import ElementTree
 import pytest
 from fastapi.testclient import TestClient
 
+from faqsante.answers import catalog
 from faqsante.editing import edit_entry, set_status
-from faqsante.store import Database, catalog
+from faqsante.store import Database
 from faqsante.web import seo
 from faqsante.web.deps import service_of
 

@@ -9,8 +9,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from faqsante.accounts import create_user
+from faqsante.answers import catalog
 from faqsante.health.lint import lint_database
-from faqsante.store import Database, catalog
+from faqsante.store import Database
 from faqsante.web.deps import service_of
 
 from .test_admin import PASSWORD, sign_in, token_of

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from faqsante.answers import catalog
 from faqsante.answers.related import related_entries
 from faqsante.editing import support
 from faqsante.facets.entry_tags import tags_by_entry
 from faqsante.health.notices import entry_notices
 from faqsante.search import SearchEngine
-from faqsante.store import Database, catalog
+from faqsante.store import Database
 
 
 def entry_detail(engine: SearchEngine, db: Database, entry_id: str) -> dict[str, Any]:

@@ -11,12 +11,12 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+from faqsante.answers import catalog
 from faqsante.answers.closeness import confidences_without, offered_floor
 from faqsante.config import MAX_QUESTION_LENGTH
 from faqsante.errors import InvalidQuery
 from faqsante.search import SearchEngine
 from faqsante.search.results import Hit
-from faqsante.store import catalog
 
 RELATED_COUNT = 5
 CANDIDATES = 4 * RELATED_COUNT  # enough close ones for those sharing a section or product to come first

@@ -26,6 +26,7 @@ from urllib.parse import quote, urlencode
 from sqlalchemy import select
 
 from faqsante.analysis import FrenchAnalyzer
+from faqsante.answers import catalog
 from faqsante.answers.closeness import choice_count, close_in_refusal
 from faqsante.editing import support
 from faqsante.facets.entry_tags import facet_conditions
@@ -33,7 +34,7 @@ from faqsante.facets.taxonomy import FALLBACK_VALUE, load_taxonomy
 from faqsante.search import AskResult, SearchEngine
 from faqsante.search.corpus import Document, load_documents
 from faqsante.search.glossary import GlossaryEntry, load_glossary
-from faqsante.store import Database, catalog
+from faqsante.store import Database
 from faqsante.store.models import Entry
 
 MAX_TOPIC_WORDS = 2  # content words (stop words aside) of a query read as a topic

@@ -16,12 +16,12 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
+from faqsante.answers.catalog import shown_name
 from faqsante.config import Settings
 from faqsante.editing.entries import finish_change
 from faqsante.errors import InvalidInput, NotFound
 from faqsante.facets.taxonomy import load_taxonomy
 from faqsante.store import Database
-from faqsante.store.catalog import shown_name
 from faqsante.store.db import bump_data_version
 from faqsante.store.models import MAX_SOURCE_NAME_LENGTH, Entry, EntrySource, Source
 from faqsante.urls import web_address

@@ -9,10 +9,10 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, BackgroundTasks, HTTPException, Query, Request, Response, status
 
+from faqsante.answers import catalog
 from faqsante.errors import InvalidInput
 from faqsante.facets.entry_tags import facet_conditions
 from faqsante.service import Faqsante
-from faqsante.store import catalog
 from faqsante.web.cors import is_cross_origin
 from faqsante.web.deps import AskerDep, DbDep, ServiceDep, VisitorDep
 from faqsante.web.facets import FiltersDep, search_filters

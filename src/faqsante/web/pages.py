@@ -12,10 +12,11 @@ from urllib.parse import quote, urlencode
 from fastapi import APIRouter, BackgroundTasks, Depends, Form, Query, Request
 from starlette.responses import FileResponse, RedirectResponse, Response
 
+from faqsante.answers import catalog
 from faqsante.config import MAX_QUESTION_LENGTH
 from faqsante.errors import InvalidInput, InvalidQuery, NotFound
 from faqsante.facets.entry_tags import facet_conditions
-from faqsante.store import catalog, legal
+from faqsante.store import legal
 from faqsante.store.models import Entry
 from faqsante.urls import SLUG_SHAPE
 from faqsante.urls import slug as answer_slug

@@ -13,11 +13,11 @@ from typing import Any, get_type_hints
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
+from faqsante.answers.catalog import Provenance, PublishedEntry, Section
 from faqsante.editing.support import Contact
 from faqsante.feedback.audience import SubmittedQuestionRecord, Vote
 from faqsante.health.notices import Notice
 from faqsante.search.results import AskResult, Hit, Span
-from faqsante.store.catalog import Provenance, PublishedEntry, Section
 from faqsante.web.params import Text
 from faqsante.web.query_links import MAX_TOKEN_LENGTH
 

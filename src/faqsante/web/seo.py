@@ -20,8 +20,8 @@ from xml.sax.saxutils import escape
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
+from faqsante.answers import catalog
 from faqsante.errors import NotFound
-from faqsante.store import catalog
 from faqsante.web.deps import DbDep, get_settings
 
 router = APIRouter(include_in_schema=False)

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from starlette.responses import RedirectResponse, Response
 
 from faqsante import editing
-from faqsante.store import catalog
+from faqsante.answers import catalog
 from faqsante.web import auth
 from faqsante.web.auth import require_editor, verify_csrf
 from faqsante.web.deps import get_db

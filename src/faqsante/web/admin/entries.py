@@ -12,6 +12,7 @@ from fastapi.encoders import jsonable_encoder
 from starlette.responses import JSONResponse, Response
 
 from faqsante import accounts, editing
+from faqsante.answers import catalog
 from faqsante.config import MAX_QUESTION_LENGTH
 from faqsante.content.titles import TitleSuggester
 from faqsante.editing.diff import history
@@ -20,7 +21,7 @@ from faqsante.facets.taxonomy import load_taxonomy
 from faqsante.feedback import analytics, audience
 from faqsante.health.lint import lint_documents
 from faqsante.search.corpus import Document
-from faqsante.store import Database, catalog
+from faqsante.store import Database
 from faqsante.store.models import MAX_OWNER_LENGTH
 from faqsante.store.questions import questions_by_state
 from faqsante.web.admin.base import (
