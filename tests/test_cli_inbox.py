@@ -46,6 +46,7 @@ def test_list_link_and_the_visitors_mail(seeded: str, plain_smtp_sink: SmtpSink)
         runner.invoke(app, ["inbox", "list", "--json", "--statut", "answered", "--db", seeded]).stdout
     )
     assert answered[0]["answer_entry_id"] == proposed and answered[0]["mail"]["status"] == "sent"
+    assert answered[0]["answer_title"] == item["candidates"][0]["title"]  # as search and every channel title it
 
 
 def test_dismiss_and_the_errors(seeded: str) -> None:

@@ -904,8 +904,8 @@ def inbox_list(
     for column in ("N°", "Reçue le", "Question", "E-mail", "Réponses proposées / réponse"):
         table.add_column(column)
     for item in listing.items:
-        proposed = "\n".join(f"{hit.id} ({hit.confidence:.0%})" for hit in item.candidates)
-        answer = item.answer_entry_id or proposed
+        proposed = "\n".join(f"{hit.id} ({hit.confidence:.0%}) {hit.title}" for hit in item.candidates)
+        answer = f"{item.answer_entry_id} {item.answer_title or ''}" if item.answer_entry_id else proposed
         mail = f"{item.email or ''}{f' ({item.mail.status})' if item.mail else ''}"
         table.add_row(str(item.id), f"{item.created_at:%d/%m/%Y}", item.question, mail, answer)
     console.print(table)

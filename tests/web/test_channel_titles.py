@@ -105,6 +105,8 @@ def test_an_entry_has_one_title_on_every_channel(
             )
         assert linked.status_code == 303, linked.text
         mail = " ".join(plain_smtp_sink.inbox[-1].text().split())
+        answered = editor.get("/admin/questions", params={"statut": "answered"}, headers=HTML).text
+        listed += _admin_links(answered, entry_id)
 
         assert (asked["id"], cli_hit["id"]) == (entry_id, entry_id)
         assert {api, asked["title"], cli_hit["title"], portal, _h1(admin), *listed} == {expected[kind]}, kind

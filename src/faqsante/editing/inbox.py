@@ -47,6 +47,7 @@ class QueuedQuestion:
     answer_entry_id: str | None
     created_at: datetime
     mail: MailStatus | None = None  # the last e-mail about it, once answered
+    answer_title: str | None = None  # the answering entry's, as every channel shows it (content.title_book)
     candidates: list[Hit] = field(default_factory=list)  # what search proposes, for an open question
 
     def to_dict(self) -> dict[str, Any]:
@@ -130,9 +131,15 @@ def list_questions(
             (row.id, row.question, row.email, row.status, row.answer_entry_id, row.created_at)
             for row in session.scalars(statement)
         ]
+        titles = shown_titles(session, [row[4] for row in rows if row[4]])
     mails = latest_by_question(db, [row[0] for row in rows])
     return [
-        QueuedQuestion(*row, mail=mails.get(row[0]), candidates=_candidates(engine, row[1]) if row[3] == "open" else [])
+        QueuedQuestion(
+            *row,
+            mail=mails.get(row[0]),
+            answer_title=titles.get(row[4] or ""),
+            candidates=_candidates(engine, row[1]) if row[3] == "open" else [],
+        )
         for row in rows
     ]
 
