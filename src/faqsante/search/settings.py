@@ -40,7 +40,10 @@ class SearchSettings:
     uncovered_questions: int = 20
     # Second look at the best documents after fusion (``search.rerank``): "identity" keeps the fused order.
     # "proximity" did not win across folds (cold 5-fold dev: hit@1 .758 and hit@5 .935 on both, MRR@10 .832
-    # against .833, lower on 2 folds, higher on 1), so it stays off.
+    # against .833, lower on 2 folds, higher on 1), so it stays off. Nor did sentence evidence: the fused score
+    # plus w × the best sentence's e5 similarity (scaled over the first 20), w chosen on the training folds, gave
+    # hit@1 .700 .736 .768 .721 .862 (.757) cold against .733 .722 .768 .721 .862 (.761), and .683 .764 .786
+    # .754 .828 (.763) warm against .800 .750 .768 .754 .828 (.780); windows of two sentences did worse.
     reranker: str = "identity"
     # Poll the database's data version at most this often (seconds).
     poll_interval_s: float = 1.0
