@@ -360,8 +360,11 @@ def _qualifier(item: Titled, level: int) -> str:
     return "" if title_key(value) in title_key(item.title) else value
 
 
+@lru_cache(maxsize=100_000)
 def title_key(title: str) -> str:
-    """What makes two titles the same to a reader: case, accents, punctuation and spacing aside."""
+    """What makes two titles the same to a reader: case, accents, punctuation and spacing aside.
+
+    Cached: telling apart the titles of a large FAQ asks for the same keys several times each."""
     return " ".join(re.findall(r"\w+", fold(normalize(title))))
 
 
