@@ -20,6 +20,7 @@ from databases import copy_sqlite
 from faqsante.accounts import create_user
 from faqsante.config import Settings
 from faqsante.facets import retag
+from faqsante.ingest import ingest_paths
 from faqsante.mail import Mailer
 from faqsante.store import Database
 from faqsante.web.app import create_app
@@ -39,6 +40,18 @@ def web_settings(db_url: str, index_dir: Path) -> Settings:
     unlimited = {"rate_ask": "off", "rate_feedback": "off", "rate_questions": "off", "rate_signin": "off",
                  "rate_signin_account": "off"}  # fmt: skip
     return Settings().model_copy(update={"db_url": db_url, "embedder": "none", "index_dir": index_dir, **unlimited})
+
+
+def sample_on_backend(request: pytest.FixtureRequest, seed_template: Path, folder: Path) -> str:
+    """The sample on the backend a module fixture is parametrised with ("sqlite" or "postgresql"): a copy of the
+    seeded SQLite template, or the sample ingested into the module's fresh PostgreSQL database."""
+    if request.param == "sqlite":
+        return copy_sqlite(seed_template, folder / "faqsante.db")
+    url: str = request.getfixturevalue("pg_module_url")
+    seeding = Database(url)
+    ingest_paths(seeding, [SAMPLE_DIR])
+    seeding.dispose()
+    return url
 
 
 @pytest.fixture(scope="module")

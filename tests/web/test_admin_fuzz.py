@@ -18,7 +18,6 @@ from hypothesis import strategies as st
 from sqlalchemy import text
 
 from faqsante.accounts import create_user
-from faqsante.ingest import ingest_paths
 from faqsante.store import Database
 from faqsante.store.models import Base
 from faqsante.store.storable import StoredString, StoredText
@@ -26,7 +25,7 @@ from faqsante.web.app import create_app
 from faqsante.web.auth import SESSION_COOKIE
 from faqsante.web.deps import service_of
 
-from .conftest import SAMPLE_DIR, copy_sqlite, web_settings
+from .conftest import sample_on_backend, web_settings
 from .test_admin import HTML, PASSWORD, sign_in, token_of
 
 FUZZ = settings(max_examples=200, deadline=None, suppress_health_check=list(HealthCheck), database=None)
@@ -63,13 +62,7 @@ def admin(
     request: pytest.FixtureRequest, seed_template: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[TestClient]:
     folder = tmp_path_factory.mktemp("admin-fuzz")
-    if request.param == "sqlite":
-        url = copy_sqlite(seed_template, folder / "faqsante.db")
-    else:
-        url = request.getfixturevalue("pg_module_url")
-        seeding = Database(url)
-        ingest_paths(seeding, [SAMPLE_DIR])
-        seeding.dispose()
+    url = sample_on_backend(request, seed_template, folder)
     app = create_app(web_settings(url, folder / "index"))
     with TestClient(app, raise_server_exceptions=False) as client:
         create_user(service_of(app).db, "admin", PASSWORD, "admin")

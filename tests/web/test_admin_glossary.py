@@ -16,12 +16,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from faqsante.accounts import create_user
-from faqsante.ingest import ingest_paths
-from faqsante.store import Database
 from faqsante.web.app import create_app
 from faqsante.web.deps import service_of
 
-from .conftest import SAMPLE_DIR, copy_sqlite, web_settings
+from .conftest import sample_on_backend, web_settings
 from .test_admin import HTML, PASSWORD, sign_in, token_of
 from .test_admin_fuzz import stored_nul
 
@@ -34,13 +32,7 @@ def app_client(
     request: pytest.FixtureRequest, seed_template: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[TestClient]:
     folder = tmp_path_factory.mktemp("glossary")
-    if request.param == "sqlite":
-        url = copy_sqlite(seed_template, folder / "faqsante.db")
-    else:
-        url = request.getfixturevalue("pg_module_url")
-        seeding = Database(url)
-        ingest_paths(seeding, [SAMPLE_DIR])
-        seeding.dispose()
+    url = sample_on_backend(request, seed_template, folder)
     app = create_app(web_settings(url, folder / "index"))
     with TestClient(app, raise_server_exceptions=False) as client:
         create_user(service_of(app).db, "marie", PASSWORD, "editor")
