@@ -171,17 +171,11 @@ def edit_term(db: Database, key: str, fields: Mapping[str, str | None], *, autho
         )
     base = _base(db, key)
     with db.session() as session:
-        row = session.scalar(select(GlossaryTerm).where(GlossaryTerm.key == key))
-        before = _entry_of(row) if row is not None else base
-        if before is None:
-            raise NotFound(f"Aucun terme du glossaire n'a la clé « {key[:80]} ».")
+        row, before = _in_force(session, key, base)
         entry = GlossaryEntry(entry.term, entry.expansions, entry.definition, "editor", entry.kind, before.enabled)
         if _same(entry, before):
             return False
-        if row is not None and base is not None and entry.enabled and _same(entry, base):
-            session.delete(row)  # back to the shipped (or found) entry: no entry of the editors' own
-        else:
-            _write(session, key, entry, author, row)
+        _keep(session, key, entry, base, row, author)
         _record(session, key, "edit", author, before, entry)
     return True
 
@@ -190,20 +184,39 @@ def set_enabled(db: Database, key: str, enabled: bool, *, author: str) -> bool:
     """Turn a term off (it leaves search, topics and titles) or on again; False when it already was."""
     base = _base(db, key)
     with db.session() as session:
-        row = session.scalar(select(GlossaryTerm).where(GlossaryTerm.key == key))
-        before = _entry_of(row) if row is not None else base
-        if before is None:
-            raise NotFound(f"Aucun terme du glossaire n'a la clé « {key[:80]} ».")
+        row, before = _in_force(session, key, base)
         if before.enabled == enabled:
             return False
         after = GlossaryEntry(before.term, before.expansions, before.definition, "editor", before.kind, enabled)
-        if row is not None and base is not None and enabled and _same(after, base):
-            session.delete(row)  # the shipped entry, back as shipped
-            after = base
-        else:
-            _write(session, key, after, author, row)
+        after = _keep(session, key, after, base, row, author)
         _record(session, key, "enable" if enabled else "disable", author, before, after)
     return True
+
+
+def _in_force(session: Session, key: str, base: GlossaryEntry | None) -> tuple[GlossaryTerm | None, GlossaryEntry]:
+    """The editors' row for ``key`` (None without one) and the entry in force: theirs, else the shipped or found one."""
+    row = session.scalar(select(GlossaryTerm).where(GlossaryTerm.key == key))
+    entry = _entry_of(row) if row is not None else base
+    if entry is None:
+        raise NotFound(f"Aucun terme du glossaire n'a la clé « {key[:80]} ».")
+    return row, entry
+
+
+def _keep(
+    session: Session,
+    key: str,
+    entry: GlossaryEntry,
+    base: GlossaryEntry | None,
+    row: GlossaryTerm | None,
+    author: str,
+) -> GlossaryEntry:
+    """Store ``entry`` as the editors' own, unless it is the shipped (or found) entry again, enabled: then their row
+    goes and the shipped entry is back as shipped, applying to search no more than before. Returns what is in force."""
+    if row is not None and base is not None and entry.enabled and _same(entry, base):
+        session.delete(row)
+        return base
+    _write(session, key, entry, author, row)
+    return entry
 
 
 def delete_term(db: Database, key: str, *, author: str) -> GlossaryEntry | None:
